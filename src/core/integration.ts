@@ -1,0 +1,31 @@
+import type { Clock } from './clock';
+import type { Log } from './log';
+import type { SystemDefinition, SystemRuntime } from './operations';
+
+export type Env = Record<string, string | undefined>;
+
+export interface IntegrationDeps {
+  log: Log;
+  clock: Clock;
+}
+
+/** Result of reading one system's settings. No config and no problems = the system is not configured. */
+export interface IntegrationSettings<C> {
+  config?: C;
+  /** One line per bad or missing variable: which one and how to fix it. */
+  problems: string[];
+}
+
+/**
+ * One upstream system. Adding a system = a folder under `integrations/` exporting one of these,
+ * and one line in the registry.
+ */
+export interface Integration<C = unknown> {
+  definition: SystemDefinition;
+  /**
+   * Reads the system's env vars (and its `systems.<id>` section of the YAML config, if any).
+   * All of its variables unset → not configured (no config, no problems).
+   */
+  configure(env: Env, section: unknown): IntegrationSettings<C>;
+  create(config: C, deps: IntegrationDeps): SystemRuntime;
+}

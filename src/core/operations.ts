@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+import type { Problem } from './problem';
+import type { ObservedState } from './runs';
+
+/** A value offered by a picker. Slack limits `value` and `label` to 75 characters. */
+export interface Choice {
+  value: string;
+  label: string;
+  description?: string;
+}
+
+interface FieldBase {
+  /** Key of the value in the operation's input. */
+  id: string;
+  label: string;
+  optional?: boolean;
+  hint?: string;
+  placeholder?: string;
+  /** When the value changes the form is rebuilt from `fields(values)` (dependent fields). */
+  refreshOnChange?: boolean;
+}
+
+export type FormField =
+  | (FieldBase & { kind: 'text' | 'multiline'; initial?: string; maxLength?: number })
+  | (FieldBase & { kind: 'select'; choices: Choice[]; initial?: string })
+  /** Options come from `Operation.search` as the user types. */
+  | (FieldBase & { kind: 'search'; initial?: Choice; minQueryLength?: number })
+  | (FieldBase & { kind: 'multi_search'; initial?: Choice[]; minQueryLength?: number; maxSelected?: number });
+
+/** Raw values from a form, keyed by field id: text for inputs, selected values for pickers. */
+export type FormValues = Record<string, string | string[] | undefined>;
+
+/** Field id → message; shown under the field. */
+export type FieldErrors = Record<string, string>;
+
+export interface FormContext {
+  /** Words typed after the command (`/ops itential start <prefill>`). */
+  prefill?: string;
+  /** Values already in the form, when it is rebuilt after a dependent field changed. */
+  values?: FormValues;
+}
+
+/** A labelled value shown on the run's parent message. Secrets never go here. */
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface Requester {
+  id: string;
+  name?: string;
+}
+
+export interface StartContext {
+  runId: string;
+  requester: Requester;
+  /** A marker unique to this run, for operations that can tag what they create (to find it again). */
+  tag: string;
+}
+
+/** What is known about an upstream run at one moment. */
+export interface Observation {
+  state: ObservedState;
+  /** The upstream's own status word, shown verbatim. */
+  upstreamStatus: string;
+  /** Where it is: "task backUpDevice", "stage plan". */
+  detail?: string;
+  /** 0..1 when the upstream reports it. */
+  progress?: number;
+  /** Set when a human must act: "manual task 'Approve change'". */
+  waitingFor?: string;
+  problem?: Problem;
+  /** A failed run that an operator may still retry upstream: keep watching it. */
+  mayRecover?: boolean;
+  /** Where the user can see it upstream. */
+  url?: string;
+}
+
+export interface StartResult {
+  upstreamId: string;
+  url?: string;
+  facts?: Fact[];
+  observation: Observation;
+  /** Anything the operation needs later (poll, cancel, revert); stored with the run. */
+  memo?: Record<string, unknown>;
+}
+
+/** What poll and cancel get to find the upstream run again. */
+export interface UpstreamRef<Input = unknown> {
+  upstreamId: string;
+  input: Input;
+  memo?: Record<string, unknown>;
+}
+
+export type CancelOutcome = 'requested' | 'already_finished';
+
+/** A change shown to the requester before it is made, and confirmed. */
+export interface Preview {
+  /** Markdown lines describing the change. */
+  lines: string[];
+  /** Identifies the state the preview was computed from; start refuses when it has changed. */
+  fingerprint: string;
+}
+
+export interface OperationInfo {
+  /** `system.verb`, e.g. `itential.start`. */
+  id: string;
+  system: string;
+  /** The command word: `/ops itential <verb>`. */
+  verb: string;
+  title: string;
+  /** Arguments after the verb, for help: `[workflow]`. */
+  usage: string;
+}
+
+export interface Operation<Input = unknown> extends OperationInfo {
+  fields(ctx: FormContext): FormField[];
+  /** Parses the form values; zod issue paths name field ids. */
+  input: z.ZodType<Input>;
+  /** Checks that need the upstream (an input schema, an id that must exist). Must answer within `deadlineMs`. */
+  validate?(input: Input, deadlineMs: number): Promise<FieldErrors | undefined>;
+  /** Options for a `search` field. Throws UpstreamError when the upstream cannot answer. */
+  search?(fieldId: string, query: string, values: FormValues): Promise<Choice[]>;
+  describe(input: Input): Fact[];
+  preview?(input: Input): Promise<Preview>;
+  start(input: Input, ctx: StartContext, confirmedFingerprint?: string): Promise<StartResult>;
+  /** After a start whose outcome is unknown (timeout, crash): find what it created, if anything. */
+  recover?(input: Input, ctx: StartContext): Promise<StartResult | undefined>;
+  poll?(ref: UpstreamRef<Input>): Promise<Observation>;
+  cancel?(ref: UpstreamRef<Input>): Promise<CancelOutcome>;
+}
+
+/** A read-only command that answers with a list (`/ops iacm executions <module>`). */
+export interface QueryInfo {
+  id: string;
+  system: string;
+  verb: string;
+  title: string;
+  usage: string;
+}
+
+export interface Report {
+  title: string;
+  lines: string[];
+  /** Said when `lines` is empty. */
+  empty: string;
+}
+
+export interface Query extends QueryInfo {
+  run(args: string): Promise<Report>;
+}
+
+export interface SystemDefinition {
+  id: string;
+  name: string;
+  operations: OperationInfo[];
+  queries: QueryInfo[];
+}
+
+/** A configured system: the same commands, with their implementations. */
+export interface SystemRuntime {
+  operations: Operation[];
+  queries: Query[];
+}

@@ -128,6 +128,8 @@ export interface Operation<Input = unknown> extends OperationInfo {
   recover?(input: Input, ctx: StartContext): Promise<StartResult | undefined>;
   poll?(ref: UpstreamRef<Input>): Promise<Observation>;
   cancel?(ref: UpstreamRef<Input>): Promise<CancelOutcome>;
+  /** The input that undoes a finished run (Zitadel: the previous target list), when the operation can revert. */
+  revertInput?(ref: UpstreamRef<Input>): Input | undefined;
 }
 
 /** A read-only command that answers with a list (`/ops iacm executions <module>`). */

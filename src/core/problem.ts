@@ -1,3 +1,5 @@
+import type { Preview } from './operations';
+
 /**
  * One readable shape for everything that can go wrong upstream, whatever the system.
  * Slack renders a Problem; it never sees a stack trace or a raw body.
@@ -75,4 +77,15 @@ export class UpstreamError extends Error {
 
 export function isUpstreamError(err: unknown): err is UpstreamError {
   return err instanceof UpstreamError;
+}
+
+/**
+ * Thrown by `Operation.start` when the state a preview was computed from has changed since the
+ * requester confirmed it; the caller shows the new preview and asks again.
+ */
+export class PreviewOutdatedError extends Error {
+  constructor(readonly preview: Preview) {
+    super('the state changed since the preview was confirmed');
+    this.name = 'PreviewOutdatedError';
+  }
 }

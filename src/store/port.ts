@@ -88,10 +88,18 @@ export type RunPatch = Partial<
     | 'pollFailures'
     | 'leaseOwner'
     | 'leaseUntil'
+    | 'cancelRequestedBy'
+    | 'cancelRequestedAt'
   >
 >;
 
-export const TRANSITION_KINDS = ['state', 'cancel_requested', 'contact_lost', 'contact_restored'] as const;
+export const TRANSITION_KINDS = [
+  'started',
+  'state',
+  'cancel_requested',
+  'contact_lost',
+  'contact_restored',
+] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
 /** One change worth a thread reply. `(runId, seq)` is unique. */

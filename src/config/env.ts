@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { Env } from '../core/integration';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+/**
+ * The core runtime contract (DESIGN.md "Runtime contract"). Each message says how to fix the value and
+ * never repeats it, since most of these are secrets.
+ */
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'missing: set it to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)'),
+    SLACK_APP_TOKEN: optional(
+      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)'),
+    ),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information')),
+    SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
+    PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .default(3000),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
+    ),
+    DATA_DIR: optional(z.string()).default('./data'),
+    FLIGHTDECK_CONFIG: optional(z.string()),
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'missing: HTTP mode needs the Signing Secret (Basic Information); or set SLACK_APP_TOKEN for Socket Mode',
+      });
+    }
+  });
+
+export type CoreEnv = z.infer<typeof envSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
+  const result = envSchema.safeParse(env);
+  if (result.success) return { env: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+  };
+}

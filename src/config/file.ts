@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+const slackId = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `must be a Slack ${what} id (${prefix}…)`);
+
+/** `itential.start`, `itential.*` or `*`. */
+const operationPattern = z
+  .string()
+  .regex(/^(\*|[a-z][a-z0-9-]*\.(\*|[a-z][a-z0-9-]*))$/, 'must be an operation id like itential.start, a system wildcard like itential.*, or *');
+
+const ruleSchema = z
+  .object({
+    name: z.string().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+    effect: z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).default('allow'),
+    operations: z.array(operationPattern).min(1, 'must list at least one operation'),
+    users: z.array(slackId('[UW]', 'user')).default([]),
+    groups: z.array(slackId('S', 'user group')).default([]),
+    channels: z.array(slackId('[CG]', 'channel')).default([]),
+    /** Shown in denials: who can grant access. */
+    contact: z.string().max(200).optional(),
+  })
+  .strict();
+
+const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 500ms, 30s, 10m, 24h or 7d')
+  .transform(toMs);
+
+const fileSchema = z
+  .object({
+    policy: z
+      .object({ rules: z.array(ruleSchema).default([]) })
+      .strict()
+      .default({ rules: [] }),
+    tracking: z
+      .object({
+        /** How long a run is followed before it is reported as timed out. */
+        giveUpAfter: durationMs.default(toMs('7d')),
+        /** How long a failed run that may still be retried upstream is watched. */
+        watchFailedFor: durationMs.default(toMs('24h')),
+        watchFailedEvery: durationMs.default(toMs('5m')),
+      })
+      .strict()
+      .default({ giveUpAfter: toMs('7d'), watchFailedFor: toMs('24h'), watchFailedEvery: toMs('5m') }),
+    /** Per-system settings, read by each integration. */
+    systems: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof fileSchema>;
+export type PolicyRule = z.infer<typeof ruleSchema>;
+export type TrackingConfig = FileConfig['tracking'];
+
+export function toMs(duration: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+export const EMPTY_FILE_CONFIG: FileConfig = fileSchema.parse({});
+
+/** Reads the YAML config; every problem names the file, the path inside it and what is wrong. */
+export function readFileConfig(path: string | undefined): { config?: FileConfig; problems: string[] } {
+  if (!path) return { config: EMPTY_FILE_CONFIG, problems: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    return { problems: [`FLIGHTDECK_CONFIG: cannot read ${path} (${code})`] };
+  }
+  return parseFileConfig(text, path);
+}
+
+export function parseFileConfig(text: string, path: string): { config?: FileConfig; problems: string[] } {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const line = e.linePos?.[0];
+        return `${path}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`;
+      }),
+    };
+  }
+  const result = fileSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return { config: result.data, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+      return `${path}: ${where}: ${message}`;
+    }),
+  };
+}

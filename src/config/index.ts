@@ -1,0 +1,42 @@
+import type { Env, Integration } from '../core/integration';
+import { parseCoreEnv, type CoreEnv } from './env';
+import { readFileConfig, type FileConfig } from './file';
+
+export interface ConfiguredSystem {
+  integration: Integration;
+  /** Undefined when the system's variables are not set: it shows as "not configured". */
+  config?: unknown;
+}
+
+export interface Config {
+  env: CoreEnv;
+  file: FileConfig;
+  systems: ConfiguredSystem[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Flightdeck cannot start. Fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads every setting and reports all bad ones at once, each naming the variable (or file path) and the fix. */
+export function loadConfig(env: Env, integrations: Integration[]): Config {
+  const core = parseCoreEnv(env);
+  const file = readFileConfig(core.env?.FLIGHTDECK_CONFIG ?? env.FLIGHTDECK_CONFIG);
+  const problems = [...core.problems, ...file.problems];
+  const systems = integrations.map((integration) => {
+    const settings = integration.configure(env, file.config?.systems[integration.definition.id]);
+    problems.push(...settings.problems);
+    return { integration, config: settings.config };
+  });
+  const knownSystems = new Set(integrations.map((i) => i.definition.id));
+  for (const id of Object.keys(file.config?.systems ?? {})) {
+    if (!knownSystems.has(id)) {
+      problems.push(`${core.env?.FLIGHTDECK_CONFIG}: systems.${id}: unknown system (known: ${[...knownSystems].join(', ')})`);
+    }
+  }
+  if (problems.length > 0 || !core.env || !file.config) throw new ConfigError(problems);
+  return { env: core.env, file: file.config, systems };
+}

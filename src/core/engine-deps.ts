@@ -1,0 +1,51 @@
+import type { Store } from '../store/port';
+import type { Clock } from './clock';
+import type { KeyedMutex } from './keyed-mutex';
+import type { Log } from './log';
+import type { Notifier } from './notifier';
+import type { Policy } from './policy';
+import type { PollSchedule } from './poll-schedule';
+import type { Registry } from './registry';
+
+export interface EngineSettings {
+  poll: PollSchedule;
+  /** How long a claim on a run lasts; a process that dies loses its runs to others after this. */
+  leaseMs: number;
+  /** How long a start may take before another process treats it as interrupted. */
+  startLeaseMs: number;
+  /** Pauses before each attempt to find what an ambiguous start created. */
+  recoverDelaysMs: number[];
+  /** Consecutive failed polls before the thread hears that contact was lost. */
+  contactLostAfter: number;
+  giveUpAfterMs: number;
+  watchFailedForMs: number;
+  watchFailedEveryMs: number;
+  /** How often the tracker looks for due runs. */
+  tickMs: number;
+  /** How many runs one tick takes on. */
+  batchSize: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'giveUpAfterMs' | 'watchFailedForMs' | 'watchFailedEveryMs'> =
+  {
+    poll: { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 },
+    leaseMs: 60_000,
+    startLeaseMs: 120_000,
+    recoverDelaysMs: [1_000, 4_000],
+    contactLostAfter: 3,
+    tickMs: 500,
+    batchSize: 50,
+  };
+
+export interface EngineDeps {
+  store: Store;
+  registry: Registry;
+  notifier: Notifier;
+  policy: Policy;
+  clock: Clock;
+  log: Log;
+  /** This process's name in leases. */
+  owner: string;
+  mutex: KeyedMutex;
+  settings: EngineSettings;
+}

@@ -1,0 +1,29 @@
+import type { RunPatch, RunRecord } from '../store/port';
+import type { Observation } from './operations';
+import { isFinal } from './runs';
+
+/** The run fields an observation sets. */
+export function observationPatch(observation: Observation, now: Date): RunPatch {
+  const final = isFinal(observation.state);
+  return {
+    state: observation.state,
+    upstreamStatus: observation.upstreamStatus,
+    detail: observation.detail ?? null,
+    progress: observation.progress ?? null,
+    waitingFor: observation.waitingFor ?? null,
+    problem: observation.problem ?? null,
+    mayRecover: final && observation.mayRecover === true,
+    finishedAt: final ? now : null,
+    ...(observation.url ? { upstreamUrl: observation.url } : {}),
+  };
+}
+
+/** A change people should hear about in the thread (progress alone only edits the status line). */
+export function isNewState(run: RunRecord, observation: Observation): boolean {
+  return (
+    run.state !== observation.state ||
+    run.upstreamStatus !== observation.upstreamStatus ||
+    (run.detail ?? null) !== (observation.detail ?? null) ||
+    (run.waitingFor ?? null) !== (observation.waitingFor ?? null)
+  );
+}

@@ -1,0 +1,201 @@
+import { LeaseLostError, type RunPatch, type RunRecord } from '../store/port';
+import { deliver } from './delivery';
+import type { EngineDeps } from './engine-deps';
+import type { Launcher } from './launcher';
+import { describe } from './launcher';
+import { withRun } from './lease';
+import { NotifyError } from './notifier';
+import { isNewState, observationPatch } from './observe';
+import type { Observation } from './operations';
+import { isUpstreamError, type Problem } from './problem';
+import { nextPollDelay } from './poll-schedule';
+import { isFinal } from './runs';
+
+/**
+ * Follows every unfinished run: claims the ones that are due, polls their upstream, records each change
+ * once and posts it. Runs survive restarts because everything it needs is in the store.
+ */
+export class Tracker {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly launcher: Launcher,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+  }
+
+  /** Look for due runs now rather than at the next tick (after a cancel). */
+  nudge(): void {
+    if (!this.stopped && !this.ticking) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .then(() => undefined)
+        .catch((err: unknown) => this.deps.log.error({ err: describe(err) }, 'tracker tick failed'))
+        .finally(() => {
+          this.ticking = undefined;
+          if (!this.stopped) this.schedule(this.deps.settings.tickMs);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One pass: every due run claimed by this process is handled before the next pass. */
+  async tick(): Promise<number> {
+    const now = this.deps.clock.now();
+    const due = await this.deps.store.claimDue(
+      this.deps.owner,
+      now,
+      new Date(now.getTime() + this.deps.settings.leaseMs),
+      this.deps.settings.batchSize,
+    );
+    await Promise.all(due.map((run) => this.process(run.id)));
+    return due.length;
+  }
+
+  private async process(runId: string): Promise<void> {
+    try {
+      await withRun(this.deps, runId, async (run) => ({ result: undefined, release: await this.advance(run) }));
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) {
+        this.deps.log.error({ runId, err: describe(err) }, 'tracking a run failed');
+      }
+    }
+  }
+
+  /** Moves one run forward; returns when it should be looked at next. */
+  private async advance(run: RunRecord): Promise<RunPatch> {
+    let current = run;
+    try {
+      if (current.state === 'starting' && !current.upstreamId) {
+        current = await this.launcher.resumeInterruptedStart(current);
+      } else if (this.pollDue(current)) {
+        current = await this.poll(current);
+      }
+    } catch (err) {
+      if (err instanceof LeaseLostError) throw err;
+      this.deps.log.error({ runId: run.id, err: describe(err) }, 'could not advance run');
+      return { nextPollAt: this.later(this.deps.settings.poll.failureMaxMs) };
+    }
+    try {
+      current = await deliver(this.deps, current);
+    } catch (err) {
+      if (err instanceof LeaseLostError) throw err;
+      const retryMs =
+        err instanceof NotifyError
+          ? (err.retryAfterMs ?? (err.permanent ? this.deps.settings.poll.failureMaxMs : this.deps.settings.poll.minMs))
+          : this.deps.settings.poll.minMs;
+      this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post run update; will retry');
+      return { nextPollAt: this.later(retryMs) };
+    }
+    return this.nextLook(current);
+  }
+
+  private pollDue(run: RunRecord): boolean {
+    return run.nextPollAt !== null && run.nextPollAt <= this.deps.clock.now() && (!isFinal(run.state) || run.mayRecover);
+  }
+
+  private async poll(run: RunRecord): Promise<RunRecord> {
+    const now = this.deps.clock.now();
+    if (!isFinal(run.state) && run.startedAt && now.getTime() - run.startedAt.getTime() > this.deps.settings.giveUpAfterMs) {
+      return this.record(run, 'state', {
+        state: 'timed_out',
+        problem: {
+          title: 'Flightdeck stopped following this run',
+          message: `It was still ${run.upstreamStatus ?? run.state} after ${Math.round(this.deps.settings.giveUpAfterMs / 3_600_000)} hours.`,
+          hint: `Check it in ${this.deps.registry.systemName(run.system)}.`,
+        },
+        finishedAt: now,
+        mayRecover: false,
+      });
+    }
+    if (run.mayRecover && run.finishedAt && now.getTime() - run.finishedAt.getTime() > this.deps.settings.watchFailedForMs) {
+      return this.deps.store.updateRun(run.id, this.deps.owner, { mayRecover: false });
+    }
+    const op = this.deps.registry.operation(run.operationId);
+    if (!op?.poll || !run.upstreamId) {
+      return this.failedPoll(run, {
+        title: `${this.deps.registry.systemName(run.system)} is not configured`,
+        message: 'Flightdeck cannot follow this run until the system is configured again.',
+      }, false);
+    }
+    let observation: Observation;
+    try {
+      observation = await op.poll({ upstreamId: run.upstreamId, input: run.input, memo: run.memo ?? undefined });
+    } catch (err) {
+      const systemName = this.deps.registry.systemName(run.system);
+      if (!isUpstreamError(err)) this.deps.log.error({ runId: run.id, err: describe(err) }, 'poll threw');
+      const problem = isUpstreamError(err)
+        ? err.toProblem(systemName)
+        : { title: `${systemName}: could not read the run`, message: 'Flightdeck hit an internal error (logged).' };
+      return this.failedPoll(run, problem, isUpstreamError(err) && err.retryable);
+    }
+    const contactWasLost = run.pollFailures >= this.deps.settings.contactLostAfter;
+    const patch: RunPatch = { ...observationPatch(observation, now), pollFailures: 0 };
+    if (isFinal(observation.state) && run.finishedAt && run.state === observation.state) {
+      patch.finishedAt = run.finishedAt;
+    }
+    if (isNewState(run, observation)) return this.record(run, 'state', patch);
+    if (contactWasLost) return this.record(run, 'contact_restored', patch);
+    return this.deps.store.updateRun(run.id, this.deps.owner, patch);
+  }
+
+  private async failedPoll(run: RunRecord, problem: Problem, retryable: boolean): Promise<RunRecord> {
+    const failures = run.pollFailures + 1;
+    const threshold = retryable ? this.deps.settings.contactLostAfter : 1;
+    const alreadyReported = run.pollFailures >= this.deps.settings.contactLostAfter;
+    if (!alreadyReported && failures >= threshold) {
+      return this.record(run, 'contact_lost', {
+        pollFailures: Math.max(failures, this.deps.settings.contactLostAfter),
+        problem,
+      });
+    }
+    return this.deps.store.updateRun(run.id, this.deps.owner, { pollFailures: failures });
+  }
+
+  private async record(run: RunRecord, kind: 'state' | 'contact_lost' | 'contact_restored', patch: RunPatch) {
+    const merged = { ...run, ...patch };
+    const { run: updated } = await this.deps.store.appendTransition(run.id, this.deps.owner, patch, {
+      kind,
+      state: merged.state,
+      upstreamStatus: merged.upstreamStatus,
+      detail: merged.detail,
+      progress: merged.progress,
+      waitingFor: merged.waitingFor,
+      problem: merged.problem,
+      actorId: kind === 'state' && merged.state === 'canceled' ? run.cancelRequestedBy : null,
+      at: this.deps.clock.now(),
+    });
+    return updated;
+  }
+
+  private nextLook(run: RunRecord): RunPatch {
+    const { settings } = this.deps;
+    if (isFinal(run.state)) {
+      return { nextPollAt: run.mayRecover ? this.later(settings.watchFailedEveryMs) : null };
+    }
+    const started = run.startedAt ?? run.createdAt;
+    const age = this.deps.clock.now().getTime() - started.getTime();
+    return { nextPollAt: this.later(nextPollDelay(settings.poll, age, run.pollFailures)) };
+  }
+
+  private later(ms: number): Date {
+    return new Date(this.deps.clock.now().getTime() + ms);
+  }
+}
+

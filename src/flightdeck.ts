@@ -1,0 +1,151 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import type { Config } from './config';
+import { systemClock, type Clock } from './core/clock';
+import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './core/engine-deps';
+import type { Integration } from './core/integration';
+import { KeyedMutex } from './core/keyed-mutex';
+import { Launcher } from './core/launcher';
+import type { Log } from './core/log';
+import { Policy } from './core/policy';
+import { Registry } from './core/registry';
+import { Tracker } from './core/tracker';
+import { Metrics } from './observability/metrics';
+import { AfterAck } from './slack/after-ack';
+import { createSlackApp } from './slack/app';
+import { registerListeners } from './slack/listeners';
+import { SlackMembershipDirectory } from './slack/membership-directory';
+import { SlackNotifier } from './slack/slack-notifier';
+import { openStore } from './store';
+import type { Store } from './store/port';
+
+export interface FlightdeckOptions {
+  config: Config;
+  log: Log;
+  clock?: Clock;
+  /** Tracker and lease timings; tests shorten them. */
+  engine?: Partial<EngineSettings>;
+  /** Slack Web API retries (tests: 0). */
+  webApiRetries?: number;
+  /** Interface to listen on in HTTP mode. */
+  host?: string;
+  /** Name of this process in run leases. */
+  owner?: string;
+}
+
+export interface Flightdeck {
+  app: App;
+  store: Store;
+  registry: Registry;
+  tracker: Tracker;
+  launcher: Launcher;
+  afterAck: AfterAck;
+  metrics: Metrics;
+  /** The HTTP port actually bound (HTTP mode). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+function buildRegistry(config: Config, log: Log, clock: Clock): Registry {
+  return new Registry(
+    config.systems.map(({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
+      definition: integration.definition,
+      runtime:
+        systemConfig === undefined
+          ? undefined
+          : integration.create(systemConfig, { log: log.child({ system: integration.definition.id }), clock }),
+    })),
+  );
+}
+
+/** The composition root: config → store → integrations → core → Slack app → started. */
+export async function startFlightdeck(options: FlightdeckOptions): Promise<Flightdeck> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const store = await openStore({ databaseUrl: config.env.DATABASE_URL, dataDir: config.env.DATA_DIR, log });
+  try {
+    const registry = buildRegistry(config, log, clock);
+    const metrics = new Metrics();
+    const app = createSlackApp({
+      botToken: config.env.SLACK_BOT_TOKEN,
+      appToken: config.env.SLACK_APP_TOKEN,
+      signingSecret: config.env.SLACK_SIGNING_SECRET,
+      apiUrl: config.env.SLACK_API_URL,
+      port: config.env.PORT,
+      host: options.host,
+      log,
+      metrics,
+      webApiRetries: options.webApiRetries,
+      healthy: () =>
+        store.ping().then(
+          () => true,
+          () => false,
+        ),
+    });
+    await app.init();
+    const rules = config.file.policy.rules;
+    if (rules.length === 0) log.warn({}, 'no policy rules configured: everyone may run every configured operation');
+    const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log));
+    const deps: EngineDeps = {
+      store,
+      registry,
+      notifier: metrics.observe(new SlackNotifier(app.client, clock)),
+      policy,
+      clock,
+      log,
+      owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      mutex: new KeyedMutex(),
+      settings: {
+        ...DEFAULT_ENGINE_SETTINGS,
+        giveUpAfterMs: config.file.tracking.giveUpAfter,
+        watchFailedForMs: config.file.tracking.watchFailedFor,
+        watchFailedEveryMs: config.file.tracking.watchFailedEvery,
+        ...options.engine,
+      },
+    };
+    const launcher = new Launcher(deps);
+    const tracker = new Tracker(deps, launcher);
+    const afterAck = new AfterAck(log);
+    registerListeners(app, {
+      registry,
+      policy,
+      launcher,
+      tracker,
+      store,
+      clock,
+      log,
+      afterAck,
+      timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
+    });
+    const server: unknown = config.env.SLACK_APP_TOKEN
+      ? await app.start()
+      : await app.start({ port: config.env.PORT, host: options.host ?? '0.0.0.0' });
+    const address = (server as { address?: () => unknown }).address?.();
+    const port = typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
+    tracker.start();
+    log.info(
+      { port, mode: config.env.SLACK_APP_TOKEN ? 'socket' : 'http', systems: registry.runnable().map((op) => op.id) },
+      'Flightdeck is ready',
+    );
+    return {
+      app,
+      store,
+      registry,
+      tracker,
+      launcher,
+      afterAck,
+      metrics,
+      port,
+      stop: async () => {
+        await tracker.stop();
+        await app.stop();
+        await afterAck.drain();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Log } from '../core/log';
+import type { Metrics } from '../observability/metrics';
+import { boltLogger } from './bolt-logger';
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** Set → Socket Mode; unset → HTTP mode on `POST /slack/events`. */
+  appToken?: string;
+  signingSecret?: string;
+  apiUrl?: string;
+  port: number;
+  host?: string;
+  log: Log;
+  metrics: Metrics;
+  /** Answers /healthz: true when the store answers. */
+  healthy: () => Promise<boolean>;
+  /** Web API retries; production keeps Slack's defaults, tests turn them off. */
+  webApiRetries?: number;
+}
+
+function routes(options: SlackAppOptions): CustomRoute[] {
+  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+    res.writeHead(status, { 'content-type': type });
+    res.end(body);
+  };
+  return [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        options
+          .healthy()
+          .then((ok) =>
+            send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'store unavailable' })),
+          )
+          .catch(() => send(res, 503, 'application/json', JSON.stringify({ status: 'store unavailable' })));
+      },
+    },
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        options.metrics.registry
+          .metrics()
+          .then((body) => send(res, 200, options.metrics.registry.contentType, body))
+          .catch(() => send(res, 500, 'text/plain', 'metrics unavailable'));
+      },
+    },
+  ];
+}
+
+/** The Bolt app in Socket Mode or HTTP mode; listeners are the same in both. */
+export function createSlackApp(options: SlackAppOptions): App {
+  const logger = boltLogger(options.log);
+  const clientOptions = {
+    slackApiUrl: options.apiUrl,
+    timeout: 10_000,
+    ...(options.webApiRetries !== undefined ? { retryConfig: { retries: options.webApiRetries } } : {}),
+  };
+  const common = {
+    token: options.botToken,
+    logger,
+    logLevel: LogLevel.INFO,
+    clientOptions,
+    // auth.test runs in app.init(), where a failure can be reported instead of crashing the process.
+    deferInitialization: true,
+  };
+  const app = options.appToken
+    ? new App({
+        ...common,
+        socketMode: true,
+        appToken: options.appToken,
+        customRoutes: routes(options),
+        installerOptions: { port: options.port },
+      })
+    : new App({
+        ...common,
+        receiver: new HTTPReceiver({
+          signingSecret: options.signingSecret ?? '',
+          endpoints: '/slack/events',
+          customRoutes: routes(options),
+          logger,
+        }),
+      });
+  app.use(async ({ body, next }) => {
+    const kind = typeof body.type === 'string' ? body.type : 'command' in body ? 'slash_command' : 'other';
+    options.metrics.slackRequests.inc({ kind });
+    await next();
+  });
+  app.error(async (err) => {
+    options.log.error({ err: err.message, code: (err as { code?: string }).code }, 'Slack listener failed');
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { SystemDefinition } from '../core/operations';
+
+export type OpsCommand =
+  | { kind: 'launcher' }
+  | { kind: 'help' }
+  | { kind: 'system'; systemId: string }
+  | { kind: 'operation'; operationId: string; args: string }
+  | { kind: 'query'; queryId: string; args: string }
+  | { kind: 'runs'; mine: boolean }
+  | { kind: 'status'; runId: string }
+  | { kind: 'unknown'; reason: string };
+
+/** Longer input than this is never a command; Slack allows more, the bot does not need it. */
+export const MAX_COMMAND_LENGTH = 500;
+
+/**
+ * Parses the text after `/ops`. Words are case-insensitive; arguments keep their case.
+ * Pure: the systems it knows come in as data.
+ */
+export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCommand {
+  const text = raw.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (text.length > MAX_COMMAND_LENGTH) {
+    return { kind: 'unknown', reason: `That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}.` };
+  }
+  if (text === '') return { kind: 'launcher' };
+  const [first = '', second = '', ...rest] = text.split(/\s+/);
+  const word = first.toLowerCase();
+  const args = (after: number) => text.split(/\s+/).slice(after).join(' ');
+
+  if (word === 'help' || word === '?') return { kind: 'help' };
+  if (word === 'runs') {
+    if (second === '' ) return { kind: 'runs', mine: false };
+    if (second.toLowerCase() === 'mine' && rest.length === 0) return { kind: 'runs', mine: true };
+    return { kind: 'unknown', reason: 'Usage: `/ops runs [mine]`.' };
+  }
+  if (word === 'status') {
+    if (/^[0-9a-f-]{8,36}$/i.test(second) && rest.length === 0) return { kind: 'status', runId: second.toLowerCase() };
+    return { kind: 'unknown', reason: 'Usage: `/ops status <run id>` (the run id is at the bottom of the run message).' };
+  }
+
+  const system = systems.find((s) => s.id === word);
+  if (!system) {
+    const known = systems.map((s) => `\`${s.id}\``).join(', ');
+    return { kind: 'unknown', reason: `\`${first}\` is not a Flightdeck command. Systems: ${known}.` };
+  }
+  if (second === '') return { kind: 'system', systemId: system.id };
+  const verb = second.toLowerCase();
+  const operation = system.operations.find((op) => op.verb === verb);
+  if (operation) return { kind: 'operation', operationId: operation.id, args: args(2) };
+  const query = system.queries.find((q) => q.verb === verb);
+  if (query) return { kind: 'query', queryId: query.id, args: args(2) };
+  const verbs = [...system.operations, ...system.queries].map((c) => `\`${c.verb}\``).join(', ');
+  return { kind: 'unknown', reason: `\`${system.id}\` has no \`${second}\` command. Try: ${verbs}.` };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { FormValues } from '../core/operations';
+
+const optionSchema = z.object({ value: z.string() }).loose();
+const stateValueSchema = z
+  .object({
+    type: z.string(),
+    value: z.string().nullish(),
+    selected_option: optionSchema.nullish(),
+    selected_options: z.array(optionSchema).nullish(),
+  })
+  .loose();
+
+export const viewStateSchema = z.record(z.string(), z.record(z.string(), stateValueSchema));
+export type ViewState = z.infer<typeof viewStateSchema>;
+
+/** Reads a modal's `state.values` as field id (= block id) → text or selected value(s). */
+export function readFormValues(state: unknown): FormValues {
+  const parsed = viewStateSchema.safeParse(state);
+  if (!parsed.success) return {};
+  const values: FormValues = {};
+  for (const [blockId, actions] of Object.entries(parsed.data)) {
+    const action = Object.values(actions)[0];
+    if (!action) continue;
+    if (action.selected_options) values[blockId] = action.selected_options.map((o) => o.value);
+    else if (action.selected_option) values[blockId] = action.selected_option.value;
+    else if (typeof action.value === 'string' && action.value.trim() !== '') values[blockId] = action.value;
+  }
+  return values;
+}

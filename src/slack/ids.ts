@@ -1,0 +1,16 @@
+/** Every action_id and callback_id Flightdeck uses, namespaced so listeners can match them exactly. */
+export const ACTIONS = {
+  cancel: 'fd.run.cancel',
+  openUpstream: 'fd.run.open',
+  /** A form field whose change rebuilds the form; the block id is the field id. */
+  refreshField: /^fd\.field\.refresh\./,
+  launcherPick: 'fd.launcher.pick',
+} as const;
+
+export const VIEWS = {
+  operation: 'fd.operation',
+  launcher: 'fd.launcher',
+  preview: 'fd.preview',
+} as const;
+
+export const refreshActionId = (fieldId: string) => `fd.field.refresh.${fieldId}`;

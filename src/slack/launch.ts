@@ -1,0 +1,32 @@
+import type { LaunchRequest, StartOutcome } from '../core/launcher';
+import type { SlackDeps } from './deps';
+import type { MessageContent } from './ui/blocks';
+import { deniedMessage, infoMessage } from './ui/replies';
+
+export type LaunchReport =
+  | { kind: 'notice'; content: MessageContent }
+  | { kind: 'started'; outcome: StartOutcome }
+  | { kind: 'duplicate' };
+
+/**
+ * Launches and says what a person must hear that the run's thread will not tell them (denied, not
+ * available). Resolves once the start has an outcome.
+ */
+export async function launchAndReport(
+  deps: SlackDeps,
+  request: LaunchRequest,
+): Promise<LaunchReport> {
+  const result = await deps.launcher.launch(request);
+  switch (result.kind) {
+    case 'denied': {
+      const title = deps.registry.operationInfo(request.operationId)?.title ?? request.operationId;
+      return { kind: 'notice', content: deniedMessage(`run ${title}`, result.decision) };
+    }
+    case 'unavailable':
+      return { kind: 'notice', content: infoMessage(result.reason) };
+    case 'duplicate':
+      return { kind: 'duplicate' };
+    case 'accepted':
+      return { kind: 'started', outcome: await result.started };
+  }
+}

@@ -1,0 +1,24 @@
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SlackDeps } from '../../deps';
+import { readFormValues } from '../../form-values';
+import { readModalMetadata } from '../../modal-metadata';
+import { operationView } from '../../operation-view';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+
+/** A field that shapes the rest of the form changed: rebuild the form from the values so far. */
+export function refreshForm(deps: SlackDeps) {
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    await ack();
+    const view = body.view;
+    const meta = readModalMetadata(view?.private_metadata);
+    const op = meta ? deps.registry.operation(meta.operationId) : undefined;
+    if (!view || !meta || !op) return;
+    const values = readFormValues(view.state?.values);
+    await client.views.update({
+      view_id: view.id,
+      hash: view.hash,
+      view: operationView(deps.registry, op, meta.channelId, { values }),
+    });
+  };
+}

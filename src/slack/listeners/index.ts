@@ -1,0 +1,23 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps';
+import { ACTIONS, VIEWS } from '../ids';
+import { cancelRun } from './actions/cancel-run';
+import { refreshForm } from './actions/refresh-form';
+import { opsCommand } from './commands/ops-command';
+import { fieldOptions } from './options/field-options';
+import { launcherSubmission } from './views/launcher-submission';
+import { operationSubmission } from './views/operation-submission';
+import { previewConfirmation } from './views/preview-confirmation';
+
+export function registerListeners(app: App, deps: SlackDeps): void {
+  app.command('/ops', opsCommand(deps));
+  app.view(VIEWS.operation, operationSubmission(deps));
+  app.view(VIEWS.launcher, launcherSubmission(deps));
+  app.view(VIEWS.preview, previewConfirmation(deps));
+  app.action(ACTIONS.cancel, cancelRun(deps));
+  app.action(ACTIONS.refreshField, refreshForm(deps));
+  // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
+  app.action(ACTIONS.openUpstream, async ({ ack }) => ack());
+  app.action(ACTIONS.launcherPick, async ({ ack }) => ack());
+  app.options({ type: 'block_suggestion', action_id: /^fd\.field\./ }, fieldOptions(deps));
+}

@@ -1,0 +1,172 @@
+import type { Choice, FieldErrors, FormField, OperationInfo, Preview } from '../../core/operations';
+import { refreshActionId, VIEWS } from '../ids';
+import {
+  context,
+  escapeMrkdwn,
+  type InputBlockElement,
+  type KnownBlock,
+  LIMITS,
+  type ModalView,
+  mrkdwn,
+  option,
+  plain,
+  section,
+  truncate,
+} from './blocks';
+
+export const fieldActionId = (field: FormField) =>
+  field.refreshOnChange ? refreshActionId(field.id) : `fd.field.${field.id}`;
+
+const choiceOption = (choice: Choice) => option(choice.value, choice.label, choice.description);
+
+function element(field: FormField): InputBlockElement {
+  const action_id = fieldActionId(field);
+  const placeholder = field.placeholder ? { placeholder: plain(field.placeholder, 150) } : {};
+  switch (field.kind) {
+    case 'text':
+    case 'multiline':
+      return {
+        type: 'plain_text_input',
+        action_id,
+        multiline: field.kind === 'multiline',
+        ...(field.maxLength ? { max_length: Math.min(field.maxLength, 3000) } : {}),
+        ...(field.initial ? { initial_value: field.initial } : {}),
+        ...placeholder,
+      };
+    case 'select': {
+      const options = field.choices.slice(0, 100).map(choiceOption);
+      const initial = options.find((o) => o.value === field.initial);
+      return { type: 'static_select', action_id, options, ...(initial ? { initial_option: initial } : {}), ...placeholder };
+    }
+    case 'search':
+      return {
+        type: 'external_select',
+        action_id,
+        min_query_length: field.minQueryLength ?? 0,
+        ...(field.initial ? { initial_option: choiceOption(field.initial) } : {}),
+        ...placeholder,
+      };
+    case 'multi_search':
+      return {
+        type: 'multi_external_select',
+        action_id,
+        min_query_length: field.minQueryLength ?? 0,
+        ...(field.initial && field.initial.length > 0 ? { initial_options: field.initial.map(choiceOption) } : {}),
+        ...(field.maxSelected ? { max_selected_items: field.maxSelected } : {}),
+        ...placeholder,
+      };
+  }
+}
+
+function inputBlock(field: FormField): KnownBlock {
+  return {
+    type: 'input',
+    block_id: field.id,
+    label: plain(field.label, LIMITS.plainLabel),
+    optional: field.optional === true,
+    dispatch_action: field.refreshOnChange === true,
+    element: element(field),
+    ...(field.hint ? { hint: plain(field.hint, LIMITS.plainLabel) } : {}),
+  };
+}
+
+/** What a modal carries between requests; Slack returns it untouched on submit. */
+export interface ModalMetadata {
+  operationId: string;
+  channelId: string;
+}
+
+export interface OperationModalOptions {
+  systemName: string;
+  /** Operations that preview their change say "Review" rather than "Start". */
+  reviewsFirst: boolean;
+  /** Shown above the fields (e.g. a system that is down). */
+  notice?: string;
+}
+
+/** The operation's form as a modal. */
+export function operationModal(
+  op: OperationInfo,
+  fields: FormField[],
+  metadata: ModalMetadata,
+  { systemName, reviewsFirst, notice }: OperationModalOptions,
+): ModalView {
+  const blocks: KnownBlock[] = [context(`${escapeMrkdwn(systemName)} · runs in <#${metadata.channelId}>`)];
+  if (notice) blocks.push(section(`:warning: ${escapeMrkdwn(notice)}`));
+  blocks.push(...fields.slice(0, LIMITS.viewBlocks - blocks.length).map(inputBlock));
+  return {
+    type: 'modal',
+    callback_id: VIEWS.operation,
+    title: plain(truncate(op.title, LIMITS.modalTitle), LIMITS.modalTitle),
+    submit: plain(reviewsFirst ? 'Review' : 'Start', LIMITS.modalButton),
+    close: plain('Cancel', LIMITS.modalButton),
+    private_metadata: JSON.stringify(metadata),
+    blocks,
+  };
+}
+
+/** Shown while a preview is computed. */
+export function previewPendingModal(op: OperationInfo): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.preview,
+    title: plain(truncate(op.title, LIMITS.modalTitle), LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalButton),
+    blocks: [section(':hourglass_flowing_sand: Reading the current state to show you what will change…')],
+  };
+}
+
+export interface PreviewMetadata extends ModalMetadata {
+  input: unknown;
+  fingerprint: string;
+}
+
+/** The change the requester confirms; `outdated` says it changed since the last look. */
+export function previewModal(op: OperationInfo, preview: Preview, metadata: PreviewMetadata, outdated = false): ModalView {
+  const blocks: KnownBlock[] = [];
+  if (outdated) {
+    blocks.push(
+      section(':warning: *This changed since you reviewed it* (someone else edited it). Here is the change against the current state.'),
+    );
+  }
+  const lines = preview.lines.length > 0 ? preview.lines : ['No change.'];
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk.length + line.length + 1 > LIMITS.sectionText - 10) {
+      blocks.push({ type: 'section', text: mrkdwn(chunk) });
+      chunk = '';
+    }
+    chunk += `${chunk ? '\n' : ''}${line}`;
+  }
+  if (chunk) blocks.push({ type: 'section', text: mrkdwn(chunk) });
+  return {
+    type: 'modal',
+    callback_id: VIEWS.preview,
+    title: plain(truncate(op.title, LIMITS.modalTitle), LIMITS.modalTitle),
+    submit: plain('Confirm', LIMITS.modalButton),
+    close: plain('Cancel', LIMITS.modalButton),
+    private_metadata: JSON.stringify(metadata),
+    blocks: blocks.slice(0, LIMITS.viewBlocks),
+  };
+}
+
+/** A modal that only says something. */
+export function noticeModal(title: string, body: string | KnownBlock[]): ModalView {
+  return {
+    type: 'modal',
+    title: plain(truncate(title, LIMITS.modalTitle), LIMITS.modalTitle),
+    close: plain('Close', LIMITS.modalButton),
+    blocks: typeof body === 'string' ? [section(body)] : body,
+  };
+}
+
+export function fieldErrorsFor(fields: FormField[], errors: FieldErrors): FieldErrors {
+  const known = new Set(fields.map((f) => f.id));
+  const fallback = fields[0]?.id;
+  const result: FieldErrors = {};
+  for (const [id, message] of Object.entries(errors)) {
+    const target = known.has(id) ? id : fallback;
+    if (target && !result[target]) result[target] = truncate(message, 300);
+  }
+  return result;
+}

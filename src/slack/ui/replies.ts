@@ -1,0 +1,66 @@
+import type { Report } from '../../core/operations';
+import type { Decision } from '../../core/policy';
+import type { RunRecord } from '../../store/port';
+import { context, escapeMrkdwn, header, type KnownBlock, LIMITS, type MessageContent, section, slackDate } from './blocks';
+import { problemText } from './problem';
+import { stateLabel, statusLine } from './run-message';
+import type { Problem } from '../../core/problem';
+
+/** A denial names the rule that decided and who can help. `what` is a verb phrase: "run Start a job". */
+export function deniedMessage(what: string, decision: Decision): MessageContent {
+  const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, decision.reason];
+  if (decision.contacts.length > 0) lines.push(`Ask ${decision.contacts.map(escapeMrkdwn).join(' or ')} for access.`);
+  return {
+    text: `You can't ${what} here.`,
+    blocks: [section(lines.join('\n'))],
+  };
+}
+
+export function problemMessage(problem: Problem): MessageContent {
+  return { text: problem.title, blocks: [section(problemText(problem))] };
+}
+
+export function infoMessage(text: string): MessageContent {
+  return { text, blocks: [section(text)] };
+}
+
+/** Lines packed into as few sections as Slack's limits allow; what does not fit is counted, not dropped silently. */
+function linesToBlocks(lines: string[], maxBlocks: number): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let chunk = '';
+  let shown = 0;
+  for (const line of lines) {
+    if (chunk.length + line.length + 1 > LIMITS.sectionText - 40) {
+      if (blocks.length + 1 >= maxBlocks) break;
+      blocks.push(section(chunk));
+      chunk = '';
+    }
+    chunk += `${chunk ? '\n' : ''}${line}`;
+    shown += 1;
+  }
+  if (chunk) blocks.push(section(chunk));
+  if (shown < lines.length) blocks.push(context(`…and ${lines.length - shown} more not shown.`));
+  return blocks;
+}
+
+export function reportMessage(report: Report): MessageContent {
+  const blocks: KnownBlock[] = [header(report.title)];
+  if (report.lines.length === 0) blocks.push(section(escapeMrkdwn(report.empty)));
+  else blocks.push(...linesToBlocks(report.lines, LIMITS.messageBlocks - 2));
+  return { text: report.title, blocks };
+}
+
+export function runsMessage(title: string, runs: RunRecord[], titles: (run: RunRecord) => string): MessageContent {
+  const lines = runs.map(
+    (run) =>
+      `${stateLabel(run.state)} · *${escapeMrkdwn(titles(run))}* by <@${run.requesterId}> · ${slackDate(run.createdAt)} · \`${run.id}\``,
+  );
+  return reportMessage({ title, lines, empty: 'No runs yet.' });
+}
+
+export function runStatusMessage(title: string, run: RunRecord, now: Date): MessageContent {
+  const blocks: KnownBlock[] = [header(title), section(statusLine(run, now))];
+  if (run.problem) blocks.push(section(problemText(run.problem)));
+  blocks.push(context(`Run \`${run.id}\` in <#${run.channelId}> · requested by <@${run.requesterId}>`));
+  return { text: `${title}: ${run.state}`, blocks };
+}

@@ -1,0 +1,169 @@
+import { formatDuration, intervalToDuration } from 'date-fns';
+import type { RunView } from '../../core/notifier';
+import type { RunState } from '../../core/runs';
+import { isFinal } from '../../core/runs';
+import type { RunRecord, TransitionRecord } from '../../store/port';
+import { ACTIONS } from '../ids';
+import {
+  context,
+  escapeMrkdwn,
+  header,
+  type KnownBlock,
+  LIMITS,
+  type MessageContent,
+  mrkdwn,
+  plain,
+  section,
+  slackDate,
+  truncate,
+} from './blocks';
+import { problemText } from './problem';
+
+const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
+  starting: { emoji: ':hourglass_flowing_sand:', label: 'Starting' },
+  queued: { emoji: ':clock3:', label: 'Queued' },
+  running: { emoji: ':arrows_counterclockwise:', label: 'Running' },
+  waiting: { emoji: ':raising_hand:', label: 'Waiting for a person' },
+  paused: { emoji: ':double_vertical_bar:', label: 'Paused' },
+  succeeded: { emoji: ':white_check_mark:', label: 'Succeeded' },
+  failed: { emoji: ':x:', label: 'Failed' },
+  canceled: { emoji: ':no_entry_sign:', label: 'Canceled' },
+  timed_out: { emoji: ':alarm_clock:', label: 'Timed out' },
+  rejected: { emoji: ':no_entry:', label: 'Rejected' },
+};
+
+export function stateLabel(state: RunState): string {
+  return `${STATE_LABEL[state].emoji} ${STATE_LABEL[state].label}`;
+}
+
+/** "4 minutes 12 seconds"; under a second reads "less than a second". */
+export function duration(start: Date, end: Date): string {
+  const text = formatDuration(intervalToDuration({ start, end }), {
+    format: ['days', 'hours', 'minutes', 'seconds'],
+  });
+  return text === '' ? 'less than a second' : text;
+}
+
+/** Where the run is: status word, task or stage, progress, who it waits for. */
+function whereNow(run: Pick<RunRecord, 'upstreamStatus' | 'detail' | 'progress' | 'waitingFor'>): string {
+  const parts: string[] = [];
+  if (run.waitingFor) parts.push(`waiting for ${escapeMrkdwn(run.waitingFor)}`);
+  if (run.detail) parts.push(escapeMrkdwn(run.detail));
+  if (run.progress !== null && run.progress !== undefined) parts.push(`${Math.round(run.progress * 100)}%`);
+  if (run.upstreamStatus) parts.push(`status \`${escapeMrkdwn(run.upstreamStatus)}\``);
+  return parts.join(' · ');
+}
+
+export function statusLine(run: RunRecord, now: Date): string {
+  const where = whereNow(run);
+  const took =
+    isFinal(run.state) && run.finishedAt ? ` after ${duration(run.startedAt ?? run.createdAt, run.finishedAt)}` : '';
+  return `${stateLabel(run.state)}${took}${where ? ` — ${where}` : ''} · updated ${slackDate(now, '{time}')}`;
+}
+
+/** The parent message: what, who, where, the status line edited in place, and the run's buttons. */
+export function parentMessage(view: RunView, now: Date): MessageContent {
+  const { run } = view;
+  const title = `${view.systemName}: ${view.operation.title}`;
+  const facts = run.facts.slice(0, LIMITS.sectionFields - 1).map((fact) =>
+    mrkdwn(`*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(truncate(fact.value, 300))}`, LIMITS.fieldText),
+  );
+  const blocks: KnownBlock[] = [
+    header(title),
+    {
+      type: 'section',
+      fields: [mrkdwn(`*Requested by*\n<@${run.requesterId}>`), ...facts],
+    },
+    section(statusLine(run, now)),
+  ];
+  if (run.problem && isFinal(run.state)) blocks.push(section(problemText(run.problem)));
+  const buttons: KnownBlock[] = [];
+  const elements = [];
+  if (run.upstreamUrl) {
+    elements.push({
+      type: 'button' as const,
+      action_id: ACTIONS.openUpstream,
+      text: plain(`Open in ${view.systemName}`, LIMITS.buttonText),
+      url: run.upstreamUrl,
+    });
+  }
+  if (view.cancellable && (!isFinal(run.state) || run.mayRecover) && run.upstreamId) {
+    elements.push({
+      type: 'button' as const,
+      action_id: ACTIONS.cancel,
+      text: plain('Cancel', LIMITS.buttonText),
+      style: 'danger' as const,
+      value: run.id,
+      confirm: {
+        title: plain('Cancel this run?', 100),
+        text: mrkdwn(truncate(`${view.systemName} will be asked to cancel ${title}.`, 300)),
+        confirm: plain('Cancel it', 30),
+        deny: plain('Keep it running', 30),
+      },
+    });
+  }
+  if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
+  blocks.push(...buttons, context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`));
+  return {
+    text: truncate(`${title} — ${STATE_LABEL[run.state].label}`, LIMITS.fallbackText),
+    blocks,
+  };
+}
+
+/** One thread reply per recorded transition. */
+export function transitionReply(view: RunView, transition: TransitionRecord): MessageContent {
+  const { run } = view;
+  const where = whereNow(transition);
+  const suffix = where ? ` — ${where}` : '';
+  let line: string;
+  switch (transition.kind) {
+    case 'started':
+      line =
+        `:rocket: Started by <@${run.requesterId}>` +
+        (run.upstreamId ? `: ${view.systemName} id \`${escapeMrkdwn(run.upstreamId)}\`` : '') +
+        (run.upstreamUrl ? ` (<${run.upstreamUrl}|open in ${view.systemName}>)` : '') +
+        `\n${stateLabel(transition.state)}${suffix}`;
+      break;
+    case 'cancel_requested':
+      line = transition.problem
+        ? `:octagonal_sign: <@${transition.actorId}> asked to cancel.`
+        : `:octagonal_sign: <@${transition.actorId}> asked ${view.systemName} to cancel this run.`;
+      break;
+    case 'contact_lost':
+      line = `:warning: Flightdeck cannot read this run from ${view.systemName} right now; it keeps trying.`;
+      break;
+    case 'contact_restored':
+      line = `:electric_plug: ${view.systemName} answers again: ${stateLabel(transition.state)}${suffix}`;
+      break;
+    case 'state':
+      line = stateSentence(view, transition) + suffix;
+      break;
+  }
+  const blocks: KnownBlock[] = [section(line)];
+  if (transition.problem) blocks.push(section(problemText(transition.problem)));
+  if (transition.state === 'waiting' && run.upstreamUrl && transition.kind === 'state') {
+    blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));
+  }
+  return { text: truncate(`${view.operation.title}: ${plainLine(line)}`, LIMITS.fallbackText), blocks };
+}
+
+function stateSentence(view: RunView, transition: TransitionRecord): string {
+  const { run } = view;
+  const took = isFinal(transition.state) ? ` after ${duration(run.startedAt ?? run.createdAt, transition.at)}` : '';
+  if (transition.state === 'canceled' && transition.actorId) {
+    return `${stateLabel('canceled')}${took} (requested by <@${transition.actorId}>)`;
+  }
+  if (transition.state === 'failed' && run.mayRecover) {
+    return `${stateLabel('failed')}${took}. Flightdeck keeps watching in case it is retried in ${view.systemName}`;
+  }
+  return `${stateLabel(transition.state)}${took}`;
+}
+
+/** The fallback text has no emoji codes or mrkdwn. */
+function plainLine(line: string): string {
+  return line
+    .replace(/:[a-z0-9_+-]+:\s*/g, '')
+    .replace(/<@([A-Z0-9]+)>/g, '@$1')
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+    .split('\n')[0] ?? '';
+}

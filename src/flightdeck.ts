@@ -49,13 +49,18 @@ export interface Flightdeck {
 
 function buildRegistry(config: Config, log: Log, clock: Clock): Registry {
   return new Registry(
-    config.systems.map(({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
-      definition: integration.definition,
-      runtime:
-        systemConfig === undefined
-          ? undefined
-          : integration.create(systemConfig, { log: log.child({ system: integration.definition.id }), clock }),
-    })),
+    config.systems.map(
+      ({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
+        definition: integration.definition,
+        runtime:
+          systemConfig === undefined
+            ? undefined
+            : integration.create(systemConfig, {
+                log: log.child({ system: integration.definition.id }),
+                clock,
+              }),
+      }),
+    ),
   );
 }
 
@@ -85,7 +90,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     });
     await app.init();
     const rules = config.file.policy.rules;
-    if (rules.length === 0) log.warn({}, 'no policy rules configured: everyone may run every configured operation');
+    if (rules.length === 0)
+      log.warn({}, 'no policy rules configured: everyone may run every configured operation');
     const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log));
     const deps: EngineDeps = {
       store,
@@ -122,10 +128,15 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       ? await app.start()
       : await app.start({ port: config.env.PORT, host: options.host ?? '0.0.0.0' });
     const address = (server as { address?: () => unknown }).address?.();
-    const port = typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
+    const port =
+      typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
     log.info(
-      { port, mode: config.env.SLACK_APP_TOKEN ? 'socket' : 'http', systems: registry.runnable().map((op) => op.id) },
+      {
+        port,
+        mode: config.env.SLACK_APP_TOKEN ? 'socket' : 'http',
+        systems: registry.runnable().map((op) => op.id),
+      },
       'Flightdeck is ready',
     );
     return {

@@ -14,11 +14,21 @@ const envSchema = z
   .object({
     SLACK_BOT_TOKEN: z
       .string({ error: 'missing: set it to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
-      .startsWith('xoxb-', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)'),
+      .startsWith(
+        'xoxb-',
+        'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)',
+      ),
     SLACK_APP_TOKEN: optional(
-      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)'),
+      z
+        .string()
+        .startsWith(
+          'xapp-',
+          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+        ),
     ),
-    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information')),
+    SLACK_SIGNING_SECRET: optional(
+      z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information'),
+    ),
     SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
     PORT: z.coerce
       .number({ error: 'must be a port number' })
@@ -27,7 +37,9 @@ const envSchema = z
       .max(65535, 'must be between 1 and 65535')
       .default(3000),
     DATABASE_URL: optional(
-      z.string().regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
     ),
     DATA_DIR: optional(z.string()).default('./data'),
     FLIGHTDECK_CONFIG: optional(z.string()),
@@ -54,6 +66,8 @@ export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
   const result = envSchema.safeParse(env);
   if (result.success) return { env: result.data, problems: [] };
   return {
-    problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    problems: result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+    ),
   };
 }

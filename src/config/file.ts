@@ -8,7 +8,10 @@ const slackId = (prefix: string, what: string) =>
 /** `itential.start`, `itential.*` or `*`. */
 const operationPattern = z
   .string()
-  .regex(/^(\*|[a-z][a-z0-9-]*\.(\*|[a-z][a-z0-9-]*))$/, 'must be an operation id like itential.start, a system wildcard like itential.*, or *');
+  .regex(
+    /^(\*|[a-z][a-z0-9-]*\.(\*|[a-z][a-z0-9-]*))$/,
+    'must be an operation id like itential.start, a system wildcard like itential.*, or *',
+  );
 
 const ruleSchema = z
   .object({
@@ -56,7 +59,9 @@ export type TrackingConfig = FileConfig['tracking'];
 export function toMs(duration: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
   if (!match) throw new Error(`not a duration: ${duration}`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
   return Number(match[1]) * unit;
 }
 
@@ -76,7 +81,7 @@ export function readFileConfig(path: string | undefined): { config?: FileConfig;
 }
 
 export function parseFileConfig(text: string, path: string): { config?: FileConfig; problems: string[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => {

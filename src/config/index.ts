@@ -34,7 +34,9 @@ export function loadConfig(env: Env, integrations: Integration[]): Config {
   const knownSystems = new Set(integrations.map((i) => i.definition.id));
   for (const id of Object.keys(file.config?.systems ?? {})) {
     if (!knownSystems.has(id)) {
-      problems.push(`${core.env?.FLIGHTDECK_CONFIG}: systems.${id}: unknown system (known: ${[...knownSystems].join(', ')})`);
+      problems.push(
+        `${core.env?.FLIGHTDECK_CONFIG}: systems.${id}: unknown system (known: ${[...knownSystems].join(', ')})`,
+      );
     }
   }
   if (problems.length > 0 || !core.env || !file.config) throw new ConfigError(problems);

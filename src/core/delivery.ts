@@ -7,7 +7,13 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
   const info = deps.registry.operationInfo(run.operationId);
   return {
     run,
-    operation: info ?? { id: run.operationId, system: run.system, verb: '', title: run.operationId, usage: '' },
+    operation: info ?? {
+      id: run.operationId,
+      system: run.system,
+      verb: '',
+      title: run.operationId,
+      usage: '',
+    },
     systemName: deps.registry.systemName(run.system),
     cancellable: deps.registry.operation(run.operationId)?.cancel !== undefined,
   };

@@ -26,16 +26,18 @@ export interface EngineSettings {
   batchSize: number;
 }
 
-export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'giveUpAfterMs' | 'watchFailedForMs' | 'watchFailedEveryMs'> =
-  {
-    poll: { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 },
-    leaseMs: 60_000,
-    startLeaseMs: 120_000,
-    recoverDelaysMs: [1_000, 4_000],
-    contactLostAfter: 3,
-    tickMs: 500,
-    batchSize: 50,
-  };
+export const DEFAULT_ENGINE_SETTINGS: Omit<
+  EngineSettings,
+  'giveUpAfterMs' | 'watchFailedForMs' | 'watchFailedEveryMs'
+> = {
+  poll: { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 },
+  leaseMs: 60_000,
+  startLeaseMs: 120_000,
+  recoverDelaysMs: [1_000, 4_000],
+  contactLostAfter: 3,
+  tickMs: 500,
+  batchSize: 50,
+};
 
 export interface EngineDeps {
   store: Store;

@@ -15,7 +15,11 @@ export function parseForm<I>(op: Operation<I>, values: FormValues): FormResult<I
 }
 
 /** Runs the operation's upstream checks; an upstream that cannot answer in time does not block the form. */
-export async function validateUpstream<I>(op: Operation<I>, input: I, deadlineMs: number): Promise<FieldErrors | undefined> {
+export async function validateUpstream<I>(
+  op: Operation<I>,
+  input: I,
+  deadlineMs: number,
+): Promise<FieldErrors | undefined> {
   if (!op.validate) return undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {

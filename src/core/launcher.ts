@@ -52,9 +52,15 @@ export class Launcher {
     const { store, registry, policy, clock } = this.deps;
     const op = registry.operation(request.operationId);
     if (!op) {
-      return { kind: 'unavailable', reason: `\`${request.operationId}\` is not available: its system is not configured.` };
+      return {
+        kind: 'unavailable',
+        reason: `\`${request.operationId}\` is not available: its system is not configured.`,
+      };
     }
-    const decision = await policy.decide({ userId: request.requester.id, channelId: request.channelId }, op.id);
+    const decision = await policy.decide(
+      { userId: request.requester.id, channelId: request.channelId },
+      op.id,
+    );
     const facts = op.describe(request.input);
     const audit = (outcome: string, runId: string | null) =>
       store.appendAudit({
@@ -110,7 +116,10 @@ export class Launcher {
             state: 'rejected',
             finishedAt: this.deps.clock.now(),
             nextPollAt: null,
-            problem: { title: 'Changed since you confirmed', message: 'The current value changed; review it again.' },
+            problem: {
+              title: 'Changed since you confirmed',
+              message: 'The current value changed; review it again.',
+            },
           });
           await this.deps.store.release(run.id, this.deps.owner, {});
           return { kind: 'outdated', preview: err.preview };
@@ -149,7 +158,10 @@ export class Launcher {
     input: unknown,
   ): Promise<StartResult | undefined> {
     if (!isUpstreamError(err) || !err.ambiguous || !op.recover) return undefined;
-    this.deps.log.warn({ runId: run.id, op: op.id, err: err.message }, 'ambiguous start; looking for what it created');
+    this.deps.log.warn(
+      { runId: run.id, op: op.id, err: err.message },
+      'ambiguous start; looking for what it created',
+    );
     for (const delay of this.deps.settings.recoverDelaysMs) {
       await sleep(delay);
       const found = await op.recover(input, ctx).catch(() => undefined);
@@ -162,7 +174,10 @@ export class Launcher {
     const systemName = this.deps.registry.systemName(op.system);
     if (!isUpstreamError(err)) {
       this.deps.log.error({ err, op: op.id }, 'operation start threw an unexpected error');
-      return { title: `${systemName}: could not start`, message: 'Flightdeck hit an internal error (logged).' };
+      return {
+        title: `${systemName}: could not start`,
+        message: 'Flightdeck hit an internal error (logged).',
+      };
     }
     const problem = err.toProblem(systemName);
     if (!err.ambiguous) return problem;
@@ -238,7 +253,10 @@ export class Launcher {
     try {
       await deliver(this.deps, run);
     } catch (err) {
-      this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post the start; the tracker will retry');
+      this.deps.log.warn(
+        { runId: run.id, err: describe(err) },
+        'could not post the start; the tracker will retry',
+      );
       nextPollAt = new Date(this.deps.clock.now().getTime() + this.deps.settings.poll.minMs);
     }
     await this.deps.store.release(run.id, this.deps.owner, { nextPollAt });
@@ -285,25 +303,35 @@ export class Launcher {
         let problem: Problem | null = null;
         let release: RunPatch = { nextPollAt: clock.now() };
         try {
-          const outcome = await op.cancel?.({ upstreamId: claimed.upstreamId ?? '', input: claimed.input, memo: claimed.memo ?? undefined });
-          if (outcome === 'already_finished') problem = { title: 'Already finished', message: 'It had already finished upstream.' };
+          const outcome = await op.cancel?.({
+            upstreamId: claimed.upstreamId ?? '',
+            input: claimed.input,
+            memo: claimed.memo ?? undefined,
+          });
+          if (outcome === 'already_finished')
+            problem = { title: 'Already finished', message: 'It had already finished upstream.' };
         } catch (err) {
           problem = isUpstreamError(err)
             ? err.toProblem(registry.systemName(op.system))
             : { title: 'Cancel failed', message: 'Flightdeck hit an internal error (logged).' };
           release = { ...release, cancelRequestedBy: null, cancelRequestedAt: null };
         }
-        const { run: updated } = await store.appendTransition(runId, this.deps.owner, {}, {
-          kind: 'cancel_requested',
-          state: claimed.state,
-          upstreamStatus: claimed.upstreamStatus,
-          detail: claimed.detail,
-          progress: claimed.progress,
-          waitingFor: claimed.waitingFor,
-          problem,
-          actorId: requester.id,
-          at: clock.now(),
-        });
+        const { run: updated } = await store.appendTransition(
+          runId,
+          this.deps.owner,
+          {},
+          {
+            kind: 'cancel_requested',
+            state: claimed.state,
+            upstreamStatus: claimed.upstreamStatus,
+            detail: claimed.detail,
+            progress: claimed.progress,
+            waitingFor: claimed.waitingFor,
+            problem,
+            actorId: requester.id,
+            at: clock.now(),
+          },
+        );
         const delivered = await deliver(this.deps, updated).catch((err: unknown) => {
           this.deps.log.warn({ runId, err: describe(err) }, 'could not post the cancel request');
           return updated;
@@ -324,4 +352,3 @@ export function describe(err: unknown): string {
   if (err instanceof NotifyError) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
-

@@ -24,7 +24,12 @@ export async function withRun<T>(
     const deadline = Date.now() + waitMs;
     for (;;) {
       const now = deps.clock.now();
-      const run = await deps.store.claim(runId, deps.owner, now, new Date(now.getTime() + deps.settings.leaseMs));
+      const run = await deps.store.claim(
+        runId,
+        deps.owner,
+        now,
+        new Date(now.getTime() + deps.settings.leaseMs),
+      );
       if (run) {
         try {
           const { result, release } = await work(run);

@@ -49,7 +49,11 @@ export class Policy {
 
   async decide(subject: Subject, operationId: string): Promise<Decision> {
     if (!this.configured) {
-      return { allowed: true, reason: 'No policy is configured, so everyone may run everything.', contacts: [] };
+      return {
+        allowed: true,
+        reason: 'No policy is configured, so everyone may run everything.',
+        contacts: [],
+      };
     }
     const candidates = this.rules.filter(
       (rule) =>
@@ -57,7 +61,9 @@ export class Policy {
         (rule.channels.length === 0 || rule.channels.includes(subject.channelId)),
     );
     const groups = [...new Set(candidates.flatMap((rule) => rule.groups))];
-    const memberOf = new Set(groups.length > 0 ? await this.directory.memberships(subject.userId, groups) : []);
+    const memberOf = new Set(
+      groups.length > 0 ? await this.directory.memberships(subject.userId, groups) : [],
+    );
     const applies = (rule: PolicyRule) =>
       (rule.users.length === 0 && rule.groups.length === 0) ||
       rule.users.includes(subject.userId) ||
@@ -73,7 +79,8 @@ export class Policy {
       };
     }
     const allow = candidates.find((rule) => rule.effect === 'allow' && applies(rule));
-    if (allow) return { allowed: true, rule: allow.name, reason: `Allowed by rule "${allow.name}".`, contacts: [] };
+    if (allow)
+      return { allowed: true, rule: allow.name, reason: `Allowed by rule "${allow.name}".`, contacts: [] };
 
     const wouldAllow = this.rules.filter(
       (rule) => rule.effect === 'allow' && rule.operations.some((p) => matchesOperation(p, operationId)),

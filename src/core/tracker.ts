@@ -70,7 +70,10 @@ export class Tracker {
 
   private async process(runId: string): Promise<void> {
     try {
-      await withRun(this.deps, runId, async (run) => ({ result: undefined, release: await this.advance(run) }));
+      await withRun(this.deps, runId, async (run) => ({
+        result: undefined,
+        release: await this.advance(run),
+      }));
     } catch (err) {
       if (!(err instanceof LeaseLostError)) {
         this.deps.log.error({ runId, err: describe(err) }, 'tracking a run failed');
@@ -98,7 +101,8 @@ export class Tracker {
       if (err instanceof LeaseLostError) throw err;
       const retryMs =
         err instanceof NotifyError
-          ? (err.retryAfterMs ?? (err.permanent ? this.deps.settings.poll.failureMaxMs : this.deps.settings.poll.minMs))
+          ? (err.retryAfterMs ??
+            (err.permanent ? this.deps.settings.poll.failureMaxMs : this.deps.settings.poll.minMs))
           : this.deps.settings.poll.minMs;
       this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post run update; will retry');
       return { nextPollAt: this.later(retryMs) };
@@ -107,12 +111,20 @@ export class Tracker {
   }
 
   private pollDue(run: RunRecord): boolean {
-    return run.nextPollAt !== null && run.nextPollAt <= this.deps.clock.now() && (!isFinal(run.state) || run.mayRecover);
+    return (
+      run.nextPollAt !== null &&
+      run.nextPollAt <= this.deps.clock.now() &&
+      (!isFinal(run.state) || run.mayRecover)
+    );
   }
 
   private async poll(run: RunRecord): Promise<RunRecord> {
     const now = this.deps.clock.now();
-    if (!isFinal(run.state) && run.startedAt && now.getTime() - run.startedAt.getTime() > this.deps.settings.giveUpAfterMs) {
+    if (
+      !isFinal(run.state) &&
+      run.startedAt &&
+      now.getTime() - run.startedAt.getTime() > this.deps.settings.giveUpAfterMs
+    ) {
       return this.record(run, 'state', {
         state: 'timed_out',
         problem: {
@@ -124,25 +136,40 @@ export class Tracker {
         mayRecover: false,
       });
     }
-    if (run.mayRecover && run.finishedAt && now.getTime() - run.finishedAt.getTime() > this.deps.settings.watchFailedForMs) {
+    if (
+      run.mayRecover &&
+      run.finishedAt &&
+      now.getTime() - run.finishedAt.getTime() > this.deps.settings.watchFailedForMs
+    ) {
       return this.deps.store.updateRun(run.id, this.deps.owner, { mayRecover: false });
     }
     const op = this.deps.registry.operation(run.operationId);
     if (!op?.poll || !run.upstreamId) {
-      return this.failedPoll(run, {
-        title: `${this.deps.registry.systemName(run.system)} is not configured`,
-        message: 'Flightdeck cannot follow this run until the system is configured again.',
-      }, false);
+      return this.failedPoll(
+        run,
+        {
+          title: `${this.deps.registry.systemName(run.system)} is not configured`,
+          message: 'Flightdeck cannot follow this run until the system is configured again.',
+        },
+        false,
+      );
     }
     let observation: Observation;
     try {
-      observation = await op.poll({ upstreamId: run.upstreamId, input: run.input, memo: run.memo ?? undefined });
+      observation = await op.poll({
+        upstreamId: run.upstreamId,
+        input: run.input,
+        memo: run.memo ?? undefined,
+      });
     } catch (err) {
       const systemName = this.deps.registry.systemName(run.system);
       if (!isUpstreamError(err)) this.deps.log.error({ runId: run.id, err: describe(err) }, 'poll threw');
       const problem = isUpstreamError(err)
         ? err.toProblem(systemName)
-        : { title: `${systemName}: could not read the run`, message: 'Flightdeck hit an internal error (logged).' };
+        : {
+            title: `${systemName}: could not read the run`,
+            message: 'Flightdeck hit an internal error (logged).',
+          };
       return this.failedPoll(run, problem, isUpstreamError(err) && err.retryable);
     }
     const contactWasLost = run.pollFailures >= this.deps.settings.contactLostAfter;
@@ -198,4 +225,3 @@ export class Tracker {
     return new Date(this.deps.clock.now().getTime() + ms);
   }
 }
-

@@ -2,7 +2,16 @@ import pino from 'pino';
 import type { Log } from '../core/log';
 
 /** Field names whose values are never logged, wherever they appear in a log object. */
-const SECRET_KEYS = ['token', 'password', 'secret', 'apiKey', 'api_key', 'authorization', 'clientSecret', 'cookie'];
+const SECRET_KEYS = [
+  'token',
+  'password',
+  'secret',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'clientSecret',
+  'cookie',
+];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Log & pino.Logger {
   return pino(

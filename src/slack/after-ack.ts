@@ -25,7 +25,10 @@ export class AfterAck {
       try {
         await task();
       } catch (err) {
-        this.log.error({ task: name, err: err instanceof Error ? err.message : String(err) }, 'work after ack failed');
+        this.log.error(
+          { task: name, err: err instanceof Error ? err.message : String(err) },
+          'work after ack failed',
+        );
       }
     });
   }

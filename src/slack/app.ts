@@ -33,7 +33,12 @@ function routes(options: SlackAppOptions): CustomRoute[] {
         options
           .healthy()
           .then((ok) =>
-            send(res, ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'store unavailable' })),
+            send(
+              res,
+              ok ? 200 : 503,
+              'application/json',
+              JSON.stringify({ status: ok ? 'ok' : 'store unavailable' }),
+            ),
           )
           .catch(() => send(res, 503, 'application/json', JSON.stringify({ status: 'store unavailable' })));
       },

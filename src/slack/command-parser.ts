@@ -18,9 +18,13 @@ export const MAX_COMMAND_LENGTH = 500;
  * Pure: the systems it knows come in as data.
  */
 export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCommand {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be stripped
   const text = raw.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   if (text.length > MAX_COMMAND_LENGTH) {
-    return { kind: 'unknown', reason: `That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}.` };
+    return {
+      kind: 'unknown',
+      reason: `That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}.`,
+    };
   }
   if (text === '') return { kind: 'launcher' };
   const [first = '', second = '', ...rest] = text.split(/\s+/);
@@ -29,13 +33,17 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
 
   if (word === 'help' || word === '?') return { kind: 'help' };
   if (word === 'runs') {
-    if (second === '' ) return { kind: 'runs', mine: false };
+    if (second === '') return { kind: 'runs', mine: false };
     if (second.toLowerCase() === 'mine' && rest.length === 0) return { kind: 'runs', mine: true };
     return { kind: 'unknown', reason: 'Usage: `/ops runs [mine]`.' };
   }
   if (word === 'status') {
-    if (/^[0-9a-f-]{8,36}$/i.test(second) && rest.length === 0) return { kind: 'status', runId: second.toLowerCase() };
-    return { kind: 'unknown', reason: 'Usage: `/ops status <run id>` (the run id is at the bottom of the run message).' };
+    if (/^[0-9a-f-]{8,36}$/i.test(second) && rest.length === 0)
+      return { kind: 'status', runId: second.toLowerCase() };
+    return {
+      kind: 'unknown',
+      reason: 'Usage: `/ops status <run id>` (the run id is at the bottom of the run message).',
+    };
   }
 
   const system = systems.find((s) => s.id === word);

@@ -13,6 +13,9 @@ export async function tellUser(
   try {
     await client.chat.postEphemeral({ channel, user, ...content });
   } catch (err) {
-    log.warn({ channel, user, err: err instanceof Error ? err.message : String(err) }, 'could not post ephemeral message');
+    log.warn(
+      { channel, user, err: err instanceof Error ? err.message : String(err) },
+      'could not post ephemeral message',
+    );
   }
 }

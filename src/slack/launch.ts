@@ -12,10 +12,7 @@ export type LaunchReport =
  * Launches and says what a person must hear that the run's thread will not tell them (denied, not
  * available). Resolves once the start has an outcome.
  */
-export async function launchAndReport(
-  deps: SlackDeps,
-  request: LaunchRequest,
-): Promise<LaunchReport> {
+export async function launchAndReport(deps: SlackDeps, request: LaunchRequest): Promise<LaunchReport> {
   const result = await deps.launcher.launch(request);
   switch (result.kind) {
     case 'denied': {

@@ -23,7 +23,9 @@ export class SlackMembershipDirectory implements MembershipDirectory {
   ) {}
 
   async memberships(userId: string, groups: string[]): Promise<string[]> {
-    const results = await Promise.all(groups.map(async (group) => ((await this.members(group)).has(userId) ? group : undefined)));
+    const results = await Promise.all(
+      groups.map(async (group) => ((await this.members(group)).has(userId) ? group : undefined)),
+    );
     return results.filter((g): g is string => g !== undefined);
   }
 
@@ -38,7 +40,10 @@ export class SlackMembershipDirectory implements MembershipDirectory {
       return members;
     } catch (err) {
       // An unreadable group grants nothing; a stale answer is better than none while Slack is down.
-      this.log.warn({ group, err: err instanceof Error ? err.message : String(err) }, 'could not read user group');
+      this.log.warn(
+        { group, err: err instanceof Error ? err.message : String(err) },
+        'could not read user group',
+      );
       return cached?.members ?? new Set();
     }
   }

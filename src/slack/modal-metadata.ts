@@ -16,6 +16,8 @@ function parse<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined 
   }
 }
 
-export const readModalMetadata = (raw: string | undefined): ModalMetadata | undefined => parse(modalSchema, raw);
+export const readModalMetadata = (raw: string | undefined): ModalMetadata | undefined =>
+  parse(modalSchema, raw);
 export const readLauncherMetadata = (raw: string | undefined) => parse(launcherSchema, raw);
-export const readPreviewMetadata = (raw: string | undefined): PreviewMetadata | undefined => parse(previewSchema, raw);
+export const readPreviewMetadata = (raw: string | undefined): PreviewMetadata | undefined =>
+  parse(previewSchema, raw);

@@ -4,7 +4,12 @@ import { operationModal, type ModalMetadata } from './ui/operation-modal';
 import type { ModalView } from './ui/blocks';
 
 /** The modal for one operation in one channel. Pure apart from asking the operation for its fields. */
-export function operationView(registry: Registry, op: Operation, channelId: string, ctx: FormContext): ModalView {
+export function operationView(
+  registry: Registry,
+  op: Operation,
+  channelId: string,
+  ctx: FormContext,
+): ModalView {
   const metadata: ModalMetadata = { operationId: op.id, channelId };
   return operationModal(op, op.fields(ctx), metadata, {
     systemName: registry.systemName(op.system),

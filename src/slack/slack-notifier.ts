@@ -36,7 +36,10 @@ export class SlackNotifier implements Notifier {
         thread_ts: view.run.parentTs ?? undefined,
         ...content,
         unfurl_links: false,
-        metadata: { event_type: 'flightdeck_transition', event_payload: { run_id: view.run.id, seq: transition.seq } },
+        metadata: {
+          event_type: 'flightdeck_transition',
+          event_payload: { run_id: view.run.id, seq: transition.seq },
+        },
       });
       return String(res.ts);
     });

@@ -44,7 +44,10 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function plain(text: string, max: number = LIMITS.plainLabel): { type: 'plain_text'; text: string; emoji: true } {
+export function plain(
+  text: string,
+  max: number = LIMITS.plainLabel,
+): { type: 'plain_text'; text: string; emoji: true } {
   return { type: 'plain_text', text: truncate(text, max) || ' ', emoji: true };
 }
 

@@ -41,7 +41,10 @@ export function helpMessage(systems: SystemStatus[]): MessageContent {
 export function usageMessage(reason: string): MessageContent {
   return {
     text: reason,
-    blocks: [section(`:thinking_face: ${reason}`), context('Type `/ops help` for every command, or `/ops` for a menu.')],
+    blocks: [
+      section(`:thinking_face: ${reason}`),
+      context('Type `/ops help` for every command, or `/ops` for a menu.'),
+    ],
   };
 }
 

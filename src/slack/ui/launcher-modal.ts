@@ -18,7 +18,9 @@ export function launcherModal(groups: LauncherGroup[], channelId: string): Modal
       callback_id: VIEWS.launcher,
       title: plain('Flightdeck', LIMITS.modalTitle),
       close: plain('Close', LIMITS.modalButton),
-      blocks: [section('No system is configured yet, so there is nothing to launch. `/ops help` lists the systems.')],
+      blocks: [
+        section('No system is configured yet, so there is nothing to launch. `/ops help` lists the systems.'),
+      ],
     };
   }
   return {

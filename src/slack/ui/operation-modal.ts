@@ -36,7 +36,13 @@ function element(field: FormField): InputBlockElement {
     case 'select': {
       const options = field.choices.slice(0, 100).map(choiceOption);
       const initial = options.find((o) => o.value === field.initial);
-      return { type: 'static_select', action_id, options, ...(initial ? { initial_option: initial } : {}), ...placeholder };
+      return {
+        type: 'static_select',
+        action_id,
+        options,
+        ...(initial ? { initial_option: initial } : {}),
+        ...placeholder,
+      };
     }
     case 'search':
       return {
@@ -51,7 +57,9 @@ function element(field: FormField): InputBlockElement {
         type: 'multi_external_select',
         action_id,
         min_query_length: field.minQueryLength ?? 0,
-        ...(field.initial && field.initial.length > 0 ? { initial_options: field.initial.map(choiceOption) } : {}),
+        ...(field.initial && field.initial.length > 0
+          ? { initial_options: field.initial.map(choiceOption) }
+          : {}),
         ...(field.maxSelected ? { max_selected_items: field.maxSelected } : {}),
         ...placeholder,
       };
@@ -122,11 +130,18 @@ export interface PreviewMetadata extends ModalMetadata {
 }
 
 /** The change the requester confirms; `outdated` says it changed since the last look. */
-export function previewModal(op: OperationInfo, preview: Preview, metadata: PreviewMetadata, outdated = false): ModalView {
+export function previewModal(
+  op: OperationInfo,
+  preview: Preview,
+  metadata: PreviewMetadata,
+  outdated = false,
+): ModalView {
   const blocks: KnownBlock[] = [];
   if (outdated) {
     blocks.push(
-      section(':warning: *This changed since you reviewed it* (someone else edited it). Here is the change against the current state.'),
+      section(
+        ':warning: *This changed since you reviewed it* (someone else edited it). Here is the change against the current state.',
+      ),
     );
   }
   const lines = preview.lines.length > 0 ? preview.lines : ['No change.'];

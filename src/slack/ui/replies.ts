@@ -1,7 +1,17 @@
 import type { Report } from '../../core/operations';
 import type { Decision } from '../../core/policy';
 import type { RunRecord } from '../../store/port';
-import { context, escapeMrkdwn, header, type KnownBlock, LIMITS, type MessageContent, section, slackDate } from './blocks';
+import {
+  context,
+  escapeMrkdwn,
+  header,
+  type KnownBlock,
+  LIMITS,
+  type MessageContent,
+  section,
+  slackDate,
+  truncate,
+} from './blocks';
 import { problemText } from './problem';
 import { stateLabel, statusLine } from './run-message';
 import type { Problem } from '../../core/problem';
@@ -9,7 +19,8 @@ import type { Problem } from '../../core/problem';
 /** A denial names the rule that decided and who can help. `what` is a verb phrase: "run Start a job". */
 export function deniedMessage(what: string, decision: Decision): MessageContent {
   const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, decision.reason];
-  if (decision.contacts.length > 0) lines.push(`Ask ${decision.contacts.map(escapeMrkdwn).join(' or ')} for access.`);
+  if (decision.contacts.length > 0)
+    lines.push(`Ask ${decision.contacts.map(escapeMrkdwn).join(' or ')} for access.`);
   return {
     text: `You can't ${what} here.`,
     blocks: [section(lines.join('\n'))],
@@ -24,18 +35,25 @@ export function infoMessage(text: string): MessageContent {
   return { text, blocks: [section(text)] };
 }
 
+/** Slack rejects a message whose blocks carry more than ~12,000 characters of text; stay below. */
+const MESSAGE_TEXT_BUDGET = 11_000;
+
 /** Lines packed into as few sections as Slack's limits allow; what does not fit is counted, not dropped silently. */
 function linesToBlocks(lines: string[], maxBlocks: number): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let chunk = '';
   let shown = 0;
-  for (const line of lines) {
+  let total = 0;
+  for (const full of lines) {
+    const line = truncate(full, LIMITS.sectionText - 100);
+    if (total + line.length + 1 > MESSAGE_TEXT_BUDGET) break;
     if (chunk.length + line.length + 1 > LIMITS.sectionText - 40) {
       if (blocks.length + 1 >= maxBlocks) break;
       blocks.push(section(chunk));
       chunk = '';
     }
     chunk += `${chunk ? '\n' : ''}${line}`;
+    total += line.length + 1;
     shown += 1;
   }
   if (chunk) blocks.push(section(chunk));
@@ -50,7 +68,11 @@ export function reportMessage(report: Report): MessageContent {
   return { text: report.title, blocks };
 }
 
-export function runsMessage(title: string, runs: RunRecord[], titles: (run: RunRecord) => string): MessageContent {
+export function runsMessage(
+  title: string,
+  runs: RunRecord[],
+  titles: (run: RunRecord) => string,
+): MessageContent {
   const lines = runs.map(
     (run) =>
       `${stateLabel(run.state)} · *${escapeMrkdwn(titles(run))}* by <@${run.requesterId}> · ${slackDate(run.createdAt)} · \`${run.id}\``,

@@ -57,7 +57,9 @@ function whereNow(run: Pick<RunRecord, 'upstreamStatus' | 'detail' | 'progress' 
 export function statusLine(run: RunRecord, now: Date): string {
   const where = whereNow(run);
   const took =
-    isFinal(run.state) && run.finishedAt ? ` after ${duration(run.startedAt ?? run.createdAt, run.finishedAt)}` : '';
+    isFinal(run.state) && run.finishedAt
+      ? ` after ${duration(run.startedAt ?? run.createdAt, run.finishedAt)}`
+      : '';
   return `${stateLabel(run.state)}${took}${where ? ` — ${where}` : ''} · updated ${slackDate(now, '{time}')}`;
 }
 
@@ -65,9 +67,11 @@ export function statusLine(run: RunRecord, now: Date): string {
 export function parentMessage(view: RunView, now: Date): MessageContent {
   const { run } = view;
   const title = `${view.systemName}: ${view.operation.title}`;
-  const facts = run.facts.slice(0, LIMITS.sectionFields - 1).map((fact) =>
-    mrkdwn(`*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(truncate(fact.value, 300))}`, LIMITS.fieldText),
-  );
+  const facts = run.facts
+    .slice(0, LIMITS.sectionFields - 1)
+    .map((fact) =>
+      mrkdwn(`*${escapeMrkdwn(fact.label)}*\n${escapeMrkdwn(truncate(fact.value, 300))}`, LIMITS.fieldText),
+    );
   const blocks: KnownBlock[] = [
     header(title),
     {
@@ -103,7 +107,10 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
     });
   }
   if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
-  blocks.push(...buttons, context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`));
+  blocks.push(
+    ...buttons,
+    context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`),
+  );
   return {
     text: truncate(`${title} — ${STATE_LABEL[run.state].label}`, LIMITS.fallbackText),
     blocks,
@@ -149,7 +156,9 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
 
 function stateSentence(view: RunView, transition: TransitionRecord): string {
   const { run } = view;
-  const took = isFinal(transition.state) ? ` after ${duration(run.startedAt ?? run.createdAt, transition.at)}` : '';
+  const took = isFinal(transition.state)
+    ? ` after ${duration(run.startedAt ?? run.createdAt, transition.at)}`
+    : '';
   if (transition.state === 'canceled' && transition.actorId) {
     return `${stateLabel('canceled')}${took} (requested by <@${transition.actorId}>)`;
   }
@@ -161,9 +170,11 @@ function stateSentence(view: RunView, transition: TransitionRecord): string {
 
 /** The fallback text has no emoji codes or mrkdwn. */
 function plainLine(line: string): string {
-  return line
-    .replace(/:[a-z0-9_+-]+:\s*/g, '')
-    .replace(/<@([A-Z0-9]+)>/g, '@$1')
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-    .split('\n')[0] ?? '';
+  return (
+    line
+      .replace(/:[a-z0-9_+-]+:\s*/g, '')
+      .replace(/<@([A-Z0-9]+)>/g, '@$1')
+      .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+      .split('\n')[0] ?? ''
+  );
 }

@@ -16,7 +16,11 @@ export function cancelRun(deps: SlackDeps) {
     const tell = (text: string) => tellUser(client, deps.log, channelId, body.user.id, infoMessage(text));
     deps.afterAck.run('cancel', async () => {
       try {
-        const result = await deps.launcher.cancel(runId, { id: body.user.id, name: body.user.name }, channelId);
+        const result = await deps.launcher.cancel(
+          runId,
+          { id: body.user.id, name: body.user.name },
+          channelId,
+        );
         switch (result.kind) {
           case 'requested':
             deps.tracker.nudge();
@@ -28,10 +32,18 @@ export function cancelRun(deps: SlackDeps) {
             await tell('This run has already finished; there is nothing to cancel.');
             return;
           case 'denied':
-            await tellUser(client, deps.log, channelId, body.user.id, deniedMessage('cancel this run', result.decision));
+            await tellUser(
+              client,
+              deps.log,
+              channelId,
+              body.user.id,
+              deniedMessage('cancel this run', result.decision),
+            );
             return;
           case 'unsupported':
-            await tell('This run cannot be canceled from Slack (its system is not configured, or has no cancel).');
+            await tell(
+              'This run cannot be canceled from Slack (its system is not configured, or has no cancel).',
+            );
             return;
           case 'not_found':
             await tell('Flightdeck has no record of this run.');

@@ -5,7 +5,14 @@ import type { SlackDeps } from '../../deps';
 import { operationView } from '../../operation-view';
 import { helpMessage, notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
-import { deniedMessage, infoMessage, problemMessage, reportMessage, runsMessage, runStatusMessage } from '../../ui/replies';
+import {
+  deniedMessage,
+  infoMessage,
+  problemMessage,
+  reportMessage,
+  runsMessage,
+  runStatusMessage,
+} from '../../ui/replies';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -13,12 +20,20 @@ type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export function opsCommand(deps: SlackDeps) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {
     const { registry } = deps;
-    const parsed = parseOpsCommand(command.text ?? '', registry.systems.map((s) => s.definition));
-    const ephemeral = (content: { text: string; blocks: unknown[] }) => ({ response_type: 'ephemeral' as const, ...content });
+    const parsed = parseOpsCommand(
+      command.text ?? '',
+      registry.systems.map((s) => s.definition),
+    );
+    const ephemeral = (content: { text: string; blocks: unknown[] }) => ({
+      response_type: 'ephemeral' as const,
+      ...content,
+    });
     switch (parsed.kind) {
       case 'help':
         await ack(
-          ephemeral(helpMessage(registry.systems.map((s) => ({ definition: s.definition, configured: !!s.runtime })))),
+          ephemeral(
+            helpMessage(registry.systems.map((s) => ({ definition: s.definition, configured: !!s.runtime }))),
+          ),
         );
         return;
       case 'unknown':
@@ -30,8 +45,14 @@ export function opsCommand(deps: SlackDeps) {
           await ack(ephemeral(notConfiguredMessage(registry.systemName(parsed.systemId))));
           return;
         }
-        const verbs = [...system.definition.operations, ...system.definition.queries].map((c) => `\`${c.verb}\``);
-        await ack(ephemeral(usageMessage(`What should Flightdeck do in ${system.definition.name}? Try: ${verbs.join(', ')}.`)));
+        const verbs = [...system.definition.operations, ...system.definition.queries].map(
+          (c) => `\`${c.verb}\``,
+        );
+        await ack(
+          ephemeral(
+            usageMessage(`What should Flightdeck do in ${system.definition.name}? Try: ${verbs.join(', ')}.`),
+          ),
+        );
         return;
       }
       case 'launcher': {
@@ -39,7 +60,10 @@ export function opsCommand(deps: SlackDeps) {
         const groups = registry.systems
           .filter((s) => s.runtime)
           .map((s) => ({ systemName: s.definition.name, operations: s.runtime?.operations ?? [] }));
-        await client.views.open({ trigger_id: command.trigger_id, view: launcherModal(groups, command.channel_id) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: launcherModal(groups, command.channel_id),
+        });
         return;
       }
       case 'operation': {
@@ -50,7 +74,10 @@ export function opsCommand(deps: SlackDeps) {
           return;
         }
         await ack();
-        const decision = await deps.policy.decide({ userId: command.user_id, channelId: command.channel_id }, op.id);
+        const decision = await deps.policy.decide(
+          { userId: command.user_id, channelId: command.channel_id },
+          op.id,
+        );
         if (!decision.allowed) {
           await deps.store.appendAudit({
             at: deps.clock.now(),
@@ -93,7 +120,15 @@ export function opsCommand(deps: SlackDeps) {
           limit: 20,
         });
         const title = parsed.mine ? 'Your recent runs here' : 'Recent runs in this channel';
-        await respond(ephemeral(runsMessage(title, runs, (run) => registry.operationInfo(run.operationId)?.title ?? run.operationId)));
+        await respond(
+          ephemeral(
+            runsMessage(
+              title,
+              runs,
+              (run) => registry.operationInfo(run.operationId)?.title ?? run.operationId,
+            ),
+          ),
+        );
         return;
       }
       case 'status': {

@@ -40,7 +40,9 @@ export function fieldOptions(deps: SlackDeps) {
     } catch (err) {
       const why = isUpstreamError(err) ? err.message : 'did not answer in time';
       deps.log.warn({ op: op.id, field: payload.block_id, err: why }, 'picker search failed');
-      await ack({ options: [option(UNAVAILABLE_CHOICE, `⚠ ${systemName} is unavailable — try again shortly`)] });
+      await ack({
+        options: [option(UNAVAILABLE_CHOICE, `⚠ ${systemName} is unavailable — try again shortly`)],
+      });
       return;
     }
     if (choices.length === 0) {

@@ -20,7 +20,10 @@ export function launcherSubmission(deps: SlackDeps) {
     }
     const decision = await deps.policy.decide({ userId: body.user.id, channelId: meta.channelId }, op.id);
     if (!decision.allowed) {
-      await ack({ response_action: 'update', view: noticeModal('Not allowed', deniedMessage(`run ${op.title}`, decision).blocks) });
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Not allowed', deniedMessage(`run ${op.title}`, decision).blocks),
+      });
       return;
     }
     await ack({ response_action: 'update', view: operationView(deps.registry, op, meta.channelId, {}) });

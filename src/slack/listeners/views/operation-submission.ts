@@ -37,7 +37,10 @@ export function operationSubmission(deps: SlackDeps) {
     if (!meta || !op) {
       await ack({
         response_action: 'update',
-        view: noticeModal('Flightdeck', 'This form is no longer valid (its system may have been turned off). Run the command again.'),
+        view: noticeModal(
+          'Flightdeck',
+          'This form is no longer valid (its system may have been turned off). Run the command again.',
+        ),
       });
       return;
     }
@@ -75,7 +78,7 @@ export function operationSubmission(deps: SlackDeps) {
           if (!isUpstreamError(err)) throw err;
           await client.views.update({
             view_id: view.id,
-              view: noticeModal('Could not review', problemMessage(err.toProblem(systemName)).blocks),
+            view: noticeModal('Could not review', problemMessage(err.toProblem(systemName)).blocks),
           });
         }
       });
@@ -91,7 +94,8 @@ export function operationSubmission(deps: SlackDeps) {
         channelId: meta.channelId,
         requester,
       }).then(async (result) => {
-        if (result.kind === 'notice') await tellUser(client, deps.log, meta.channelId, requester.id, result.content);
+        if (result.kind === 'notice')
+          await tellUser(client, deps.log, meta.channelId, requester.id, result.content);
       }),
     );
   };

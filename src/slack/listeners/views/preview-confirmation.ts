@@ -16,12 +16,18 @@ export function previewConfirmation(deps: SlackDeps) {
     const meta = readPreviewMetadata(view.private_metadata);
     const op = meta ? deps.registry.operation(meta.operationId) : undefined;
     if (!meta || !op) {
-      await ack({ response_action: 'update', view: noticeModal('Flightdeck', 'This confirmation is no longer valid. Start again.') });
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Flightdeck', 'This confirmation is no longer valid. Start again.'),
+      });
       return;
     }
     const parsed = op.input.safeParse(meta.input);
     if (!parsed.success) {
-      await ack({ response_action: 'update', view: noticeModal('Flightdeck', 'This confirmation is no longer valid. Start again.') });
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Flightdeck', 'This confirmation is no longer valid. Start again.'),
+      });
       return;
     }
     await ack({ response_action: 'update', view: previewPendingModal(op) });
@@ -44,12 +50,20 @@ export function previewConfirmation(deps: SlackDeps) {
       if (outcome.kind === 'outdated') {
         await update({
           view_id: view.id,
-          view: previewModal(op, outcome.preview, { ...meta, fingerprint: outcome.preview.fingerprint }, true),
+          view: previewModal(
+            op,
+            outcome.preview,
+            { ...meta, fingerprint: outcome.preview.fingerprint },
+            true,
+          ),
         });
       } else if (outcome.kind === 'failed') {
         await update({ view_id: view.id, view: noticeModal('Failed', problemText(outcome.problem)) });
       } else {
-        await update({ view_id: view.id, view: noticeModal('Done', `Done. The record is in <#${meta.channelId}>.`) });
+        await update({
+          view_id: view.id,
+          view: noticeModal('Done', `Done. The record is in <#${meta.channelId}>.`),
+        });
       }
     });
   };

@@ -1,0 +1,247 @@
+import { UpstreamError } from '../../core/problem';
+import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './schemas';
+
+export const SYSTEM_ID = 'iacm';
+
+/** What a request was for, so an error can say what failed and what to check. */
+export interface ErrorContext {
+  /** Verb phrase: "create the module execution". */
+  action: string;
+  /** The thing addressed, for not-found, conflict and lock hints: "module `vpc`". */
+  target: string;
+  /** Where permissions apply, for 403 hints: "org `default`, project `infra`". */
+  scope: string;
+}
+
+const TRANSIENT = new Set([408, 429, 499, 502, 503, 504]);
+const MAX_MESSAGE = 500;
+
+/** Anything that looks like a Harness token, in case an upstream echoes one. */
+const TOKEN_PATTERN = /\b(?:pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  return out.replace(TOKEN_PATTERN, '[redacted]');
+}
+
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+}
+
+type Body =
+  | { kind: 'goa'; error: GoaError }
+  | { kind: 'ng'; error: NgError }
+  | { kind: 'html'; title?: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'empty' };
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function classifyBody(text: string, contentType: string): Body {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'empty' };
+  const json = parseJson(trimmed);
+  if (json !== undefined) {
+    const goa = goaErrorSchema.safeParse(json);
+    if (goa.success) return { kind: 'goa', error: goa.data };
+    const ng = ngErrorSchema.safeParse(json);
+    if (ng.success) return { kind: 'ng', error: ng.data };
+  }
+  if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+    return { kind: 'html', title: title || undefined };
+  }
+  return { kind: 'text', text: trimmed };
+}
+
+function hintFor(status: number, ctx: ErrorContext, temporary: boolean): string {
+  switch (status) {
+    case 400:
+      return 'Harness rejected the request as invalid: check the value it names and submit again.';
+    case 401:
+      return 'Harness did not accept the API key (HARNESS_API_KEY): it may be expired, revoked or from another account. Ask a Flightdeck admin to renew it.';
+    case 403:
+      return `The API key's user or service account lacks permission on ${ctx.scope}. Ask a Harness admin to grant it (IaCM module and pipeline execute/view).`;
+    case 404:
+      return `Harness found no ${ctx.target}. Check the id, and that it belongs to ${ctx.scope}.`;
+    case 408:
+      return 'Harness timed out. This is temporary: try again in a minute.';
+    case 409:
+      return `Harness reports a conflict with ${ctx.target}: it probably exists already. Look at it in Harness before trying again.`;
+    case 423:
+      return `${capitalise(ctx.target)} is locked in Harness by another operation. Wait for that to finish, then try again.`;
+    case 429:
+      return 'Harness is rate-limiting requests. Wait a minute, then try again.';
+    case 499:
+      return 'Harness cancelled the request before finishing it. This is temporary: try again.';
+    case 500:
+      return temporary
+        ? 'Harness had a temporary internal error: try again shortly; if it persists, give Harness support the error id.'
+        : 'Harness had an internal error. If it persists, give Harness support the error id.';
+    case 502:
+    case 503:
+    case 504:
+      return 'Harness (or its gateway) is unavailable. This is temporary: try again shortly.';
+    default:
+      return temporary
+        ? 'Harness says this is temporary: try again shortly.'
+        : 'See the message from Harness; if it persists, give Harness support the error id.';
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function bodyMessage(status: number, body: Body): string {
+  switch (body.kind) {
+    case 'goa':
+      return body.error.message;
+    case 'ng':
+      return (
+        body.error.message ??
+        body.error.detailedMessage ??
+        body.error.responseMessages?.find((m) => m.message)?.message ??
+        body.error.code
+      );
+    case 'html':
+      return `Harness answered HTTP ${status} with a web page${body.title ? ` ("${body.title}")` : ''} instead of an API response.`;
+    case 'text':
+      return body.text;
+    case 'empty':
+      return `Harness answered HTTP ${status} with no details.`;
+  }
+}
+
+export interface HttpErrorInput {
+  status: number;
+  contentType: string;
+  text: string;
+  /** A call that changes something (create, interrupt): may have taken effect when the answer is lost. */
+  write: boolean;
+}
+
+/** One UpstreamError for any non-2xx answer: goa body, NG envelope, a gateway's HTML page or nothing. */
+export function httpError(
+  ctx: ErrorContext,
+  input: HttpErrorInput,
+  secrets: readonly string[],
+): UpstreamError {
+  const { status } = input;
+  const body = classifyBody(input.text, input.contentType);
+  const goa = body.kind === 'goa' ? body.error : undefined;
+  const ng = body.kind === 'ng' ? body.error : undefined;
+  const temporary = goa?.temporary === true || goa?.timeout === true;
+  const structured = goa !== undefined || ng !== undefined;
+  const ambiguous =
+    input.write &&
+    (goa?.timeout === true || status === 499 || (!structured && (status === 502 || status === 504)));
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: ctx.action,
+    kind: status === 401 || status === 403 ? 'auth' : 'http',
+    message: clip(redact(bodyMessage(status, body), secrets)),
+    httpStatus: status,
+    code: goa?.name ?? ng?.code ?? undefined,
+    errorId: goa?.id ?? ng?.correlationId ?? undefined,
+    hint: hintFor(status, ctx, temporary),
+    retryable: TRANSIENT.has(status) || temporary,
+    ambiguous,
+  });
+}
+
+/** A 2xx whose body is not what the API documents (an HTML login page, a proxy's answer, a changed schema). */
+export function badResponse(
+  ctx: ErrorContext,
+  status: number,
+  text: string,
+  contentType: string,
+  detail?: string,
+): UpstreamError {
+  const body = classifyBody(text, contentType);
+  const message =
+    body.kind === 'html'
+      ? `Harness answered with a web page${body.title ? ` ("${body.title}")` : ''}, not JSON.`
+      : `Harness answered HTTP ${status} with an unexpected body${detail ? `: ${detail}` : ''}.`;
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: ctx.action,
+    kind: 'bad_response',
+    message: clip(message),
+    httpStatus: status,
+    hint:
+      body.kind === 'html'
+        ? 'Check HARNESS_BASE_URL: it must be the API gateway (for SaaS https://app.harness.io/gateway), not the web UI.'
+        : 'Harness may have changed this API. Check the run in Harness; report this to the Flightdeck maintainers.',
+    retryable: false,
+  });
+}
+
+export interface TransportFailure {
+  /** Node/axios error code: ECONNREFUSED, ECONNRESET, ETIMEDOUT… */
+  code?: string;
+  timedOut: boolean;
+  tooLarge: boolean;
+  timeoutMs: number;
+  host: string;
+  write: boolean;
+}
+
+/** Codes that prove the request never reached Harness, so a write did not happen. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function transportError(ctx: ErrorContext, failure: TransportFailure): UpstreamError {
+  const base = { system: SYSTEM_ID, action: ctx.action };
+  if (failure.tooLarge) {
+    return new UpstreamError({
+      ...base,
+      kind: 'bad_response',
+      message: 'Harness sent a larger answer than Flightdeck accepts.',
+      hint: 'Narrow the request (fewer items); report this to the Flightdeck maintainers if it keeps happening.',
+      retryable: false,
+    });
+  }
+  if (failure.timedOut) {
+    return new UpstreamError({
+      ...base,
+      kind: 'timeout',
+      message: `Harness did not answer within ${Math.round(failure.timeoutMs / 1000)} s.`,
+      hint: 'Harness is slow or unreachable. This is usually temporary: try again shortly.',
+      retryable: true,
+      ambiguous: failure.write,
+    });
+  }
+  const code = failure.code ?? 'network error';
+  const sent = !NOT_SENT.has(code);
+  return new UpstreamError({
+    ...base,
+    kind: 'network',
+    code,
+    message: sent
+      ? `The connection to Harness (${failure.host}) broke before it answered (${code}).`
+      : `Could not reach Harness at ${failure.host} (${code}).`,
+    hint: sent
+      ? 'This is usually temporary: try again shortly.'
+      : 'Check HARNESS_BASE_URL and that Flightdeck can reach Harness (DNS, proxy, firewall, TLS).',
+    retryable: true,
+    ambiguous: failure.write && sent,
+  });
+}

@@ -1,0 +1,127 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { Log } from '../../core/log';
+import { isUpstreamError } from '../../core/problem';
+import type { HttpSettings } from './config';
+import { badResponse, type ErrorContext, httpError, transportError } from './errors';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface HarnessRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  context: ErrorContext;
+}
+
+export interface HarnessResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed JSON body. */
+  data: unknown;
+}
+
+export interface HarnessHttpOptions {
+  baseUrl: string;
+  apiKey: string;
+  accountId: string;
+  settings: HttpSettings;
+  log: Log;
+}
+
+/**
+ * Sends one request to Harness with the key and account, and turns every failure into an UpstreamError.
+ * GETs are retried with backoff while the error says it is transient; writes are sent exactly once.
+ */
+export class HarnessHttp {
+  private readonly axios: AxiosInstance;
+  private readonly readPolicy: RetryPolicy;
+  private readonly secrets: string[];
+  private readonly host: string;
+
+  constructor(private readonly options: HarnessHttpOptions) {
+    const { settings } = options;
+    this.secrets = [options.apiKey];
+    this.host = new URL(options.baseUrl).host;
+    this.axios = axios.create({
+      baseURL: options.baseUrl,
+      timeout: settings.timeoutMs,
+      maxContentLength: settings.maxResponseBytes,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      headers: {
+        'x-api-key': options.apiKey,
+        'Harness-Account': options.accountId,
+        Accept: 'application/json, application/vnd.goa.error',
+      },
+    });
+    this.readPolicy = retry(
+      handleWhen((err) => isUpstreamError(err) && err.retryable),
+      {
+        maxAttempts: settings.readRetries,
+        backoff: new ExponentialBackoff({ initialDelay: settings.backoffInitialMs, maxDelay: settings.backoffMaxMs }),
+      },
+    );
+    this.readPolicy.onRetry((event) => {
+      const reason = 'error' in event && isUpstreamError(event.error) ? event.error.message : 'transient answer';
+      options.log.warn({ system: 'iacm', delayMs: Math.round(event.delay), attempt: event.attempt, reason }, 'retrying a Harness read');
+    });
+  }
+
+  async send(request: HarnessRequest): Promise<HarnessResponse> {
+    if (request.method !== 'GET') return this.once(request);
+    return this.readPolicy.execute(() => this.once(request));
+  }
+
+  private async once(request: HarnessRequest): Promise<HarnessResponse> {
+    const { settings } = this.options;
+    const write = request.method !== 'GET';
+    const started = Date.now();
+    let response;
+    try {
+      response = await this.axios.request<string>({
+        method: request.method,
+        url: request.path,
+        params: { accountIdentifier: this.options.accountId, ...request.query },
+        data: request.body,
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
+    } catch (err) {
+      const code = isAxiosError(err) ? err.code : undefined;
+      const message = err instanceof Error ? err.message : '';
+      const failure = transportError(request.context, {
+        code: code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? undefined : (code ?? undefined),
+        timedOut: code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT',
+        tooLarge: message.includes('maxContentLength'),
+        timeoutMs: settings.timeoutMs,
+        host: this.host,
+        write,
+      });
+      this.options.log.debug({ system: 'iacm', method: request.method, path: request.path, code, ms: Date.now() - started }, 'Harness request failed');
+      throw failure;
+    }
+    const text = typeof response.data === 'string' ? response.data : '';
+    const contentType = String(response.headers['content-type'] ?? '');
+    this.options.log.debug(
+      { system: 'iacm', method: request.method, path: request.path, status: response.status, ms: Date.now() - started },
+      'Harness request',
+    );
+    if (response.status < 200 || response.status >= 300) {
+      throw httpError(request.context, { status: response.status, contentType, text, write }, this.secrets);
+    }
+    let data: unknown;
+    try {
+      data = text.trim() === '' ? null : JSON.parse(text);
+    } catch {
+      throw badResponse(request.context, response.status, text, contentType);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (typeof value === 'string') headers[name.toLowerCase()] = value;
+    }
+    return { status: response.status, headers, data };
+  }
+}

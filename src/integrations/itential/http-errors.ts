@@ -1,0 +1,147 @@
+import { UpstreamError } from '../../core/problem';
+import { truncate } from './redaction';
+import { SYSTEM_ID } from './system';
+import type { RawResponse } from './transport';
+import { readableMessage } from './upstream-message';
+
+const MAX_MESSAGE = 600;
+
+export interface FailureContext {
+  action: string;
+  /** What a 404 means: "workflow 'Backup'", "job 65f0…". */
+  subject?: string;
+  oneShot: boolean;
+  /** Which variables hold the credentials, for 401 hints. */
+  credentialHint: string;
+  clean: (text: string) => string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function looksLikeHtml(res: RawResponse): boolean {
+  return res.contentType.includes('html') || /^\s*</.test(res.text);
+}
+
+function htmlTitle(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  return title ? `an HTML page titled "${title}"` : 'an HTML page';
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Validation details some Itential errors carry next to `message` (shape UNCONFIRMED: read defensively). */
+function validationDetails(body: Record<string, unknown>): string[] {
+  const holders = [body.metadata, body.data, body];
+  for (const holder of holders) {
+    if (!isRecord(holder) || !Array.isArray(holder.errors)) continue;
+    return holder.errors.slice(0, 5).map((e) => {
+      if (!isRecord(e)) return readableMessage(e);
+      const where = typeof e.instancePath === 'string' && e.instancePath ? `${e.instancePath}: ` : '';
+      return `${where}${readableMessage(e.message ?? e)}`;
+    });
+  }
+  return [];
+}
+
+/** What the body says, and whether it came from Itential itself (its JSON envelope) rather than a proxy. */
+export function bodyMessage(res: RawResponse): { text: string; fromItential: boolean } {
+  if (res.text.trim() === '') return { text: 'no body', fromItential: false };
+  if (looksLikeHtml(res)) return { text: htmlTitle(res.text), fromItential: false };
+  const parsed = parseJson(res.text);
+  if (!parsed.ok) return { text: `"${truncate(res.text.trim(), 200)}"`, fromItential: false };
+  if (!isRecord(parsed.value)) return { text: readableMessage(parsed.value), fromItential: false };
+  const body = parsed.value;
+  const main = readableMessage(body.message ?? body.error ?? body);
+  const details = validationDetails(body).filter((d) => d !== main);
+  return { text: [main, ...details].join('; '), fromItential: 'message' in body };
+}
+
+function statusHint(status: number, ctx: FailureContext, res: RawResponse): string {
+  if (status >= 300 && status < 400) {
+    return `Itential redirected the request${res.location ? ` to ${new URL(res.location, 'http://x').pathname}` : ''}: check ITENTIAL_BASE_URL (scheme, host, path prefix) and whether an SSO proxy sits in front of the API.`;
+  }
+  switch (status) {
+    case 400:
+    case 422:
+      return 'Itential rejected the request as invalid: check the workflow name, job type, variables and groups.';
+    case 401:
+      return `Itential did not accept the bot's credentials, even after logging in again: check ${ctx.credentialHint}.`;
+    case 403:
+      return "The bot's Itential account lacks a role or group for this: ask an Itential admin to grant it (Operations Manager roles, and membership of the job's groups).";
+    case 404:
+      return `${ctx.subject ?? 'The item'} was not found: it may have been renamed or deleted, or the bot's account cannot see it.`;
+    case 408:
+    case 429:
+      return 'Itential is busy; this is temporary, try again shortly.';
+    case 409:
+      return 'Itential reports a conflict with the current state; look at it in Itential before trying again.';
+    case 500:
+      return "Itential failed while handling the request; the message is its own. If it persists, check Itential's logs.";
+    case 502:
+    case 503:
+    case 504:
+      return ctx.oneShot
+        ? 'Itential or a proxy in front of it failed; the request may still have taken effect: check Itential before trying again.'
+        : 'Itential or a proxy in front of it is unavailable; this is usually temporary, try again shortly.';
+    default:
+      return 'Unexpected answer from Itential; the message is its own.';
+  }
+}
+
+const TEMPORARY = new Set([408, 429, 502, 503, 504]);
+
+/** An HTTP status that is not success, as one readable error. */
+export function statusError(res: RawResponse, ctx: FailureContext): UpstreamError {
+  const { text, fromItential } = bodyMessage(res);
+  const gateway = res.status === 502 || res.status === 503 || res.status === 504;
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: ctx.action,
+    kind: res.status === 401 ? 'auth' : 'http',
+    httpStatus: res.status,
+    code: res.status === 404 ? 'not_found' : String(res.status),
+    message: truncate(ctx.clean(`HTTP ${res.status}: ${text}`), MAX_MESSAGE),
+    hint: statusHint(res.status, ctx, res),
+    retryable: TEMPORARY.has(res.status),
+    // A gateway error that is not Itential's own answer says nothing about whether the request ran.
+    ambiguous: ctx.oneShot && gateway && !fromItential,
+  });
+}
+
+/** A success status whose body cannot be used. */
+export function badResponse(detail: string, ctx: FailureContext, hint?: string): UpstreamError {
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: ctx.action,
+    kind: 'bad_response',
+    message: truncate(ctx.clean(`Itential answered with ${detail}`), MAX_MESSAGE),
+    hint:
+      hint ??
+      'Something other than the Itential API answered (a proxy, an SSO page, a wrong ITENTIAL_BASE_URL), or Itential changed its API.',
+    retryable: false,
+    // The request reached something that answered 2xx: a one-shot request probably ran.
+    ambiguous: ctx.oneShot,
+  });
+}
+
+/** The JSON body of a success response. */
+export function jsonBody(res: RawResponse, ctx: FailureContext): unknown {
+  if (looksLikeHtml(res)) return failJson(`${htmlTitle(res.text)} instead of JSON`, ctx);
+  const parsed = parseJson(res.text);
+  if (!parsed.ok) {
+    return failJson(res.text.trim() === '' ? 'an empty body' : `text that is not JSON ("${truncate(res.text.trim(), 80)}")`, ctx);
+  }
+  return parsed.value;
+}
+
+function failJson(detail: string, ctx: FailureContext): never {
+  throw badResponse(detail, ctx);
+}

@@ -1,0 +1,2 @@
+export const SYSTEM_ID = 'itential';
+export const SYSTEM_NAME = 'Itential';

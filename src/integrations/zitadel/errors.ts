@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { UpstreamError } from '../../core/problem';
+import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';
+
+export const SYSTEM = 'zitadel';
+const MAX_MESSAGE = 500;
+const AUDIENCE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
+/** Zitadel's id for "the instance feature `actions` is off". */
+const FEATURE_OFF_ID = 'ACTION-8o6pvqfjhs';
+
+/** What the bot was doing when a call failed; shapes the hint. */
+export interface CallContext {
+  /** Verb phrase: "set the execution", "list the targets". */
+  action: string;
+  /** The permission the call needs, named in the PERMISSION_DENIED hint. */
+  permission?: string;
+  /** A write: a timeout may have taken effect, so it is ambiguous rather than retryable. */
+  write?: boolean;
+  /** What the bot itself knows is missing, for the NOT_FOUND hint ("target 123 is not in the target list"). */
+  notFound?: string;
+}
+
+const detailSchema = z
+  .object({
+    id: z.string().optional(),
+    message: z.string().optional(),
+    debug: z.object({ id: z.string().optional(), message: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+/** REST (grpc-gateway, numeric code) and Connect (string code) bodies share this shape. */
+const errorBodySchema = z
+  .object({
+    code: z.union([z.number(), z.string()]).optional(),
+    message: z.string().optional(),
+    details: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+export interface ZitadelErrorBody {
+  code?: GrpcCode;
+  message?: string;
+  errorId?: string;
+}
+
+const ID_SUFFIX = /\s*\(([A-Za-z0-9]+-[A-Za-z0-9]+)\)\s*$/;
+
+/** Reads either error form; anything unparseable yields an empty result, never a throw. */
+export function parseErrorBody(text: string): ZitadelErrorBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const body = errorBodySchema.safeParse(json);
+  if (!body.success) return {};
+  const detailIds = (body.data.details ?? []).flatMap((item) => {
+    const detail = detailSchema.safeParse(item);
+    if (!detail.success) return [];
+    const id = detail.data.id ?? detail.data.debug?.id;
+    return id ? [id] : [];
+  });
+  const rawMessage = body.data.message?.trim();
+  const suffixId = rawMessage ? ID_SUFFIX.exec(rawMessage)?.[1] : undefined;
+  const errorId = detailIds[0] ?? suffixId;
+  const message =
+    rawMessage && errorId
+      ? rawMessage.replace(ID_SUFFIX, (all, id: string) => (id === errorId ? '' : all))
+      : rawMessage;
+  return { code: grpcCode(body.data.code), message: message || undefined, errorId };
+}
+
+export function isFeatureOff(body: ZitadelErrorBody): boolean {
+  if (body.errorId === FEATURE_OFF_ID) return true;
+  const message = body.message ?? '';
+  return (
+    /Errors\.Action\.NotEnabled/.test(message) || /\bactions?\b[^.]*\b(not enabled|disabled)\b/i.test(message)
+  );
+}
+
+/** Form field ids named by Zitadel's validation messages (`invalid RequestExecution.Method: …`). */
+const FIELD_PATTERNS: [RegExp, string, string][] = [
+  [/Execution\.Method\b/i, 'method', 'method'],
+  [/Execution\.Service\b/i, 'service', 'service'],
+  [/Execution\.All\b/i, 'scope', 'condition scope'],
+  [/FunctionExecution\.Name\b/i, 'function', 'function'],
+  [/EventExecution\.Event\b/i, 'event', 'event'],
+  [/EventExecution\.Group\b/i, 'group', 'event group'],
+  [/\btargets?\b/i, 'targets', 'targets'],
+  [/\bcondition/i, 'kind', 'condition'],
+];
+
+/** The form field a 3/INVALID_ARGUMENT message is about, if it says. */
+export function invalidField(message: string | undefined): { id: string; label: string } | undefined {
+  if (!message) return undefined;
+  const hit = FIELD_PATTERNS.find(([pattern]) => pattern.test(message));
+  return hit ? { id: hit[1], label: hit[2] } : undefined;
+}
+
+function hintFor(code: GrpcCode, body: ZitadelErrorBody, ctx: CallContext): string {
+  if (isFeatureOff(body)) {
+    return (
+      'The instance feature "actions" is disabled, so Zitadel refuses to manage targets and executions. ' +
+      'An instance admin can enable it (Console → Default settings → Features → Actions, or the Feature service), then try again.'
+    );
+  }
+  switch (code.number) {
+    case 16:
+      return (
+        'Zitadel did not accept ZITADEL_TOKEN. Check that it is a valid, unexpired personal access token of a service user, ' +
+        `and that the token carries the audience ${AUDIENCE} (tokens issued for another project are rejected).`
+      );
+    case 7:
+      return `The service user behind ZITADEL_TOKEN lacks the permission ${ctx.permission ?? 'needed for this call'}; grant it a role that includes it (e.g. IAM_OWNER), then try again.`;
+    case 3: {
+      const field = invalidField(body.message);
+      return field
+        ? `Zitadel rejected the ${field.label}: correct it in the form and try again.`
+        : 'Zitadel rejected the request; check the condition and the targets in the form.';
+    }
+    case 5:
+      if (ctx.notFound) return ctx.notFound;
+      if (body.message === 'Not Found' && !body.errorId) {
+        return 'This Zitadel does not serve the route; it may predate Actions v2. Check ZITADEL_BASE_URL and the Zitadel version.';
+      }
+      return 'Something the request names does not exist in Zitadel (a target, or the condition’s method, service, function or event). Pick it again from the form.';
+    case 12:
+      return 'This Zitadel instance does not serve Actions v2 (/v2/actions/…). Upgrade Zitadel, or check that ZITADEL_BASE_URL points at the instance itself.';
+    case 4:
+    case 8:
+    case 14:
+      return 'Temporary: Zitadel is busy, rate-limiting or unreachable. Flightdeck retried; try again in a minute.';
+    case 10:
+      return 'Temporary: a concurrent change in Zitadel aborted the call. Try again; Flightdeck re-reads the current state first.';
+    case 1:
+      return 'The call was cancelled before Zitadel finished. Try again.';
+    case 6:
+      return 'It already exists in Zitadel; look it up by name instead of creating it again.';
+    case 9:
+      return 'A precondition in Zitadel is not met (for example a circular include); check the execution in the Zitadel console.';
+    case 11:
+      return 'A page offset or limit was out of range. Report this to the Flightdeck maintainers.';
+    case 15:
+      return 'Zitadel reported data loss. Contact its operators and quote the error id.';
+    case 2:
+    case 13:
+    default:
+      return 'Zitadel failed internally. Try again; if it persists, give its operators the error id.';
+  }
+}
+
+/** Replaces every occurrence of each secret, so no message can carry the token. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+}
+
+const clip = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
+
+/** An HTTP answer that is not a success, in either body form, as one readable error. */
+export function errorFromResponse(
+  status: number,
+  bodyText: string,
+  ctx: CallContext,
+  secrets: readonly string[],
+): UpstreamError {
+  const body = parseErrorBody(bodyText);
+  const code = body.code ?? grpcCodeForHttp(status);
+  const message = body.message
+    ? redact(clip(body.message), secrets)
+    : `Zitadel answered HTTP ${status} without an error message.`;
+  return new UpstreamError({
+    system: SYSTEM,
+    action: ctx.action,
+    kind: code.number === 16 || code.number === 7 ? 'auth' : 'http',
+    message: isFeatureOff(body)
+      ? `The "actions" feature is disabled on this Zitadel instance: ${message}`
+      : message,
+    httpStatus: status,
+    code: code.name,
+    errorId: body.errorId ? redact(clip(body.errorId), secrets) : undefined,
+    hint: hintFor(code, body, ctx),
+    retryable: code.transient,
+    ambiguous: ctx.write === true && (code.number === 4 || code.number === 1),
+  });
+}

@@ -1,0 +1,140 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { z } from 'zod';
+import type { Log } from '../../core/log';
+import { isUpstreamError, UpstreamError } from '../../core/problem';
+import type { RetrySettings, ZitadelConfig } from './config';
+import { type CallContext, errorFromResponse, redact, SYSTEM } from './errors';
+
+/** Lists of a few thousand targets or executions stay far below this. */
+const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Errors that mean the request never left: retrying a write after them is safe. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export interface CallSpec<T> extends CallContext {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+}
+
+/** Retries what `shouldRetry` accepts, with capped exponential backoff and jitter. */
+export function retryPolicy(settings: RetrySettings, shouldRetry: (err: UpstreamError) => boolean): RetryPolicy {
+  return retry(
+    handleWhen((err) => isUpstreamError(err) && shouldRetry(err)),
+    {
+      maxAttempts: Math.max(0, settings.maxAttempts - 1),
+      backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
+    },
+  );
+}
+
+/** One HTTP exchange with Zitadel's REST (grpc-gateway) API: auth, limits, and every failure as an UpstreamError. */
+export class ZitadelHttp {
+  private readonly axios: AxiosInstance;
+  private readonly secrets: string[];
+  private readonly readRetry: RetryPolicy;
+
+  constructor(
+    readonly config: ZitadelConfig,
+    private readonly log: Log,
+  ) {
+    this.secrets = [config.token];
+    this.axios = axios.create({
+      baseURL: config.baseUrl,
+      timeout: config.timeoutMs,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      maxBodyLength: MAX_REQUEST_BYTES,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      headers: {
+        Authorization: `Bearer ${config.token}`,
+        Accept: 'application/json',
+        ...(config.orgId ? { 'x-zitadel-orgid': config.orgId } : {}),
+      },
+    });
+    this.readRetry = retryPolicy(config.retry, (err) => err.retryable);
+    this.readRetry.onRetry((reason) => {
+      const err = 'error' in reason ? reason.error : undefined;
+      this.log.warn({ system: SYSTEM, attempt: reason.attempt, err: err?.message }, 'retrying a Zitadel read');
+    });
+  }
+
+  /** A read: retried on transient codes and network errors, a bounded number of times. */
+  read<T>(spec: CallSpec<T>): Promise<T> {
+    return this.readRetry.execute(() => this.send(spec));
+  }
+
+  /** One attempt, no retry. */
+  async send<T>(spec: CallSpec<T>): Promise<T> {
+    const started = Date.now();
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.axios.request<string>({ method: spec.method, url: spec.path, data: spec.body });
+      status = response.status;
+      text = typeof response.data === 'string' ? response.data : '';
+    } catch (err) {
+      throw this.transportError(err, spec);
+    }
+    this.log.debug({ system: SYSTEM, method: spec.method, path: spec.path, status, ms: Date.now() - started }, 'zitadel call');
+    if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.secrets);
+    return this.parse(text, spec);
+  }
+
+  private parse<T>(text: string, spec: CallSpec<T>): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw this.badResponse(spec, 'the answer is not JSON');
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw this.badResponse(spec, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected shape'}`);
+    }
+    return parsed.data;
+  }
+
+  private badResponse(spec: CallContext & { path: string }, what: string): UpstreamError {
+    return new UpstreamError({
+      system: SYSTEM,
+      action: spec.action,
+      kind: 'bad_response',
+      message: `Zitadel answered ${spec.path} with something Flightdeck cannot read (${what}).`,
+      hint: 'Zitadel’s API may have changed. Report it to the Flightdeck maintainers with the Zitadel version.',
+      retryable: false,
+    });
+  }
+
+  private transportError(err: unknown, spec: CallSpec<unknown>): UpstreamError {
+    const code = isAxiosError(err) ? err.code : undefined;
+    const detail = redact(err instanceof Error ? err.message : String(err), this.secrets);
+    const write = spec.write === true;
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(detail)) {
+      return this.badResponse(spec, `the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
+    }
+    const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+    const notSent = code !== undefined && NOT_SENT.has(code);
+    return new UpstreamError({
+      system: SYSTEM,
+      action: spec.action,
+      kind: timedOut ? 'timeout' : 'network',
+      message: timedOut
+        ? `Zitadel did not answer within ${this.config.timeoutMs / 1000} s.`
+        : `Could not reach Zitadel at ${this.config.baseUrl} (${code ?? detail}).`,
+      code,
+      hint: notSent
+        ? 'Check ZITADEL_BASE_URL and that Zitadel is reachable from Flightdeck.'
+        : write
+          ? 'The change may or may not have been applied. Check the execution in Zitadel (/ops zitadel executions) before trying again.'
+          : 'Temporary network trouble; try again in a minute.',
+      retryable: !write || notSent,
+      ambiguous: write && !notSent,
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../engine';
+import { initial } from './001-initial';
+
+/** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
+export function migrations(engine: Engine): MigrationProvider {
+  const all: Record<string, Migration> = {
+    '001-initial': initial(engine),
+  };
+  return { getMigrations: async () => all };
+}

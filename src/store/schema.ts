@@ -1,0 +1,74 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as both databases hold them: times are integer milliseconds since the epoch, JSON is text,
+ * booleans are 0/1, so one set of queries reads and writes both the same way. `Generated` marks columns
+ * with a default that an insert may leave out.
+ */
+export interface RunsTable {
+  id: string;
+  idempotency_key: string;
+  operation_id: string;
+  system: string;
+  channel_id: string;
+  requester_id: string;
+  input: string;
+  facts: string;
+  state: string;
+  upstream_id: string | null;
+  upstream_url: string | null;
+  upstream_status: string | null;
+  detail: string | null;
+  progress: number | null;
+  waiting_for: string | null;
+  problem: string | null;
+  memo: string | null;
+  may_recover: Generated<number>;
+  seq: Generated<number>;
+  notified_seq: Generated<number>;
+  parent_ts: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  next_poll_at: number | null;
+  poll_failures: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+  cancel_requested_by: string | null;
+  cancel_requested_at: number | null;
+}
+
+export interface TransitionsTable {
+  run_id: string;
+  seq: number;
+  kind: string;
+  state: string;
+  upstream_status: string | null;
+  detail: string | null;
+  progress: number | null;
+  waiting_for: string | null;
+  problem: string | null;
+  actor_id: string | null;
+  at: number;
+  notified_ts: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string;
+  channel_id: string | null;
+  action: string;
+  operation_id: string | null;
+  run_id: string | null;
+  outcome: string;
+  rule: string | null;
+  detail: string;
+}
+
+export interface Database {
+  runs: RunsTable;
+  transitions: TransitionsTable;
+  audit: AuditTable;
+}

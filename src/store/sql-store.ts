@@ -1,0 +1,267 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import type { Log } from '../core/log';
+import { isFinal, RUN_STATES } from '../core/runs';
+import type { Connection } from './connection';
+import { migrate } from './migrate';
+import {
+  LeaseLostError,
+  type AuditFilter,
+  type AuditRecord,
+  type NewAuditRecord,
+  type NewRun,
+  type NewTransition,
+  type RunFilter,
+  type RunPatch,
+  type RunRecord,
+  type Store,
+  type TransitionRecord,
+} from './port';
+import {
+  auditRecord,
+  auditRow,
+  newRunRow,
+  patchRow,
+  runRecord,
+  transitionRecord,
+  transitionRow,
+} from './rows';
+import type { Database } from './schema';
+
+const FINAL_STATES = RUN_STATES.filter(isFinal);
+
+/** Nobody holds the run: no lease, or one that ran out before `now`. */
+const leaseFree = (now: Date) => (eb: ExpressionBuilder<Database, 'runs'>) =>
+  eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now.getTime())]);
+
+/**
+ * The Store on Kysely: one set of queries for SQLite and PostgreSQL. Every claim or first-wins change is a
+ * single conditional UPDATE (compare-and-set in its WHERE), so it holds across processes sharing one
+ * PostgreSQL; the few multi-statement writes run in a transaction whose first statement locks the run row.
+ */
+export class SqlStore implements Store {
+  private readonly db: Kysely<Database>;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly clock: Clock,
+    private readonly log: Log,
+  ) {
+    this.db = connection.db;
+  }
+
+  migrate(): Promise<void> {
+    return migrate(this.connection, this.log);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  async createRun(run: NewRun): Promise<{ created: boolean; run: RunRecord }> {
+    // ON CONFLICT DO NOTHING rather than catching the violation: no error, so no aborted PG transaction,
+    // and a concurrent insert of the same key waits for the other one to commit before doing nothing.
+    const inserted = await this.db
+      .insertInto('runs')
+      .values(newRunRow(run))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { created: true, run: runRecord(inserted) };
+    const existing = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('idempotency_key', '=', run.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { created: false, run: runRecord(existing) };
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && runRecord(row);
+  }
+
+  async updateRun(id: string, owner: string, patch: RunPatch): Promise<RunRecord> {
+    const row = await this.db
+      .updateTable('runs')
+      .set({ ...patchRow(patch), updated_at: this.clock.now().getTime() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw await this.notHeld(this.db, id);
+    return runRecord(row);
+  }
+
+  appendTransition(
+    id: string,
+    owner: string,
+    patch: RunPatch,
+    transition: NewTransition,
+  ): Promise<{ run: RunRecord; transition: TransitionRecord }> {
+    return this.db.transaction().execute(async (trx) => {
+      // Raising seq first locks the row (PG) or the file (SQLite) until commit, so seq numbers never repeat.
+      const row = await trx
+        .updateTable('runs')
+        .set((eb) => ({ ...patchRow(patch), seq: eb('seq', '+', 1), updated_at: this.clock.now().getTime() }))
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw await this.notHeld(trx, id);
+      const inserted = await trx
+        .insertInto('transitions')
+        .values(transitionRow(id, row.seq, transition))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { run: runRecord(row), transition: transitionRecord(inserted) };
+    });
+  }
+
+  async pendingTransitions(id: string): Promise<TransitionRecord[]> {
+    const rows = await this.db
+      .selectFrom('transitions')
+      .innerJoin('runs', 'runs.id', 'transitions.run_id')
+      .selectAll('transitions')
+      .where('transitions.run_id', '=', id)
+      .whereRef('transitions.seq', '>', 'runs.notified_seq')
+      .orderBy('transitions.seq')
+      .execute();
+    return rows.map(transitionRecord);
+  }
+
+  markNotified(id: string, seq: number, ts: string): Promise<void> {
+    return this.db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .updateTable('transitions')
+        .set({ notified_ts: ts })
+        .where('run_id', '=', id)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      if (marked.numUpdatedRows === 0n) throw new Error(`run ${id} has no transition ${seq}`);
+      await trx
+        .updateTable('runs')
+        .set({ notified_seq: seq })
+        .where('id', '=', id)
+        .where('notified_seq', '<', seq)
+        .execute();
+    });
+  }
+
+  async setParentTs(id: string, ts: string): Promise<string> {
+    // COALESCE inside one UPDATE: a concurrent caller re-reads the row after the first commits and keeps its ts.
+    const row = await this.db
+      .updateTable('runs')
+      .set((eb) => ({ parent_ts: eb.fn.coalesce('parent_ts', eb.val(ts)) }))
+      .where('id', '=', id)
+      .returning('parent_ts')
+      .executeTakeFirst();
+    if (!row?.parent_ts) throw new Error(`run ${id} does not exist`);
+    return row.parent_ts;
+  }
+
+  async claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]> {
+    const free = leaseFree(now);
+    // On PostgreSQL, SKIP LOCKED lets concurrent claimers pass over each other's candidates instead of
+    // queueing behind them; the outer WHERE repeats the lease test, which is what guarantees one owner.
+    const due = this.db
+      .selectFrom('runs')
+      .select('id')
+      .where((eb) =>
+        eb.and([
+          free(eb),
+          eb.or([eb('next_poll_at', '<=', now.getTime()), eb('seq', '>', eb.ref('notified_seq'))]),
+        ]),
+      )
+      .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
+      .limit(limit)
+      .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
+    const rows = await this.db
+      .updateTable('runs')
+      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .where('id', 'in', due)
+      .where(free)
+      .returningAll()
+      .execute();
+    return rows.map(runRecord);
+  }
+
+  async claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined> {
+    const free = leaseFree(now);
+    const row = await this.db
+      .updateTable('runs')
+      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .where('id', '=', id)
+      .where((eb) => eb.or([free(eb), eb('lease_owner', '=', owner)]))
+      .returningAll()
+      .executeTakeFirst();
+    return row && runRecord(row);
+  }
+
+  async release(id: string, owner: string, patch: RunPatch): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({
+        ...patchRow(patch),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: this.clock.now().getTime(),
+      })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  async requestCancel(id: string, userId: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runs')
+      .set({
+        cancel_requested_by: userId,
+        cancel_requested_at: at.getTime(),
+        updated_at: this.clock.now().getTime(),
+      })
+      .where('id', '=', id)
+      .where('cancel_requested_at', 'is', null)
+      .where('state', 'not in', FINAL_STATES)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    if (filter.states?.length === 0) return [];
+    let query = this.db.selectFrom('runs').selectAll();
+    if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
+    if (filter.requesterId !== undefined) query = query.where('requester_id', '=', filter.requesterId);
+    if (filter.states !== undefined) query = query.where('state', 'in', filter.states);
+    if (filter.createdSince !== undefined)
+      query = query.where('created_at', '>=', filter.createdSince.getTime());
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit)
+      .execute();
+    return rows.map(runRecord);
+  }
+
+  async appendAudit(record: NewAuditRecord): Promise<void> {
+    await this.db.insertInto('audit').values(auditRow(record)).execute();
+  }
+
+  async listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    let query = this.db.selectFrom('audit').selectAll();
+    if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+    if (filter.since !== undefined) query = query.where('at', '>=', filter.since.getTime());
+    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+    return rows.map(auditRecord);
+  }
+
+  /** Why a lease-guarded write touched no row: the run is gone (a bug) or someone else holds it. */
+  private async notHeld(db: Kysely<Database>, id: string): Promise<Error> {
+    const exists = await db.selectFrom('runs').select('id').where('id', '=', id).executeTakeFirst();
+    return exists ? new LeaseLostError(id) : new Error(`run ${id} does not exist`);
+  }
+}

@@ -1,0 +1,77 @@
+import type { SystemDefinition } from '../../../src/core/operations';
+import { MAX_COMMAND_LENGTH, parseOpsCommand } from '../../../src/slack/command-parser';
+
+const systems: SystemDefinition[] = [
+  {
+    id: 'itential',
+    name: 'Itential',
+    operations: [
+      { id: 'itential.start', system: 'itential', verb: 'start', title: 'Start a job', usage: '[workflow]' },
+    ],
+    queries: [],
+  },
+  {
+    id: 'iacm',
+    name: 'Harness IaCM',
+    operations: [{ id: 'iacm.run', system: 'iacm', verb: 'run', title: 'Run', usage: '[module]' }],
+    queries: [
+      { id: 'iacm.executions', system: 'iacm', verb: 'executions', title: 'Executions', usage: '<module>' },
+    ],
+  },
+];
+
+describe('parseOpsCommand', () => {
+  it.each([
+    ['', { kind: 'launcher' }],
+    ['   ', { kind: 'launcher' }],
+    ['help', { kind: 'help' }],
+    ['HELP', { kind: 'help' }],
+    ['itential', { kind: 'system', systemId: 'itential' }],
+    ['itential start', { kind: 'operation', operationId: 'itential.start', args: '' }],
+    [
+      'Itential START Backup Devices',
+      { kind: 'operation', operationId: 'itential.start', args: 'Backup Devices' },
+    ],
+    ['iacm executions my-module', { kind: 'query', queryId: 'iacm.executions', args: 'my-module' }],
+    ['runs', { kind: 'runs', mine: false }],
+    ['runs MINE', { kind: 'runs', mine: true }],
+    [
+      'status 0F3C2B1A-1111-2222-3333-444455556666',
+      { kind: 'status', runId: '0f3c2b1a-1111-2222-3333-444455556666' },
+    ],
+  ])('%j', (text, expected) => {
+    expect(parseOpsCommand(text, systems)).toEqual(expected);
+  });
+
+  it('names the unknown word and the known systems', () => {
+    const result = parseOpsCommand('deploy prod', systems);
+    expect(result).toEqual({
+      kind: 'unknown',
+      reason: expect.stringContaining('`deploy` is not a Flightdeck command'),
+    });
+    expect(result.kind === 'unknown' && result.reason).toContain('`itential`, `iacm`');
+  });
+
+  it('lists the verbs a system has when the verb is wrong', () => {
+    const result = parseOpsCommand('iacm destroy', systems);
+    expect(result.kind === 'unknown' && result.reason).toContain('`run`, `executions`');
+  });
+
+  it('rejects bad status and runs arguments with usage', () => {
+    expect(parseOpsCommand('status', systems)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('Usage'),
+    });
+    expect(parseOpsCommand('status abc', systems)).toMatchObject({ kind: 'unknown' });
+    expect(parseOpsCommand('runs everyone', systems)).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('bounds the input and strips control characters', () => {
+    expect(parseOpsCommand('x'.repeat(MAX_COMMAND_LENGTH + 1), systems)).toMatchObject({ kind: 'unknown' });
+    expect(parseOpsCommand('itential\u0000start\tfoo', systems)).toEqual({
+      kind: 'operation',
+      operationId: 'itential.start',
+      args: 'foo',
+    });
+  });
+});

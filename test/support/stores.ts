@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { openStore, type OpenStoreOptions } from '../../src/store';
+import type { Store } from '../../src/store/port';
+
+/**
+ * The databases a store suite runs against. SQLite always; PostgreSQL when TEST_DATABASE_URL is set or the
+ * local test server answers. On CI (CI=true) a missing PostgreSQL fails the suite instead of thinning it.
+ *
+ *   describe.each(storeBackends())('on $name', (backend) => {
+ *     let db: StoreFixture;
+ *     beforeEach(async () => { db = await backend.open(); });
+ *     afterEach(() => db.dispose());
+ *   });
+ */
+export interface StoreBackend {
+  readonly name: 'sqlite' | 'postgres';
+  /** A fresh, empty place for data (a temp dir, or a new PostgreSQL schema); nothing opened yet. */
+  place(): Promise<StorePlace>;
+  /** A fresh place with one migrated store open on it. */
+  open(extra?: StoreExtras): Promise<StoreFixture>;
+}
+
+export type StoreExtras = Pick<OpenStoreOptions, 'log' | 'clock'>;
+
+export interface StorePlace {
+  /** What openStore gets for this place. */
+  readonly options: OpenStoreOptions;
+  /** Opens (and migrates) another store here, as a second replica or a restarted process would. */
+  openStore(extra?: StoreExtras): Promise<Store>;
+  /** Closes every store opened here, then deletes the data. */
+  dispose(): Promise<void>;
+}
+
+export interface StoreFixture extends StorePlace {
+  readonly store: Store;
+}
+
+export const LOCAL_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export function storeBackends(): StoreBackend[] {
+  const url = postgresTestUrl();
+  return url === undefined
+    ? [backend('sqlite', sqlitePlace)]
+    : [backend('sqlite', sqlitePlace), postgres(url)];
+}
+
+/** The PostgreSQL the suites use, or undefined when there is none and that is allowed. */
+export function postgresTestUrl(): string | undefined {
+  const configured = process.env.TEST_DATABASE_URL;
+  if (configured) return configured;
+  if (answers(LOCAL_TEST_DATABASE_URL) || process.env.CI === 'true') return LOCAL_TEST_DATABASE_URL;
+  return undefined;
+}
+
+function backend(name: StoreBackend['name'], place: () => Promise<StorePlace>): StoreBackend {
+  return {
+    name,
+    place,
+    async open(extra) {
+      const fresh = await place();
+      try {
+        return { ...fresh, store: await fresh.openStore(extra) };
+      } catch (err) {
+        await fresh.dispose();
+        throw err;
+      }
+    },
+  };
+}
+
+function postgres(url: string): StoreBackend {
+  if (!answers(url)) {
+    const failing = async (): Promise<never> => {
+      throw new Error(
+        `PostgreSQL at ${redact(url)} does not answer, and the store suites must run on it here (CI=true or ` +
+          'TEST_DATABASE_URL set). Start it, or point TEST_DATABASE_URL at one.',
+      );
+    };
+    return { name: 'postgres', place: failing, open: failing };
+  }
+  return backend('postgres', () => postgresPlace(url));
+}
+
+async function sqlitePlace(): Promise<StorePlace> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flightdeck-store-'));
+  return place({ dataDir }, async () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+async function postgresPlace(databaseUrl: string): Promise<StorePlace> {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  return place({ databaseUrl, schema, dataDir: tmpdir() }, async () => {
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`drop schema if exists ${schema} cascade`);
+    } finally {
+      await client.end();
+    }
+  });
+}
+
+function place(options: OpenStoreOptions, deleteData: () => Promise<void>): StorePlace {
+  const opened: Store[] = [];
+  return {
+    options,
+    async openStore(extra) {
+      const store = await openStore({ ...options, ...extra });
+      opened.push(store);
+      return store;
+    },
+    async dispose() {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await deleteData();
+    },
+  };
+}
+
+const probed = new Map<string, boolean>();
+
+/** Whether PostgreSQL accepts a connection, asked synchronously because describe.each needs its list at once. */
+function answers(url: string): boolean {
+  let result = probed.get(url);
+  if (result === undefined) {
+    const probe = `
+      const { Client } = require(process.argv[1]);
+      const client = new Client({ connectionString: process.argv[2], connectionTimeoutMillis: 1500 });
+      client.connect().then(() => client.query('select 1')).then(() => client.end())
+        .then(() => process.exit(0), () => process.exit(1));`;
+    const child = spawnSync(process.execPath, ['-e', probe, require.resolve('pg'), url], { timeout: 5000 });
+    result = child.status === 0;
+    probed.set(url, result);
+  }
+  return result;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -137,7 +137,10 @@ export function jsonBody(res: RawResponse, ctx: FailureContext): unknown {
   if (looksLikeHtml(res)) return failJson(`${htmlTitle(res.text)} instead of JSON`, ctx);
   const parsed = parseJson(res.text);
   if (!parsed.ok) {
-    return failJson(res.text.trim() === '' ? 'an empty body' : `text that is not JSON ("${truncate(res.text.trim(), 80)}")`, ctx);
+    return failJson(
+      res.text.trim() === '' ? 'an empty body' : `text that is not JSON ("${truncate(res.text.trim(), 80)}")`,
+      ctx,
+    );
   }
   return parsed.value;
 }

@@ -1,0 +1,173 @@
+import type { CancelOutcome } from '../../core/operations';
+import { isUpstreamError } from '../../core/problem';
+import type { ItentialClient } from './client';
+import type { ItentialTuning } from './config';
+import {
+  envelope,
+  type Job,
+  jobListSchema,
+  jobSchema,
+  messageSchema,
+  type Workflow,
+  workflowDetailSchema,
+  workflowListSchema,
+  workflowSchema,
+} from './upstream-schemas';
+
+/**
+ * The job fields the bot reads. Jobs are large (every task's transitions, variables, watchers), and
+ * `variables` may hold secrets, so polls ask for: `name`, `description` (holds the run tag),
+ * `status`, `error` (what failed), `metrics` (progress, start time) and `tasks` (the running task's
+ * name and type, the failed task's name). `_id` always comes back.
+ */
+export const JOB_FIELDS = 'name,description,status,error,metrics,tasks';
+
+/** Automation Studio caps a page at 100 workflows. */
+export const WORKFLOW_PAGE = 100;
+
+export interface StartBody {
+  workflow: string;
+  options: { description: string; type: string; variables: Record<string, unknown>; groups?: string[] };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Itential's SDK reads this 500 as "already canceled, complete or gone". */
+const isAlreadyFinished = (status: number, body: unknown) =>
+  status === 500 &&
+  isRecord(body) &&
+  typeof body.message === 'string' &&
+  /failed to cancel/i.test(body.message);
+
+/** Itential's endpoints, one method each. */
+export class ItentialApi {
+  constructor(
+    private readonly client: ItentialClient,
+    private readonly tuning: ItentialTuning,
+  ) {}
+
+  async searchWorkflows(query: string): Promise<{ workflows: Workflow[]; complete: boolean }> {
+    const params: Record<string, string | number> = {
+      limit: WORKFLOW_PAGE,
+      skip: 0,
+      sort: 'name',
+      order: 1,
+      include: 'name,description,inputSchema',
+    };
+    if (query !== '') params['contains[name]'] = query;
+    const body = await this.client.request(
+      {
+        method: 'GET',
+        path: '/automation-studio/workflows',
+        params,
+        action: 'list workflows',
+        timeoutMs: this.tuning.searchTimeoutMs,
+        // One short try: the picker must answer Slack within 3 s.
+        retry: false,
+      },
+      workflowListSchema,
+    );
+    const workflows = body.items.flatMap((item) => {
+      const parsed = workflowSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return { workflows, complete: body.total !== undefined && body.total <= body.items.length };
+  }
+
+  /** The workflow, or undefined when Itential does not know it or hides it from the bot (`{}`). */
+  async workflowDetail(name: string, timeoutMs: number): Promise<{ inputSchema?: unknown } | undefined> {
+    try {
+      const body = await this.client.request(
+        {
+          method: 'GET',
+          path: `/automation-studio/workflows/detailed/${encodeURIComponent(name)}`,
+          action: 'read the workflow',
+          subject: `Workflow '${name}'`,
+          timeoutMs,
+          retry: false,
+        },
+        workflowDetailSchema,
+      );
+      return body.name === undefined ? undefined : { inputSchema: body.inputSchema };
+    } catch (err) {
+      if (isUpstreamError(err) && err.httpStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Never retried: Itential has no idempotency key, and a second call starts a second job. */
+  async startJob(body: StartBody): Promise<Job> {
+    const res = await this.client.request(
+      {
+        method: 'POST',
+        path: '/operations-manager/jobs/start',
+        json: body,
+        action: 'start the job',
+        subject: `Workflow '${body.workflow}'`,
+        timeoutMs: this.tuning.startTimeoutMs,
+        retry: false,
+        oneShot: true,
+      },
+      envelope(jobSchema),
+    );
+    return res.data;
+  }
+
+  async getJob(id: string): Promise<Job> {
+    const res = await this.client.request(
+      {
+        method: 'GET',
+        path: `/operations-manager/jobs/${encodeURIComponent(id)}`,
+        params: { include: JOB_FIELDS },
+        action: 'read the job',
+        subject: `Job ${id}`,
+        retry: true,
+      },
+      envelope(jobSchema),
+    );
+    return res.data;
+  }
+
+  /** The workflow's most recent jobs, newest first. */
+  async recentJobs(workflow: string): Promise<Job[]> {
+    const res = await this.client.request(
+      {
+        method: 'GET',
+        path: '/operations-manager/jobs',
+        params: {
+          'equals[name]': workflow,
+          sort: 'metrics.start_time',
+          order: -1,
+          limit: this.tuning.recoverScanLimit,
+          include: JOB_FIELDS,
+        },
+        action: 'look for the job',
+        retry: true,
+      },
+      jobListSchema,
+    );
+    return res.data.flatMap((item) => {
+      const parsed = jobSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Safe to repeat: cancelling a finished job is answered, not applied twice. */
+  async cancelJob(id: string): Promise<CancelOutcome> {
+    const res = await this.client.send(
+      {
+        method: 'POST',
+        path: '/operations-manager/jobs/cancel',
+        json: { jobIds: [id] },
+        action: 'cancel the job',
+        subject: `Job ${id}`,
+        retry: true,
+        acceptError: isAlreadyFinished,
+      },
+      messageSchema,
+    );
+    return res.status === 500 ? 'already_finished' : 'requested';
+  }
+}

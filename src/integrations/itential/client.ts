@@ -1,0 +1,152 @@
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { z } from 'zod';
+import type { Clock } from '../../core/clock';
+import type { Log } from '../../core/log';
+import { isUpstreamError } from '../../core/problem';
+import { Authenticator, type Credential, credentialVariables } from './auth';
+import type { ItentialAuth, ItentialConfig } from './config';
+import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
+import { Redactor } from './redaction';
+import { Transport, type RawRequest, type RawResponse } from './transport';
+
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  params?: Record<string, string | number>;
+  json?: unknown;
+  /** Verb phrase for errors: "read the job". */
+  action: string;
+  /** What a 404 means: "job 65f0…". */
+  subject?: string;
+  timeoutMs?: number;
+  /** Retry transient failures with backoff. Only for requests that are safe to repeat. */
+  retry: boolean;
+  /** Never repeated, and a lost answer is reported as ambiguous (jobs/start). */
+  oneShot?: boolean;
+  /** A non-2xx answer the caller interprets itself (its JSON body), instead of an error. */
+  acceptError?: (status: number, body: unknown) => boolean;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  data: T;
+}
+
+const isTransient = (err: Error) =>
+  isUpstreamError(err) &&
+  err.retryable &&
+  (err.kind === 'network' || err.kind === 'timeout' || [502, 503, 504].includes(err.httpStatus ?? 0));
+
+function secretsOf(auth: ItentialAuth): string[] {
+  switch (auth.kind) {
+    case 'token':
+      return [auth.token];
+    case 'login':
+      return [auth.password];
+    case 'oauth':
+      return [auth.clientSecret];
+  }
+}
+
+function zodSummary(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'an unexpected shape';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'the body';
+  return `an unexpected shape (${where}: ${issue.message})`;
+}
+
+/** Authenticated, retried, size-limited and schema-checked requests to Itential. */
+export class ItentialClient {
+  private readonly transport: Transport;
+  private readonly auth: Authenticator;
+  private readonly reads: RetryPolicy;
+  private readonly credentialHint: string;
+  readonly redactor: Redactor;
+
+  constructor(
+    private readonly config: ItentialConfig,
+    clock: Clock,
+    private readonly log: Log,
+  ) {
+    const { tuning } = config;
+    this.redactor = new Redactor(secretsOf(config.auth));
+    this.transport = new Transport(config.baseUrl, tuning.maxResponseBytes);
+    this.auth = new Authenticator(
+      config.auth,
+      this.transport,
+      this.redactor,
+      clock,
+      tuning.requestTimeoutMs,
+      tuning.tokenRefreshMarginMs,
+    );
+    this.credentialHint = credentialVariables(config.auth);
+    this.reads = retry(handleWhen(isTransient), {
+      maxAttempts: Math.max(0, tuning.readAttempts - 1),
+      backoff: new ExponentialBackoff({ initialDelay: tuning.retryInitialDelayMs, maxDelay: 2_000 }),
+    });
+    this.reads.onRetry((event) => {
+      const reason = 'error' in event ? event.error.message : 'result';
+      this.log.warn({ system: 'itential', reason, delayMs: event.delay }, 'retrying an Itential read');
+    });
+  }
+
+  async request<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<T> {
+    return (await this.send(req, schema)).data;
+  }
+
+  send<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<ApiResponse<T>> {
+    const once = () => this.once(req, schema);
+    return req.retry && !req.oneShot ? this.reads.execute(once) : once();
+  }
+
+  private async once<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<ApiResponse<T>> {
+    const ctx: FailureContext = {
+      action: req.action,
+      subject: req.subject,
+      oneShot: req.oneShot === true,
+      credentialHint: this.credentialHint,
+      clean: (text) => this.redactor.clean(text),
+    };
+    const used = await this.auth.current();
+    let res = await this.transport.send(this.withCredential(req, used));
+    if (this.staleToken(res, req)) {
+      const fresh = await this.auth.renew(used);
+      if (fresh) res = await this.transport.send(this.withCredential(req, fresh));
+    }
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok && !(req.acceptError && this.accepts(req.acceptError, res))) throw statusError(res, ctx);
+    const parsed = schema.safeParse(jsonBody(res, ctx));
+    if (!parsed.success) throw badResponse(zodSummary(parsed.error), ctx);
+    return { status: res.status, data: parsed.data };
+  }
+
+  /**
+   * A 401, or (reads only) an empty 200, which Itential may send for an expired token. A start that
+   * got an empty 200 is not repeated: it may have run.
+   */
+  private staleToken(res: RawResponse, req: ApiRequest): boolean {
+    if (res.status === 401) return true;
+    return !req.oneShot && res.status === 200 && res.text.trim() === '';
+  }
+
+  private accepts(acceptError: NonNullable<ApiRequest['acceptError']>, res: RawResponse): boolean {
+    try {
+      return acceptError(res.status, JSON.parse(res.text) as unknown);
+    } catch {
+      return false;
+    }
+  }
+
+  private withCredential(req: ApiRequest, credential: Credential): RawRequest {
+    return {
+      method: req.method,
+      path: req.path,
+      params: { ...req.params, ...credential.params },
+      json: req.json,
+      headers: credential.headers,
+      timeoutMs: req.timeoutMs ?? this.config.tuning.requestTimeoutMs,
+      action: req.action,
+      oneShot: req.oneShot === true,
+    };
+  }
+}

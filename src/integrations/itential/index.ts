@@ -1,0 +1,30 @@
+import type { Integration } from '../../core/integration';
+import { ItentialApi } from './api';
+import { ItentialClient } from './client';
+import { configureItential, type ItentialConfig } from './config';
+import { START_INFO, StartJobOperation } from './start-operation';
+import { SYSTEM_ID, SYSTEM_NAME } from './system';
+import { VariablesCheck } from './variables-check';
+import { WorkflowCatalog } from './workflow-catalog';
+
+export type { ItentialConfig } from './config';
+
+/** Itential Automation Platform: start a job from a workflow and follow it in the thread. */
+export const itential: Integration<ItentialConfig> = {
+  definition: { id: SYSTEM_ID, name: SYSTEM_NAME, operations: [START_INFO], queries: [] },
+  configure: configureItential,
+  create(config, { log, clock }) {
+    const scoped = log.child({ system: SYSTEM_ID });
+    const client = new ItentialClient(config, clock, scoped);
+    const api = new ItentialApi(client, config.tuning);
+    const operation = new StartJobOperation({
+      config,
+      api,
+      catalog: new WorkflowCatalog(api, clock, config.tuning),
+      check: new VariablesCheck(scoped),
+      redactor: client.redactor,
+      log: scoped,
+    });
+    return { operations: [operation], queries: [] };
+  },
+};

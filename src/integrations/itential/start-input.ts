@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import type { FormContext, FormField } from '../../core/operations';
+import { findJsonSyntaxError } from './json-syntax';
+import { truncate } from './redaction';
+
+/** What `itential.start` runs with; form field ids are these keys. */
+export interface StartInput {
+  workflow: string;
+  description?: string;
+  type: string;
+  variables: Record<string, unknown>;
+  groups: string[];
+}
+
+export const FIELD = {
+  workflow: 'workflow',
+  description: 'description',
+  type: 'type',
+  variables: 'variables',
+  groups: 'groups',
+} as const satisfies Record<keyof StartInput, keyof StartInput>;
+
+const GROUP_ID = /^[0-9a-f]{24}$/i;
+const MAX_DESCRIPTION = 300;
+
+/** Form text, trimmed; an absent field reads as empty. */
+const formText = z.preprocess(
+  (v) => (v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : v),
+  z.string(),
+);
+
+function parseVariables(text: string, ctx: z.RefinementCtx): Record<string, unknown> {
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const syntax = findJsonSyntaxError(text);
+    ctx.addIssue({
+      code: 'custom',
+      message: `Not valid JSON: ${syntax?.message ?? 'check quotes, commas and braces'}`,
+    });
+    return z.NEVER;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Job variables must be a JSON object, like {"device": "rtr-01"}',
+    });
+    return z.NEVER;
+  }
+  return value as Record<string, unknown>;
+}
+
+function parseGroups(text: string, ctx: z.RefinementCtx): string[] {
+  const words = text.split(/[\s,;]+/).filter((w) => w !== '');
+  const invalid = words.filter((w) => !GROUP_ID.test(w));
+  if (invalid.length > 0) {
+    const named = truncate(invalid.map((w) => `'${truncate(w, 40)}'`).join(', '), 400);
+    ctx.addIssue({
+      code: 'custom',
+      message: `Not a group id (24 hex characters, e.g. b0bc20ec3a3e5e90bac881e7): ${named}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(words.map((w) => w.toLowerCase()))];
+}
+
+/**
+ * Parses the modal's values. `resolveWorkflow` turns a picker value back into the workflow name
+ * (long names travel as short keys).
+ */
+export function startInputSchema(
+  resolveWorkflow: (value: string) => string | undefined,
+  defaultType: string,
+): z.ZodType<StartInput> {
+  return z.object({
+    workflow: formText.pipe(z.string().min(1, 'Pick a workflow')).transform((value, ctx) => {
+      const name = resolveWorkflow(value);
+      if (name === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Pick the workflow again: the list it came from has expired',
+        });
+        return z.NEVER;
+      }
+      return name;
+    }),
+    description: formText
+      .pipe(z.string().max(MAX_DESCRIPTION, `At most ${MAX_DESCRIPTION} characters`))
+      .transform((v) => (v === '' ? undefined : v)),
+    type: formText
+      .transform((v) => (v === '' ? defaultType : v))
+      .pipe(z.string().regex(/^[\w.:-]+$/, 'Use a job type such as "automation" or "resource:action"')),
+    variables: formText.transform(parseVariables),
+    groups: formText.transform(parseGroups),
+  });
+}
+
+export interface FieldSources {
+  jobType: string;
+  /** The picker option for a workflow name (long names become keys). */
+  choice(name: string): { value: string; label: string };
+  resolve(value: string): string | undefined;
+  /** "device string (required), vlan integer" for a workflow whose schema is at hand. */
+  inputsOf(workflow: string): string | undefined;
+}
+
+const stringValue = (v: string | string[] | undefined) =>
+  typeof v === 'string' && v.trim() !== '' ? v : undefined;
+
+/** The modal's fields; values already typed are kept when the form is rebuilt after a workflow is picked. */
+export function startFields(ctx: FormContext, sources: FieldSources): FormField[] {
+  const values = ctx.values ?? {};
+  const picked = stringValue(values.workflow);
+  const workflow = picked !== undefined ? sources.resolve(picked) : stringValue(ctx.prefill)?.trim();
+  const inputs = workflow ? sources.inputsOf(workflow) : undefined;
+  const initial = (id: keyof StartInput) => stringValue(values[id]);
+  return [
+    {
+      id: FIELD.workflow,
+      kind: 'search',
+      label: 'Workflow',
+      placeholder: 'Type to search workflows',
+      minQueryLength: 0,
+      refreshOnChange: true,
+      ...(workflow ? { initial: sources.choice(workflow) } : {}),
+    },
+    {
+      id: FIELD.description,
+      kind: 'text',
+      label: 'Description',
+      optional: true,
+      maxLength: MAX_DESCRIPTION,
+      hint: 'Shown on the job in Itential. Flightdeck adds its run tag so the job can be found again.',
+      initial: initial(FIELD.description),
+    },
+    {
+      id: FIELD.type,
+      kind: 'text',
+      label: 'Job type',
+      initial: initial(FIELD.type) ?? sources.jobType,
+      hint: '"automation" for a normal job; "resource:action" for a lifecycle action.',
+    },
+    {
+      id: FIELD.variables,
+      kind: 'multiline',
+      label: 'Job variables (JSON object)',
+      optional: true,
+      placeholder: '{"device": "rtr-01"}',
+      hint: inputs
+        ? `This workflow takes: ${truncate(inputs, 1500)}`
+        : "Checked against the workflow's input schema before the job starts.",
+      initial: initial(FIELD.variables),
+    },
+    {
+      id: FIELD.groups,
+      kind: 'text',
+      label: 'Groups',
+      optional: true,
+      placeholder: 'b0bc20ec3a3e5e90bac881e7, 7d5f0cb5c6a629ea14324d9b',
+      hint: 'Itential group ids (24 hex characters) that may see the job, separated by commas or spaces.',
+      initial: initial(FIELD.groups),
+    },
+  ];
+}

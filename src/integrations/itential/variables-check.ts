@@ -1,0 +1,96 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Log } from '../../core/log';
+import { truncate } from './redaction';
+
+const MAX_MESSAGES = 6;
+const MAX_TEXT = 1500;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function variableName(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function describe(error: ErrorObject): string {
+  const params: Record<string, unknown> = error.params;
+  const at = variableName(error.instancePath);
+  if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
+    const name = at ? `${at}.${params.missingProperty}` : params.missingProperty;
+    return `'${name}' is required (rule: required)`;
+  }
+  if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return `'${params.additionalProperty}' is not an input of this workflow (rule: additionalProperties)`;
+  }
+  const detail =
+    error.keyword === 'enum' && Array.isArray(params.allowedValues)
+      ? `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+      : (error.message ?? 'is not valid');
+  return `${at ? `'${at}'` : 'the variables'} ${detail} (rule: ${error.keyword})`;
+}
+
+/**
+ * Checks job variables against a workflow's `inputSchema` (JSON Schema) before the job starts, so
+ * mistakes show under the form field instead of as a failed job.
+ */
+export class VariablesCheck {
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly compiled = new Map<string, ValidateFunction | undefined>();
+
+  constructor(private readonly log: Log) {
+    addFormats(this.ajv);
+  }
+
+  /**
+   * One line per problem, joined; an empty string when the variables fit. Undefined when the
+   * workflow declares no usable schema (nothing to check against).
+   */
+  check(inputSchema: unknown, variables: Record<string, unknown>): string | undefined {
+    const validate = this.validator(inputSchema);
+    if (!validate) return undefined;
+    if (validate(variables)) return '';
+    const messages = (validate.errors ?? []).map(describe);
+    const shown = [...new Set(messages)].slice(0, MAX_MESSAGES);
+    const more = messages.length > shown.length ? ` (and ${messages.length - shown.length} more)` : '';
+    return truncate(`${shown.join('; ')}${more}`, MAX_TEXT);
+  }
+
+  /** Properties the schema declares, with `required` marked, for the form's hint. */
+  describeInputs(inputSchema: unknown): string | undefined {
+    if (!isRecord(inputSchema) || !isRecord(inputSchema.properties)) return undefined;
+    const required = new Set(Array.isArray(inputSchema.required) ? inputSchema.required : []);
+    const names = Object.entries(inputSchema.properties).map(([name, prop]) => {
+      const type = isRecord(prop) && typeof prop.type === 'string' ? ` ${prop.type}` : '';
+      return `${name}${type}${required.has(name) ? ' (required)' : ''}`;
+    });
+    return names.length > 0 ? names.join(', ') : undefined;
+  }
+
+  private validator(inputSchema: unknown): ValidateFunction | undefined {
+    if (!isRecord(inputSchema) || Object.keys(inputSchema).length === 0) return undefined;
+    const key = JSON.stringify(inputSchema);
+    if (this.compiled.has(key)) return this.compiled.get(key);
+    // Itential stores draft-07 schemas; another `$schema` would make Ajv refuse the schema, and a
+    // repeated `$id` would clash with the copy compiled before the workflow changed.
+    const { $schema: _schema, $id: _id, ...schema } = inputSchema;
+    let validate: ValidateFunction | undefined;
+    try {
+      validate = this.ajv.compile(schema);
+    } catch (err) {
+      this.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'workflow input schema not usable; not checking variables',
+      );
+      validate = undefined;
+    }
+    if (this.compiled.size >= 200) this.compiled.clear();
+    this.compiled.set(key, validate);
+    return validate;
+  }
+}

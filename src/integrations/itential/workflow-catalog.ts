@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../core/clock';
+import type { Choice } from '../../core/operations';
+import type { ItentialApi } from './api';
+import type { ItentialTuning } from './config';
+import { truncate } from './redaction';
+import { RecentCache } from './recent-cache';
+import type { Workflow } from './upstream-schemas';
+
+/** Slack keeps at most 75 characters of an option's value. */
+const MAX_VALUE = 75;
+const LONG_NAME_PREFIX = '#';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface Answer {
+  workflows: Workflow[];
+  /** Every workflow matching the query is in the list, so narrower queries can be answered from it. */
+  complete: boolean;
+}
+
+export interface WorkflowSchema {
+  /** False when Itential does not know the workflow or hides it from the bot. */
+  found: boolean;
+  inputSchema?: unknown;
+}
+
+const contains = (name: string, query: string) => name.toLowerCase().includes(query.toLowerCase());
+
+/**
+ * Workflows for the picker, and their input schemas for validation. Answers are reused for a short
+ * while so that typing in the picker costs at most one call per keystroke, and none once the list
+ * for a shorter query was complete.
+ */
+export class WorkflowCatalog {
+  private readonly answers: RecentCache<Answer>;
+  private readonly schemas: RecentCache<WorkflowSchema>;
+  /** Option value → workflow name, for names Slack cannot carry whole. */
+  private readonly longNames: RecentCache<string>;
+
+  constructor(
+    private readonly api: ItentialApi,
+    clock: Clock,
+    tuning: ItentialTuning,
+  ) {
+    this.answers = new RecentCache(clock, tuning.searchCacheMs, 50);
+    this.schemas = new RecentCache(clock, tuning.schemaCacheMs, 500);
+    this.longNames = new RecentCache(clock, DAY_MS, 5000);
+  }
+
+  async search(query: string): Promise<Choice[]> {
+    const q = query.trim();
+    const answer = this.cachedAnswer(q) ?? (await this.fetch(q));
+    return answer.workflows.map((w) => this.choice(w.name, w.description));
+  }
+
+  /** The picker option for a workflow; long names travel as a short key. */
+  choice(name: string, description?: string): Choice {
+    const value = this.valueFor(name);
+    return { value, label: name, ...(description ? { description: truncate(description, MAX_VALUE) } : {}) };
+  }
+
+  /** The workflow name behind a picker value; undefined for a key this process no longer knows. */
+  resolve(value: string): string | undefined {
+    return value.startsWith(LONG_NAME_PREFIX) ? this.longNames.get(value) : value;
+  }
+
+  cachedSchema(name: string): WorkflowSchema | undefined {
+    return this.schemas.get(name);
+  }
+
+  /** The workflow's input schema, from the cache or Itential. Throws UpstreamError when Itential cannot answer. */
+  async schemaFor(name: string, timeoutMs: number): Promise<WorkflowSchema> {
+    const cached = this.schemas.get(name);
+    if (cached) return cached;
+    const detail = await this.api.workflowDetail(name, timeoutMs);
+    const schema: WorkflowSchema = detail
+      ? { found: true, inputSchema: detail.inputSchema }
+      : { found: false };
+    this.schemas.set(name, schema);
+    return schema;
+  }
+
+  private valueFor(name: string): string {
+    if (name.length <= MAX_VALUE && !name.startsWith(LONG_NAME_PREFIX)) return name;
+    const key = `${LONG_NAME_PREFIX}${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
+    this.longNames.set(key, name);
+    return key;
+  }
+
+  private cachedAnswer(q: string): Answer | undefined {
+    const exact = this.answers.get(q);
+    if (exact) return exact;
+    for (const [key, answer] of this.answers.fresh()) {
+      if (answer.complete && contains(q, key)) {
+        return { workflows: answer.workflows.filter((w) => contains(w.name, q)), complete: true };
+      }
+    }
+    return undefined;
+  }
+
+  private async fetch(q: string): Promise<Answer> {
+    const answer = await this.api.searchWorkflows(q);
+    this.answers.set(q, answer);
+    for (const w of answer.workflows) {
+      if ('inputSchema' in w) this.schemas.set(w.name, { found: true, inputSchema: w.inputSchema });
+    }
+    return answer;
+  }
+}

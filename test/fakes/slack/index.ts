@@ -1,0 +1,14 @@
+export { FakeSlack, type FakeCall, type FakeSlackOptions } from './fake-slack';
+export type { Fault } from './faults';
+export type { FakeResponse, ResponseContext, TriggerGrant } from './grants';
+export type { FakeEphemeral, FakeMessage } from './message-store';
+export type { FakeView } from './view-store';
+export { waitFor } from './wait-for';
+export {
+  defaultWorkspace,
+  type FakeChannel,
+  type FakeUser,
+  type TokenIdentity,
+  type WorkspaceSeed,
+} from './workspace';
+export type { JsonObject } from './api-error';

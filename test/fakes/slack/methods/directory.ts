@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { SlackApiError, type JsonObject } from '../api-error';
+import { flag, parseArgs, text } from '../args';
+import { messageJson } from '../message-store';
+import { tzLabel, tzOffsetSeconds, type FakeChannel, type FakeUser } from '../workspace';
+import type { MethodHandler } from './context';
+
+function userJson(user: FakeUser, teamId: string): JsonObject {
+  return {
+    id: user.id,
+    team_id: teamId,
+    name: user.name,
+    deleted: user.deleted ?? false,
+    real_name: user.realName,
+    tz: user.tz,
+    tz_label: tzLabel(user.tz),
+    tz_offset: tzOffsetSeconds(user.tz),
+    is_bot: user.isBot ?? false,
+    is_admin: false,
+    is_app_user: false,
+    updated: 1700000000,
+    profile: {
+      real_name: user.realName,
+      display_name: user.name,
+      ...(user.email ? { email: user.email } : {}),
+    },
+  };
+}
+
+function channelJson(channel: FakeChannel, memberId: string): JsonObject {
+  const im = channel.isIm ?? false;
+  return {
+    id: channel.id,
+    name: channel.name,
+    name_normalized: channel.name,
+    is_channel: !channel.isPrivate && !im,
+    is_group: channel.isPrivate && !im,
+    is_im: im,
+    is_mpim: false,
+    is_private: channel.isPrivate,
+    is_archived: channel.isArchived,
+    is_general: false,
+    is_member: channel.members.includes(memberId),
+    created: 1700000000,
+    topic: { value: '', creator: '', last_set: 0 },
+    purpose: { value: '', creator: '', last_set: 0 },
+  };
+}
+
+const authTest: MethodHandler = ({ identity, state }) => ({
+  url: `https://${state.seed.teamDomain}.slack.com/`,
+  team: state.seed.teamName,
+  user: state.users.get(identity.userId)?.name ?? identity.userId,
+  team_id: identity.teamId,
+  user_id: identity.userId,
+  ...(identity.botId ? { bot_id: identity.botId } : {}),
+  is_enterprise_install: false,
+});
+
+const usersInfo: MethodHandler = ({ params, state }) => {
+  const { user } = parseArgs(z.object({ user: text.optional() }), params);
+  const found = user ? state.users.get(user) : undefined;
+  if (!found) throw new SlackApiError('user_not_found');
+  return { user: userJson(found, state.seed.teamId) };
+};
+
+const conversationsInfo: MethodHandler = ({ params, state, identity }) => {
+  const { channel } = parseArgs(z.object({ channel: text.optional() }), params);
+  return { channel: channelJson(state.visibleChannel(channel, identity), identity.userId) };
+};
+
+const conversationsReplies: MethodHandler = ({ params, state, identity }) => {
+  const args = parseArgs(
+    z.object({ channel: text.optional(), ts: text.optional(), include_all_metadata: flag }),
+    params,
+  );
+  const channel = state.visibleChannel(args.channel, identity);
+  const asked = args.ts ? state.messages.get(channel.id, args.ts) : undefined;
+  if (!asked) throw new SlackApiError('thread_not_found');
+  const rootTs = asked.threadTs ?? asked.ts;
+  const replies = state.messages.replies(channel.id, rootTs);
+  const root = state.messages.get(channel.id, rootTs);
+  const thread = [
+    ...(root ? [messageJson(root, replies.length, args.include_all_metadata)] : []),
+    ...replies.map((m) => messageJson(m, 0, args.include_all_metadata)),
+  ];
+  return { messages: thread, has_more: false, response_metadata: { next_cursor: '' } };
+};
+
+const usergroupsUsersList: MethodHandler = ({ params, state }) => {
+  const { usergroup } = parseArgs(z.object({ usergroup: text.optional() }), params);
+  const users = usergroup ? state.usergroups.get(usergroup) : undefined;
+  if (!users) throw new SlackApiError('no_such_subteam');
+  return { users: [...users] };
+};
+
+export const directoryMethods: Record<string, MethodHandler> = {
+  'auth.test': authTest,
+  'users.info': usersInfo,
+  'conversations.info': conversationsInfo,
+  'conversations.replies': conversationsReplies,
+  'usergroups.users.list': usergroupsUsersList,
+};

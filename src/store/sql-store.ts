@@ -174,7 +174,11 @@ export class SqlStore implements Store {
       .where((eb) =>
         eb.and([
           free(eb),
-          eb.or([eb('next_poll_at', '<=', now.getTime()), eb('seq', '>', eb.ref('notified_seq'))]),
+          // Written as the expression runs_unposted indexes, so both databases answer from the two indexes.
+          eb.or([
+            eb('next_poll_at', '<=', now.getTime()),
+            eb(eb('seq', '-', eb.ref('notified_seq')), '>', 0),
+          ]),
         ]),
       )
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())

@@ -38,8 +38,9 @@ export function initial(engine: Engine): Migration {
         .addColumn('cancel_requested_by', 'text')
         .addColumn('cancel_requested_at', 'bigint')
         .execute();
-      // claimDue looks for runs due for a poll and runs with unposted transitions; each has its own
-      // partial index so that finished, fully posted runs (the bulk of the table) are never scanned.
+      // claimDue looks for runs due for a poll and runs with unposted transitions. Both databases combine
+      // these two indexes for its OR; the expression index (not a column comparison) gives PostgreSQL
+      // statistics on how few runs are unposted, and lets SQLite use an index for that half at all.
       await db.schema
         .createIndex('runs_due')
         .on('runs')
@@ -49,8 +50,7 @@ export function initial(engine: Engine): Migration {
       await db.schema
         .createIndex('runs_unposted')
         .on('runs')
-        .column('id')
-        .where(sql<boolean>`seq > notified_seq`)
+        .expression(sql`(seq - notified_seq)`)
         .execute();
       await db.schema.createIndex('runs_created').on('runs').columns(['created_at', 'id']).execute();
       await db.schema

@@ -20,12 +20,18 @@ export interface CallSpec<T> extends CallContext {
 }
 
 /** Retries what `shouldRetry` accepts, with capped exponential backoff and jitter. */
-export function retryPolicy(settings: RetrySettings, shouldRetry: (err: UpstreamError) => boolean): RetryPolicy {
+export function retryPolicy(
+  settings: RetrySettings,
+  shouldRetry: (err: UpstreamError) => boolean,
+): RetryPolicy {
   return retry(
     handleWhen((err) => isUpstreamError(err) && shouldRetry(err)),
     {
       maxAttempts: Math.max(0, settings.maxAttempts - 1),
-      backoff: new ExponentialBackoff({ initialDelay: settings.initialDelayMs, maxDelay: settings.maxDelayMs }),
+      backoff: new ExponentialBackoff({
+        initialDelay: settings.initialDelayMs,
+        maxDelay: settings.maxDelayMs,
+      }),
     },
   );
 }
@@ -59,7 +65,10 @@ export class ZitadelHttp {
     this.readRetry = retryPolicy(config.retry, (err) => err.retryable);
     this.readRetry.onRetry((reason) => {
       const err = 'error' in reason ? reason.error : undefined;
-      this.log.warn({ system: SYSTEM, attempt: reason.attempt, err: err?.message }, 'retrying a Zitadel read');
+      this.log.warn(
+        { system: SYSTEM, attempt: reason.attempt, err: err?.message },
+        'retrying a Zitadel read',
+      );
     });
   }
 
@@ -74,13 +83,20 @@ export class ZitadelHttp {
     let status: number;
     let text: string;
     try {
-      const response = await this.axios.request<string>({ method: spec.method, url: spec.path, data: spec.body });
+      const response = await this.axios.request<string>({
+        method: spec.method,
+        url: spec.path,
+        data: spec.body,
+      });
       status = response.status;
       text = typeof response.data === 'string' ? response.data : '';
     } catch (err) {
       throw this.transportError(err, spec);
     }
-    this.log.debug({ system: SYSTEM, method: spec.method, path: spec.path, status, ms: Date.now() - started }, 'zitadel call');
+    this.log.debug(
+      { system: SYSTEM, method: spec.method, path: spec.path, status, ms: Date.now() - started },
+      'zitadel call',
+    );
     if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.secrets);
     return this.parse(text, spec);
   }
@@ -95,7 +111,10 @@ export class ZitadelHttp {
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw this.badResponse(spec, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected shape'}`);
+      throw this.badResponse(
+        spec,
+        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected shape'}`,
+      );
     }
     return parsed.data;
   }

@@ -1,0 +1,28 @@
+import type { Integration } from '../../core/integration';
+import { Catalog } from './catalog';
+import { ZitadelClient } from './client';
+import { configureZitadel, type ZitadelConfig } from './config';
+import { SYSTEM } from './errors';
+import { EXECUTIONS_QUERY, executionsQuery } from './executions-query';
+import { ZitadelHttp } from './http';
+import { Planner } from './planner';
+import { SET_EXECUTION, setExecutionOperation } from './set-execution';
+
+export type { ZitadelConfig } from './config';
+export type { SetExecutionInput } from './form';
+
+/** Zitadel Actions v2: set the ordered targets of an execution condition, with a diff first and a revert after. */
+export const zitadel: Integration<ZitadelConfig> = {
+  definition: { id: SYSTEM, name: 'Zitadel', operations: [SET_EXECUTION], queries: [EXECUTIONS_QUERY] },
+  configure: configureZitadel,
+  create(config, deps) {
+    const log = deps.log.child({ system: SYSTEM });
+    const client = new ZitadelClient(new ZitadelHttp(config, log), log);
+    const catalog = new Catalog(client, deps.clock, config.listCacheMs);
+    const planner = new Planner(client, catalog);
+    return {
+      operations: [setExecutionOperation({ client, catalog, planner, retry: config.retry })],
+      queries: [executionsQuery(client, catalog)],
+    };
+  },
+};

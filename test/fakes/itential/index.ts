@@ -1,0 +1,2 @@
+export * from './fake-itential';
+export * from './job-script';

@@ -5,6 +5,9 @@ import { isUpstreamError } from '../../core/problem';
 import type { HttpSettings } from './config';
 import { badResponse, type ErrorContext, httpError, transportError } from './errors';
 
+/** Axios's own timeout, and the abort of the whole-request deadline. */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface HarnessRequest {
@@ -62,12 +65,19 @@ export class HarnessHttp {
       handleWhen((err) => isUpstreamError(err) && err.retryable),
       {
         maxAttempts: settings.readRetries,
-        backoff: new ExponentialBackoff({ initialDelay: settings.backoffInitialMs, maxDelay: settings.backoffMaxMs }),
+        backoff: new ExponentialBackoff({
+          initialDelay: settings.backoffInitialMs,
+          maxDelay: settings.backoffMaxMs,
+        }),
       },
     );
     this.readPolicy.onRetry((event) => {
-      const reason = 'error' in event && isUpstreamError(event.error) ? event.error.message : 'transient answer';
-      options.log.warn({ system: 'iacm', delayMs: Math.round(event.delay), attempt: event.attempt, reason }, 'retrying a Harness read');
+      const reason =
+        'error' in event && isUpstreamError(event.error) ? event.error.message : 'transient answer';
+      options.log.warn(
+        { system: 'iacm', delayMs: Math.round(event.delay), attempt: event.attempt, reason },
+        'retrying a Harness read',
+      );
     });
   }
 
@@ -91,22 +101,31 @@ export class HarnessHttp {
       });
     } catch (err) {
       const code = isAxiosError(err) ? err.code : undefined;
-      const message = err instanceof Error ? err.message : '';
+      const timedOut = code !== undefined && TIMEOUT_CODES.has(code);
       const failure = transportError(request.context, {
-        code: code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? undefined : (code ?? undefined),
-        timedOut: code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT',
-        tooLarge: message.includes('maxContentLength'),
+        code: timedOut ? undefined : code,
+        timedOut,
+        tooLarge: err instanceof Error && err.message.includes('maxContentLength'),
         timeoutMs: settings.timeoutMs,
         host: this.host,
         write,
       });
-      this.options.log.debug({ system: 'iacm', method: request.method, path: request.path, code, ms: Date.now() - started }, 'Harness request failed');
+      this.options.log.debug(
+        { system: 'iacm', method: request.method, path: request.path, code, ms: Date.now() - started },
+        'Harness request failed',
+      );
       throw failure;
     }
     const text = typeof response.data === 'string' ? response.data : '';
     const contentType = String(response.headers['content-type'] ?? '');
     this.options.log.debug(
-      { system: 'iacm', method: request.method, path: request.path, status: response.status, ms: Date.now() - started },
+      {
+        system: 'iacm',
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        ms: Date.now() - started,
+      },
       'Harness request',
     );
     if (response.status < 200 || response.status >= 300) {

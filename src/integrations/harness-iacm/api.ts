@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { type ErrorContext, badResponse } from './errors';
+import type { HarnessHttp, HarnessResponse } from './http';
+import {
+  interruptSchema,
+  moduleExecutionSchema,
+  moduleSchema,
+  pipelineExecutionSchema,
+  type HarnessModule,
+  type ModuleExecution,
+  type PipelineSummary,
+} from './schemas';
+
+/** Where a pipeline lives; module executions and pipeline executions are scoped by it. */
+export interface PipelineScope {
+  org: string;
+  project: string;
+}
+
+export interface CreateExecution extends PipelineScope {
+  moduleId: string;
+  pipeline: string;
+  pipelineExecutionId: string;
+  pipelineStageId: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  totalPages: number;
+}
+
+/** The interrupt Harness's own UI sends to stop a whole pipeline (enum constant ABORTALL, wire value AbortAll). */
+export const ABORT_ALL = 'AbortAll';
+
+const scopeText = (scope: PipelineScope) => `org \`${scope.org}\`, project \`${scope.project}\``;
+
+const intHeader = (headers: Record<string, string>, name: string): number | undefined => {
+  const value = Number(headers[name]);
+  return Number.isInteger(value) && value >= 0 ? value : undefined;
+};
+
+/** The Harness endpoints Flightdeck uses (upstream-apis.md §A.2), typed by their zod schemas. */
+export class HarnessApi {
+  constructor(
+    private readonly http: HarnessHttp,
+    private readonly accountId: string,
+  ) {}
+
+  private get accountScope(): string {
+    return `account \`${this.accountId}\``;
+  }
+
+  async searchModules(searchTerm: string, limit: number): Promise<HarnessModule[]> {
+    const context = { action: 'search modules', target: 'module list', scope: this.accountScope };
+    const response = await this.http.send({
+      method: 'GET',
+      path: '/iacm/api/modules',
+      query: { searchTerm: searchTerm || undefined, limit, page: 1, sort: 'name,ASC' },
+      context,
+    });
+    return parse(z.array(moduleSchema), response, context);
+  }
+
+  async getModule(moduleId: string): Promise<HarnessModule> {
+    const context = { action: 'read the module', target: `module \`${moduleId}\``, scope: this.accountScope };
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/iacm/api/modules/${encodeURIComponent(moduleId)}`,
+      context,
+    });
+    return parse(moduleSchema, response, context);
+  }
+
+  /**
+   * Sends both published body shapes at once (§A.3): `org`/`project` (apidocs.harness.io) and
+   * `pipeline_org`/`pipeline_project` (the newer spec). Never retried: the caller looks the record up instead.
+   */
+  async createExecution(request: CreateExecution): Promise<ModuleExecution> {
+    const context = {
+      action: 'create the module execution',
+      target: `module \`${request.moduleId}\` (pipeline execution \`${request.pipelineExecutionId}\`, stage \`${request.pipelineStageId}\`)`,
+      scope: scopeText(request),
+    };
+    const response = await this.http.send({
+      method: 'POST',
+      path: `/iacm/api/modules/${encodeURIComponent(request.moduleId)}/executions`,
+      body: {
+        account: this.accountId,
+        org: request.org,
+        project: request.project,
+        pipeline_org: request.org,
+        pipeline_project: request.project,
+        pipeline: request.pipeline,
+        pipelineExecutionId: request.pipelineExecutionId,
+        pipelineStageId: request.pipelineStageId,
+      },
+      context,
+    });
+    return parse(moduleExecutionSchema, response, context);
+  }
+
+  async listExecutions(
+    moduleId: string,
+    options: { page: number; limit: number; pipelineExecutionId?: string },
+  ): Promise<Page<ModuleExecution>> {
+    const context = {
+      action: "list the module's executions",
+      target: `module \`${moduleId}\``,
+      scope: this.accountScope,
+    };
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/iacm/api/modules/${encodeURIComponent(moduleId)}/executions`,
+      query: { page: options.page, limit: options.limit, pipeline_execution_id: options.pipelineExecutionId },
+      context,
+    });
+    const items = parse(z.array(moduleExecutionSchema), response, context);
+    return {
+      items,
+      page: options.page,
+      totalPages: intHeader(response.headers, 'x-total-pages') ?? options.page,
+    };
+  }
+
+  async pipelineExecution(planExecutionId: string, scope: PipelineScope): Promise<PipelineSummary> {
+    const context = {
+      action: 'read the pipeline execution',
+      target: `pipeline execution \`${planExecutionId}\``,
+      scope: scopeText(scope),
+    };
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/pipeline/api/pipelines/execution/v2/${encodeURIComponent(planExecutionId)}`,
+      query: { orgIdentifier: scope.org, projectIdentifier: scope.project },
+      context,
+    });
+    return parse(pipelineExecutionSchema, response, context).data.pipelineExecutionSummary;
+  }
+
+  async abortPipeline(planExecutionId: string, scope: PipelineScope): Promise<void> {
+    const context = {
+      action: 'abort the pipeline execution',
+      target: `pipeline execution \`${planExecutionId}\``,
+      scope: scopeText(scope),
+    };
+    const response = await this.http.send({
+      method: 'PUT',
+      path: `/pipeline/api/pipeline/execute/interrupt/${encodeURIComponent(planExecutionId)}`,
+      query: { orgIdentifier: scope.org, projectIdentifier: scope.project, interruptType: ABORT_ALL },
+      context,
+    });
+    parse(interruptSchema, response, context);
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, response: HarnessResponse, context: ErrorContext): z.infer<S> {
+  const result = schema.safeParse(response.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : undefined;
+  throw badResponse(
+    context,
+    response.status,
+    JSON.stringify(response.data ?? null).slice(0, 200),
+    'application/json',
+    where,
+  );
+}

@@ -1,0 +1,357 @@
+import { z } from 'zod';
+import type {
+  CancelOutcome,
+  Choice,
+  Fact,
+  FieldErrors,
+  FormContext,
+  FormField,
+  Observation,
+  Operation,
+  StartResult,
+  UpstreamRef,
+} from '../../core/operations';
+import { isUpstreamError, UpstreamError } from '../../core/problem';
+import { isFinal } from '../../core/runs';
+import type { CreateExecution, HarnessApi, PipelineScope } from './api';
+import type { HarnessConfig } from './config';
+import { RUN_INFO } from './definition';
+import { SYSTEM_ID } from './errors';
+import {
+  harnessIdentifier,
+  MODULE_NAME_PREFIX,
+  moduleRef,
+  pipelineExecutionId,
+  stageIdentifier,
+} from './identifiers';
+import { pipelineExecutionUrl } from './links';
+import type { ModuleDirectory, ModuleLookup } from './module-directory';
+import { meaningOf, observePipeline } from './pipeline-status';
+import type { HarnessModule, ModuleExecution, PipelineSummary } from './schemas';
+
+export const runInputSchema = z.object({
+  module: moduleRef,
+  org: harnessIdentifier('Org'),
+  project: harnessIdentifier('Project'),
+  pipeline: harnessIdentifier('Pipeline'),
+  pipelineExecutionId,
+  pipelineStageId: stageIdentifier,
+});
+export type RunInput = z.infer<typeof runInputSchema>;
+
+export interface RunOperationDeps {
+  api: HarnessApi;
+  modules: ModuleDirectory;
+  config: HarnessConfig;
+}
+
+/** Slack's limit for an option's value and label. */
+const CHOICE_MAX = 75;
+const SEARCH_LIMIT = 50;
+/** The abort was already asked for (Harness's ErrorCode ABORT_ALL_ALREADY and its NG twin). */
+const ABORT_ALREADY = new Set(['ABORT_ALL_ALREADY', 'ABORT_ALL_ALREADY_NG']);
+
+const clipChoice = (text: string) => (text.length > CHOICE_MAX ? `${text.slice(0, CHOICE_MAX - 1)}…` : text);
+
+function moduleChoice(module: HarnessModule): Choice | undefined {
+  if (module.id.length > CHOICE_MAX) return undefined;
+  const where = [module.system, module.org && module.project ? `${module.org}/${module.project}` : module.org]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    value: module.id,
+    label: clipChoice(module.name || module.id),
+    ...(where ? { description: clipChoice(where) } : {}),
+  };
+}
+
+const scopeOf = (input: RunInput): PipelineScope => ({ org: input.org, project: input.project });
+
+/** `/ops iacm run [module]`: register a module execution against a pipeline execution, then follow that pipeline. */
+export class RunOperation implements Operation<RunInput> {
+  readonly id = RUN_INFO.id;
+  readonly system = RUN_INFO.system;
+  readonly verb = RUN_INFO.verb;
+  readonly title = RUN_INFO.title;
+  readonly usage = RUN_INFO.usage;
+  readonly input = runInputSchema;
+
+  constructor(private readonly deps: RunOperationDeps) {}
+
+  fields(ctx: FormContext): FormField[] {
+    const { defaults } = this.deps.config;
+    const kept = (id: string, fallback?: string) => {
+      const value = ctx.values?.[id];
+      return typeof value === 'string' ? value : fallback;
+    };
+    const initialModule = this.prefilledModule(ctx.prefill);
+    return [
+      {
+        id: 'module',
+        kind: 'search',
+        label: 'Module',
+        hint: 'Type part of the module name to search the module registry.',
+        minQueryLength: 0,
+        ...(initialModule ? { initial: initialModule } : {}),
+      },
+      {
+        id: 'org',
+        kind: 'text',
+        label: 'Org',
+        maxLength: 128,
+        initial: kept('org', defaults.org),
+        hint: 'Org identifier of the pipeline.',
+      },
+      {
+        id: 'project',
+        kind: 'text',
+        label: 'Project',
+        maxLength: 128,
+        initial: kept('project', defaults.project),
+        hint: 'Project identifier of the pipeline.',
+      },
+      {
+        id: 'pipeline',
+        kind: 'text',
+        label: 'Pipeline',
+        maxLength: 128,
+        initial: kept('pipeline', defaults.pipeline),
+        hint: 'Pipeline identifier (not its display name).',
+      },
+      {
+        id: 'pipelineExecutionId',
+        kind: 'text',
+        label: 'Pipeline execution id',
+        maxLength: 500,
+        initial: kept('pipelineExecutionId'),
+        placeholder: 'kKyXVVj3RTSpiP0Dbn6cIQ',
+        hint: 'The id, or paste the execution’s address from Harness (…/executions/<id>/pipeline).',
+      },
+      {
+        id: 'pipelineStageId',
+        kind: 'text',
+        label: 'Pipeline stage id',
+        maxLength: 128,
+        initial: kept('pipelineStageId', defaults.stage),
+        hint: 'Identifier of the stage the module runs in.',
+      },
+    ];
+  }
+
+  /** `fields` cannot wait for Harness: a name seen before becomes a choice, any other name is resolved on submit. */
+  private prefilledModule(prefill: string | undefined): Choice | undefined {
+    const name = prefill?.trim();
+    if (!name) return undefined;
+    const known = this.deps.modules.knownByName(name);
+    if (known) return moduleChoice(known);
+    const value = `${MODULE_NAME_PREFIX}${name}`;
+    return value.length <= CHOICE_MAX ? { value, label: name } : undefined;
+  }
+
+  async search(fieldId: string, query: string): Promise<Choice[]> {
+    if (fieldId !== 'module') return [];
+    const modules = await this.deps.modules.search(query.trim(), SEARCH_LIMIT);
+    return modules.map(moduleChoice).filter((c): c is Choice => c !== undefined);
+  }
+
+  /** Field errors only for what Harness says does not exist; an unreachable Harness never blocks the form. */
+  async validate(input: RunInput): Promise<FieldErrors | undefined> {
+    const [moduleErrors, pipelineErrors] = await Promise.all([
+      this.deps.modules.resolve(input.module).then(
+        (found): FieldErrors => (found.module ? {} : { module: notFoundText(input.module, found) }),
+        (): FieldErrors => ({}),
+      ),
+      this.deps.api.pipelineExecution(input.pipelineExecutionId, scopeOf(input)).then(
+        (summary) => pipelineMismatch(input, summary),
+        (err: unknown): FieldErrors =>
+          isNotFound(err)
+            ? {
+                pipelineExecutionId: `Harness has no pipeline execution ${input.pipelineExecutionId} in org ${input.org}, project ${input.project}.`,
+              }
+            : {},
+      ),
+    ]);
+    const errors: FieldErrors = { ...moduleErrors, ...pipelineErrors };
+    return Object.keys(errors).length > 0 ? errors : undefined;
+  }
+
+  describe(input: RunInput): Fact[] {
+    const module = input.module.startsWith(MODULE_NAME_PREFIX)
+      ? input.module.slice(MODULE_NAME_PREFIX.length)
+      : (this.deps.modules.nameOf(input.module) ?? input.module);
+    return [
+      { label: 'Module', value: module },
+      { label: 'Org / project', value: `${input.org} / ${input.project}` },
+      { label: 'Pipeline', value: input.pipeline },
+      { label: 'Stage', value: input.pipelineStageId },
+      { label: 'Pipeline execution', value: input.pipelineExecutionId },
+    ];
+  }
+
+  /**
+   * Creates the record once. When the answer is lost (timeout, reset, a gateway error) or Harness says it
+   * conflicts, the module's executions are searched for this pipeline execution and stage before anything else.
+   */
+  async start(input: RunInput): Promise<StartResult> {
+    const request = await this.request(input);
+    let record: ModuleExecution;
+    try {
+      record = await this.deps.api.createExecution(request);
+    } catch (err) {
+      if (!isUpstreamError(err) || !(err.ambiguous || err.httpStatus === 409)) throw err;
+      const existing = await this.findExisting(request).catch(() => undefined);
+      if (existing) return this.started(input, request.moduleId, existing);
+      if (err.httpStatus === 409) throw conflictWithoutRecord(err, request);
+      throw err;
+    }
+    return this.started(input, request.moduleId, record);
+  }
+
+  async recover(input: RunInput): Promise<StartResult | undefined> {
+    const request = await this.request(input);
+    const existing = await this.findExisting(request);
+    return existing ? this.started(input, request.moduleId, existing) : undefined;
+  }
+
+  async poll(ref: UpstreamRef<RunInput>): Promise<Observation> {
+    const summary = await this.deps.api.pipelineExecution(ref.upstreamId, scopeOf(ref.input));
+    return observePipeline(summary, this.link(ref.input, ref.upstreamId));
+  }
+
+  async cancel(ref: UpstreamRef<RunInput>): Promise<CancelOutcome> {
+    const scope = scopeOf(ref.input);
+    try {
+      await this.deps.api.abortPipeline(ref.upstreamId, scope);
+      return 'requested';
+    } catch (err) {
+      if (
+        !isUpstreamError(err) ||
+        err.httpStatus === undefined ||
+        err.httpStatus >= 500 ||
+        err.kind === 'auth'
+      )
+        throw err;
+      if (err.code && ABORT_ALREADY.has(err.code)) return 'requested';
+      // Harness refuses to interrupt a finished execution; its state says whether that is why.
+      const summary = await this.deps.api.pipelineExecution(ref.upstreamId, scope).catch(() => undefined);
+      const meaning = summary ? meaningOf(summary.status) : undefined;
+      if (meaning && isFinal(meaning.state)) return 'already_finished';
+      throw err;
+    }
+  }
+
+  private async request(input: RunInput): Promise<CreateExecution> {
+    return {
+      moduleId: await this.moduleId(input.module),
+      org: input.org,
+      project: input.project,
+      pipeline: input.pipeline,
+      pipelineExecutionId: input.pipelineExecutionId,
+      pipelineStageId: input.pipelineStageId,
+    };
+  }
+
+  private async moduleId(ref: string): Promise<string> {
+    if (!ref.startsWith(MODULE_NAME_PREFIX)) return ref;
+    const found = await this.deps.modules.resolve(ref);
+    if (found.module) return found.module.id;
+    throw new UpstreamError({
+      system: SYSTEM_ID,
+      action: 'find the module',
+      kind: 'http',
+      httpStatus: 404,
+      message: notFoundText(ref, found),
+      hint: 'Pick the module from the list in the form.',
+      retryable: false,
+    });
+  }
+
+  private async findExisting(request: CreateExecution): Promise<ModuleExecution | undefined> {
+    const page = await this.deps.api.listExecutions(request.moduleId, {
+      page: 1,
+      limit: 100,
+      pipelineExecutionId: request.pipelineExecutionId,
+    });
+    return page.items.find(
+      (record) =>
+        (record.moduleId ?? request.moduleId) === request.moduleId &&
+        record.metadata?.pipeline_execution_id === request.pipelineExecutionId &&
+        record.metadata?.pipeline_stage_id === request.pipelineStageId,
+    );
+  }
+
+  private async started(input: RunInput, moduleId: string, record: ModuleExecution): Promise<StartResult> {
+    const planExecutionId = record.metadata?.pipeline_execution_id ?? input.pipelineExecutionId;
+    const url = this.link(input, planExecutionId);
+    const number = record.metadata?.pipeline_execution_number ?? undefined;
+    const pipelineName = record.metadata?.pipeline_name ?? undefined;
+    const facts: Fact[] = [];
+    if (number) facts.push({ label: 'Execution number', value: `#${number}` });
+    if (pipelineName && pipelineName !== input.pipeline)
+      facts.push({ label: 'Pipeline name', value: pipelineName });
+    const observation = await this.deps.api.pipelineExecution(planExecutionId, scopeOf(input)).then(
+      (summary) => observePipeline(summary, url),
+      (): Observation => ({ state: 'running', upstreamStatus: record.status || 'created', url }),
+    );
+    return {
+      upstreamId: planExecutionId,
+      url,
+      facts,
+      observation,
+      memo: { moduleId, ...(number ? { executionNumber: number } : {}) },
+    };
+  }
+
+  private link(input: RunInput, planExecutionId: string): string {
+    const { uiUrl, accountId } = this.deps.config;
+    return pipelineExecutionUrl(uiUrl, accountId, scopeOf(input), input.pipeline, planExecutionId);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  if (!isUpstreamError(err)) return false;
+  return err.httpStatus === 404 || err.code === 'ENTITY_NOT_FOUND' || err.code === 'RESOURCE_NOT_FOUND';
+}
+
+function notFoundText(ref: string, found: ModuleLookup): string {
+  const wanted = ref.startsWith(MODULE_NAME_PREFIX)
+    ? `named "${ref.slice(MODULE_NAME_PREFIX.length)}"`
+    : `with id ${ref}`;
+  const suggestions = found.module ? [] : found.suggestions.map((m) => m.name);
+  return suggestions.length > 0
+    ? `Harness has no module ${wanted}. Did you mean ${suggestions.join(', ')}?`
+    : `Harness has no module ${wanted}.`;
+}
+
+function pipelineMismatch(input: RunInput, summary: PipelineSummary): FieldErrors {
+  const errors: FieldErrors = {};
+  if (summary.pipelineIdentifier && summary.pipelineIdentifier !== input.pipeline) {
+    errors.pipeline = `Execution ${input.pipelineExecutionId} belongs to pipeline ${summary.pipelineIdentifier}, not ${input.pipeline}.`;
+  }
+  const stages = Object.entries(summary.layoutNodeMap ?? {});
+  const known = stages.some(
+    ([key, node]) => key === input.pipelineStageId || node.nodeIdentifier === input.pipelineStageId,
+  );
+  if (stages.length > 0 && !known) {
+    const names = stages
+      .map(([, node]) => node.nodeIdentifier)
+      .filter((id): id is string => typeof id === 'string');
+    errors.pipelineStageId = `That execution has no stage ${input.pipelineStageId}${names.length > 0 ? ` (its stages: ${names.slice(0, 10).join(', ')})` : ''}.`;
+  }
+  return errors;
+}
+
+/** Harness said 409 but nothing for this pipeline execution and stage exists: say so rather than guess. */
+function conflictWithoutRecord(err: UpstreamError, request: CreateExecution): UpstreamError {
+  return new UpstreamError({
+    system: err.system,
+    action: err.action,
+    kind: err.kind,
+    message: err.message,
+    httpStatus: err.httpStatus,
+    code: err.code,
+    errorId: err.errorId,
+    retryable: false,
+    hint: `Harness reports a conflict, but module ${request.moduleId} has no execution for pipeline execution ${request.pipelineExecutionId}, stage ${request.pipelineStageId}. Check the module's executions in Harness before trying again.`,
+  });
+}

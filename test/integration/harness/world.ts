@@ -1,0 +1,88 @@
+import type { Clock } from '../../../src/core/clock';
+import type { Log } from '../../../src/core/log';
+import type { Query } from '../../../src/core/operations';
+import { harnessIacm, type HarnessConfig } from '../../../src/integrations/harness-iacm';
+import { RunOperation, type RunInput } from '../../../src/integrations/harness-iacm/run-operation';
+import { HarnessFake, type FakeHarnessOptions } from '../../fakes/harness/harness-fake';
+
+/** Short deadlines and backoff so transient-error tests stay fast. */
+export const FAST_HTTP: HarnessConfig['http'] = {
+  timeoutMs: 500,
+  readRetries: 2,
+  backoffInitialMs: 10,
+  backoffMaxMs: 40,
+  maxResponseBytes: 1024 * 1024,
+};
+
+export interface LogLine {
+  level: string;
+  obj: object;
+  msg?: string;
+}
+
+/** A Log that keeps every line, to check that no secret is ever logged. */
+export function recordingLog(lines: LogLine[] = [], bindings: object = {}): Log {
+  const at = (level: string) => (obj: object, msg?: string) => {
+    lines.push({ level, obj: { ...bindings, ...obj }, msg });
+  };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLog(lines, { ...bindings, ...more }),
+  };
+}
+
+export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+export interface HarnessWorld {
+  fake: HarnessFake;
+  config: HarnessConfig;
+  op: RunOperation;
+  query: Query;
+  logs: LogLine[];
+  close(): Promise<void>;
+}
+
+export const SECTION = { org: 'default', project: 'infra', pipeline: 'module_tests', stage: 'plan' };
+
+export async function harnessWorld(
+  options: FakeHarnessOptions & { http?: Partial<HarnessConfig['http']>; clock?: Clock } = {},
+): Promise<HarnessWorld> {
+  const fake = await HarnessFake.start(options);
+  const settings = harnessIacm.configure(
+    { HARNESS_BASE_URL: fake.baseUrl, HARNESS_API_KEY: fake.apiKey, HARNESS_ACCOUNT_ID: fake.accountId },
+    SECTION,
+  );
+  if (!settings.config) throw new Error(`fake config rejected: ${settings.problems.join('; ')}`);
+  const config: HarnessConfig = { ...settings.config, http: { ...FAST_HTTP, ...options.http } };
+  const logs: LogLine[] = [];
+  const runtime = harnessIacm.create(config, {
+    log: recordingLog(logs),
+    clock: options.clock ?? { now: () => new Date() },
+  });
+  const [op] = runtime.operations;
+  const [query] = runtime.queries;
+  if (!(op instanceof RunOperation) || !query)
+    throw new Error('the Harness integration has no run operation or query');
+  return { fake, config, op, query, logs, close: () => fake.close() };
+}
+
+export const STAGES = [
+  { id: 'plan', name: 'Plan' },
+  { id: 'approve', name: 'Approve' },
+  { id: 'apply', name: 'Apply' },
+];
+
+export function runInput(overrides: Partial<RunInput> = {}): RunInput {
+  return {
+    module: 'missing-module',
+    org: 'default',
+    project: 'infra',
+    pipeline: 'module_tests',
+    pipelineExecutionId: 'exec_0001',
+    pipelineStageId: 'plan',
+    ...overrides,
+  };
+}

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client, types } from 'pg';
 import type { Clock } from '../../src/core/clock';
 import { LeaseLostError, type NewRun, type NewTransition, type Store } from '../../src/store/port';
 import { openStore } from '../../src/store';
@@ -307,6 +308,17 @@ describe.each(storeBackends())('store on $name', (backend) => {
       expect(await store.pendingTransitions(run.id)).toEqual([]);
     });
 
+    it('ends at the highest seq when marks race in two processes', async () => {
+      const run = await leasedRun();
+      for (let i = 0; i < 6; i += 1) await store.appendTransition(run.id, 'p1', {}, transition());
+      const [a, b] = await twoProcesses();
+      await Promise.all(
+        [6, 1, 5, 2, 4, 3].map((seq, i) => (i % 2 ? a : b).markNotified(run.id, seq, `1.${seq}`)),
+      );
+      expect((await store.getRun(run.id))?.notifiedSeq).toBe(6);
+      expect(await store.pendingTransitions(run.id)).toEqual([]);
+    });
+
     it('refuses a transition that does not exist', async () => {
       const run = await leasedRun();
       await expect(store.markNotified(run.id, 1, '111.1')).rejects.toThrow('no transition 1');
@@ -545,6 +557,26 @@ describe.each(storeBackends().filter((b) => b.name === 'postgres'))('store on $n
         await viaPath.close();
       }
     } finally {
+      await db.dispose();
+    }
+  });
+
+  it('reads times as numbers on its own pool, refuses unsafe ones, and leaves pg global parsers alone', async () => {
+    const db = await backend.open();
+    const client = new Client({ connectionString: db.options.databaseUrl });
+    try {
+      const { run } = await db.store.createRun(newRun());
+      await client.connect();
+      await client.query(
+        `update ${db.options.schema ?? ''}.runs set started_at = 9007199254740993 where id = $1`,
+        [run.id],
+      );
+      await expect(db.store.getRun(run.id)).rejects.toThrow('beyond the safe range');
+      const { rows } = await client.query<{ n: unknown }>('select 5::int8 as n');
+      expect(rows[0]?.n).toBe('5');
+      expect(types.getTypeParser(types.builtins.INT8)('7')).toBe('7');
+    } finally {
+      await client.end();
       await db.dispose();
     }
   });

@@ -1,0 +1,116 @@
+import type { Env } from '../../../src/core/integration';
+import type { Log } from '../../../src/core/log';
+import type { Operation, StartContext } from '../../../src/core/operations';
+import { itential, type ItentialConfig } from '../../../src/integrations/itential';
+import { DEFAULT_TUNING, type ItentialTuning } from '../../../src/integrations/itential/config';
+import type { StartInput } from '../../../src/integrations/itential/start-input';
+import { FakeItential, type FakeItentialOptions } from '../../fakes/itential';
+
+export const USER = { username: 'flightdeck', password: 'pw-Sup3r-secret' };
+export const CLIENT = { clientId: 'flightdeck-client', clientSecret: 'cs-Sup3r-secret' };
+export const STATIC_TOKEN = 'st-Sup3r-secret-token';
+
+export type AuthMode = 'login' | 'oauth' | 'token';
+
+/** Test timings: short enough for fast tests, long enough for a loaded two-core machine. */
+export const TEST_TUNING: ItentialTuning = {
+  ...DEFAULT_TUNING,
+  searchTimeoutMs: 500,
+  requestTimeoutMs: 1500,
+  startTimeoutMs: 800,
+  retryInitialDelayMs: 20,
+};
+
+export interface LogEntry {
+  level: string;
+  obj: object;
+  msg?: string;
+}
+
+/** A Log that keeps everything, so tests can scan it for secrets. */
+export function recordingLog(entries: LogEntry[] = []): Log & { entries: LogEntry[] } {
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      entries.push({ level, obj, msg });
+    };
+  const log = {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => log,
+  };
+  return log;
+}
+
+export function envFor(url: string, auth: AuthMode): Env {
+  const creds: Record<AuthMode, Env> = {
+    login: { ITENTIAL_USERNAME: USER.username, ITENTIAL_PASSWORD: USER.password },
+    oauth: { ITENTIAL_CLIENT_ID: CLIENT.clientId, ITENTIAL_CLIENT_SECRET: CLIENT.clientSecret },
+    token: { ITENTIAL_TOKEN: STATIC_TOKEN },
+  };
+  return { ITENTIAL_BASE_URL: url, ...creds[auth] };
+}
+
+export interface Rig {
+  fake: FakeItential;
+  op: Operation<StartInput>;
+  config: ItentialConfig;
+  log: ReturnType<typeof recordingLog>;
+}
+
+export interface RigOptions {
+  auth?: AuthMode;
+  fake?: FakeItentialOptions;
+  tuning?: Partial<ItentialTuning>;
+  env?: Env;
+  /** Point the client somewhere else (a closed port). */
+  baseUrl?: string;
+}
+
+/** A fake Itential and the `itential.start` operation configured against it, through the public Integration. */
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const fake = await new FakeItential({
+    user: USER,
+    client: CLIENT,
+    staticTokens: [STATIC_TOKEN],
+    ...options.fake,
+  }).start();
+  const env = { ...envFor(options.baseUrl ?? fake.url, options.auth ?? 'login'), ...options.env };
+  const settings = itential.configure(env, undefined);
+  if (!settings.config) throw new Error(`rig config: ${settings.problems.join('; ')}`);
+  const config: ItentialConfig = { ...settings.config, tuning: { ...TEST_TUNING, ...options.tuning } };
+  const log = recordingLog();
+  const runtime = itential.create(config, { log, clock: { now: () => new Date() } });
+  const op = runtime.operations[0] as Operation<StartInput>;
+  return { fake, op, config, log };
+}
+
+export function startContext(runId = 'run-0001'): StartContext {
+  return { runId, requester: { id: 'U123', name: 'alice' }, tag: `flightdeck:${runId}` };
+}
+
+/** Parses form values the way the Slack layer does; throws with the field errors when invalid. */
+export function parseInput(
+  op: Operation<StartInput>,
+  values: Record<string, string | undefined>,
+): StartInput {
+  const result = op.input.safeParse(values);
+  if (!result.success)
+    throw new Error(JSON.stringify(result.error.issues.map((i) => [i.path.join('.'), i.message])));
+  return result.data;
+}
+
+/** Every secret a test rig knows, for leak scans. */
+export const SECRETS = [USER.password, CLIENT.clientSecret, STATIC_TOKEN];
+
+export async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}

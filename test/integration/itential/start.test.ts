@@ -1,5 +1,5 @@
 import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
-import { scripts } from '../../fakes/itential';
+import { type FaultKind, scripts } from '../../fakes/itential';
 import { caught, parseInput, type Rig, startContext, startRig } from './rig';
 
 const WORKFLOW = 'Backup Device';
@@ -173,20 +173,17 @@ describe('ambiguous start and recover', () => {
     expect(found?.upstreamId).toBeDefined();
   });
 
-  test.each([
-    ['a 502 HTML gateway page', true, { kind: 'html', status: 502 } as const],
-    ['a 504 with no body', true, { kind: 'status', status: 504, body: '' } as const],
+  const gatewayCases: [string, boolean, FaultKind][] = [
+    ['a 502 HTML gateway page', true, { kind: 'html', status: 502 }],
+    ['a 504 with no body', true, { kind: 'status', status: 504, body: '' }],
     [
       'a 503 from Itential itself',
-      { kind: 'status', status: 503, body: '{"message":"Service unavailable"}' } as const,
       false,
+      { kind: 'status', status: 503, body: '{"message":"Service unavailable"}' },
     ],
-    [
-      'a 200 that is not JSON',
-      { kind: 'status', status: 200, body: 'OK', contentType: 'text/plain' } as const,
-      true,
-    ],
-  ])('%s: ambiguous=%s, one start only', async (_name, ambiguous, fault) => {
+    ['a 200 that is not JSON', true, { kind: 'status', status: 200, body: 'OK', contentType: 'text/plain' }],
+  ];
+  test.each(gatewayCases)('%s: ambiguous=%s, one start only', async (_name, ambiguous, fault) => {
     rig.fake.inject({ path: '/operations-manager/jobs/start', fault });
     const err = (await caught(rig.op.start(input(), startContext()))) as UpstreamError;
     expect(err.ambiguous).toBe(ambiguous);

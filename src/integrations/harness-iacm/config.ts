@@ -49,6 +49,8 @@ const httpsUrl = (hint: string) =>
   z
     .url(`must be a URL such as ${hint}`)
     .refine((v) => {
+      // An unparsable value already has the URL message; zod runs every check.
+      if (!URL.canParse(v)) return true;
       const url = new URL(v);
       return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
     }, 'must use https (http is accepted only for localhost)')

@@ -53,7 +53,7 @@ export const MODULE_NAME_PREFIX = 'name:';
 export const moduleRef = z
   .string({ error: 'Pick a module' })
   .trim()
-  .min(1, 'Pick a module')
+  .min(1, { error: 'Pick a module', abort: true })
   .max(200, 'Module is at most 200 characters')
   .refine(
     (v) =>

@@ -1,0 +1,207 @@
+import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { DECLARED_STATUSES } from '../../fakes/harness/error-bodies';
+import { harnessWorld, type HarnessWorld, runInput, STAGES } from './world';
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
+  return err;
+}
+
+/** The hint each declared status must give (issue 3, "Errors a user must be able to read"). */
+const HINTS: Record<number, RegExp> = {
+  400: /invalid/,
+  401: /API key \(HARNESS_API_KEY\)/,
+  403: /permission on org `default`, project `infra`/,
+  404: /found no module `[^`]+`.*Check the id/,
+  408: /temporary/,
+  409: /conflict/,
+  423: /locked .*Wait for that to finish/,
+  499: /temporary/,
+  500: /error id/,
+  502: /temporary/,
+};
+
+describe('Harness errors become readable UpstreamErrors', () => {
+  let world: HarnessWorld;
+  let moduleId: string;
+
+  beforeEach(async () => {
+    world = await harnessWorld();
+    moduleId = world.fake.addModule({ name: 'terraform-aws-vpc' }).id;
+    world.fake.addPipelineExecution({
+      planExecutionId: 'exec_0001',
+      org: 'default',
+      project: 'infra',
+      pipeline: 'module_tests',
+      stages: STAGES,
+      steps: [{ status: 'Running', stage: 'plan' }],
+    });
+  });
+  afterEach(() => world.close());
+
+  it.each(DECLARED_STATUSES.map((s) => [s]))('create answering %i with a goa body', async (status) => {
+    world.fake.failNext('createExecution', status, {
+      id: `err-${status}`,
+      message: `harness says ${status}`,
+    });
+
+    const err = await failure(world.op.start(runInput({ module: moduleId })));
+
+    expect(err).toMatchObject({
+      system: 'iacm',
+      action: 'create the module execution',
+      httpStatus: status,
+      errorId: `err-${status}`,
+      message: `harness says ${status}`,
+    });
+    expect(err.code).toEqual(expect.any(String));
+    expect(err.hint).toMatch(HINTS[status] ?? /never/);
+    expect(err.toProblem('Harness IaCM').title).toBe('Harness IaCM: could not create the module execution');
+    // Never blindly retried: one create, whatever the status.
+    expect(world.fake.requestsTo('createExecution')).toHaveLength(1);
+  });
+
+  it('marks transient statuses retryable and auth statuses as auth', async () => {
+    const kinds: Record<number, { kind: string; retryable: boolean }> = {};
+    for (const status of DECLARED_STATUSES) {
+      world.fake.failNext('createExecution', status);
+      const err = await failure(world.op.start(runInput({ module: moduleId })));
+      kinds[status] = { kind: err.kind, retryable: err.retryable };
+    }
+    expect(kinds[401]).toEqual({ kind: 'auth', retryable: false });
+    expect(kinds[403]).toEqual({ kind: 'auth', retryable: false });
+    expect(kinds[404]).toEqual({ kind: 'http', retryable: false });
+    expect(kinds[408]?.retryable).toBe(true);
+    expect(kinds[499]?.retryable).toBe(true);
+    expect(kinds[502]?.retryable).toBe(true);
+    expect(kinds[400]?.retryable).toBe(false);
+  });
+
+  it('a goa body with timeout:true on create is ambiguous; the lookup runs before giving up', async () => {
+    world.fake.failNext('createExecution', 500, { timeout: true, temporary: true, name: 'deadline' });
+    const err = await failure(world.op.start(runInput({ module: moduleId })));
+    expect(err).toMatchObject({ ambiguous: true, retryable: true, code: 'deadline' });
+    expect(world.fake.requestsTo('listExecutions')).toHaveLength(1);
+  });
+
+  it('a plain 400 on create is not ambiguous and looks nothing up', async () => {
+    world.fake.failNext('createExecution', 400, {
+      message: 'missing required payload field "pipelineStageId"',
+    });
+    const err = await failure(world.op.start(runInput({ module: moduleId })));
+    expect(err.ambiguous).toBe(false);
+    expect(err.message).toContain('pipelineStageId');
+    expect(world.fake.requestsTo('listExecutions')).toHaveLength(0);
+  });
+
+  it('renders the pipeline service’s NG envelope like a goa error (correlationId as the error id)', async () => {
+    world.fake.inject('pipelineExecution', {
+      kind: 'ng',
+      status: 403,
+      code: 'NG_ACCESS_DENIED',
+      message: 'Missing permission core_pipeline_view',
+    });
+    const err = await failure(
+      world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) }),
+    );
+    expect(err).toMatchObject({
+      action: 'read the pipeline execution',
+      httpStatus: 403,
+      code: 'NG_ACCESS_DENIED',
+      message: 'Missing permission core_pipeline_view',
+      kind: 'auth',
+    });
+    expect(err.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(err.hint).toContain('org `default`, project `infra`');
+  });
+
+  it('says which pipeline execution was not found', async () => {
+    const err = await failure(world.op.poll({ upstreamId: 'nope', input: runInput({ module: moduleId }) }));
+    expect(err).toMatchObject({ httpStatus: 404, code: 'ENTITY_NOT_FOUND' });
+    expect(err.hint).toContain('pipeline execution `nope`');
+    expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(1);
+  });
+
+  it('retries a read on transient errors with backoff, and succeeds', async () => {
+    world.fake.failNext('pipelineExecution', 502);
+    world.fake.inject('pipelineExecution', { kind: 'html', status: 504, title: '504 Gateway Time-out' });
+    const seen = await world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) });
+    expect(seen.state).toBe('running');
+    expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(3);
+  });
+
+  it('retries a read after a dropped connection and a goa temporary error', async () => {
+    world.fake.inject('listModules', { kind: 'reset' });
+    world.fake.failNext('listModules', 423, { temporary: true });
+    const choices = await world.op.search('module', 'vpc');
+    expect(choices.map((c) => c.label)).toEqual(['terraform-aws-vpc']);
+    expect(world.fake.requestsTo('listModules')).toHaveLength(3);
+  });
+
+  it('gives up on a read after the bounded retries', async () => {
+    world.fake.failNext('pipelineExecution', 502, { id: 'last-one' }, 5);
+    const err = await failure(
+      world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) }),
+    );
+    expect(err).toMatchObject({ httpStatus: 502, retryable: true });
+    expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(3);
+  });
+
+  it.each([400, 401, 403, 404, 409])('does not retry a read answered %i', async (status) => {
+    world.fake.failNext('listModules', status);
+    await failure(world.op.search('module', 'vpc'));
+    expect(world.fake.requestsTo('listModules')).toHaveLength(1);
+  });
+
+  it('explains an HTML page answered with 200 (base URL pointing at the web UI)', async () => {
+    world.fake.inject('listModules', { kind: 'html', status: 200, title: 'Harness' });
+    const err = await failure(world.op.search('module', ''));
+    expect(err).toMatchObject({
+      kind: 'bad_response',
+      message: 'Harness answered with a web page ("Harness"), not JSON.',
+    });
+    expect(err.hint).toContain('HARNESS_BASE_URL');
+  });
+
+  it('reports a read timeout after retrying it', async () => {
+    world.fake.inject('pipelineExecution', { kind: 'hang' }, 3);
+    const err = await failure(
+      world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) }),
+    );
+    expect(err).toMatchObject({ kind: 'timeout', retryable: true, ambiguous: false });
+    expect(err.message).toContain('did not answer within');
+    expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(3);
+  });
+
+  it('a Harness that cannot be reached is a network error that is not ambiguous', async () => {
+    await world.close();
+    const err = await failure(world.op.start(runInput({ module: moduleId })));
+    expect(err).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', ambiguous: false });
+    expect(err.hint).toContain('HARNESS_BASE_URL');
+  });
+
+  it('never puts the API key in an error or a log line, even when Harness echoes it', async () => {
+    world.fake.failNext('createExecution', 401, { message: `key ${world.fake.apiKey} is revoked` });
+    world.fake.failNext('pipelineExecution', 500, { message: `token pat.other.abc.def rejected` });
+    const errors = [
+      await failure(world.op.start(runInput({ module: moduleId }))),
+      await failure(world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) })),
+    ];
+    world.fake.inject('pipelineExecution', { kind: 'reset' }, 3);
+    errors.push(
+      await failure(world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) })),
+    );
+    const text = JSON.stringify([
+      errors.map((e) => ({ ...e.toProblem('Harness IaCM'), message: e.message, stack: e.stack })),
+      world.logs,
+    ]);
+    expect(errors[0]?.message).toBe('key [redacted] is revoked');
+    expect(text).not.toContain(world.fake.apiKey);
+    expect(text).not.toContain('pat.other.abc.def');
+    expect(world.logs.length).toBeGreaterThan(0);
+  });
+});

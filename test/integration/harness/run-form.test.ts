@@ -1,0 +1,159 @@
+import { harnessWorld, type HarnessWorld, runInput, STAGES } from './world';
+
+describe('iacm.run form', () => {
+  let world: HarnessWorld;
+
+  beforeEach(async () => {
+    world = await harnessWorld();
+  });
+  afterEach(() => world.close());
+
+  it('offers the six fields with the configured defaults', () => {
+    const fields = world.op.fields({});
+    expect(fields.map((f) => [f.id, f.kind])).toEqual([
+      ['module', 'search'],
+      ['org', 'text'],
+      ['project', 'text'],
+      ['pipeline', 'text'],
+      ['pipelineExecutionId', 'text'],
+      ['pipelineStageId', 'text'],
+    ]);
+    const initial = Object.fromEntries(fields.map((f) => [f.id, 'initial' in f ? f.initial : undefined]));
+    expect(initial).toEqual({
+      module: undefined,
+      org: 'default',
+      project: 'infra',
+      pipeline: 'module_tests',
+      pipelineExecutionId: undefined,
+      pipelineStageId: 'plan',
+    });
+    expect(fields.every((f) => !f.optional)).toBe(true);
+  });
+
+  it('turns a prefilled module name into a choice: by name until Harness has been asked, then by id', async () => {
+    const module = world.fake.addModule({ name: 'terraform-aws-vpc' });
+    expect(world.op.fields({ prefill: 'terraform-aws-vpc' })[0]).toMatchObject({
+      initial: { value: 'name:terraform-aws-vpc', label: 'terraform-aws-vpc' },
+    });
+    await world.op.search('module', 'vpc');
+    expect(world.op.fields({ prefill: 'Terraform-AWS-VPC' })[0]).toMatchObject({
+      initial: { value: module.id, label: 'terraform-aws-vpc' },
+    });
+    expect(world.fake.requests).toHaveLength(1);
+  });
+
+  it('searches the module registry with the key, the account and 1-based paging', async () => {
+    world.fake.addModule({ name: 'terraform-aws-vpc', system: 'aws', org: 'default', project: 'infra' });
+    world.fake.addModule({ name: 'terraform-google-network', system: 'google' });
+    const choices = await world.op.search('module', ' vpc ');
+    expect(choices).toEqual([
+      {
+        value: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        label: 'terraform-aws-vpc',
+        description: 'aws · default/infra',
+      },
+    ]);
+    const [request] = world.fake.requestsTo('listModules');
+    expect(request?.headers['x-api-key']).toBe(world.fake.apiKey);
+    expect(request?.headers['harness-account']).toBe(world.fake.accountId);
+    expect(Object.fromEntries(request?.query ?? [])).toMatchObject({
+      accountIdentifier: world.fake.accountId,
+      searchTerm: 'vpc',
+      page: '1',
+      limit: '50',
+    });
+    await expect(world.op.search('other', 'x')).resolves.toEqual([]);
+  });
+
+  it('validates every field and says which and why', () => {
+    const result = world.op.input.safeParse({
+      module: '',
+      org: '1default',
+      project: 'my project',
+      pipeline: 'x'.repeat(129),
+      pipelineExecutionId: 'bad id!',
+      pipelineStageId: 'plan;rm',
+    });
+    expect(result.success).toBe(false);
+    const byField = Object.fromEntries(
+      (result.error?.issues ?? []).map((i) => [String(i.path[0]), i.message]),
+    );
+    expect(byField).toEqual({
+      module: 'Pick a module',
+      org: expect.stringContaining('Org must be a Harness identifier'),
+      project: expect.stringContaining('Project must be a Harness identifier'),
+      pipeline: 'Pipeline is at most 128 characters',
+      pipelineExecutionId: expect.stringContaining('Pipeline execution id must be'),
+      pipelineStageId: expect.stringContaining('Pipeline stage id may contain only'),
+    });
+    const missing = world.op.input.safeParse({});
+    expect(missing.error?.issues.map((i) => i.message)).toEqual([
+      'Pick a module',
+      'Org is required',
+      'Project is required',
+      'Pipeline is required',
+      'Pipeline execution id is required',
+      'Pipeline stage id is required',
+    ]);
+  });
+
+  it('accepts the execution’s address pasted from Harness', () => {
+    const parsed = world.op.input.parse({
+      ...runInput({ module: 'abc-123' }),
+      pipelineExecutionId:
+        ' https://app.harness.io/ng/account/a/module/iacm/orgs/default/projects/infra/pipelines/p/executions/kKyXVVj3RTSpiP0Dbn6cIQ/pipeline ',
+    });
+    expect(parsed.pipelineExecutionId).toBe('kKyXVVj3RTSpiP0Dbn6cIQ');
+  });
+
+  it('checks against Harness that the module, the pipeline execution, its pipeline and its stage exist', async () => {
+    const module = world.fake.addModule({ name: 'terraform-aws-vpc' });
+    world.fake.addPipelineExecution({
+      planExecutionId: 'exec_0001',
+      org: 'default',
+      project: 'infra',
+      pipeline: 'module_tests',
+      stages: STAGES,
+      steps: [{ status: 'Running', stage: 'plan' }],
+    });
+    await expect(world.op.validate(runInput({ module: module.id }))).resolves.toBeUndefined();
+    await expect(
+      world.op.validate(
+        runInput({ module: '00000000-0000-4000-8000-000000000000', pipelineExecutionId: 'exec_9999' }),
+      ),
+    ).resolves.toEqual({
+      module: 'Harness has no module with id 00000000-0000-4000-8000-000000000000.',
+      pipelineExecutionId: 'Harness has no pipeline execution exec_9999 in org default, project infra.',
+    });
+    await expect(
+      world.op.validate(runInput({ module: module.id, pipeline: 'other', pipelineStageId: 'deploy' })),
+    ).resolves.toEqual({
+      pipeline: 'Execution exec_0001 belongs to pipeline module_tests, not other.',
+      pipelineStageId: 'That execution has no stage deploy (its stages: plan, approve, apply).',
+    });
+    await expect(world.op.validate(runInput({ module: 'name:terraform-aws' }))).resolves.toEqual({
+      module: 'Harness has no module named "terraform-aws". Did you mean terraform-aws-vpc?',
+    });
+  });
+
+  it('does not block the form when Harness cannot answer', async () => {
+    world.fake.failNext('getModule', 401);
+    world.fake.failNext('pipelineExecution', 500);
+    await expect(world.op.validate(runInput({ module: 'abc' }))).resolves.toBeUndefined();
+  });
+
+  it('describes the run with the module’s name once Harness has shown it', async () => {
+    const module = world.fake.addModule({ name: 'terraform-aws-vpc' });
+    const input = runInput({ module: module.id });
+    expect(world.op.describe(input)[0]).toEqual({ label: 'Module', value: module.id });
+    await world.op.search('module', '');
+    expect(world.op.describe(input)).toEqual([
+      { label: 'Module', value: 'terraform-aws-vpc' },
+      { label: 'Org / project', value: 'default / infra' },
+      { label: 'Pipeline', value: 'module_tests' },
+      { label: 'Stage', value: 'plan' },
+      { label: 'Pipeline execution', value: 'exec_0001' },
+    ]);
+    expect(world.op.describe(runInput({ module: 'name:net' }))[0]).toEqual({ label: 'Module', value: 'net' });
+  });
+});

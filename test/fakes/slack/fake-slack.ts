@@ -244,6 +244,14 @@ export class FakeSlack {
 
   // ---- observation ----------------------------------------------------------------------------
 
+  user(id: string): FakeUser | undefined {
+    return this.state.users.get(id);
+  }
+
+  channel(id: string): FakeChannel | undefined {
+    return this.state.channels.get(id);
+  }
+
   calls(method?: string): FakeCall[] {
     return this.recorded.filter((c) => method === undefined || c.method === method);
   }
@@ -393,12 +401,17 @@ export class FakeSlack {
         this.send(res, call, 200, { ok: false, error: fault.error, ...fault.extra });
         return;
       default:
-        this.send(res, call, 200, this.answer(method, params, token));
+        this.send(res, call, 200, this.answer(method, params, token, call.at));
     }
   }
 
   /** `params` is undefined when a JSON body did not parse. */
-  private answer(method: string, params: JsonObject | undefined, token: string | undefined): JsonObject {
+  private answer(
+    method: string,
+    params: JsonObject | undefined,
+    token: string | undefined,
+    receivedAt: number,
+  ): JsonObject {
     try {
       const handler = METHODS[method];
       if (!handler) throw new SlackApiError('unknown_method');
@@ -406,7 +419,7 @@ export class FakeSlack {
       if (!token) throw new SlackApiError('not_authed');
       const identity = this.state.tokens.get(token);
       if (!identity) throw new SlackApiError('invalid_auth');
-      return { ok: true, ...handler({ params, identity, state: this.state }) };
+      return { ok: true, ...handler({ params, identity, state: this.state, receivedAt }) };
     } catch (error) {
       if (error instanceof SlackApiError) return { ok: false, error: error.code, ...error.extra };
       throw error;

@@ -24,12 +24,12 @@ export class Triggers {
     return id;
   }
 
-  redeem(id: unknown, ttlMs: number): TriggerRedemption {
+  redeem(id: unknown, ttlMs: number, at: number): TriggerRedemption {
     if (typeof id !== 'string' || !isWellFormedTriggerId(id)) return 'invalid_trigger_id';
     const grant = this.grants.get(id);
     if (!grant) return 'invalid_trigger_id';
     if (grant.used) return 'exchanged_trigger_id';
-    if (Date.now() - grant.issuedAt >= ttlMs) return 'expired_trigger_id';
+    if (at - grant.issuedAt >= ttlMs) return 'expired_trigger_id';
     grant.used = true;
     return grant;
   }

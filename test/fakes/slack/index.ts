@@ -12,3 +12,10 @@ export {
   type WorkspaceSeed,
 } from './workspace';
 export type { JsonObject } from './api-error';
+export {
+  elementValue,
+  findElement,
+  stateValues,
+  type ElementInput,
+  type OptionInput,
+} from './element-values';

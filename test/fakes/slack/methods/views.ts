@@ -4,7 +4,7 @@ import { SlackApiError, withMessages, type JsonObject } from '../api-error';
 import { parseArgs, text } from '../args';
 import type { SlackState } from '../state';
 import type { FakeView } from '../view-store';
-import type { MethodHandler } from './context';
+import type { MethodContext, MethodHandler } from './context';
 
 const MAX_VIEW_BYTES = 250_000;
 
@@ -22,8 +22,8 @@ export function checkedView(view: unknown, surface: FakeView['type']): JsonObjec
   return view;
 }
 
-function redeemTrigger(state: SlackState, triggerId: unknown) {
-  const grant = state.triggers.redeem(triggerId, state.options.triggerTtlMs);
+function redeemTrigger({ state, receivedAt }: MethodContext, triggerId: unknown) {
+  const grant = state.triggers.redeem(triggerId, state.options.triggerTtlMs, receivedAt);
   if (typeof grant === 'string') throw new SlackApiError(grant);
   return grant;
 }
@@ -36,18 +36,20 @@ function assertExternalIdFree(state: SlackState, view: JsonObject, exceptViewId?
 
 const viewArgs = z.object({ trigger_id: z.unknown(), view: z.unknown() });
 
-const open: MethodHandler = ({ params, state }) => {
+const open: MethodHandler = (context) => {
+  const { params, state } = context;
   const args = parseArgs(viewArgs, params);
   const view = checkedView(args.view, 'modal');
-  const grant = redeemTrigger(state, args.trigger_id);
+  const grant = redeemTrigger(context, args.trigger_id);
   assertExternalIdFree(state, view);
   return { view: state.views.open(grant.userId, view) };
 };
 
-const push: MethodHandler = ({ params, state }) => {
+const push: MethodHandler = (context) => {
+  const { params, state } = context;
   const args = parseArgs(viewArgs, params);
   const view = checkedView(args.view, 'modal');
-  const grant = redeemTrigger(state, args.trigger_id);
+  const grant = redeemTrigger(context, args.trigger_id);
   assertExternalIdFree(state, view);
   const pushed = state.views.push(grant.userId, view, grant.viewId);
   if (!pushed) throw new SlackApiError('push_limit_reached');

@@ -70,17 +70,16 @@ function progressOf(job: Job): number | undefined {
   return Math.min(1, Math.max(0, progress));
 }
 
-function runningObservation(job: Job, upstreamStatus: string): Omit<Observation, 'url'> {
+/** Where the job is: its running tasks, progress, and a manual task waiting for a person. */
+function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingFor'> {
   const running = tasksOf(job).filter(([, t]) => t.status === 'running');
   const manual = running.find(([, t]) => t.type === 'manual');
   const labels = running.map(([id, t]) => taskLabel(t, id));
-  const detail =
-    labels.length === 0 ? undefined : `${labels.length === 1 ? 'task' : 'tasks'} ${labels.join(', ')}`;
   const progress = progressOf(job);
   return {
-    state: manual ? 'waiting' : 'running',
-    upstreamStatus,
-    ...(detail ? { detail } : {}),
+    ...(labels.length > 0
+      ? { detail: `${labels.length === 1 ? 'task' : 'tasks'} ${labels.join(', ')}` }
+      : {}),
     ...(progress !== undefined ? { progress } : {}),
     ...(manual ? { waitingFor: `manual task '${taskLabel(manual[1], manual[0])}'` } : {}),
   };
@@ -93,28 +92,34 @@ function runningObservation(job: Job, upstreamStatus: string): Omit<Observation,
  */
 export function observeJob(job: Job, url: string, clean: (text: string) => string): Observation {
   const status = job.status ?? 'unknown';
-  const base = (() => {
+  const base = ((): Omit<Observation, 'url'> => {
     switch (status) {
-      case 'running':
-        return runningObservation(job, status);
-      case 'paused':
-        return { state: 'paused' as const, upstreamStatus: status };
+      case 'running': {
+        const now = activity(job);
+        return { ...now, state: now.waitingFor ? 'waiting' : 'running', upstreamStatus: status };
+      }
+      case 'paused': {
+        const { waitingFor: _waitingFor, ...now } = activity(job);
+        return { ...now, state: 'paused', upstreamStatus: status };
+      }
       case 'complete':
-        return { state: 'succeeded' as const, upstreamStatus: status, progress: 1 };
+        return { state: 'succeeded', upstreamStatus: status, progress: 1 };
       case 'canceled':
       case 'cancelled':
-        return { state: 'canceled' as const, upstreamStatus: status };
+        return { state: 'canceled', upstreamStatus: status };
       case 'error':
         return {
-          state: 'failed' as const,
+          state: 'failed',
           upstreamStatus: status,
           mayRecover: true,
           problem: jobProblem(job, status, clean),
         };
       case 'incomplete':
-        return { state: 'failed' as const, upstreamStatus: status, problem: jobProblem(job, status, clean) };
-      default:
-        return { ...runningObservation(job, status), state: 'running' as const };
+        return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, clean) };
+      default: {
+        const { waitingFor: _waitingFor, ...now } = activity(job);
+        return { ...now, state: 'running', upstreamStatus: status };
+      }
     }
   })();
   return { ...base, url };

@@ -55,17 +55,23 @@ describe.each(storeBackends())('store on $name', (backend) => {
   const clock = fixedClock();
   let db: StoreFixture;
   let store: Store;
+  let peer: Store | undefined;
 
-  beforeEach(async () => {
-    clock.set(T0);
+  beforeAll(async () => {
     db = await backend.open({ clock });
     store = db.store;
   });
-  afterEach(() => db.dispose());
+  beforeEach(async () => {
+    clock.set(T0);
+    await db.reset();
+  });
+  afterAll(() => db.dispose());
 
   /** Two stores on the same data: two processes on PostgreSQL; SQLite is one process, so one store twice. */
   async function twoProcesses(): Promise<[Store, Store]> {
-    return [store, backend.name === 'postgres' ? await db.openStore({ clock }) : store];
+    if (backend.name === 'sqlite') return [store, store];
+    peer ??= await db.openStore({ clock });
+    return [store, peer];
   }
 
   /** A run leased to `owner` until `until`. */
@@ -83,26 +89,32 @@ describe.each(storeBackends())('store on $name', (backend) => {
     });
 
     it('keeps the data across close and reopen', async () => {
-      const { run } = await store.createRun(newRun({ leaseOwner: 'p1', leaseUntil: at(60) }));
-      await store.appendTransition(run.id, 'p1', { state: 'running' }, transition());
-      await store.appendAudit({
-        at: T0,
-        actorId: 'U1',
-        channelId: 'C1',
-        action: 'launch',
-        operationId: run.operationId,
-        runId: run.id,
-        outcome: 'allowed',
-        rule: null,
-        detail: {},
-      });
-      await store.close();
-      if (backend.name === 'sqlite') expect(existsSync(join(db.options.dataDir, 'flightdeck.db'))).toBe(true);
+      const own = await backend.open();
+      try {
+        const { run } = await own.store.createRun(newRun({ leaseOwner: 'p1', leaseUntil: at(60) }));
+        await own.store.appendTransition(run.id, 'p1', { state: 'running' }, transition());
+        await own.store.appendAudit({
+          at: T0,
+          actorId: 'U1',
+          channelId: 'C1',
+          action: 'launch',
+          operationId: run.operationId,
+          runId: run.id,
+          outcome: 'allowed',
+          rule: null,
+          detail: {},
+        });
+        await own.store.close();
+        if (backend.name === 'sqlite')
+          expect(existsSync(join(own.options.dataDir, 'flightdeck.db'))).toBe(true);
 
-      const reopened = await db.openStore();
-      expect(await reopened.getRun(run.id)).toMatchObject({ state: 'running', seq: 1 });
-      expect(await reopened.pendingTransitions(run.id)).toHaveLength(1);
-      expect(await reopened.listAudit({ limit: 10 })).toHaveLength(1);
+        const reopened = await own.openStore();
+        expect(await reopened.getRun(run.id)).toMatchObject({ state: 'running', seq: 1 });
+        expect(await reopened.pendingTransitions(run.id)).toHaveLength(1);
+        expect(await reopened.listAudit({ limit: 10 })).toHaveLength(1);
+      } finally {
+        await own.dispose();
+      }
     });
 
     it('answers ping', async () => {

@@ -51,9 +51,9 @@ export const LOCAL_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
 export function storeBackends(): StoreBackend[] {
   const url = postgresTestUrl();
-  return url === undefined
-    ? [backend('sqlite', sqlitePlace)]
-    : [backend('sqlite', sqlitePlace), postgres(url)];
+  const backends = [backend('sqlite', sqlitePlace)];
+  if (url !== undefined) backends.push(postgres(url));
+  return backends;
 }
 
 /** The PostgreSQL the suites use, or undefined when there is none and that is allowed. */
@@ -64,12 +64,12 @@ export function postgresTestUrl(): string | undefined {
   return undefined;
 }
 
-function backend(name: StoreBackend['name'], place: () => Promise<StorePlace>): StoreBackend {
+function backend(name: StoreBackend['name'], newPlace: () => Promise<StorePlace>): StoreBackend {
   return {
     name,
-    place,
+    place: newPlace,
     async open(extra) {
-      const fresh = await place();
+      const fresh = await newPlace();
       try {
         return { ...fresh, store: await fresh.openStore(extra) };
       } catch (err) {

@@ -45,6 +45,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+export function isNgFailure(data: unknown): boolean {
+  const ng = ngErrorSchema.safeParse(data);
+  return ng.success && ng.data.status.toUpperCase() !== 'SUCCESS';
+}
+
 export function classifyBody(text: string, contentType: string): Body {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'empty' };

@@ -3,7 +3,7 @@ import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockati
 import type { Log } from '../../core/log';
 import { isUpstreamError } from '../../core/problem';
 import type { HttpSettings } from './config';
-import { badResponse, type ErrorContext, httpError, transportError } from './errors';
+import { badResponse, type ErrorContext, httpError, isNgFailure, transportError } from './errors';
 
 /** Axios's own timeout, and the abort of the whole-request deadline. */
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
@@ -75,7 +75,7 @@ export class HarnessHttp {
       const reason =
         'error' in event && isUpstreamError(event.error) ? event.error.message : 'transient answer';
       options.log.warn(
-        { system: 'iacm', delayMs: Math.round(event.delay), attempt: event.attempt, reason },
+        { delayMs: Math.round(event.delay), attempt: event.attempt, reason },
         'retrying a Harness read',
       );
     });
@@ -111,7 +111,7 @@ export class HarnessHttp {
         write,
       });
       this.options.log.debug(
-        { system: 'iacm', method: request.method, path: request.path, code, ms: Date.now() - started },
+        { method: request.method, path: request.path, code, ms: Date.now() - started },
         'Harness request failed',
       );
       throw failure;
@@ -119,24 +119,20 @@ export class HarnessHttp {
     const text = typeof response.data === 'string' ? response.data : '';
     const contentType = String(response.headers['content-type'] ?? '');
     this.options.log.debug(
-      {
-        system: 'iacm',
-        method: request.method,
-        path: request.path,
-        status: response.status,
-        ms: Date.now() - started,
-      },
+      { method: request.method, path: request.path, status: response.status, ms: Date.now() - started },
       'Harness request',
     );
-    if (response.status < 200 || response.status >= 300) {
-      throw httpError(request.context, { status: response.status, contentType, text, write }, this.secrets);
-    }
     let data: unknown;
     try {
       data = text.trim() === '' ? null : JSON.parse(text);
     } catch {
-      throw badResponse(request.context, response.status, text, contentType);
+      data = undefined;
     }
+    // The pipeline service can wrap a failure in a 2xx envelope (`status: ERROR`).
+    if (response.status < 200 || response.status >= 300 || isNgFailure(data)) {
+      throw httpError(request.context, { status: response.status, contentType, text, write }, this.secrets);
+    }
+    if (data === undefined) throw badResponse(request.context, response.status, text, contentType);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (typeof value === 'string') headers[name.toLowerCase()] = value;

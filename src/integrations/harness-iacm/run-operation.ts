@@ -308,9 +308,15 @@ export class RunOperation implements Operation<RunInput> {
   }
 }
 
+/** Newer pipeline services answer 404 ENTITY_NOT_FOUND; older ones 400 INVALID_REQUEST "… does not exist …". */
 function isNotFound(err: unknown): boolean {
   if (!isUpstreamError(err)) return false;
-  return err.httpStatus === 404 || err.code === 'ENTITY_NOT_FOUND' || err.code === 'RESOURCE_NOT_FOUND';
+  return (
+    err.httpStatus === 404 ||
+    err.code === 'ENTITY_NOT_FOUND' ||
+    err.code === 'RESOURCE_NOT_FOUND' ||
+    (err.code === 'INVALID_REQUEST' && /does not exist/i.test(err.message))
+  );
 }
 
 function notFoundText(ref: string, found: ModuleLookup): string {

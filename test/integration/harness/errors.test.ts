@@ -119,6 +119,24 @@ describe('Harness errors become readable UpstreamErrors', () => {
     expect(err.hint).toContain('org `default`, project `infra`');
   });
 
+  it('treats an NG envelope with status ERROR inside a 200 as an error', async () => {
+    world.fake.inject('pipelineExecution', {
+      kind: 'ng',
+      status: 200,
+      code: 'UNEXPECTED',
+      message: 'graph not ready',
+    });
+    const err = await failure(
+      world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) }),
+    );
+    expect(err).toMatchObject({
+      httpStatus: 200,
+      code: 'UNEXPECTED',
+      message: 'graph not ready',
+      retryable: false,
+    });
+  });
+
   it('says which pipeline execution was not found', async () => {
     const err = await failure(world.op.poll({ upstreamId: 'nope', input: runInput({ module: moduleId }) }));
     expect(err).toMatchObject({ httpStatus: 404, code: 'ENTITY_NOT_FOUND' });

@@ -136,6 +136,19 @@ describe('iacm.run form', () => {
     });
   });
 
+  it('understands the older "does not exist" INVALID_REQUEST of the pipeline service', async () => {
+    world.fake.inject('pipelineExecution', {
+      kind: 'ng',
+      status: 400,
+      code: 'INVALID_REQUEST',
+      message: 'Plan Execution Summary does not exist with given planExecutionId',
+    });
+    world.fake.inject('getModule', { kind: 'goa', status: 401 });
+    await expect(world.op.validate(runInput({ module: 'abc' }))).resolves.toEqual({
+      pipelineExecutionId: 'Harness has no pipeline execution exec_0001 in org default, project infra.',
+    });
+  });
+
   it('does not block the form when Harness cannot answer', async () => {
     world.fake.failNext('getModule', 401);
     world.fake.failNext('pipelineExecution', 500);

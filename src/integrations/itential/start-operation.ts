@@ -175,6 +175,8 @@ export class StartJobOperation implements Operation<StartInput> {
         await this.deps.catalog.schemaFor(input.workflow, this.deps.config.tuning.requestTimeoutMs),
       );
     } catch (err) {
+      // Bad credentials fail the start too: say so now rather than log in again.
+      if (isUpstreamError(err) && err.kind === 'auth') throw err;
       this.deps.log.warn(
         { err: isUpstreamError(err) ? err.message : String(err) },
         'itential input schema unavailable; starting unchecked',

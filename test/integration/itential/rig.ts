@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../../src/core/clock';
 import type { Env } from '../../../src/core/integration';
 import type { Log } from '../../../src/core/log';
 import type { Operation, StartContext } from '../../../src/core/operations';
@@ -68,6 +69,7 @@ export interface RigOptions {
   env?: Env;
   /** Point the client somewhere else (a closed port). */
   baseUrl?: string;
+  clock?: Clock;
 }
 
 /** A fake Itential and the `itential.start` operation configured against it, through the public Integration. */
@@ -83,7 +85,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   if (!settings.config) throw new Error(`rig config: ${settings.problems.join('; ')}`);
   const config: ItentialConfig = { ...settings.config, tuning: { ...TEST_TUNING, ...options.tuning } };
   const log = recordingLog();
-  const runtime = itential.create(config, { log, clock: { now: () => new Date() } });
+  const runtime = itential.create(config, { log, clock: options.clock ?? systemClock });
   const op = runtime.operations[0] as Operation<StartInput>;
   return { fake, op, config, log };
 }
@@ -103,8 +105,12 @@ export function parseInput(
   return result.data;
 }
 
-/** Every secret a test rig knows, for leak scans. */
-export const SECRETS = [USER.password, CLIENT.clientSecret, STATIC_TOKEN];
+/** The secret each way of authenticating configures, for leak scans. */
+export const SECRET_OF: Record<AuthMode, string> = {
+  login: USER.password,
+  oauth: CLIENT.clientSecret,
+  token: STATIC_TOKEN,
+};
 
 export async function caught(promise: Promise<unknown>): Promise<unknown> {
   try {

@@ -37,7 +37,7 @@ const leaseFree = (now: Date) => (eb: ExpressionBuilder<Database, 'runs'>) =>
 /**
  * The Store on Kysely: one set of queries for SQLite and PostgreSQL. Every claim or first-wins change is a
  * single conditional UPDATE (compare-and-set in its WHERE), so it holds across processes sharing one
- * PostgreSQL; the few multi-statement writes run in a transaction whose first statement locks the run row.
+ * PostgreSQL; the two multi-statement writes (appendTransition, markNotified) each run in one transaction.
  */
 export class SqlStore implements Store {
   private readonly db: Kysely<Database>;

@@ -26,8 +26,9 @@ function longestCommonOrder(a: string[], b: string[]): Set<string> {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      kept.add(a[i] as string);
+    const item = a[i];
+    if (item !== undefined && item === b[j]) {
+      kept.add(item);
       i++;
       j++;
     } else if (at(i + 1, j) >= at(i, j + 1)) i++;

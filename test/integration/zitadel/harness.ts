@@ -1,0 +1,126 @@
+import { systemClock } from '../../../src/core/clock';
+import type { Log } from '../../../src/core/log';
+import type {
+  Choice,
+  FormValues,
+  Operation,
+  Preview,
+  Query,
+  StartContext,
+  StartResult,
+} from '../../../src/core/operations';
+import { zitadel, type ZitadelConfig } from '../../../src/integrations/zitadel';
+import { FakeZitadel, type FakeZitadelOptions } from '../../fakes/zitadel';
+
+/** Everything logged, as text, to look for secrets in. */
+export class CapturingLog implements Log {
+  constructor(readonly lines: string[] = []) {}
+  private add(level: string, obj: object, msg?: string) {
+    this.lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
+  }
+  debug(obj: object, msg?: string) {
+    this.add('debug', obj, msg);
+  }
+  info(obj: object, msg?: string) {
+    this.add('info', obj, msg);
+  }
+  warn(obj: object, msg?: string) {
+    this.add('warn', obj, msg);
+  }
+  error(obj: object, msg?: string) {
+    this.add('error', obj, msg);
+  }
+  child(bindings: Record<string, unknown>): Log {
+    this.add('child', bindings);
+    return this;
+  }
+}
+
+/** set-execution implements every optional part of the contract. */
+export type FullOperation = Operation &
+  Required<Pick<Operation, 'preview' | 'search' | 'validate' | 'recover' | 'revertInput'>>;
+
+function full(op: Operation): FullOperation {
+  const { preview, search, validate, recover, revertInput } = op;
+  if (!preview || !search || !validate || !recover || !revertInput)
+    throw new Error(`${op.id} lacks part of the contract`);
+  return { ...op, preview, search, validate, recover, revertInput };
+}
+
+export interface Harness {
+  fake: FakeZitadel;
+  config: ZitadelConfig;
+  op: FullOperation;
+  query: Query;
+  log: CapturingLog;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends FakeZitadelOptions {
+  config?: Partial<ZitadelConfig>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await FakeZitadel.start(options);
+  const config: ZitadelConfig = {
+    baseUrl: fake.url,
+    token: fake.token,
+    timeoutMs: 2_000,
+    retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
+    listCacheMs: 60_000,
+    ...options.config,
+  };
+  const log = new CapturingLog();
+  const runtime = zitadel.create(config, { log, clock: systemClock });
+  const [op] = runtime.operations;
+  const [query] = runtime.queries;
+  if (!op || !query) throw new Error('zitadel runtime is missing its operation or query');
+  return { fake, config, op: full(op), query, log, close: () => fake.close() };
+}
+
+export const ctx = (runId = 'run-1'): StartContext => ({
+  runId,
+  requester: { id: 'U123', name: 'ada' },
+  tag: `fd-${runId}`,
+});
+
+/** Form values → parsed input (throws on invalid input, with the zod issues). */
+export function parseInput(op: Operation, values: FormValues): unknown {
+  return op.input.parse(values);
+}
+
+export interface Applied {
+  input: unknown;
+  preview: Preview;
+  result: StartResult;
+}
+
+/** The requester's path: form → preview → confirm. */
+export async function apply(op: FullOperation, values: FormValues): Promise<Applied> {
+  const input = parseInput(op, values);
+  const preview = await op.preview(input);
+  const result = await op.start(input, ctx(), preview.fingerprint);
+  return { input, preview, result };
+}
+
+/** Rejections of a promise, for assertions on the error's fields. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a failure');
+}
+
+/** The first option a picker offers. */
+export async function firstChoice(choices: Promise<Choice[]>): Promise<Choice> {
+  const [choice] = await choices;
+  if (!choice) throw new Error('the picker offered nothing');
+  return choice;
+}
+
+export function defined<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}

@@ -125,6 +125,46 @@ describe('the Harness fake follows the seed and upstream-apis.md §A', () => {
     ).toBe(404);
   });
 
+  it('moves a manual script only when told to, and aborts it', async () => {
+    fake.addPipelineExecution({
+      planExecutionId: 'e2',
+      org: 'default',
+      project: 'infra',
+      pipeline: 'p',
+      stages: [{ id: 's1', name: 'Stage one' }],
+      steps: [
+        { status: 'Running', stage: 's1' },
+        { status: 'ApprovalWaiting', stage: 's1' },
+      ],
+      advance: 'manual',
+    });
+    const query = `?accountIdentifier=${fake.accountId}&orgIdentifier=default&projectIdentifier=infra`;
+    type Detail = {
+      data: {
+        pipelineExecutionSummary: { status: string; layoutNodeMap: Record<string, { status: string }> };
+      };
+    };
+    const read = async () =>
+      ((await (await get(`/pipeline/api/pipelines/execution/v2/e2${query}`)).json()) as Detail).data
+        .pipelineExecutionSummary;
+    expect((await read()).status).toBe('Running');
+    expect((await read()).status).toBe('Running');
+    fake.advance('e2');
+    const waiting = await read();
+    expect(waiting.status).toBe('ApprovalWaiting');
+    expect(waiting.layoutNodeMap['uuid-s1']?.status).toBe('ApprovalWaiting');
+    const interrupt = (type: string) =>
+      fetch(`${fake.baseUrl}/pipeline/api/pipeline/execute/interrupt/e2${query}&interruptType=${type}`, {
+        method: 'PUT',
+        headers,
+      });
+    expect((await interrupt('Bogus')).status).toBe(400);
+    expect((await interrupt('AbortAll')).status).toBe(200);
+    const again = await interrupt('AbortAll');
+    expect(await again.json()).toMatchObject({ code: 'ABORT_ALL_ALREADY_NG' });
+    expect((await read()).status).toBe('Aborted');
+  });
+
   it('injects faults once, in order', async () => {
     fake.failNext('listModules', 423, { id: 'lock-1' });
     fake.inject('listModules', { kind: 'html', status: 502 });

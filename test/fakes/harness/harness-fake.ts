@@ -184,6 +184,13 @@ export class HarnessFake {
     return pipeline;
   }
 
+  /** Moves a pipeline scripted with `advance: 'manual'` to its next step. */
+  advance(planExecutionId: string): void {
+    const pipeline = this.pipelines.get(planExecutionId);
+    if (!pipeline) throw new Error(`no scripted pipeline execution ${planExecutionId}`);
+    pipeline.advance();
+  }
+
   /** The next `times` requests to `route` fail with a goa error of `status` (defaults per status, `body` overrides). */
   failNext(route: Route, status: number, body: Partial<GoaBody> = {}, times = 1): void {
     this.inject(route, { kind: 'goa', status, body }, times);
@@ -423,7 +430,7 @@ export class HarnessFake {
         'ABORT_ALL_ALREADY_NG',
         `Abort all interrupt is already present for planExecutionId: ${id}`,
       );
-    if (isFinalStatus(pipeline.current().status)) {
+    if (isFinalStatus(pipeline.now().status)) {
       return ng(400, 'INVALID_REQUEST', `Execution ${id} has already finished; it cannot be interrupted`);
     }
     pipeline.aborted = true;

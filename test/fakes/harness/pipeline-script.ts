@@ -17,8 +17,9 @@ export interface PipelineExecutionSpec {
   name?: string;
   runSequence?: number;
   stages: { id: string; name: string }[];
-  /** Each GET returns the next step; the last one repeats. */
+  /** Each GET returns the next step (or, with `advance: 'manual'`, the step `advance()` moved to); the last repeats. */
   steps: PipelineStep[];
+  advance?: 'per-read' | 'manual';
 }
 
 const FINAL = new Set([
@@ -35,30 +36,41 @@ const FINAL = new Set([
 
 export const isFinalStatus = (status: string) => FINAL.has(status.toLowerCase().replace(/_/g, ''));
 
-/** A pipeline execution whose status advances one step per read, as a real one advances over time. */
+/** A pipeline execution whose status advances one step per read (as a real one does over time), or on demand. */
 export class ScriptedPipeline {
-  private served = 0;
+  private index = 0;
+  private lastServed: PipelineStep | undefined;
+  private reads = 0;
   aborted = false;
   readonly startTs = Date.now();
 
-  constructor(readonly spec: PipelineExecutionSpec) {}
-
-  /** The step the next read returns (or the one just returned, once the script has ended). */
-  current(): PipelineStep {
-    if (this.aborted) {
-      const last = this.spec.steps[Math.min(Math.max(this.served - 1, 0), this.spec.steps.length - 1)];
-      return { status: 'Aborted', stage: last?.stage, stageStatus: 'Aborted' };
-    }
-    const step = this.spec.steps[Math.min(this.served, this.spec.steps.length - 1)];
-    if (!step) throw new Error(`pipeline ${this.spec.planExecutionId} has no steps`);
-    return step;
+  constructor(readonly spec: PipelineExecutionSpec) {
+    if (spec.steps.length === 0) throw new Error(`pipeline ${spec.planExecutionId} has no steps`);
   }
 
-  /** The v2 execution detail for the next step, and advance. */
+  private stepAt(index: number): PipelineStep {
+    return this.spec.steps[Math.min(index, this.spec.steps.length - 1)] as PipelineStep;
+  }
+
+  /** Where the execution is now: the step last read (the first before any read), or aborted. */
+  now(): PipelineStep {
+    const step = this.lastServed ?? this.stepAt(this.index);
+    return this.aborted ? { status: 'Aborted', stage: step.stage, stageStatus: 'Aborted' } : step;
+  }
+
+  /** Moves a `manual` script to its next step. */
+  advance(): void {
+    this.index += 1;
+  }
+
+  /** The v2 execution detail a GET returns. */
   read(): object {
-    const step = this.current();
-    if (!this.aborted) this.served += 1;
-    return this.detail(step);
+    this.reads += 1;
+    if (!this.aborted) {
+      this.lastServed = this.stepAt(this.index);
+      if (this.spec.advance !== 'manual') this.index += 1;
+    }
+    return this.detail(this.now());
   }
 
   private detail(step: PipelineStep): object {
@@ -113,7 +125,7 @@ export class ScriptedPipeline {
         executionGraph: { rootNodeId: null, nodeMap: {} },
       },
       metaData: null,
-      correlationId: `corr-${this.served}`,
+      correlationId: `corr-${this.spec.planExecutionId}-${this.reads}`,
     };
   }
 }

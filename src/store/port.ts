@@ -190,8 +190,9 @@ export interface Store {
   setParentTs(id: string, ts: string): Promise<string>;
 
   /**
-   * Leases up to `limit` runs that need attention (nextPollAt <= now, or seq > notifiedSeq) and that nobody
-   * holds (leaseUntil null or < now). Each run is leased to at most one caller.
+   * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
+   * < now). Each run is leased to at most one caller. Unposted transitions do not make a run due by
+   * themselves: whoever records one leaves nextPollAt due, so a failed post is retried on its schedule.
    */
   claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
   /** Takes the lease on one run if free (or already ours); undefined when another process holds it. */

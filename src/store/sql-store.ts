@@ -171,16 +171,7 @@ export class SqlStore implements Store {
     const due = this.db
       .selectFrom('runs')
       .select('id')
-      .where((eb) =>
-        eb.and([
-          free(eb),
-          // Written as the expression runs_unposted indexes, so both databases answer from the two indexes.
-          eb.or([
-            eb('next_poll_at', '<=', now.getTime()),
-            eb(eb('seq', '-', eb.ref('notified_seq')), '>', 0),
-          ]),
-        ]),
-      )
+      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
       .limit(limit)
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());

@@ -354,14 +354,14 @@ describe.each(storeBackends())('store on $name', (backend) => {
   });
 
   describe('claimDue', () => {
-    it('leases runs due for a poll and runs with unposted transitions, nothing else', async () => {
+    it('leases the runs that are due and free, nothing else', async () => {
       const due = (await store.createRun(newRun({ nextPollAt: at(-1) }))).run;
       const dueNow = (await store.createRun(newRun({ nextPollAt: T0 }))).run;
       await store.createRun(newRun({ nextPollAt: at(30) }));
       await store.createRun(newRun({ nextPollAt: null, state: 'succeeded' }));
-      const unposted = await leasedRun('p0', at(-5), { nextPollAt: null });
+      const unpostedButNotDue = await leasedRun('p0', at(-5), { nextPollAt: at(30) });
       await store.appendTransition(
-        unposted.id,
+        unpostedButNotDue.id,
         'p0',
         { state: 'succeeded' },
         transition({ state: 'succeeded' }),
@@ -370,7 +370,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
 
       const claimed = await store.claimDue('p1', T0, at(60), 10);
 
-      expect(claimed.map((r) => r.id).sort()).toEqual([due.id, dueNow.id, unposted.id].sort());
+      expect(claimed.map((r) => r.id).sort()).toEqual([due.id, dueNow.id].sort());
       for (const run of claimed) expect(run).toMatchObject({ leaseOwner: 'p1', leaseUntil: at(60) });
       expect(await store.getRun(heldByOther.id)).toMatchObject({ leaseOwner: 'p2', leaseUntil: at(10) });
       expect(await store.claimDue('p3', T0, at(60), 10)).toEqual([]);

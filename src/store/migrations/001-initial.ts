@@ -38,19 +38,14 @@ export function initial(engine: Engine): Migration {
         .addColumn('cancel_requested_by', 'text')
         .addColumn('cancel_requested_at', 'bigint')
         .execute();
-      // claimDue looks for runs due for a poll and runs with unposted transitions. Both databases combine
-      // these two indexes for its OR; the expression index (not a column comparison) gives PostgreSQL
-      // statistics on how few runs are unposted, and lets SQLite use an index for that half at all.
+      // claimDue looks only for runs whose next_poll_at has come: the engine sets it to "now" whenever a
+      // transition still has to be posted, and later after a failed post, so a channel that refuses posts
+      // is retried with backoff instead of on every tick.
       await db.schema
         .createIndex('runs_due')
         .on('runs')
         .column('next_poll_at')
         .where(sql<boolean>`next_poll_at is not null`)
-        .execute();
-      await db.schema
-        .createIndex('runs_unposted')
-        .on('runs')
-        .expression(sql`(seq - notified_seq)`)
         .execute();
       await db.schema.createIndex('runs_created').on('runs').columns(['created_at', 'id']).execute();
       await db.schema

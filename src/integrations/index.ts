@@ -1,0 +1,7 @@
+import type { Integration } from '../core/integration';
+import { harnessIacm } from './harness-iacm';
+import { itential } from './itential';
+import { zitadel } from './zitadel';
+
+/** Every system Flightdeck can talk to; adding one is a folder and a line here. */
+export const INTEGRATIONS: Integration[] = [itential, harnessIacm, zitadel];

@@ -172,6 +172,14 @@ describe('chat', () => {
     expect(fake.message('C0OPS', ts)).toBeUndefined();
   });
 
+  test('a broadcast reply shows in the channel and in its thread', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0OPS', text: 'Run 2 queued' });
+    const ts = parent.ts ?? '';
+    await client.chat.postMessage({ channel: 'C0OPS', thread_ts: ts, text: 'failed', reply_broadcast: true });
+    expect(fake.messages('C0OPS').map((m) => m.text)).toEqual(['Run 2 queued', 'failed']);
+    expect(fake.thread('C0OPS', ts).map((m) => m.text)).toEqual(['failed']);
+  });
+
   test('accepts JSON bodies as well as forms', async () => {
     const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
       method: 'POST',
@@ -316,6 +324,44 @@ describe('views', () => {
   });
 });
 
+describe('what Slack does with a view_submission ack', () => {
+  async function openFor(user: string) {
+    const opened = await client.views.open({
+      trigger_id: fake.issueTriggerId({ userId: user }),
+      view: modal(),
+    });
+    return opened.view?.id ?? '';
+  }
+
+  test('no response_action closes the view; update replaces it; push stacks; clear closes all', async () => {
+    const id = await openFor('U0ALICE');
+    expect(fake.applySubmissionAck(id, { response_action: 'update', view: modal('Step 2') })).toBeUndefined();
+    expect(fake.view(id)?.title).toMatchObject({ text: 'Step 2' });
+    expect(fake.applySubmissionAck(id, { response_action: 'push', view: modal('Step 3') })).toBeUndefined();
+    expect(fake.openStack('U0ALICE').map((v) => v.title?.text)).toEqual(['Step 2', 'Step 3']);
+    expect(fake.applySubmissionAck(id, { response_action: 'clear' })).toBeUndefined();
+    expect(fake.openStack('U0ALICE')).toEqual([]);
+
+    const again = await openFor('U0ALICE');
+    expect(fake.applySubmissionAck(again, '')).toBeUndefined();
+    expect(fake.isViewOpen(again)).toBe(false);
+  });
+
+  test('errors must name input blocks; an invalid view is reported', async () => {
+    const id = await openFor('U0BOB');
+    expect(
+      fake.applySubmissionAck(id, { response_action: 'errors', errors: { workflow: 'Pick one' } }),
+    ).toBeUndefined();
+    expect(fake.applySubmissionAck(id, { response_action: 'errors', errors: { nope: 'x' } })).toBe(
+      'errors name block_ids that are not input blocks: nope',
+    );
+    expect(fake.applySubmissionAck(id, { response_action: 'update', view: modal('t'.repeat(30)) })).toMatch(
+      /^invalid_arguments: \[ERROR\] .*json-pointer:\/view\/title\/text/,
+    );
+    expect(fake.isViewOpen(id)).toBe(true);
+  });
+});
+
 describe('faults', () => {
   test('429 with Retry-After: WebClient waits and retries, or rejects when told to', async () => {
     fake.inject('chat.postMessage', { kind: 'rate_limited', retryAfterSec: 1 });
@@ -389,6 +435,12 @@ describe('response_url', () => {
     expect(fake.messages('C0OPS').map((m) => m.text)).toEqual(['Approved', 'Run 7 approved by Bob']);
     expect(fake.responses(url).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 404]);
     expect(fake.responses(url)[2]?.body).toEqual({ replace_original: true, text: 'Approved' });
+  });
+
+  test('blocks Slack would refuse are a 400', async () => {
+    const url = fake.issueResponseUrl({ channelId: 'C0OPS', userId: 'U0BOB' });
+    expect(await post(url, { text: 'x', blocks: [section('')] })).toBe(400);
+    expect(fake.ephemerals()).toEqual([]);
   });
 
   test('an unknown or expired url is 404', async () => {

@@ -269,7 +269,7 @@ export class FakeSlack {
     );
   }
 
-  /** Top-level messages of a channel (or of a user's DM, by user id), oldest first. */
+  /** Messages shown in a channel (or a user's DM, by user id), oldest first: no thread replies but broadcast ones. */
   messages(channel: string): FakeMessage[] {
     return this.state.messages.topLevel(this.channelKey(channel));
   }

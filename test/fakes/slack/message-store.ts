@@ -63,8 +63,9 @@ export class MessageStore {
     return [...(this.byChannel.get(channel)?.values() ?? [])].sort((a, b) => compareTs(a.ts, b.ts));
   }
 
+  /** What the channel shows: messages outside threads, and replies broadcast to the channel. */
   topLevel(channel: string): FakeMessage[] {
-    return this.inChannel(channel).filter((m) => m.threadTs === undefined);
+    return this.inChannel(channel).filter((m) => m.threadTs === undefined || m.replyBroadcast);
   }
 
   replies(channel: string, threadTs: string): FakeMessage[] {

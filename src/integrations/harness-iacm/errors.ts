@@ -153,7 +153,7 @@ export function httpError(
     system: SYSTEM_ID,
     action: ctx.action,
     kind: status === 401 || status === 403 ? 'auth' : 'http',
-    message: clip(redact(bodyMessage(status, body), secrets)),
+    message: clip(redact(bodyMessage(status, body), secrets)) || `Harness answered HTTP ${status}.`,
     httpStatus: status,
     code: goa?.name ?? ng?.code ?? undefined,
     errorId: goa?.id ?? ng?.correlationId ?? undefined,

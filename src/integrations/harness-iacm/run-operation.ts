@@ -80,10 +80,6 @@ export class RunOperation implements Operation<RunInput> {
 
   fields(ctx: FormContext): FormField[] {
     const { defaults } = this.deps.config;
-    const kept = (id: string, fallback?: string) => {
-      const value = ctx.values?.[id];
-      return typeof value === 'string' ? value : fallback;
-    };
     const initialModule = this.prefilledModule(ctx.prefill);
     return [
       {
@@ -99,7 +95,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Org',
         maxLength: 128,
-        initial: kept('org', defaults.org),
+        initial: defaults.org,
         hint: 'Org identifier of the pipeline.',
       },
       {
@@ -107,7 +103,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Project',
         maxLength: 128,
-        initial: kept('project', defaults.project),
+        initial: defaults.project,
         hint: 'Project identifier of the pipeline.',
       },
       {
@@ -115,7 +111,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Pipeline',
         maxLength: 128,
-        initial: kept('pipeline', defaults.pipeline),
+        initial: defaults.pipeline,
         hint: 'Pipeline identifier (not its display name).',
       },
       {
@@ -123,7 +119,6 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Pipeline execution id',
         maxLength: 500,
-        initial: kept('pipelineExecutionId'),
         placeholder: 'kKyXVVj3RTSpiP0Dbn6cIQ',
         hint: 'The id, or paste the execution’s address from Harness (…/executions/<id>/pipeline).',
       },
@@ -132,7 +127,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Pipeline stage id',
         maxLength: 128,
-        initial: kept('pipelineStageId', defaults.stage),
+        initial: defaults.stage,
         hint: 'Identifier of the stage the module runs in.',
       },
     ];

@@ -58,12 +58,14 @@ export interface Harness {
 
 export interface HarnessOptions extends FakeZitadelOptions {
   config?: Partial<ZitadelConfig>;
+  /** Appended to the fake's URL, e.g. a proxy prefix the fake does not serve. */
+  basePath?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = await FakeZitadel.start(options);
   const config: ZitadelConfig = {
-    baseUrl: fake.url,
+    baseUrl: `${fake.url}${options.basePath ?? ''}`,
     token: fake.token,
     timeoutMs: 2_000,
     retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 },

@@ -1,0 +1,279 @@
+import type { FormValues } from '../../../src/core/operations';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { parseErrorBody } from '../../../src/integrations/zitadel/errors';
+import { type ErrorStyle } from '../../fakes/zitadel';
+import { apply, ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
+
+const VALUES: FormValues = { kind: 'event', scope: 'event', event: 'user.human.added' };
+
+let h: Harness;
+let audit: string;
+
+async function setUp(options: HarnessOptions = {}) {
+  h = await startHarness(options);
+  audit = h.fake.addTarget({ name: 'audit-log' });
+}
+
+afterEach(() => h.close());
+
+async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
+  const err = await failure(promise);
+  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
+  return err;
+}
+
+/** Preview, then a start whose PUT meets whatever the fake was told. */
+async function startError(values: FormValues = { ...VALUES, targets: [audit] }): Promise<UpstreamError> {
+  const input = parseInput(h.op, values);
+  const preview = await h.op.preview(input);
+  return upstreamError(h.op.start(input, ctx(), preview.fingerprint));
+}
+
+const HINTS: Record<number, [string, number, RegExp]> = {
+  1: ['CANCELLED', 499, /cancelled before Zitadel finished/],
+  2: ['UNKNOWN', 500, /failed internally/],
+  3: ['INVALID_ARGUMENT', 400, /rejected the request/],
+  4: ['DEADLINE_EXCEEDED', 504, /^Temporary/],
+  5: ['NOT_FOUND', 404, /is not known to this Zitadel/],
+  6: ['ALREADY_EXISTS', 409, /already exists/],
+  7: ['PERMISSION_DENIED', 403, /lacks the permission action\.execution\.write/],
+  8: ['RESOURCE_EXHAUSTED', 429, /^Temporary/],
+  9: ['FAILED_PRECONDITION', 400, /precondition/],
+  10: ['ABORTED', 409, /concurrent change/],
+  11: ['OUT_OF_RANGE', 400, /out of range/],
+  12: ['UNIMPLEMENTED', 501, /does not serve Actions v2/],
+  13: ['INTERNAL', 500, /failed internally/],
+  14: ['UNAVAILABLE', 503, /^Temporary/],
+  15: ['DATA_LOSS', 500, /data loss/],
+  16: ['UNAUTHENTICATED', 401, /urn:zitadel:iam:org:project:id:zitadel:aud/],
+};
+const TRANSIENT = new Set([4, 8, 10, 14]);
+
+describe.each<ErrorStyle>(['rest', 'connect'])('%s error bodies', (errorStyle) => {
+  beforeEach(() => setUp({ errorStyle }));
+
+  it.each(Object.entries(HINTS).map(([code, expected]) => [Number(code), ...expected] as const))(
+    'code %i → %s (HTTP %i) with Zitadel’s message, its error id and a hint',
+    async (code, name, status, hint) => {
+      h.fake.inject(
+        'SetExecution',
+        { kind: 'grpc', code, message: `Zitadel says ${code}`, errorId: `TEST-${code}x` },
+        5,
+      );
+      const err = await startError();
+      expect(err).toMatchObject({
+        system: 'zitadel',
+        action: 'set the execution',
+        code: name,
+        httpStatus: status,
+        message: `Zitadel says ${code}`,
+        errorId: `TEST-${code}x`,
+      });
+      expect(err.hint).toMatch(hint);
+      expect(err.retryable).toBe(TRANSIENT.has(code));
+      expect(err.kind).toBe(code === 16 || code === 7 ? 'auth' : 'http');
+      expect(h.fake.requests('SetExecution')).toHaveLength(TRANSIENT.has(code) ? 3 : 1);
+      expect(err.toProblem('Zitadel')).toMatchObject({
+        title: 'Zitadel: could not set the execution',
+        code: name,
+        errorId: `TEST-${code}x`,
+      });
+    },
+  );
+
+  it('takes the error id from the message suffix when no detail carries it', async () => {
+    h.fake.inject('SetExecution', {
+      kind: 'grpc',
+      code: 9,
+      message: 'Errors.Execution.CircularInclude (COMMAND-mo1cmjp5k7)',
+    });
+    const err = await startError();
+    expect(err).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: 'Errors.Execution.CircularInclude',
+      errorId: 'COMMAND-mo1cmjp5k7',
+    });
+  });
+
+  it('a token without the Zitadel audience is named as such', async () => {
+    await h.close();
+    await setUp({
+      errorStyle,
+      tokens: { 'pat-without-audience': 'no-audience' },
+      config: { token: 'pat-without-audience' },
+    });
+    const err = await upstreamError(h.query.run(''));
+    expect(err).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      kind: 'auth',
+      message: 'Token is invalid',
+      errorId: 'AUTH-7fs1e',
+    });
+    expect(err.hint).toContain('urn:zitadel:iam:org:project:id:zitadel:aud');
+    expect(err.message + err.hint).not.toContain('pat-without-audience');
+  });
+
+  it('a service user without write permission is told which permission it lacks', async () => {
+    await h.close();
+    await setUp({ errorStyle, tokens: { 'read-only-pat': 'read-only' }, config: { token: 'read-only-pat' } });
+    const err = await startError();
+    expect(err).toMatchObject({
+      code: 'PERMISSION_DENIED',
+      httpStatus: 403,
+      message: 'No matching permissions found',
+      errorId: 'AUTH-5mWD2',
+    });
+    expect(err.hint).toContain('action.execution.write');
+  });
+
+  it('a read without permission names the read permission', async () => {
+    h.fake.inject('ListExecutions', {
+      kind: 'grpc',
+      code: 7,
+      message: 'No matching permissions found',
+      errorId: 'AUTH-5mWD2',
+    });
+    const err = await upstreamError(h.query.run(''));
+    expect(err.hint).toContain('action.execution.read');
+    expect(err.action).toBe('read the executions');
+  });
+
+  it('a target deleted after the preview is named in the NOT_FOUND hint', async () => {
+    const input = parseInput(h.op, { ...VALUES, targets: [audit] });
+    const preview = await h.op.preview(input);
+    h.fake.removeTarget(audit);
+    const err = await upstreamError(h.op.start(input, ctx(), preview.fingerprint));
+    expect(err).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `Target not found: ${audit}`,
+      errorId: 'COMMAND-17e8fq1ggk',
+    });
+    expect(err.hint).toBe(
+      `Zitadel does not know target ${audit} (deleted since it was picked?). Pick the targets again.`,
+    );
+  });
+
+  it('Zitadel’s own validation of a condition names the field', async () => {
+    h.fake.inject('SetExecution', {
+      kind: 'grpc',
+      code: 3,
+      message: 'invalid EventExecution.Event: value length must be between 1 and 1000 runes, inclusive',
+    });
+    const err = await startError();
+    expect(err.hint).toBe('Zitadel rejected the event: correct it in the form and try again.');
+  });
+
+  it.each([3, 9])('the "actions" feature being off (code %i) says so', async (featureOffCode) => {
+    h.fake.actionsEnabled = false;
+    h.fake.featureOffCode = featureOffCode;
+    const err = await upstreamError(h.op.preview(parseInput(h.op, { ...VALUES, targets: [audit] })));
+    expect(err.httpStatus).toBe(400);
+    expect(err.errorId).toBe('ACTION-8o6pvqfjhs');
+    expect(err.message).toMatch(/^The "actions" feature is disabled on this Zitadel instance: /);
+    expect(err.hint).toContain('The instance feature "actions" is disabled');
+    expect(err.hint).toContain('enable it');
+  });
+});
+
+describe('answers without a Zitadel body', () => {
+  beforeEach(() => setUp());
+
+  it('a proxy’s HTML 502 is transient, retried, and does not echo the page', async () => {
+    h.fake.inject(
+      'ListExecutions',
+      { kind: 'http', status: 502, body: '<html><body>Bad gateway</body></html>' },
+      5,
+    );
+    const err = await upstreamError(h.query.run(''));
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      httpStatus: 502,
+      message: 'Zitadel answered HTTP 502 without an error message.',
+      retryable: true,
+    });
+    expect(h.fake.requests('ListExecutions')).toHaveLength(3);
+  });
+
+  it('a route this Zitadel does not serve hints at the version', async () => {
+    await h.close();
+    await setUp({ basePath: '/old-prefix' });
+    const err = await upstreamError(h.query.run(''));
+    expect(err).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, message: 'Not Found' });
+    expect(err.hint).toContain('may predate Actions v2');
+  });
+
+  it('a success that is not JSON is a bad response, not a crash', async () => {
+    h.fake.inject('ListExecutions', { kind: 'http', status: 200, body: 'hello' });
+    const err = await upstreamError(h.query.run(''));
+    expect(err).toMatchObject({ kind: 'bad_response', retryable: false });
+    expect(err.message).toContain('the answer is not JSON');
+  });
+});
+
+describe('secrets', () => {
+  beforeEach(() => setUp());
+
+  it('the token never appears in an error, a hint or a log line, even when Zitadel echoes it', async () => {
+    const token = h.config.token;
+    h.fake.inject('SetExecution', {
+      kind: 'grpc',
+      code: 3,
+      message: `bad header Bearer ${token}`,
+      errorId: 'ECHO-1',
+    });
+    const echoed = await startError();
+    h.fake.inject('ListExecutions', { kind: 'reset' }, 5);
+    const network = await upstreamError(h.query.run(''));
+    h.fake.inject('ListExecutions', {
+      kind: 'grpc',
+      code: 16,
+      message: 'Token is invalid',
+      errorId: 'AUTH-7fs1e',
+    });
+    const auth = await upstreamError(h.query.run(''));
+    for (const err of [echoed, network, auth]) {
+      expect(JSON.stringify({ ...err.toProblem('Zitadel'), message: err.message })).not.toContain(token);
+    }
+    expect(echoed.message).toBe('bad header Bearer [redacted]');
+    expect(h.log.lines.length).toBeGreaterThan(0);
+    expect(h.log.lines.join('\n')).not.toContain(token);
+  });
+
+  it('targets’ signing keys never reach the preview, facts or pickers', async () => {
+    const { preview, result } = await apply(h.op, { ...VALUES, targets: [audit] });
+    const choices = await h.op.search('targets', '', {});
+    const report = await h.query.run('');
+    const shown = JSON.stringify([preview, result, choices, report, h.log.lines]);
+    expect(shown).not.toContain('SECRET');
+    expect(shown).toContain('audit-log');
+  });
+});
+
+describe('parseErrorBody', () => {
+  it('reads both forms and tolerates anything else', () => {
+    expect(parseErrorBody('{"code":5,"message":"Not Found"}')).toEqual({
+      code: expect.objectContaining({ number: 5 }),
+      message: 'Not Found',
+      errorId: undefined,
+    });
+    expect(
+      parseErrorBody('{"code":"unauthenticated","message":"Token is invalid (AUTH-7fs1e)"}'),
+    ).toMatchObject({
+      code: { name: 'UNAUTHENTICATED' },
+      message: 'Token is invalid',
+      errorId: 'AUTH-7fs1e',
+    });
+    expect(parseErrorBody('{"code":"5","details":[42,{"id":7},{"@type":"x","id":"ID-1"}]}')).toMatchObject({
+      code: { number: 5 },
+      errorId: 'ID-1',
+    });
+    expect(parseErrorBody('{"code":"teapot"}')).toEqual({
+      code: undefined,
+      message: undefined,
+      errorId: undefined,
+    });
+    expect(parseErrorBody('<html>')).toEqual({});
+    expect(parseErrorBody('[1,2]')).toEqual({});
+  });
+});

@@ -223,3 +223,19 @@ describe('Harness errors become readable UpstreamErrors', () => {
     expect(world.logs.length).toBeGreaterThan(0);
   });
 });
+
+describe('response size limit', () => {
+  it('refuses an answer larger than maxResponseBytes without retrying it', async () => {
+    const world = await harnessWorld({ http: { maxResponseBytes: 2048 } });
+    try {
+      for (let i = 0; i < 40; i += 1)
+        world.fake.addModule({ name: `module-${i}`, description: 'x'.repeat(100) });
+      const err = await failure(world.op.search('module', ''));
+      expect(err).toMatchObject({ kind: 'bad_response', retryable: false });
+      expect(err.message).toBe('Harness sent a larger answer than Flightdeck accepts.');
+      expect(world.fake.requestsTo('listModules')).toHaveLength(1);
+    } finally {
+      await world.close();
+    }
+  });
+});

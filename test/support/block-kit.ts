@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { isJsonObject } from '../fakes/slack/json';
 
 export type Surface = 'message' | 'modal' | 'home';
 
@@ -77,12 +78,8 @@ function firstError(errors: ErrorObject[] | null | undefined, prefix: string): s
   return `${prefix}${error.instancePath} ${error.message ?? 'is invalid'}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function textOf(value: unknown): string | undefined {
-  return isRecord(value) && typeof value.text === 'string' ? value.text : undefined;
+  return isJsonObject(value) && typeof value.text === 'string' ? value.text : undefined;
 }
 
 function tooLong(path: string, value: string | undefined, max: number): string | undefined {
@@ -92,7 +89,7 @@ function tooLong(path: string, value: string | undefined, max: number): string |
 }
 
 function optionProblem(option: unknown, path: string): string | undefined {
-  if (!isRecord(option)) return undefined;
+  if (!isJsonObject(option)) return undefined;
   return (
     tooLong(`${path}/text/text`, textOf(option.text), LIMITS.optionText) ??
     tooLong(`${path}/value`, typeof option.value === 'string' ? option.value : undefined, LIMITS.optionValue)
@@ -108,7 +105,7 @@ function fieldProblem(value: unknown, path: string): string | undefined {
     }
     return undefined;
   }
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   for (const key of ['block_id', 'action_id']) {
     const id = value[key];
     if (typeof id !== 'string') continue;
@@ -140,7 +137,7 @@ function blockProblem(
   surface: Surface,
   blockIds: Set<string>,
 ): string | undefined {
-  if (!isRecord(block) || typeof block.type !== 'string') return `${path}/type must be a block type`;
+  if (!isJsonObject(block) || typeof block.type !== 'string') return `${path}/type must be a block type`;
   const surfaces = load().blockTypes.get(block.type);
   if (!surfaces) return `${path}/type unknown block type '${block.type}'`;
   if (!surfaces.has(surface)) return `${path}/type '${block.type}' blocks are not allowed in a ${surface}`;
@@ -164,7 +161,7 @@ function blockProblem(
 /** Characters of text the blocks carry: every `text` string, at any depth. */
 export function blocksTextLength(value: unknown): number {
   if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + blocksTextLength(item), 0);
-  if (!isRecord(value)) return 0;
+  if (!isJsonObject(value)) return 0;
   return Object.entries(value).reduce<number>(
     (sum, [key, child]) =>
       sum + (key === 'text' && typeof child === 'string' ? child.length : blocksTextLength(child)),
@@ -195,7 +192,7 @@ export function validateBlocks(blocks: unknown, surface: Surface): string | unde
 
 /** Why Slack would reject this modal or Home tab view, or undefined when it is fine. */
 export function validateView(view: unknown): string | undefined {
-  if (!isRecord(view) || (view.type !== 'modal' && view.type !== 'home')) {
+  if (!isJsonObject(view) || (view.type !== 'modal' && view.type !== 'home')) {
     return "/type must be 'modal' or 'home'";
   }
   const surface: Surface = view.type;

@@ -1,4 +1,4 @@
-export type JsonObject = Record<string, unknown>;
+import type { JsonObject } from './json';
 
 /** A Web API failure: answered as HTTP 200 `{ok:false, error, ...extra}`, the way Slack does. */
 export class SlackApiError extends Error {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SlackApiError, type JsonObject } from './api-error';
+import { SlackApiError } from './api-error';
+import type { JsonObject } from './json';
 
 /** Form values are strings; JSON bodies may carry numbers for ids and ts. */
 export const text = z.union([z.string(), z.number()]).transform(String);

@@ -1,4 +1,4 @@
-import type { JsonObject } from './api-error';
+import { isJsonObject, type JsonObject } from './json';
 
 /** Option as Slack reports a selection: `text` is looked up from the element when not given. */
 export interface OptionInput {
@@ -16,10 +16,6 @@ export type ElementInput = string | number | OptionInput | (string | OptionInput
 export interface FoundElement {
   blockId: string;
   element: JsonObject;
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function elementsOf(block: JsonObject): JsonObject[] {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SlackApiError, type JsonObject } from './api-error';
+import { SlackApiError } from './api-error';
+import { isJsonObject, type JsonObject } from './json';
 import { FaultQueue, type Fault } from './faults';
 import type { FakeResponse, ResponseContext, TriggerGrant } from './grants';
 import type { FakeEphemeral, FakeMessage } from './message-store';
@@ -51,10 +52,6 @@ export interface FakeCall {
 
 const METHODS: Record<string, MethodHandler> = { ...directoryMethods, ...chatMethods, ...viewMethods };
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bearer(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JsonObject } from './api-error';
+import type { JsonObject } from './json';
 import { isWellFormedTriggerId, newTriggerId } from './ids';
 
 export interface TriggerGrant {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JsonObject } from './api-error';
+import { isJsonObject, type JsonObject } from './json';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -14,10 +14,6 @@ export const newEventId = () => `Ev${randomString(10)}`;
 export const newTriggerId = () =>
   `${Math.floor(Date.now() / 1000)}.${randomString(10, '0123456789')}.${randomBytes(16).toString('hex')}`;
 export const isWellFormedTriggerId = (value: string) => /^\d+\.\d+\.[0-9a-f]+$/.test(value);
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function withActionId(element: unknown): unknown {
   if (!isJsonObject(element) || typeof element.action_id === 'string') return element;

@@ -11,7 +11,7 @@ export {
   type TokenIdentity,
   type WorkspaceSeed,
 } from './workspace';
-export type { JsonObject } from './api-error';
+export { isJsonObject, type JsonObject } from './json';
 export {
   elementValue,
   findElement,

@@ -1,4 +1,4 @@
-import type { JsonObject } from './api-error';
+import type { JsonObject } from './json';
 
 export interface FakeMessage {
   channel: string;

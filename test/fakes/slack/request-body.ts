@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { JsonObject } from './api-error';
+import { isJsonObject, type JsonObject } from './json';
 
 // WebClient JSON-stringifies nested arguments into one form field each.
 const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
@@ -21,10 +21,6 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // A field that is not valid JSON stays a string, so the method can answer `invalid_blocks_format` & co.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject } from './api-error';
+import type { JsonObject } from './json';
 import { flag } from './args';
 import type { ResponseContext } from './grants';
 import { checkedBlocks } from './methods/chat';

@@ -1,4 +1,4 @@
-import type { JsonObject } from './api-error';
+import { isJsonObject, type JsonObject } from './json';
 import { newHash, newViewId, withGeneratedIds } from './ids';
 
 /** A view as Slack returns it from views.* and sends it in view payloads. */
@@ -36,8 +36,7 @@ interface ViewRecord {
   open: boolean;
 }
 
-const objectOrNull = (value: unknown): JsonObject | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+const objectOrNull = (value: unknown): JsonObject | null => (isJsonObject(value) ? value : null);
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
 
 /** Modal stacks per user (at most 3 deep) and one Home tab per user; `input` is a validated view. */

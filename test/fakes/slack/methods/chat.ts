@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { blocksTextLength, LIMITS, validateBlocks } from '../../../support/block-kit';
-import { SlackApiError, withMessages, type JsonObject } from '../api-error';
+import { SlackApiError, withMessages } from '../api-error';
+import type { JsonObject } from '../json';
 import { flag, parseArgs, text } from '../args';
 import { withGeneratedIds } from '../ids';
 import { messageJson, type FakeMessage } from '../message-store';

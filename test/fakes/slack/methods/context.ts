@@ -1,4 +1,4 @@
-import type { JsonObject } from '../api-error';
+import type { JsonObject } from '../json';
 import type { SlackState } from '../state';
 import type { TokenIdentity } from '../workspace';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SlackApiError, type JsonObject } from '../api-error';
+import { SlackApiError } from '../api-error';
+import type { JsonObject } from '../json';
 import { flag, parseArgs, text } from '../args';
 import { messageJson } from '../message-store';
 import { tzLabel, tzOffsetSeconds, type FakeChannel, type FakeUser } from '../workspace';

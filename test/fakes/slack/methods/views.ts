@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { validateView } from '../../../support/block-kit';
-import { SlackApiError, withMessages, type JsonObject } from '../api-error';
+import { SlackApiError, withMessages } from '../api-error';
+import { isJsonObject, type JsonObject } from '../json';
 import { parseArgs, text } from '../args';
 import type { SlackState } from '../state';
 import type { FakeView } from '../view-store';
 import type { MethodContext, MethodHandler } from './context';
 
 const MAX_VIEW_BYTES = 250_000;
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A view Slack would accept on that surface; otherwise `invalid_arguments` with the reason. */
 export function checkedView(view: unknown, surface: FakeView['type']): JsonObject {

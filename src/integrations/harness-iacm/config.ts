@@ -83,14 +83,36 @@ const envSchema = z.object({
   HARNESS_UI_URL: z.preprocess(blankAsUnset, httpsUrl('https://app.harness.io').optional()),
 });
 
+/** Tuning for slow tenants, and for tests that need short deadlines. */
+const httpSectionSchema = z
+  .object({
+    timeoutMs: z.int('must be a whole number of milliseconds').min(100).max(120_000).optional(),
+    readRetries: z.int('must be a whole number').min(0).max(6).optional(),
+    retryDelayMs: z.int('must be a whole number of milliseconds').min(1).max(10_000).optional(),
+  })
+  .strict();
+
 const sectionSchema = z
   .object({
     org: harnessIdentifier('org').optional(),
     project: harnessIdentifier('project').optional(),
     pipeline: harnessIdentifier('pipeline').optional(),
     stage: stageIdentifier.optional(),
+    http: httpSectionSchema.optional(),
   })
   .strict();
+
+type HttpSection = z.infer<typeof httpSectionSchema>;
+
+function httpSettings(section: HttpSection | undefined): HttpSettings {
+  const delay = section?.retryDelayMs;
+  return {
+    ...DEFAULT_HTTP,
+    timeoutMs: section?.timeoutMs ?? DEFAULT_HTTP.timeoutMs,
+    readRetries: section?.readRetries ?? DEFAULT_HTTP.readRetries,
+    ...(delay !== undefined ? { backoffInitialMs: delay, backoffMaxMs: delay * 16 } : {}),
+  };
+}
 
 /** Harness tokens read `pat.<account>.<id>.<secret>` (or `sat.`): a key for another account always fails with 401. */
 function tokenAccount(apiKey: string): string | undefined {
@@ -123,9 +145,10 @@ export function configureHarness(env: Env, section: unknown): IntegrationSetting
     problems.push(
       ...parsedSection.error.issues.map((issue) => {
         const where = ['systems', 'iacm', ...issue.path.map(String)].join('.');
+        const known = Object.keys(issue.path[0] === 'http' ? httpSectionSchema.shape : sectionSchema.shape);
         const message =
           issue.code === 'unrecognized_keys'
-            ? `unknown key(s) ${issue.keys.join(', ')} (known: org, project, pipeline, stage)`
+            ? `unknown key(s) ${issue.keys.join(', ')} (known: ${known.join(', ')})`
             : issue.message;
         return `${where}: ${message}`;
       }),
@@ -149,8 +172,13 @@ export function configureHarness(env: Env, section: unknown): IntegrationSetting
       apiKey: vars.HARNESS_API_KEY,
       accountId: vars.HARNESS_ACCOUNT_ID,
       uiUrl: vars.HARNESS_UI_URL ?? uiRootOf(vars.HARNESS_BASE_URL),
-      defaults: parsedSection.data,
-      http: DEFAULT_HTTP,
+      defaults: {
+        org: parsedSection.data.org,
+        project: parsedSection.data.project,
+        pipeline: parsedSection.data.pipeline,
+        stage: parsedSection.data.stage,
+      },
+      http: httpSettings(parsedSection.data.http),
     },
   };
 }

@@ -115,13 +115,33 @@ describe('harnessIacm.configure', () => {
     ).toEqual(['HARNESS_BASE_URL: must use https (http is accepted only for localhost)']);
   });
 
+  it('takes HTTP tuning from systems.iacm.http', () => {
+    const { config } = harnessIacm.configure(ENV, {
+      http: { timeoutMs: 300, readRetries: 1, retryDelayMs: 10 },
+    });
+    expect(config?.http).toMatchObject({
+      timeoutMs: 300,
+      readRetries: 1,
+      backoffInitialMs: 10,
+      backoffMaxMs: 160,
+    });
+    expect(harnessIacm.configure(ENV, undefined).config?.http).toMatchObject({
+      timeoutMs: 15_000,
+      readRetries: 3,
+    });
+    expect(harnessIacm.configure(ENV, { http: { timeoutMs: 'fast', retry: 1 } }).problems).toEqual([
+      'systems.iacm.http.timeoutMs: must be a whole number of milliseconds',
+      'systems.iacm.http: unknown key(s) retry (known: timeoutMs, readRetries, retryDelayMs)',
+    ]);
+  });
+
   it('reports bad systems.iacm entries with their path', () => {
     const { config, problems } = harnessIacm.configure(ENV, { org: 'my org', stage: 'a;b', pipelines: 'x' });
     expect(config).toBeUndefined();
     expect(problems).toEqual([
       expect.stringMatching(/^systems\.iacm\.org: org must be a Harness identifier/),
       expect.stringMatching(/^systems\.iacm\.stage: Pipeline stage id may contain only/),
-      'systems.iacm: unknown key(s) pipelines (known: org, project, pipeline, stage)',
+      'systems.iacm: unknown key(s) pipelines (known: org, project, pipeline, stage, http)',
     ]);
     expect(harnessIacm.configure(ENV, 'oops').problems).toEqual([expect.stringMatching(/^systems\.iacm: /)]);
   });

@@ -32,6 +32,8 @@ export interface FlightdeckOptions {
   host?: string;
   /** Name of this process in run leases. */
   owner?: string;
+  /** Opens the store; default from DATABASE_URL / DATA_DIR. Tests pass an isolated one. */
+  openStore?: () => Promise<Store>;
 }
 
 export interface Flightdeck {
@@ -68,7 +70,9 @@ function buildRegistry(config: Config, log: Log, clock: Clock): Registry {
 export async function startFlightdeck(options: FlightdeckOptions): Promise<Flightdeck> {
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
-  const store = await openStore({ databaseUrl: config.env.DATABASE_URL, dataDir: config.env.DATA_DIR, log });
+  const store = options.openStore
+    ? await options.openStore()
+    : await openStore({ databaseUrl: config.env.DATABASE_URL, dataDir: config.env.DATA_DIR, log });
   try {
     const registry = buildRegistry(config, log, clock);
     const metrics = new Metrics();

@@ -33,8 +33,8 @@ const envSchema = z
     PORT: z.coerce
       .number({ error: 'must be a port number' })
       .int('must be a whole number')
-      .min(1, 'must be between 1 and 65535')
-      .max(65535, 'must be between 1 and 65535')
+      .min(0, 'must be between 0 (any free port) and 65535')
+      .max(65535, 'must be between 0 (any free port) and 65535')
       .default(3000),
     DATABASE_URL: optional(
       z

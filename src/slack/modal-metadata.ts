@@ -4,7 +4,10 @@ import type { ModalMetadata, PreviewMetadata } from './ui/operation-modal';
 
 const modalSchema = z.object({ operationId: z.string(), channelId: z.string() });
 const launcherSchema = z.object({ channelId: z.string() });
-const previewSchema = modalSchema.extend({ input: z.unknown(), fingerprint: z.string() });
+const previewSchema = modalSchema.extend({
+  values: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  fingerprint: z.string(),
+});
 
 function parse<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
   if (!raw || raw.length > LIMITS.privateMetadata) return undefined;

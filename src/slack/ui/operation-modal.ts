@@ -1,4 +1,11 @@
-import type { Choice, FieldErrors, FormField, OperationInfo, Preview } from '../../core/operations';
+import type {
+  Choice,
+  FieldErrors,
+  FormField,
+  FormValues,
+  OperationInfo,
+  Preview,
+} from '../../core/operations';
 import { refreshActionId, VIEWS } from '../ids';
 import {
   context,
@@ -125,7 +132,8 @@ export function previewPendingModal(op: OperationInfo): ModalView {
 }
 
 export interface PreviewMetadata extends ModalMetadata {
-  input: unknown;
+  /** The form as submitted; parsed again on confirm like any input from Slack. */
+  values: FormValues;
   fingerprint: string;
 }
 

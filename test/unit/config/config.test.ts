@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     });
     expect(problems).toEqual([
       expect.stringMatching(/^SLACK_BOT_TOKEN: must be a bot token starting with xoxb-/),
-      expect.stringMatching(/^PORT: must be between 1 and 65535/),
+      expect.stringMatching(/^PORT: must be between 0 \(any free port\) and 65535/),
       expect.stringMatching(/^DATABASE_URL: must be a postgres:\/\/ URL/),
       expect.stringMatching(/^SLACK_SIGNING_SECRET: missing/),
       'FAKE_URL: must be a URL',

@@ -227,7 +227,7 @@ describe('modals', () => {
     const modal = previewModal(
       info,
       { lines, fingerprint: 'f1' },
-      { operationId: info.id, channelId: 'C1', input: {}, fingerprint: 'f1' },
+      { operationId: info.id, channelId: 'C1', values: {}, fingerprint: 'f1' },
       true,
     );
     expect(validateView(modal)).toBeUndefined();

@@ -72,7 +72,7 @@ export function operationSubmission(deps: SlackDeps) {
           const result = await preview(parsed.input);
           await client.views.update({
             view_id: view.id,
-            view: previewModal(op, result, { ...meta, input: parsed.input, fingerprint: result.fingerprint }),
+            view: previewModal(op, result, { ...meta, values, fingerprint: result.fingerprint }),
           });
         } catch (err) {
           if (!isUpstreamError(err)) throw err;

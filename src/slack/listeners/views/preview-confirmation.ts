@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { parseForm } from '../../../core/forms';
 import type { SlackDeps } from '../../deps';
 import { launchAndReport } from '../../launch';
 import { readPreviewMetadata } from '../../modal-metadata';
@@ -22,8 +23,8 @@ export function previewConfirmation(deps: SlackDeps) {
       });
       return;
     }
-    const parsed = op.input.safeParse(meta.input);
-    if (!parsed.success) {
+    const parsed = parseForm(op, meta.values);
+    if (!parsed.ok) {
       await ack({
         response_action: 'update',
         view: noticeModal('Flightdeck', 'This confirmation is no longer valid. Start again.'),
@@ -34,7 +35,7 @@ export function previewConfirmation(deps: SlackDeps) {
     deps.afterAck.run('confirm', async () => {
       const report = await launchAndReport(deps, {
         operationId: op.id,
-        input: parsed.data,
+        input: parsed.input,
         idempotencyKey: `${view.id}:${view.hash}`,
         channelId: meta.channelId,
         requester: { id: body.user.id, name: body.user.name },

@@ -1,0 +1,168 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import type { EngineSettings } from '../../src/core/engine-deps';
+import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
+import { INTEGRATIONS } from '../../src/integrations';
+import { createLogger } from '../../src/observability/logger';
+import { FakeSlack, waitFor, type FakeMessage, type FakeView } from '../fakes/slack';
+import { SlackDriver } from './slack-driver';
+import type { StorePlace } from './stores';
+
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
+
+/** Timings short enough for tests, with the same shape as production. */
+export const FAST_ENGINE: Partial<EngineSettings> = {
+  poll: { minMs: 40, maxMs: 150, failureMaxMs: 400 },
+  leaseMs: 1_500,
+  startLeaseMs: 1_500,
+  recoverDelaysMs: [50, 200],
+  contactLostAfter: 3,
+  tickMs: 20,
+};
+
+export interface HarnessOptions {
+  place: StorePlace;
+  /** Extra environment: upstream URLs and credentials. */
+  env?: Record<string, string>;
+  /** YAML for FLIGHTDECK_CONFIG. */
+  configYaml?: string;
+  engine?: Partial<EngineSettings>;
+  slack?: FakeSlack;
+}
+
+/** Every log line the bot wrote, as text (for the secret scan and for debugging a failure). */
+export class LogSink {
+  readonly lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+  }
+}
+
+/**
+ * The bot as it runs in production (HTTP mode, real Bolt receiver, real store), on loopback, talking to a
+ * fake Slack; `driver` acts as Slack towards it with signed requests.
+ */
+export class Harness {
+  bot!: Flightdeck;
+  driver!: SlackDriver;
+  readonly logs = new LogSink();
+
+  private constructor(
+    readonly slack: FakeSlack,
+    private readonly options: HarnessOptions,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: HarnessOptions): Promise<Harness> {
+    const slack = options.slack ?? (await FakeSlack.start());
+    const env: Record<string, string> = {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    };
+    if (options.configYaml) {
+      const path = join(mkdtempSync(join(tmpdir(), 'fd-e2e-')), 'flightdeck.yml');
+      writeFileSync(path, options.configYaml);
+      env.FLIGHTDECK_CONFIG = path;
+    }
+    const harness = new Harness(slack, options, env);
+    await harness.boot();
+    return harness;
+  }
+
+  /** Starts the bot (again): a restart keeps the store, the fakes and the logs. */
+  async boot(): Promise<void> {
+    const config = loadConfig(this.env, INTEGRATIONS);
+    const log = createLogger('debug', this.logs);
+    this.bot = await startFlightdeck({
+      config,
+      log,
+      host: '127.0.0.1',
+      webApiRetries: 0,
+      engine: { ...FAST_ENGINE, ...this.options.engine },
+      openStore: () => this.options.place.openStore({ log }),
+    });
+    this.driver = new SlackDriver({
+      baseUrl: `http://127.0.0.1:${String(this.bot.port)}`,
+      signingSecret: SIGNING_SECRET,
+      fake: this.slack,
+    });
+  }
+
+  async restart(): Promise<void> {
+    await this.stopBot();
+    await this.boot();
+  }
+
+  async stopBot(): Promise<void> {
+    await this.driver.close();
+    await this.bot.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stopBot();
+    if (!this.options.slack) await this.slack.close();
+  }
+
+  /** The modal the bot opened most recently for `user`. */
+  async openedView(user: string, callbackId: string, after = 0): Promise<FakeView> {
+    return waitFor(
+      () =>
+        this.slack
+          .openedViews()
+          .slice(after)
+          .reverse()
+          .find((v) => this.slack.viewOwner(v.id) === user && v.callback_id === callbackId),
+      3_000,
+      () => `a ${callbackId} view for ${user}`,
+    );
+  }
+
+  /** The run's parent message: the first top-level message in the channel carrying that run's id. */
+  async parentOf(channel: string, predicate: (m: FakeMessage) => boolean = () => true): Promise<FakeMessage> {
+    return waitFor(
+      () => this.slack.messages(channel).find((m) => !m.threadTs && predicate(m)),
+      5_000,
+      () => `a parent message in ${channel}`,
+    );
+  }
+
+  /** Waits until the thread under `parent` has `count` replies, and returns their texts. */
+  async threadTexts(
+    channel: string,
+    parentTs: string,
+    until: (texts: string[]) => boolean,
+    timeoutMs = 8_000,
+  ) {
+    return waitFor(
+      () => {
+        const texts = this.slack.thread(channel, parentTs).map((m) => blocksText(m));
+        return until(texts) ? texts : undefined;
+      },
+      timeoutMs,
+      () =>
+        `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => m.text))}`,
+    );
+  }
+}
+
+/** All the text a person sees in a message: its blocks' text, or the fallback. */
+export function blocksText(message: { text?: string; blocks?: unknown }): string {
+  const texts: string[] = [];
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'text' && typeof child === 'string') texts.push(child);
+        else walk(child);
+      }
+    }
+  };
+  walk(message.blocks);
+  return texts.length > 0 ? texts.join('\n') : (message.text ?? '');
+}

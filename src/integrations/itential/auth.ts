@@ -56,24 +56,25 @@ export class Authenticator {
     return this.auth.kind !== 'token';
   }
 
-  current(): Promise<Credential> {
+  /** `timeoutMs` bounds a login this call has to start (a picker cannot wait for a slow login). */
+  current(timeoutMs: number): Promise<Credential> {
     const entry = this.entry;
     const expiring =
       entry?.expiresAt !== undefined && this.clock.now().getTime() >= entry.expiresAt - this.refreshMarginMs;
-    if (!entry || expiring) return this.obtain().promise;
+    if (!entry || expiring) return this.obtain(timeoutMs).promise;
     return entry.promise;
   }
 
   /** After a 401 with `used`: a new credential, shared with every other request rejected with the same one. */
-  renew(used: Credential): Promise<Credential> | undefined {
+  renew(used: Credential, timeoutMs: number): Promise<Credential> | undefined {
     if (!this.renewable) return undefined;
-    if (!this.entry || this.entry.credential === used) return this.obtain().promise;
+    if (!this.entry || this.entry.credential === used) return this.obtain(timeoutMs).promise;
     return this.entry.promise;
   }
 
-  private obtain(): Entry {
+  private obtain(timeoutMs: number): Entry {
     const entry: Entry = { promise: Promise.resolve({}) };
-    entry.promise = this.fetchCredential().then(
+    entry.promise = this.fetchCredential(Math.min(timeoutMs, this.timeoutMs)).then(
       ({ credential, expiresInMs }) => {
         entry.credential = credential;
         if (expiresInMs !== undefined) entry.expiresAt = this.clock.now().getTime() + expiresInMs;
@@ -88,7 +89,9 @@ export class Authenticator {
     return entry;
   }
 
-  private async fetchCredential(): Promise<{ credential: Credential; expiresInMs?: number }> {
+  private async fetchCredential(
+    timeoutMs: number,
+  ): Promise<{ credential: Credential; expiresInMs?: number }> {
     const ctx: FailureContext = {
       action: 'log in',
       oneShot: false,
@@ -100,7 +103,7 @@ export class Authenticator {
         method: 'POST',
         path: '/login',
         json: { user: { username: this.auth.username, password: this.auth.password } },
-        timeoutMs: this.timeoutMs,
+        timeoutMs,
         action: ctx.action,
         oneShot: false,
       });
@@ -117,7 +120,7 @@ export class Authenticator {
           client_id: this.auth.clientId,
           client_secret: this.auth.clientSecret,
         },
-        timeoutMs: this.timeoutMs,
+        timeoutMs,
         action: 'get an OAuth token',
         oneShot: false,
       });

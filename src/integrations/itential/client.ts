@@ -107,10 +107,11 @@ export class ItentialClient {
       credentialHint: this.credentialHint,
       clean: (text) => this.redactor.clean(text),
     };
-    const used = await this.auth.current();
+    const timeoutMs = req.timeoutMs ?? this.config.tuning.requestTimeoutMs;
+    const used = await this.auth.current(timeoutMs);
     let res = await this.transport.send(this.withCredential(req, used));
     if (this.staleToken(res, req)) {
-      const fresh = await this.auth.renew(used);
+      const fresh = await this.auth.renew(used, timeoutMs);
       if (fresh) res = await this.transport.send(this.withCredential(req, fresh));
     }
     const ok = res.status >= 200 && res.status < 300;

@@ -43,11 +43,14 @@ export interface StartDeps {
   log: Log;
 }
 
+/** Bracketed so that one tag never matches inside a longer one. */
+const tagMarker = (tag: string) => `[${tag}]`;
+
 /** The run's tag rides in the description: Itential has no idempotency key, so recover() finds the job by it. */
 export function taggedDescription(input: StartInput, ctx: StartContext): string {
   const who = ctx.requester.name ?? ctx.requester.id;
   const text = input.description ?? `Started from Slack by ${who}`;
-  return `${text} [${ctx.tag}]`;
+  return `${text} ${tagMarker(ctx.tag)}`;
 }
 
 /** `/ops itential start [workflow]`: start a job from a workflow and follow it. */
@@ -124,7 +127,7 @@ export class StartJobOperation implements Operation<StartInput> {
 
   async recover(input: StartInput, ctx: StartContext): Promise<StartResult | undefined> {
     const jobs = await this.deps.api.recentJobs(input.workflow);
-    const job = jobs.find((j) => j.description?.includes(ctx.tag));
+    const job = jobs.find((j) => j.description?.includes(tagMarker(ctx.tag)));
     return job ? this.result(job) : undefined;
   }
 

@@ -175,9 +175,20 @@ describe('workflow search', () => {
     const started = performance.now();
     const err = (await caught(search('Bulk'))) as UpstreamError;
     expect(isUpstreamError(err)).toBe(true);
-    expect(err.message).toMatch(/^Itential at 127\.0\.0\.1:\d+ could not be reached \(ECONN(REFUSED|RESET)\)$/);
+    expect(err.message).toMatch(
+      /^Itential at 127\.0\.0\.1:\d+ could not be reached \(ECONN(REFUSED|RESET)\)$/,
+    );
     expect(err.action).toBe('list workflows');
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a slow login does not hold the picker past the short timeout', async () => {
+    rig.fake.inject({ path: '/login', fault: { kind: 'delay', ms: 1500 } });
+    const started = performance.now();
+    const err = (await caught(search('Core'))) as UpstreamError;
+    expect(err.kind).toBe('timeout');
+    expect(err.action).toBe('log in');
+    expect(performance.now() - started).toBeLessThan(1200);
   });
 
   test('a slow Itential: the search gives up after the short timeout, tried once', async () => {

@@ -161,6 +161,12 @@ describe('ambiguous start and recover', () => {
     expect(found).toBeUndefined();
   });
 
+  test('a tag never matches inside a longer one', async () => {
+    await rig.op.start(input(), startContext('run-10'));
+    expect(await rig.op.recover?.(input(), startContext('run-1'))).toBeUndefined();
+    expect((await rig.op.recover?.(input(), startContext('run-10')))?.upstreamId).toBeDefined();
+  });
+
   test('a start that times out is ambiguous and is never retried', async () => {
     rig.fake.inject({ path: '/operations-manager/jobs/start', fault: { kind: 'delay', ms: 1500 } });
     const err = (await caught(rig.op.start(input(), startContext('run-slow')))) as UpstreamError;

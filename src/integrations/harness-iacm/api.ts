@@ -123,7 +123,11 @@ export class HarnessApi {
     };
   }
 
-  async pipelineExecution(planExecutionId: string, scope: PipelineScope): Promise<PipelineSummary> {
+  async pipelineExecution(
+    planExecutionId: string,
+    scope: PipelineScope,
+    options: { once?: boolean } = {},
+  ): Promise<PipelineSummary> {
     const context = {
       action: 'read the pipeline execution',
       target: `pipeline execution \`${planExecutionId}\``,
@@ -134,6 +138,7 @@ export class HarnessApi {
       path: `/pipeline/api/pipelines/execution/v2/${encodeURIComponent(planExecutionId)}`,
       query: { orgIdentifier: scope.org, projectIdentifier: scope.project },
       context,
+      once: options.once,
     });
     return parse(pipelineExecutionSchema, response, context).data.pipelineExecutionSummary;
   }

@@ -16,6 +16,8 @@ export interface HarnessRequest {
   query?: Query;
   body?: unknown;
   context: ErrorContext;
+  /** A read whose answer is optional: one attempt, no backoff. */
+  once?: boolean;
 }
 
 export interface HarnessResponse {
@@ -82,11 +84,11 @@ export class HarnessHttp {
   }
 
   async send(request: HarnessRequest): Promise<HarnessResponse> {
-    if (request.method !== 'GET') return this.once(request);
-    return this.readPolicy.execute(() => this.once(request));
+    if (request.method !== 'GET' || request.once) return this.attempt(request);
+    return this.readPolicy.execute(() => this.attempt(request));
   }
 
-  private async once(request: HarnessRequest): Promise<HarnessResponse> {
+  private async attempt(request: HarnessRequest): Promise<HarnessResponse> {
     const { settings } = this.options;
     const write = request.method !== 'GET';
     const started = Date.now();

@@ -284,10 +284,13 @@ export class RunOperation implements Operation<RunInput> {
     if (number) facts.push({ label: 'Execution number', value: `#${number}` });
     if (pipelineName && pipelineName !== input.pipeline)
       facts.push({ label: 'Pipeline name', value: pipelineName });
-    const observation = await this.deps.api.pipelineExecution(planExecutionId, scopeOf(input)).then(
-      (summary) => observePipeline(summary, url),
-      (): Observation => ({ state: 'running', upstreamStatus: record.status || 'created', url }),
-    );
+    // The record exists now: a slow pipeline read must not hold the start up; the tracker polls soon anyway.
+    const observation = await this.deps.api
+      .pipelineExecution(planExecutionId, scopeOf(input), { once: true })
+      .then(
+        (summary) => observePipeline(summary, url),
+        (): Observation => ({ state: 'running', upstreamStatus: record.status || 'created', url }),
+      );
     return {
       upstreamId: planExecutionId,
       url,

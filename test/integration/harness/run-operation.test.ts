@@ -105,6 +105,14 @@ describe('iacm.run against the loopback Harness', () => {
     });
   });
 
+  it('does not hold the start up when the first pipeline read fails: one attempt, then the record’s status', async () => {
+    const { input } = setup([{ status: 'Running', stage: 'plan' }]);
+    world.fake.failNext('pipelineExecution', 502);
+    const started = await world.op.start(input);
+    expect(started.observation).toEqual({ state: 'running', upstreamStatus: 'running', url: started.url });
+    expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(1);
+  });
+
   it('reports a pipeline that fails in a stage with Harness’s message and the stage', async () => {
     const { input } = setup([
       { status: 'Running', stage: 'plan' },

@@ -93,7 +93,7 @@ export class Authenticator {
     timeoutMs: number,
   ): Promise<{ credential: Credential; expiresInMs?: number }> {
     const ctx: FailureContext = {
-      action: 'log in',
+      action: this.auth.kind === 'oauth' ? 'get an OAuth token' : 'log in',
       oneShot: false,
       credentialHint: credentialVariables(this.auth),
       clean: (text) => this.redactor.clean(text),
@@ -121,10 +121,10 @@ export class Authenticator {
           client_secret: this.auth.clientSecret,
         },
         timeoutMs,
-        action: 'get an OAuth token',
+        action: ctx.action,
         oneShot: false,
       });
-      this.rejectFailure(res, { ...ctx, action: 'get an OAuth token' });
+      this.rejectFailure(res, ctx);
       const parsed = oauthTokenSchema.safeParse(jsonBody(res, ctx));
       if (!parsed.success) throw badResponse('a token response without access_token', ctx);
       this.redactor.add(parsed.data.access_token);

@@ -109,10 +109,10 @@ export class ItentialClient {
     };
     const timeoutMs = req.timeoutMs ?? this.config.tuning.requestTimeoutMs;
     const used = await this.auth.current(timeoutMs);
-    let res = await this.transport.send(this.withCredential(req, used));
+    let res = await this.transport.send(this.withCredential(req, used, timeoutMs));
     if (this.staleToken(res, req)) {
       const fresh = await this.auth.renew(used, timeoutMs);
-      if (fresh) res = await this.transport.send(this.withCredential(req, fresh));
+      if (fresh) res = await this.transport.send(this.withCredential(req, fresh, timeoutMs));
     }
     const ok = res.status >= 200 && res.status < 300;
     if (!ok && !(req.acceptError && this.accepts(req.acceptError, res))) throw statusError(res, ctx);
@@ -138,14 +138,14 @@ export class ItentialClient {
     }
   }
 
-  private withCredential(req: ApiRequest, credential: Credential): RawRequest {
+  private withCredential(req: ApiRequest, credential: Credential, timeoutMs: number): RawRequest {
     return {
       method: req.method,
       path: req.path,
       params: { ...req.params, ...credential.params },
       json: req.json,
       headers: credential.headers,
-      timeoutMs: req.timeoutMs ?? this.config.tuning.requestTimeoutMs,
+      timeoutMs,
       action: req.action,
       oneShot: req.oneShot === true,
     };

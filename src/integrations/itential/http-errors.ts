@@ -64,9 +64,19 @@ export function bodyMessage(res: RawResponse): { text: string; fromItential: boo
   return { text: [main, ...details].join('; '), fromItential: 'message' in body };
 }
 
+/** Only the path: a redirect's query may carry a token. */
+function redirectPath(location: string | undefined): string {
+  if (!location) return '';
+  try {
+    return ` to ${new URL(location, 'http://itential.invalid').pathname}`;
+  } catch {
+    return '';
+  }
+}
+
 function statusHint(status: number, ctx: FailureContext, res: RawResponse): string {
   if (status >= 300 && status < 400) {
-    return `Itential redirected the request${res.location ? ` to ${new URL(res.location, 'http://x').pathname}` : ''}: check ITENTIAL_BASE_URL (scheme, host, path prefix) and whether an SSO proxy sits in front of the API.`;
+    return `Itential redirected the request${redirectPath(res.location)}: check ITENTIAL_BASE_URL (scheme, host, path prefix) and whether an SSO proxy sits in front of the API.`;
   }
   switch (status) {
     case 400:

@@ -21,7 +21,7 @@ export interface FakeWorkflow {
 
 export type FaultKind =
   /** Answer with this status and body instead of handling the request. */
-  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   /** A proxy's HTML error page. */
   | { kind: 'html'; status: number }
   /** Wait, then handle normally. */
@@ -97,6 +97,7 @@ class Reply {
     readonly status: number,
     readonly body: string,
     readonly contentType = 'application/json; charset=utf-8',
+    readonly headers: Record<string, string> = {},
   ) {}
 
   static json(status: number, value: unknown): Reply {
@@ -228,7 +229,12 @@ export class FakeItential {
     }
     let reply: Reply;
     if (fault?.kind === 'status') {
-      reply = new Reply(fault.status, fault.body ?? '', fault.contentType ?? 'application/json');
+      reply = new Reply(
+        fault.status,
+        fault.body ?? '',
+        fault.contentType ?? 'application/json',
+        fault.headers,
+      );
     } else if (fault?.kind === 'html') {
       reply = new Reply(
         fault.status,
@@ -248,7 +254,7 @@ export class FakeItential {
       reply = new Reply(200, JSON.stringify({ message: 'ok', data: { padding: 'x'.repeat(fault.bytes) } }));
     }
     record.status = reply.status;
-    res.writeHead(reply.status, { 'Content-Type': reply.contentType });
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.contentType });
     res.end(reply.body);
   }
 

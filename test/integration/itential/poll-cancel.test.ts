@@ -182,6 +182,24 @@ describe('reads retry transient failures only', () => {
     expect(err.message).toBe('HTTP 500: Mongo is sad');
   });
 
+  test('a redirect (an SSO proxy) is not followed; the hint shows the path without its query', async () => {
+    const ref = await started('Single');
+    rig.fake.inject({
+      method: 'GET',
+      path: /^\/operations-manager\/jobs\/.+/,
+      fault: {
+        kind: 'status',
+        status: 302,
+        headers: { Location: 'https://sso.example.com/login?token=abc123secret' },
+      },
+    });
+    const err = (await caught(poll(ref))) as UpstreamError;
+    expect(jobGets()).toBe(1);
+    expect(err.message).toBe('HTTP 302: no body');
+    expect(err.hint).toMatch(/^Itential redirected the request to \/login: check ITENTIAL_BASE_URL/);
+    expect(JSON.stringify(err)).not.toContain('abc123secret');
+  });
+
   test('an HTML page with status 200 is a readable bad response', async () => {
     const ref = await started('Single');
     rig.fake.inject({

@@ -37,6 +37,8 @@ export class LogSink {
   readonly lines: string[] = [];
   write(line: string): void {
     this.lines.push(line);
+    // FD_TEST_LOGS=1 shows the bot's log while debugging a test.
+    if (process.env.FD_TEST_LOGS) process.stdout.write(line);
   }
 }
 

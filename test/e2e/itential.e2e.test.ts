@@ -167,6 +167,48 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
     );
   });
 
+  it('a start Itential refuses is reported with its message and a hint, and not retried', async () => {
+    itential.inject({
+      path: '/operations-manager/jobs/start',
+      fault: {
+        kind: 'status',
+        status: 500,
+        body: JSON.stringify({ message: 'Workflow engine unavailable', data: null }),
+      },
+    });
+    await launch('Backup Devices');
+    const parent = await h.parentOf(CHANNEL);
+    const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Failed')));
+    const failure = texts.find((x) => x.includes('Failed')) ?? '';
+    expect(failure).toContain('Workflow engine unavailable');
+    expect(failure).toContain('HTTP 500');
+    expect(failure).toContain(':bulb:');
+    expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(1);
+    expect(blocksText(h.slack.message(CHANNEL, parent.ts) ?? {})).toContain('Failed');
+  });
+
+  it('a start whose answer is lost adopts the job Itential created, and never starts a second one', async () => {
+    itential.inject({ path: '/operations-manager/jobs/start', fault: { kind: 'reset_after_handling' } });
+    await launch('Long Job');
+    const parent = await h.parentOf(CHANNEL);
+    const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
+    expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(1);
+    expect(jobIds()).toHaveLength(1);
+    expect(texts.join('\n')).toContain(jobIds()[0]);
+  });
+
+  it('a start that is lost before Itential saw it says so, and starts nothing', async () => {
+    itential.inject({ path: '/operations-manager/jobs/start', fault: { kind: 'reset' } });
+    await launch('Long Job');
+    const parent = await h.parentOf(CHANNEL);
+    const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Failed')));
+    const failure = texts.find((x) => x.includes('Failed')) ?? '';
+    expect(failure).toContain('did not confirm the start');
+    expect(failure).toContain('did not retry');
+    expect(jobIds()).toHaveLength(0);
+    expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(1);
+  });
+
   it('resumes tracking after a restart and posts each transition exactly once', async () => {
     await launch('Long Job');
     const parent = await h.parentOf(CHANNEL);

@@ -72,3 +72,17 @@ export function conditionLabel(c: Condition): string {
   const word = SCOPE_WORDS[c.scope];
   return `${c.kind} ${word ? `${word} ` : ''}${c.value}`;
 }
+
+/** The condition a key stands for (the inverse of `conditionKey`, up to Zitadel's normalisation). */
+export function conditionFromKey(key: string): Condition | undefined {
+  const [kind, scope, ...rest] = key.split(':');
+  const value = rest.join(':');
+  if (scope === 'all' && (kind === 'request' || kind === 'response' || kind === 'event'))
+    return { kind, scope };
+  if (!value) return undefined;
+  if ((kind === 'request' || kind === 'response') && (scope === 'method' || scope === 'service'))
+    return { kind, scope, value };
+  if (kind === 'function' && scope === 'name') return { kind, scope, value };
+  if (kind === 'event' && (scope === 'event' || scope === 'group')) return { kind, scope, value };
+  return undefined;
+}

@@ -12,7 +12,7 @@ import type {
 import { PreviewOutdatedError, UpstreamError } from '../../core/problem';
 import type { Catalog } from './catalog';
 import type { ZitadelClient } from './client';
-import { conditionKey, conditionLabel } from './condition';
+import { conditionFromKey, conditionKey, conditionLabel } from './condition';
 import type { RetrySettings } from './config';
 import { diffTargets } from './diff';
 import { SYSTEM } from './errors';
@@ -120,6 +120,10 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
     if (!result.ok) throw formError(result.errors);
     return result.plan;
   };
+  const includeLabel = (picked: string) => {
+    const byKey = conditionFromKey(picked);
+    return byKey ? conditionLabel(byKey) : (catalog.peekValue(picked) ?? picked);
+  };
   const preview = (plan: Plan): Preview => ({ lines: previewLines(plan), fingerprint: plan.fingerprint });
 
   return {
@@ -163,8 +167,7 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
           value: input.targets.map((id) => catalog.peekTargetName(id) ?? id).join(' → ') || 'none',
         },
       ];
-      if (input.include)
-        facts.push({ label: 'Include targets of', value: catalog.peekValue(input.include) ?? input.include });
+      if (input.include) facts.push({ label: 'Include targets of', value: includeLabel(input.include) });
       if (input.order) facts.push({ label: 'Order', value: input.order });
       return facts;
     },

@@ -22,8 +22,11 @@ export const wireConditionSchema = z
   .loose();
 export type WireCondition = z.infer<typeof wireConditionSchema>;
 
-/** uint64 in protojson is a string; some proxies turn it into a number. */
-const uint64 = z.union([z.string(), z.number()]).transform((v) => Number(v));
+/** uint64 in protojson is a string; some proxies turn it into a number. Nonsense reads as unknown. */
+const uint64 = z.union([z.string(), z.number()]).transform((v) => {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+});
 
 const paginationSchema = z
   .object({ totalResult: uint64.optional(), appliedLimit: uint64.optional() })

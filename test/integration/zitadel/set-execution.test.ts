@@ -223,7 +223,15 @@ describe('include and order', () => {
       label: `request method ${LIST_SESSIONS}`,
       description: '2 targets',
     });
-    const { preview } = await apply(h.op, { ...base, targets: [ids.geo, ids.audit], include: choice.value });
+    const { input, preview } = await apply(h.op, {
+      ...base,
+      targets: [ids.geo, ids.audit],
+      include: choice.value,
+    });
+    expect(h.op.describe(input)).toContainEqual({
+      label: 'Include targets of',
+      value: `request method ${LIST_SESSIONS.slice(1)}`,
+    });
     expect(putBodies()).toEqual([
       { condition: { function: { name: 'preuserinfo' } }, targets: [ids.geo, ids.audit, ids.allow] },
     ]);

@@ -114,8 +114,8 @@ function readAuth(env: Env): { auth?: ItentialAuth; problems: string[] } {
   ].filter((m): m is string => m !== undefined);
   if (methods.length > 1)
     problems.push(`ITENTIAL_*: set only one way to authenticate, found ${methods.join(' and ')}`);
-  if (methods.length === 0) problems.push(`ITENTIAL_*: no credentials; ${AUTH_CHOICES}`);
   if (problems.length > 0) return { problems };
+  // One complete method is left, or none was given at all.
   if (token) return { auth: { kind: 'token', token }, problems };
   if (username && password) return { auth: { kind: 'login', username, password }, problems };
   if (clientId && clientSecret) return { auth: { kind: 'oauth', clientId, clientSecret }, problems };

@@ -181,8 +181,9 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
       return writeRetry.execute(async () => {
         const plan = await mustPlan(input);
         // An earlier attempt whose answer was lost may have landed: the list is already what was confirmed.
-        if (firstAttempt && sameList(plan.current, plan.desired))
-          return started(plan, firstAttempt.current, plan.changeDate);
+        if (firstAttempt && sameList(plan.current, firstAttempt.desired)) {
+          return started(firstAttempt, firstAttempt.current, plan.changeDate);
+        }
         if (plan.fingerprint !== confirmedFingerprint) throw new PreviewOutdatedError(preview(plan));
         firstAttempt ??= plan;
         const answer = await client.setExecution(plan.condition, plan.desired, notFoundHint(plan));

@@ -423,6 +423,7 @@ describe('retries and lost answers on SetExecution', () => {
     const { result } = await apply(h.op, { ...values, targets: [ids.audit] });
     expect(putBodies()).toHaveLength(1);
     expect(result.memo).toMatchObject({ previousTargets: [ids.geo], targets: [ids.audit] });
+    expect(result.observation.detail).toBe('1 added, 1 removed');
   });
 
   it('does not retry a lost answer; recover finds the change applied (without a revert)', async () => {

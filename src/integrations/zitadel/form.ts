@@ -66,13 +66,16 @@ const EVENT_SCOPES: Choice[] = [
 
 const isKind = (v: unknown): v is ConditionKind => CONDITION_KINDS.some((k) => k === v);
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 const scopesFor = (kind: ConditionKind | undefined) =>
   kind === 'request' || kind === 'response' ? API_SCOPES : kind === 'event' ? EVENT_SCOPES : undefined;
 
-interface FieldLabels {
+/** Labels for values already picked, as far as they are known without a round trip. */
+export interface FieldLabels {
   peekValue(picked: string): string | undefined;
   peekTargetName(id: string): string | undefined;
+  includeLabel(picked: string): string;
 }
 
 const picked = (value: string | undefined, labels: FieldLabels): Choice | undefined =>
@@ -131,8 +134,7 @@ export function setExecutionFields(values: FormValues, labels: FieldLabels): For
     fields.push(text(FIELD.event, 'Event', 'user.human.added'));
   if (knownKind === 'event' && knownScope === 'group')
     fields.push(text(FIELD.group, 'Event group', 'user.human'));
-  const targets =
-    values.targets === undefined ? [] : Array.isArray(values.targets) ? values.targets : [values.targets];
+  const include = first(values.include);
   fields.push(
     {
       id: FIELD.targets,
@@ -142,12 +144,12 @@ export function setExecutionFields(values: FormValues, labels: FieldLabels): For
       hint: 'The order you pick them in is the order Zitadel calls them. No targets and no include = remove every target.',
       minQueryLength: 0,
       maxSelected: MAX_TARGETS,
-      initial: targets.map((id) => ({ value: id, label: labels.peekTargetName(id) ?? id })),
+      initial: asList(values.targets).map((id) => ({ value: id, label: labels.peekTargetName(id) ?? id })),
     },
     {
       id: FIELD.order,
       kind: 'text',
-      label: 'Order (optional)',
+      label: 'Order',
       optional: true,
       placeholder: 'audit-log, ip-allow-list',
       hint: 'Target names, comma-separated, that run first in this order; the others keep their place after them.',
@@ -157,11 +159,11 @@ export function setExecutionFields(values: FormValues, labels: FieldLabels): For
     {
       id: FIELD.include,
       kind: 'search',
-      label: 'Also include the targets of (optional)',
+      label: 'Also include the targets of',
       optional: true,
       hint: 'Another execution: its current targets are appended after yours, duplicates dropped.',
       minQueryLength: 0,
-      initial: picked(first(values.include), labels),
+      initial: include ? { value: include, label: labels.includeLabel(include) } : undefined,
     },
   );
   return fields;
@@ -174,7 +176,7 @@ const oneValue = z
 const manyValues = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+  .transform(asList);
 
 const formSchema = z.object({
   kind: oneValue,

@@ -134,6 +134,7 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
       setExecutionFields(ctx.values ?? {}, {
         peekValue: (picked) => catalog.peekValue(picked),
         peekTargetName: (id) => catalog.peekTargetName(id),
+        includeLabel,
       }),
 
     async search(fieldId, query) {

@@ -51,13 +51,23 @@ describe('fields(ctx) follow the chosen kind and scope', () => {
     const audit = h.fake.addTarget({ name: 'audit-log' });
     await h.op.search('targets', 'audit', {});
     const fields = h.op.fields({
-      values: { kind: 'event', scope: 'group', group: 'user.human', targets: [audit], order: 'audit-log' },
+      values: {
+        kind: 'event',
+        scope: 'group',
+        group: 'user.human',
+        targets: [audit],
+        order: 'audit-log',
+        include: 'event:group:user.human',
+      },
     });
     expect(field(fields, 'kind')).toMatchObject({ initial: 'event' });
     expect(field(fields, 'scope')).toMatchObject({ initial: 'group' });
     expect(field(fields, 'group')).toMatchObject({ initial: 'user.human', maxLength: 1000 });
     expect(field(fields, 'targets')).toMatchObject({ initial: [{ value: audit, label: 'audit-log' }] });
     expect(field(fields, 'order')).toMatchObject({ initial: 'audit-log' });
+    expect(field(fields, 'include')).toMatchObject({
+      initial: { value: 'event:group:user.human', label: 'event group user.human' },
+    });
   });
 });
 

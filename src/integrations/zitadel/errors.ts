@@ -165,6 +165,17 @@ export function errorFromResponse(
   secrets: readonly string[],
 ): UpstreamError {
   const body = parseErrorBody(bodyText);
+  if (!body.code && status >= 300 && status < 400) {
+    return new UpstreamError({
+      system: SYSTEM,
+      action: ctx.action,
+      kind: 'http',
+      message: `Zitadel answered with a redirect (HTTP ${status}) instead of the API.`,
+      httpStatus: status,
+      hint: 'Check ZITADEL_BASE_URL: it must be the instance URL itself (https://, no path such as /ui/console).',
+      retryable: false,
+    });
+  }
   const code = body.code ?? grpcCodeForHttp(status);
   const message = body.message
     ? redact(clip(body.message), secrets)

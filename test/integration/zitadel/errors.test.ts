@@ -203,6 +203,14 @@ describe('answers without a Zitadel body', () => {
     expect(err.hint).toContain('may predate Actions v2');
   });
 
+  it('a redirect (wrong base URL) is not followed and says to check ZITADEL_BASE_URL', async () => {
+    h.fake.inject('ListExecutions', { kind: 'http', status: 302, body: '' });
+    const err = await upstreamError(h.query.run(''));
+    expect(err).toMatchObject({ httpStatus: 302, retryable: false });
+    expect(err.hint).toContain('ZITADEL_BASE_URL');
+    expect(h.fake.requests('ListExecutions')).toHaveLength(1);
+  });
+
   it('a success that is not JSON is a bad response, not a crash', async () => {
     h.fake.inject('ListExecutions', { kind: 'http', status: 200, body: 'hello' });
     const err = await upstreamError(h.query.run(''));

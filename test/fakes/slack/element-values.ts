@@ -115,6 +115,24 @@ export function elementValue(element: JsonObject, input: ElementInput): JsonObje
 }
 
 /** `view.state.values` for a submission: every input block, with the entries of `values` filled in. */
+/** What an element shows before the user touches it: its initial value or option(s). */
+function initialInput(element: JsonObject): ElementInput {
+  if (typeof element.initial_value === 'string') return element.initial_value;
+  const option = (o: unknown): { value: string; text?: string } | undefined => {
+    if (!isJsonObject(o) || typeof o.value !== 'string') return undefined;
+    const text = isJsonObject(o.text) && typeof o.text.text === 'string' ? o.text.text : undefined;
+    return { value: o.value, ...(text ? { text } : {}) };
+  };
+  const single = option(element.initial_option);
+  if (single) return single;
+  if (Array.isArray(element.initial_options)) {
+    return element.initial_options
+      .map(option)
+      .filter((o): o is { value: string; text?: string } => o !== undefined);
+  }
+  return null;
+}
+
 export function stateValues(
   blocks: JsonObject[],
   values: Record<string, ElementInput>,
@@ -127,8 +145,10 @@ export function stateValues(
   for (const block of inputs) {
     const element = block.element as JsonObject;
     const blockId = String(block.block_id);
+    // A field the user did not touch keeps what the bot put in it, as in Slack.
+    const input = blockId in values ? (values[blockId] ?? null) : initialInput(element);
     state[blockId] = {
-      [String(element.action_id)]: { type: element.type, ...elementValue(element, values[blockId] ?? null) },
+      [String(element.action_id)]: { type: element.type, ...elementValue(element, input) },
     };
   }
   return state;

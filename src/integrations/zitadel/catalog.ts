@@ -8,7 +8,7 @@ import type { Target } from './wire';
 
 const MAX_LABEL = 75;
 /** Long method names differ at the end, so a label keeps the end and drops the start. */
-export const tailLabel = (text: string) =>
+const tailLabel = (text: string) =>
   text.length <= MAX_LABEL ? text : `…${text.slice(text.length - MAX_LABEL + 1)}`;
 /** Executions listed for the include picker are reused while the user types. */
 const EXECUTIONS_TTL_MS = 15_000;

@@ -11,7 +11,7 @@ export function choiceRef(full: string): string {
 }
 
 /** Whether a picked value stands for `full`. */
-export function refersTo(picked: string, full: string): boolean {
+function refersTo(picked: string, full: string): boolean {
   return picked === full || picked === choiceRef(full);
 }
 

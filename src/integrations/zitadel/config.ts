@@ -21,7 +21,7 @@ export interface ZitadelConfig {
   listCacheMs: number;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   timeoutMs: 10_000,
   retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 2_000 },
   listCacheMs: 5 * 60_000,

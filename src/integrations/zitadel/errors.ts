@@ -71,7 +71,7 @@ export function parseErrorBody(text: string): ZitadelErrorBody {
   return { code: grpcCode(body.data.code), message: message || undefined, errorId };
 }
 
-export function isFeatureOff(body: ZitadelErrorBody): boolean {
+function isFeatureOff(body: ZitadelErrorBody): boolean {
   if (body.errorId === FEATURE_OFF_ID) return true;
   const message = body.message ?? '';
   return (
@@ -92,7 +92,7 @@ const FIELD_PATTERNS: [RegExp, string, string][] = [
 ];
 
 /** The form field a 3/INVALID_ARGUMENT message is about, if it says. */
-export function invalidField(message: string | undefined): { id: string; label: string } | undefined {
+function invalidField(message: string | undefined): { id: string; label: string } | undefined {
   if (!message) return undefined;
   const hit = FIELD_PATTERNS.find(([pattern]) => pattern.test(message));
   return hit ? { id: hit[1], label: hit[2] } : undefined;

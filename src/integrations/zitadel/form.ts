@@ -3,7 +3,7 @@ import type { Choice, FormField, FormValues } from '../../core/operations';
 import { CONDITION_KINDS, type ConditionKind } from './condition';
 
 /** Zitadel's limit on every condition string. */
-export const MAX_CONDITION_TEXT = 1000;
+const MAX_CONDITION_TEXT = 1000;
 /** Zitadel's limit on an id. */
 const MAX_ID = 200;
 const MAX_TARGETS = 100;
@@ -22,9 +22,6 @@ export const FIELD = {
   order: 'order',
   include: 'include',
 } as const;
-
-export type ApiScope = 'method' | 'service' | 'all';
-export type EventScope = 'event' | 'group' | 'all';
 
 /** The condition part of the input, flat and keyed by field id, so a parsed input parses again unchanged. */
 export type ConditionInput =

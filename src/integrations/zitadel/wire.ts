@@ -52,7 +52,6 @@ const executionSchema = z
     changeDate: z.string().optional(),
   })
   .loose();
-export type WireExecution = z.infer<typeof executionSchema>;
 
 export const listExecutionsSchema = z
   .object({ pagination: paginationSchema, executions: z.array(executionSchema).optional() })
@@ -70,7 +69,7 @@ export const conditionValuesSchema = z
   })
   .loose();
 
-export type TextFilterMethod = 'TEXT_FILTER_METHOD_EQUALS' | 'TEXT_FILTER_METHOD_CONTAINS_IGNORE_CASE';
+type TextFilterMethod = 'TEXT_FILTER_METHOD_EQUALS' | 'TEXT_FILTER_METHOD_CONTAINS_IGNORE_CASE';
 
 export type TargetFilter =
   | { targetNameFilter: { targetName: string; method: TextFilterMethod } }
@@ -78,8 +77,3 @@ export type TargetFilter =
 
 export type ExecutionFilter =
   { inConditionsFilter: { conditions: WireCondition[] } } | { targetFilter: { targetId: string } };
-
-export interface Page {
-  offset: number;
-  limit: number;
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeyedMutex } from '../../core/keyed-mutex';
 import type {
   Fact,
   FieldErrors,
@@ -114,6 +115,7 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
   const { client, catalog, planner } = deps;
   // SetExecution replaces the whole list, so repeating it is safe; each attempt re-reads first.
   const writeRetry = retryPolicy(deps.retry, (err) => err.kind === 'http' && err.retryable);
+  const writes = new KeyedMutex();
 
   const mustPlan = async (input: SetExecutionInput): Promise<Plan> => {
     const result = await planner.plan(input);
@@ -178,18 +180,24 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
     },
 
     async start(input, _ctx, confirmedFingerprint) {
+      const condition = await planner.condition(input);
+      if (!condition.ok) throw formError(condition.errors);
       let firstAttempt: Plan | undefined;
-      return writeRetry.execute(async () => {
-        const plan = await mustPlan(input);
-        // An earlier attempt whose answer was lost may have landed: the list is already what was confirmed.
-        if (firstAttempt && sameList(plan.current, firstAttempt.desired)) {
-          return started(firstAttempt, firstAttempt.current, plan.changeDate);
-        }
-        if (plan.fingerprint !== confirmedFingerprint) throw new PreviewOutdatedError(preview(plan));
-        firstAttempt ??= plan;
-        const answer = await client.setExecution(plan.condition, plan.desired, notFoundHint(plan));
-        return started(plan, plan.current, answer.setDate);
-      });
+      // Zitadel has no concurrency token: two confirmed starts for one condition in this process take
+      // turns, so the second re-reads after the first has written and is sent back to a new preview.
+      return writes.run(conditionKey(condition.value), () =>
+        writeRetry.execute(async () => {
+          const plan = await mustPlan(input);
+          // An earlier attempt whose answer was lost may have landed: the list is already what was confirmed.
+          if (firstAttempt && sameList(plan.current, firstAttempt.desired)) {
+            return started(firstAttempt, firstAttempt.current, plan.changeDate);
+          }
+          if (plan.fingerprint !== confirmedFingerprint) throw new PreviewOutdatedError(preview(plan));
+          firstAttempt ??= plan;
+          const answer = await client.setExecution(plan.condition, plan.desired, notFoundHint(plan));
+          return started(plan, plan.current, answer.setDate);
+        }),
+      );
     },
 
     async recover(input) {

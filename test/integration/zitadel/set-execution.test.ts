@@ -388,6 +388,23 @@ describe('two people changing the same condition', () => {
     expect(putBodies()).toEqual([]);
   });
 
+  it('two confirmed starts from the same preview at once: one writes, the other gets the new diff', async () => {
+    h.fake.setTargets(condition, [ids.allow]);
+    const mine = parseInput(h.op, { ...values, targets: [ids.audit] });
+    const theirs = parseInput(h.op, { ...values, targets: [ids.geo] });
+    const [myPreview, theirPreview] = await Promise.all([h.op.preview(mine), h.op.preview(theirs)]);
+    h.fake.inject('SetExecution', { kind: 'delay', ms: 150 });
+    const outcomes = await Promise.allSettled([
+      h.op.start(mine, ctx('run-a'), myPreview.fingerprint),
+      h.op.start(theirs, ctx('run-b'), theirPreview.fingerprint),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    const second = outcomes[1];
+    expect(second?.status === 'rejected' && second.reason).toBeInstanceOf(PreviewOutdatedError);
+    expect(putBodies()).toHaveLength(1);
+    expect(h.fake.targetsOf(condition)).toEqual([ids.audit]);
+  });
+
   it('a start without a confirmed preview is refused with a preview to confirm', async () => {
     const input = parseInput(h.op, { ...values, targets: [ids.audit] });
     const err = await failure(h.op.start(input, ctx(), undefined));

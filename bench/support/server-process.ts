@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Child } from './child';
+
+export const serverInfo = z.object({ port: z.number().int().positive() });
+export type ServerInfo = z.infer<typeof serverInfo>;
+
+/** The servers a benchmark can start, each a compiled module under bench/processes. */
+export type ServerKind = 'flightdeck' | 'bare-bolt';
+
+/** An HTTP server (Flightdeck or a bare Bolt app) on 127.0.0.1 in its own process. */
+export function startServer(kind: ServerKind, env: Record<string, string>, logFile: string) {
+  return Child.fork({
+    modulePath: join(__dirname, '..', 'processes', `${kind}.js`),
+    env,
+    logFile,
+    info: serverInfo,
+  });
+}
+
+/** The port a started server listens on, from what `listen` returned. */
+export function boundPort(server: unknown): number {
+  const address = (server as { address?: () => unknown }).address?.();
+  return serverInfo.parse(address).port;
+}

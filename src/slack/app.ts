@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { Log } from '../core/log';
 import type { Metrics } from '../observability/metrics';
 import { boltLogger } from './bolt-logger';
+import { GuardedHttpReceiver } from './http-server';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -82,10 +83,10 @@ export function createSlackApp(options: SlackAppOptions): App {
       })
     : new App({
         ...common,
-        receiver: new HTTPReceiver({
+        receiver: new GuardedHttpReceiver({
           signingSecret: options.signingSecret ?? '',
-          endpoints: '/slack/events',
-          customRoutes: routes(options),
+          routes: routes(options),
+          log: options.log,
           logger,
         }),
       });

@@ -16,6 +16,8 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
     },
     systemName: deps.registry.systemName(run.system),
     cancellable: deps.registry.operation(run.operationId)?.cancel !== undefined,
+    revertible:
+      run.state === 'succeeded' && deps.registry.operation(run.operationId)?.revertInput !== undefined,
   };
 }
 

@@ -268,6 +268,19 @@ export class Launcher {
     return new Date(this.deps.clock.now().getTime() + nextPollDelay(this.deps.settings.poll, 0, 0));
   }
 
+  /** The input that undoes a finished run, with its operation; undefined when it cannot be undone. */
+  async revertInput(runId: string): Promise<{ operation: Operation; input: unknown } | undefined> {
+    const run = await this.deps.store.getRun(runId);
+    const operation = run ? this.deps.registry.operation(run.operationId) : undefined;
+    if (!run || !operation?.revertInput || run.state !== 'succeeded' || !run.upstreamId) return undefined;
+    const input = operation.revertInput({
+      upstreamId: run.upstreamId,
+      input: run.input,
+      memo: run.memo ?? undefined,
+    });
+    return input === undefined ? undefined : { operation, input };
+  }
+
   /** First click wins; the upstream is asked once; the tracker reports the outcome. */
   async cancel(runId: string, requester: Requester, channelId: string): Promise<CancelResult> {
     const { store, registry, policy, clock } = this.deps;

@@ -8,6 +8,8 @@ export interface RunView {
   systemName: string;
   /** Whether the run's operation can be canceled upstream. */
   cancellable: boolean;
+  /** Whether a finished run can be undone (its operation computes a revert input). */
+  revertible: boolean;
 }
 
 /** The port through which runs reach people. Slack implements it. */

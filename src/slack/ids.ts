@@ -1,6 +1,7 @@
 /** Every action_id and callback_id Flightdeck uses, namespaced so listeners can match them exactly. */
 export const ACTIONS = {
   cancel: 'fd.run.cancel',
+  revert: 'fd.run.revert',
   openUpstream: 'fd.run.open',
   /** A form field whose change rebuilds the form; the block id is the field id. */
   refreshField: /^fd\.field\.refresh\./,

@@ -3,6 +3,7 @@ import type { SlackDeps } from '../deps';
 import { ACTIONS, VIEWS } from '../ids';
 import { cancelRun } from './actions/cancel-run';
 import { refreshForm } from './actions/refresh-form';
+import { revertRun } from './actions/revert-run';
 import { opsCommand } from './commands/ops-command';
 import { fieldOptions } from './options/field-options';
 import { launcherSubmission } from './views/launcher-submission';
@@ -15,6 +16,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.launcher, launcherSubmission(deps));
   app.view(VIEWS.preview, previewConfirmation(deps));
   app.action(ACTIONS.cancel, cancelRun(deps));
+  app.action(ACTIONS.revert, revertRun(deps));
   app.action(ACTIONS.refreshField, refreshForm(deps));
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
   app.action(ACTIONS.openUpstream, async ({ ack }) => ack());

@@ -144,6 +144,13 @@ export function previewModal(
   metadata: PreviewMetadata,
   outdated = false,
 ): ModalView {
+  const privateMetadata = JSON.stringify(metadata);
+  if (privateMetadata.length > LIMITS.privateMetadata) {
+    return noticeModal(
+      'Too large to confirm',
+      'This change carries more values than Slack lets a confirmation hold. Split it into smaller changes.',
+    );
+  }
   const blocks: KnownBlock[] = [];
   if (outdated) {
     blocks.push(
@@ -168,7 +175,7 @@ export function previewModal(
     title: plain(truncate(op.title, LIMITS.modalTitle), LIMITS.modalTitle),
     submit: plain('Confirm', LIMITS.modalButton),
     close: plain('Cancel', LIMITS.modalButton),
-    private_metadata: JSON.stringify(metadata),
+    private_metadata: privateMetadata,
     blocks: blocks.slice(0, LIMITS.viewBlocks),
   };
 }

@@ -106,6 +106,14 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
       },
     });
   }
+  if (view.revertible) {
+    elements.push({
+      type: 'button' as const,
+      action_id: ACTIONS.revert,
+      text: plain('Revert', LIMITS.buttonText),
+      value: run.id,
+    });
+  }
   if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
   blocks.push(
     ...buttons,

@@ -60,11 +60,12 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
-const view = (r: RunRecord, cancellable = true): RunView => ({
+const view = (r: RunRecord, cancellable = true, revertible = false): RunView => ({
   run: r,
   operation: info,
   systemName: 'Itential',
   cancellable,
+  revertible,
 });
 
 function transition(
@@ -121,6 +122,13 @@ describe('run messages', () => {
     expect(json).not.toContain('fd.run.cancel');
     expect(json).toContain('after 1 minute 5 seconds');
     expect(json).toContain('error id `65f0c1aa0000000000000001`');
+  });
+
+  it('a revertible finished run offers Revert', () => {
+    const msg = parentMessage(view(run({ state: 'succeeded', finishedAt: t0 }), false, true), t0);
+    expect(validateBlocks(msg.blocks, 'message')).toBeUndefined();
+    expect(JSON.stringify(msg.blocks)).toContain('"action_id":"fd.run.revert"');
+    expect(JSON.stringify(parentMessage(view(run()), t0).blocks)).not.toContain('fd.run.revert');
   });
 
   it.each(RUN_STATES.map((s) => [s]))('a %s transition reply is valid Block Kit', (state) => {
@@ -232,6 +240,17 @@ describe('modals', () => {
     );
     expect(validateView(modal)).toBeUndefined();
     expect(JSON.stringify(modal.blocks)).toContain('This changed since you reviewed it');
+  });
+
+  it('a preview too large for private_metadata becomes a notice instead of a view Slack would refuse', () => {
+    const values = { targets: Array.from({ length: 200 }, (_, i) => `target-id-${i}`) };
+    const modal = previewModal(
+      info,
+      { lines: ['x'], fingerprint: 'f' },
+      { operationId: info.id, channelId: 'C1', values, fingerprint: 'f' },
+    );
+    expect(validateView(modal)).toBeUndefined();
+    expect(JSON.stringify(modal.blocks)).toContain('Split it into smaller changes');
   });
 
   it('the launcher groups operations by system; with none configured it says so', () => {

@@ -8,13 +8,17 @@ type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 /** A field that shapes the rest of the form changed: rebuild the form from the values so far. */
 export function refreshForm(deps: SlackDeps) {
-  return async ({ ack, body, client }: Args): Promise<void> => {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
     const view = body.view;
     const meta = readModalMetadata(view?.private_metadata);
     const op = meta ? deps.registry.operation(meta.operationId) : undefined;
     if (!view || !meta || !op) return;
-    const values = readFormValues(view.state?.values);
+    // The changed field's new value comes with the action; the view state may not have it yet.
+    const values = {
+      ...readFormValues(view.state?.values),
+      ...readFormValues({ [action.block_id]: { [action.action_id]: action } }),
+    };
     await client.views.update({
       view_id: view.id,
       hash: view.hash,

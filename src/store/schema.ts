@@ -67,8 +67,36 @@ export interface AuditTable {
   detail: string;
 }
 
+export interface DigestSchedulesTable {
+  id: string;
+  channel_id: string;
+  created_by: string;
+  cron: string;
+  label: string;
+  time_zone: string;
+  filters: string;
+  created_at: number;
+}
+
+export interface DigestWindowsTable {
+  schedule_id: string;
+  window_end: number;
+  window_start: number;
+  skipped: Generated<number>;
+  claimed_by: string;
+  lease_until: number;
+  attempts: Generated<number>;
+  parts_posted: Generated<number>;
+  thread_ts: string | null;
+  posted_at: number | null;
+  failed_at: number | null;
+  error: string | null;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
   audit: AuditTable;
+  digest_schedules: DigestSchedulesTable;
+  digest_windows: DigestWindowsTable;
 }

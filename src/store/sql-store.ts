@@ -3,10 +3,19 @@ import type { Clock } from '../core/clock';
 import type { Log } from '../core/log';
 import { isFinal, RUN_STATES } from '../core/runs';
 import type { Connection } from './connection';
+import { DigestQueries } from './digest-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
   type AuditFilter,
+  type DigestRunFilter,
+  type DigestScheduleOverview,
+  type DigestScheduleRecord,
+  type DigestWindowKey,
+  type DigestWindowOutcome,
+  type DigestWindowRecord,
+  type NewDigestWindow,
+  type RunDuration,
   type AuditRecord,
   type NewAuditRecord,
   type NewRun,
@@ -41,6 +50,7 @@ const leaseFree = (now: Date) => (eb: ExpressionBuilder<Database, 'runs'>) =>
  */
 export class SqlStore implements Store {
   private readonly db: Kysely<Database>;
+  private readonly digests: DigestQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -48,6 +58,7 @@ export class SqlStore implements Store {
     private readonly log: Log,
   ) {
     this.db = connection.db;
+    this.digests = new DigestQueries(connection.db, connection.engine);
   }
 
   migrate(): Promise<void> {
@@ -252,6 +263,63 @@ export class SqlStore implements Store {
     if (filter.since !== undefined) query = query.where('at', '>=', filter.since.getTime());
     const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
     return rows.map(auditRecord);
+  }
+
+  // Digest schedules and windows: their queries live in digest-queries.ts.
+  createDigestSchedule(schedule: DigestScheduleRecord): Promise<void> {
+    return this.digests.createDigestSchedule(schedule);
+  }
+
+  getDigestSchedule(id: string): Promise<DigestScheduleRecord | undefined> {
+    return this.digests.getDigestSchedule(id);
+  }
+
+  listDigestSchedules(filter: { channelId?: string; createdBy?: string }): Promise<DigestScheduleOverview[]> {
+    return this.digests.listDigestSchedules(filter);
+  }
+
+  removeDigestSchedule(id: string, channelId: string): Promise<boolean> {
+    return this.digests.removeDigestSchedule(id, channelId);
+  }
+
+  claimDigestWindow(window: NewDigestWindow): Promise<DigestWindowRecord | undefined> {
+    return this.digests.claimDigestWindow(window);
+  }
+
+  reclaimDigestWindows(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<DigestWindowRecord[]> {
+    return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
+  }
+
+  recordDigestPart(
+    key: DigestWindowKey,
+    owner: string,
+    partsPosted: number,
+    threadTs: string,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    return this.digests.recordDigestPart(key, owner, partsPosted, threadTs, leaseUntil);
+  }
+
+  settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean> {
+    return this.digests.settleDigestWindow(key, owner, outcome);
+  }
+
+  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
+    return this.digests.listDigestRuns(filter);
+  }
+
+  runDurations(filter: {
+    operationIds: string[];
+    since: Date;
+    until: Date;
+    limit: number;
+  }): Promise<RunDuration[]> {
+    return this.digests.runDurations(filter);
   }
 
   /** Why a lease-guarded write touched no row: the run is gone (a bug) or someone else holds it. */

@@ -17,6 +17,8 @@ const TARGET_RATIO = 1.25;
 const SEEDED_RUNS = 20;
 /** How long the after-ack replies of `/ops runs` may take to reach the fake once the load stops. */
 const REPLY_GRACE_MS = 5_000;
+/** Lets the after-ack work of one block finish before the next server's block starts. */
+const AFTER_BLOCK_PAUSE_MS = 10;
 
 interface Series {
   label: string;
@@ -82,8 +84,7 @@ async function alternate(
       results[i]?.push(
         await openLoopBlock(agent, target, Math.min(blockSize, perSeries - done), INTERVAL_MS),
       );
-      // Lets the after-ack work of one block finish before the next server's block starts.
-      await sleep(20);
+      await sleep(AFTER_BLOCK_PAUSE_MS);
     }
   }
   return results;
@@ -125,7 +126,7 @@ async function waitForReplies(context: BenchContext, expected: number): Promise<
 async function measure(context: BenchContext, servers: Record<ServerKind, Child<ServerInfo>>) {
   const requests = envCount('BENCH_REQUESTS', 2000);
   const warmup = envCount('BENCH_WARMUP', 300);
-  const blockSize = envCount('BENCH_BLOCK', 100);
+  const blockSize = envCount('BENCH_BLOCK', 20);
   const { identity } = context.fakeSlack.info;
   const targets = await Promise.all(
     SERIES.map(async (series): Promise<LoadTarget> => {

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { slackSignature } from '../../test/support/slack-signature';
 import type { SlackIdentity } from './fake-slack-process';
 
 /** A request body with the headers Slack sends it with. */
@@ -10,13 +11,12 @@ export interface SignedRequest {
 /** Slack's v0 request signature: HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret. */
 export function signRequest(signingSecret: string, body: string, contentType: string): SignedRequest {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
   return {
     body,
     headers: {
       'content-type': contentType,
       'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': `v0=${signature}`,
+      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
     },
   };

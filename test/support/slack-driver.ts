@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
@@ -12,6 +11,7 @@ import {
   type JsonObject,
 } from '../fakes/slack';
 import { newEventId } from '../fakes/slack/ids';
+import { slackSignature } from './slack-signature';
 
 /** Slack shows an error to the user when a command or interaction is not acknowledged within this. */
 export const ACK_DEADLINE_MS = 3000;
@@ -161,7 +161,7 @@ export class SlackDriver {
     const timestamp = String(Math.floor(Date.now() / 1000) + (options.timestampOffsetSec ?? 0));
     const secret =
       options.signature === 'forged' ? `${this.options.signingSecret}-forged` : this.options.signingSecret;
-    const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const signature = slackSignature(secret, timestamp, body);
     const headers: Record<string, string> = {
       'content-type': options.contentType ?? contentType,
       'x-slack-request-timestamp': timestamp,

@@ -1,4 +1,8 @@
 import { UpstreamError } from '../../core/problem';
+import { htmlTitle, isHtml } from '../shared/html-page';
+import { parseJson } from '../shared/json';
+import { REDACTED, Redactor } from '../shared/redaction';
+import { truncate } from '../shared/truncate';
 import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './schemas';
 
 export const SYSTEM_ID = 'iacm';
@@ -19,16 +23,13 @@ const MAX_MESSAGE = 500;
 /** Anything that looks like a Harness token, in case an upstream echoes one. */
 const TOKEN_PATTERN = /\b(?:pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out.replace(TOKEN_PATTERN, '[redacted]');
+/** The API key, and anything shaped like another Harness token. */
+export function harnessRedactor(apiKey: string): Redactor {
+  return new Redactor([apiKey], [[TOKEN_PATTERN, REDACTED]]);
 }
 
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
-}
+/** One line: gateways answer with multi-line pages and stack traces. */
+const clip = (text: string) => truncate(text.replace(/\s+/g, ' ').trim(), MAX_MESSAGE);
 
 type Body =
   | { kind: 'goa'; error: GoaError }
@@ -36,14 +37,6 @@ type Body =
   | { kind: 'html'; title?: string }
   | { kind: 'text'; text: string }
   | { kind: 'empty' };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export function isNgFailure(data: unknown): boolean {
   const ng = ngErrorSchema.safeParse(data);
@@ -60,10 +53,7 @@ export function classifyBody(text: string, contentType: string): Body {
     const ng = ngErrorSchema.safeParse(json);
     if (ng.success) return { kind: 'ng', error: ng.data };
   }
-  if (/html/i.test(contentType) || /^<(!doctype|html)/i.test(trimmed)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-    return { kind: 'html', title: title || undefined };
-  }
+  if (isHtml(contentType, trimmed)) return { kind: 'html', title: htmlTitle(trimmed) };
   return { kind: 'text', text: trimmed };
 }
 
@@ -135,11 +125,7 @@ export interface HttpErrorInput {
 }
 
 /** One UpstreamError for any non-2xx answer: goa body, NG envelope, a gateway's HTML page or nothing. */
-export function httpError(
-  ctx: ErrorContext,
-  input: HttpErrorInput,
-  secrets: readonly string[],
-): UpstreamError {
+export function httpError(ctx: ErrorContext, input: HttpErrorInput, redactor: Redactor): UpstreamError {
   const { status } = input;
   const body = classifyBody(input.text, input.contentType);
   const goa = body.kind === 'goa' ? body.error : undefined;
@@ -153,7 +139,7 @@ export function httpError(
     system: SYSTEM_ID,
     action: ctx.action,
     kind: status === 401 || status === 403 ? 'auth' : 'http',
-    message: clip(redact(bodyMessage(status, body), secrets)) || `Harness answered HTTP ${status}.`,
+    message: clip(redactor.clean(bodyMessage(status, body))) || `Harness answered HTTP ${status}.`,
     httpStatus: status,
     code: goa?.name ?? ng?.code ?? undefined,
     errorId: goa?.id ?? ng?.correlationId ?? undefined,

@@ -3,7 +3,15 @@ import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockati
 import type { Log } from '../../core/log';
 import { isUpstreamError } from '../../core/problem';
 import type { HttpSettings } from './config';
-import { badResponse, type ErrorContext, httpError, isNgFailure, transportError } from './errors';
+import type { Redactor } from '../shared/redaction';
+import {
+  badResponse,
+  type ErrorContext,
+  harnessRedactor,
+  httpError,
+  isNgFailure,
+  transportError,
+} from './errors';
 
 /** Axios's own timeout, and the abort of the whole-request deadline. */
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
@@ -42,12 +50,12 @@ export interface HarnessHttpOptions {
 export class HarnessHttp {
   private readonly axios: AxiosInstance;
   private readonly readPolicy: RetryPolicy;
-  private readonly secrets: string[];
+  private readonly redactor: Redactor;
   private readonly host: string;
 
   constructor(private readonly options: HarnessHttpOptions) {
     const { settings } = options;
-    this.secrets = [options.apiKey];
+    this.redactor = harnessRedactor(options.apiKey);
     this.host = new URL(options.baseUrl).host;
     this.axios = axios.create({
       baseURL: options.baseUrl,
@@ -132,7 +140,7 @@ export class HarnessHttp {
     }
     // The pipeline service can wrap a failure in a 2xx envelope (`status: ERROR`).
     if (response.status < 200 || response.status >= 300 || isNgFailure(data)) {
-      throw httpError(request.context, { status: response.status, contentType, text, write }, this.secrets);
+      throw httpError(request.context, { status: response.status, contentType, text, write }, this.redactor);
     }
     if (data === undefined) throw badResponse(request.context, response.status, text, contentType);
     const headers: Record<string, string> = {};

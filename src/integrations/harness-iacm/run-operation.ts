@@ -13,6 +13,7 @@ import type {
 } from '../../core/operations';
 import { isUpstreamError, UpstreamError } from '../../core/problem';
 import { isFinal } from '../../core/runs';
+import { truncate } from '../shared/truncate';
 import type { CreateExecution, HarnessApi, PipelineScope } from './api';
 import type { HarnessConfig } from './config';
 import { RUN_INFO } from './definition';
@@ -51,8 +52,6 @@ const SEARCH_LIMIT = 50;
 /** The abort was already asked for (Harness's ErrorCode ABORT_ALL_ALREADY and its NG twin). */
 const ABORT_ALREADY = new Set(['ABORT_ALL_ALREADY', 'ABORT_ALL_ALREADY_NG']);
 
-const clipChoice = (text: string) => (text.length > CHOICE_MAX ? `${text.slice(0, CHOICE_MAX - 1)}…` : text);
-
 function moduleChoice(module: HarnessModule): Choice | undefined {
   if (module.id.length > CHOICE_MAX) return undefined;
   const where = [module.system, module.org && module.project ? `${module.org}/${module.project}` : module.org]
@@ -60,8 +59,8 @@ function moduleChoice(module: HarnessModule): Choice | undefined {
     .join(' · ');
   return {
     value: module.id,
-    label: clipChoice(module.name || module.id),
-    ...(where ? { description: clipChoice(where) } : {}),
+    label: truncate(module.name || module.id, CHOICE_MAX),
+    ...(where ? { description: truncate(where, CHOICE_MAX) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CancelOutcome } from '../../core/operations';
 import { isUpstreamError } from '../../core/problem';
+import { isRecord } from '../shared/json';
 import type { ItentialClient } from './client';
 import type { ItentialTuning } from './config';
 import {
@@ -28,10 +29,6 @@ export const WORKFLOW_PAGE = 100;
 export interface StartBody {
   workflow: string;
   options: { description: string; type: string; variables: Record<string, unknown>; groups?: string[] };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Itential's SDK reads this 500 as "already canceled, complete or gone". */

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock';
 import { UpstreamError } from '../../core/problem';
 import type { ItentialAuth } from './config';
 import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './http-errors';
-import type { Redactor } from './redaction';
+import type { Redactor } from '../shared/redaction';
 import { SYSTEM_ID } from './system';
 import type { RawResponse, Transport } from './transport';
 
@@ -96,7 +96,7 @@ export class Authenticator {
       action: this.auth.kind === 'oauth' ? 'get an OAuth token' : 'log in',
       oneShot: false,
       credentialHint: credentialVariables(this.auth),
-      clean: (text) => this.redactor.clean(text),
+      redactor: this.redactor,
     };
     if (this.auth.kind === 'login') {
       const res = await this.transport.send({

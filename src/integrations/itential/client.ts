@@ -4,9 +4,10 @@ import type { Clock } from '../../core/clock';
 import type { Log } from '../../core/log';
 import { isUpstreamError } from '../../core/problem';
 import { Authenticator, type Credential, credentialVariables } from './auth';
-import type { ItentialAuth, ItentialConfig } from './config';
+import type { ItentialConfig } from './config';
 import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
-import { Redactor } from './redaction';
+import type { Redactor } from '../shared/redaction';
+import { itentialRedactor } from './redaction';
 import { Transport, type RawRequest, type RawResponse } from './transport';
 
 export interface ApiRequest {
@@ -37,17 +38,6 @@ const isTransient = (err: Error) =>
   err.retryable &&
   (err.kind === 'network' || err.kind === 'timeout' || [502, 503, 504].includes(err.httpStatus ?? 0));
 
-function secretsOf(auth: ItentialAuth): string[] {
-  switch (auth.kind) {
-    case 'token':
-      return [auth.token];
-    case 'login':
-      return [auth.password];
-    case 'oauth':
-      return [auth.clientSecret];
-  }
-}
-
 function zodSummary(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'an unexpected shape';
@@ -69,7 +59,7 @@ export class ItentialClient {
     private readonly log: Log,
   ) {
     const { tuning } = config;
-    this.redactor = new Redactor(secretsOf(config.auth));
+    this.redactor = itentialRedactor(config.auth);
     this.transport = new Transport(config.baseUrl, tuning.maxResponseBytes);
     this.auth = new Authenticator(
       config.auth,
@@ -105,7 +95,7 @@ export class ItentialClient {
       subject: req.subject,
       oneShot: req.oneShot === true,
       credentialHint: this.credentialHint,
-      clean: (text) => this.redactor.clean(text),
+      redactor: this.redactor,
     };
     const timeoutMs = req.timeoutMs ?? this.config.tuning.requestTimeoutMs;
     const used = await this.auth.current(timeoutMs);

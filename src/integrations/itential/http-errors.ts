@@ -1,5 +1,8 @@
 import { UpstreamError } from '../../core/problem';
-import { truncate } from './redaction';
+import { htmlTitle, isHtml } from '../shared/html-page';
+import { isRecord, parseJson } from '../shared/json';
+import type { Redactor } from '../shared/redaction';
+import { truncate } from '../shared/truncate';
 import { SYSTEM_ID } from './system';
 import type { RawResponse } from './transport';
 import { readableMessage } from './upstream-message';
@@ -13,28 +16,16 @@ export interface FailureContext {
   oneShot: boolean;
   /** Which variables hold the credentials, for 401 hints. */
   credentialHint: string;
-  clean: (text: string) => string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  redactor: Redactor;
 }
 
 export function looksLikeHtml(res: RawResponse): boolean {
-  return res.contentType.includes('html') || /^\s*</.test(res.text);
+  return isHtml(res.contentType, res.text);
 }
 
-function htmlTitle(text: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+function pageDescription(text: string): string {
+  const title = htmlTitle(text);
   return title ? `an HTML page titled "${title}"` : 'an HTML page';
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /** Validation details some Itential errors carry next to `message` (shape UNCONFIRMED: read defensively). */
@@ -54,11 +45,10 @@ function validationDetails(body: Record<string, unknown>): string[] {
 /** What the body says, and whether it came from Itential itself (its JSON envelope) rather than a proxy. */
 export function bodyMessage(res: RawResponse): { text: string; fromItential: boolean } {
   if (res.text.trim() === '') return { text: 'no body', fromItential: false };
-  if (looksLikeHtml(res)) return { text: htmlTitle(res.text), fromItential: false };
-  const parsed = parseJson(res.text);
-  if (!parsed.ok) return { text: `"${truncate(res.text.trim(), 200)}"`, fromItential: false };
-  if (!isRecord(parsed.value)) return { text: readableMessage(parsed.value), fromItential: false };
-  const body = parsed.value;
+  if (looksLikeHtml(res)) return { text: pageDescription(res.text), fromItential: false };
+  const body = parseJson(res.text);
+  if (body === undefined) return { text: `"${truncate(res.text.trim(), 200)}"`, fromItential: false };
+  if (!isRecord(body)) return { text: readableMessage(body), fromItential: false };
   const main = readableMessage(body.message ?? body.error ?? body);
   const details = validationDetails(body).filter((d) => d !== main);
   return { text: [main, ...details].join('; '), fromItential: 'message' in body };
@@ -118,7 +108,7 @@ export function statusError(res: RawResponse, ctx: FailureContext): UpstreamErro
     kind: res.status === 401 ? 'auth' : 'http',
     httpStatus: res.status,
     code: res.status === 404 ? 'not_found' : String(res.status),
-    message: truncate(ctx.clean(`HTTP ${res.status}: ${text}`), MAX_MESSAGE),
+    message: ctx.redactor.clip(`HTTP ${res.status}: ${text}`, MAX_MESSAGE),
     hint: statusHint(res.status, ctx, res),
     retryable: TEMPORARY.has(res.status),
     // A gateway error that is not Itential's own answer says nothing about whether the request ran.
@@ -132,7 +122,7 @@ export function badResponse(detail: string, ctx: FailureContext, hint?: string):
     system: SYSTEM_ID,
     action: ctx.action,
     kind: 'bad_response',
-    message: truncate(ctx.clean(`Itential answered with ${detail}`), MAX_MESSAGE),
+    message: ctx.redactor.clip(`Itential answered with ${detail}`, MAX_MESSAGE),
     hint:
       hint ??
       'Something other than the Itential API answered (a proxy, an SSO page, a wrong ITENTIAL_BASE_URL), or Itential changed its API.',
@@ -144,15 +134,15 @@ export function badResponse(detail: string, ctx: FailureContext, hint?: string):
 
 /** The JSON body of a success response. */
 export function jsonBody(res: RawResponse, ctx: FailureContext): unknown {
-  if (looksLikeHtml(res)) return failJson(`${htmlTitle(res.text)} instead of JSON`, ctx);
-  const parsed = parseJson(res.text);
-  if (!parsed.ok) {
+  if (looksLikeHtml(res)) return failJson(`${pageDescription(res.text)} instead of JSON`, ctx);
+  const body = parseJson(res.text);
+  if (body === undefined) {
     return failJson(
       res.text.trim() === '' ? 'an empty body' : `text that is not JSON ("${truncate(res.text.trim(), 80)}")`,
       ctx,
     );
   }
-  return parsed.value;
+  return body;
 }
 
 function failJson(detail: string, ctx: FailureContext): never {

@@ -1,6 +1,6 @@
 import type { Observation } from '../../core/operations';
 import type { Problem } from '../../core/problem';
-import { truncate } from './redaction';
+import type { Redactor } from '../shared/redaction';
 import type { Job, JobError, JobTask } from './upstream-schemas';
 import { readableMessage, upstreamCode } from './upstream-message';
 
@@ -32,7 +32,7 @@ function failedTaskId(job: Job, errors: JobError[]): string | undefined {
   return fromErrors ?? tasksOf(job).find(([, t]) => t.status === 'error')?.[0];
 }
 
-function jobProblem(job: Job, status: 'error' | 'incomplete', clean: (text: string) => string): Problem {
+function jobProblem(job: Job, status: 'error' | 'incomplete', redactor: Redactor): Problem {
   const errors = job.error ?? [];
   const taskId = failedTaskId(job, errors);
   const where = taskId ? taskLabel(job.tasks?.[taskId], taskId) : undefined;
@@ -56,7 +56,7 @@ function jobProblem(job: Job, status: 'error' | 'incomplete', clean: (text: stri
       status === 'error'
         ? `Itential job${workflow} failed${where ? ` at task ${where}` : ''}`
         : `Itential job${workflow} could not finish`,
-    message: truncate(clean(message), MAX_MESSAGE),
+    message: redactor.clip(message, MAX_MESSAGE),
     ...(code ? { code } : {}),
     errorId: job._id,
     ...(where ? { where: `task ${where}` } : {}),
@@ -90,7 +90,7 @@ function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingF
  * can retry the task), so it is a failure that may recover. A status this code does not know keeps
  * the run running and shows the word verbatim.
  */
-export function observeJob(job: Job, url: string, clean: (text: string) => string): Observation {
+export function observeJob(job: Job, url: string, redactor: Redactor): Observation {
   const status = job.status ?? 'unknown';
   const base = ((): Omit<Observation, 'url'> => {
     switch (status) {
@@ -112,10 +112,10 @@ export function observeJob(job: Job, url: string, clean: (text: string) => strin
           state: 'failed',
           upstreamStatus: status,
           mayRecover: true,
-          problem: jobProblem(job, status, clean),
+          problem: jobProblem(job, status, redactor),
         };
       case 'incomplete':
-        return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, clean) };
+        return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, redactor) };
       default: {
         const { waitingFor: _waitingFor, ...now } = activity(job);
         return { ...now, state: 'running', upstreamStatus: status };

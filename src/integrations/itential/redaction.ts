@@ -1,37 +1,25 @@
-const REDACTED = '[redacted]';
+import { type CredentialPattern, REDACTED, Redactor } from '../shared/redaction';
+import type { ItentialAuth } from './config';
 
 /** Patterns that carry a credential whatever its value: query tokens, bearer headers, token fields. */
-const CREDENTIAL_PATTERNS: [RegExp, string][] = [
+const CREDENTIAL_PATTERNS: CredentialPattern[] = [
   [/([?&;]|\b)(token|access_token|client_secret|password)=[^&\s"'<>]*/gi, `$1$2=${REDACTED}`],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
   [/("(?:token|access_token|client_secret|password)"\s*:\s*)"[^"]*"/gi, `$1"${REDACTED}"`],
 ];
 
-/**
- * Removes secrets from text that may reach Slack or logs: the configured credentials, every token
- * the bot was issued, and anything shaped like a credential.
- */
-export class Redactor {
-  private readonly secrets = new Set<string>();
-
-  constructor(secrets: string[]) {
-    for (const secret of secrets) this.add(secret);
-  }
-
-  /** Called with every token Itential issues, so a token echoed in an error is caught too. */
-  add(secret: string): void {
-    // Very short values would blank out ordinary words.
-    if (secret.length >= 4) this.secrets.add(secret);
-  }
-
-  clean(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
-    for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
-    return out;
+function secretsOf(auth: ItentialAuth): string[] {
+  switch (auth.kind) {
+    case 'token':
+      return [auth.token];
+    case 'login':
+      return [auth.password];
+    case 'oauth':
+      return [auth.clientSecret];
   }
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** The configured credential and Itential's credential shapes; tokens Itential issues are added as they come. */
+export function itentialRedactor(auth: ItentialAuth): Redactor {
+  return new Redactor(secretsOf(auth), CREDENTIAL_PATTERNS);
 }

@@ -15,11 +15,12 @@ import type {
   UpstreamRef,
 } from '../../core/operations';
 import { isUpstreamError, UpstreamError } from '../../core/problem';
+import type { Redactor } from '../shared/redaction';
+import { truncate } from '../shared/truncate';
 import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
-import { type Redactor, truncate } from './redaction';
 import { FIELD, startFields, startInputSchema, type StartInput } from './start-input';
 import { SYSTEM_ID } from './system';
 import type { Job } from './upstream-schemas';
@@ -140,7 +141,7 @@ export class StartJobOperation implements Operation<StartInput> {
   }
 
   private observe(job: Job): Observation {
-    return observeJob(job, jobUrl(this.deps.config, job._id), (text) => this.deps.redactor.clean(text));
+    return observeJob(job, jobUrl(this.deps.config, job._id), this.deps.redactor);
   }
 
   private result(job: Job): StartResult {

@@ -1,11 +1,8 @@
-import { truncate } from './redaction';
+import { isRecord } from '../shared/json';
+import { truncate } from '../shared/truncate';
 
 const MAX_DEPTH = 6;
 const FALLBACK_JSON_CHARS = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The innermost human sentence in an Itential error value. Adapter errors nest it:

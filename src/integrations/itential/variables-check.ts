@@ -1,14 +1,11 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Log } from '../../core/log';
-import { truncate } from './redaction';
+import { isRecord } from '../shared/json';
+import { truncate } from '../shared/truncate';
 
 const MAX_MESSAGES = 6;
 const MAX_TEXT = 1500;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function variableName(instancePath: string): string {
   return instancePath

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock';
 import type { Choice } from '../../core/operations';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
-import { truncate } from './redaction';
+import { truncate } from '../shared/truncate';
 import { RecentCache } from './recent-cache';
 import type { Workflow } from './upstream-schemas';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UpstreamError } from '../../core/problem';
+import type { Redactor } from '../shared/redaction';
 import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';
 
 export const SYSTEM = 'zitadel';
@@ -150,19 +151,12 @@ function hintFor(code: GrpcCode, body: ZitadelErrorBody, ctx: CallContext): stri
   }
 }
 
-/** Replaces every occurrence of each secret, so no message can carry the token. */
-export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
-}
-
-const clip = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
-
 /** An HTTP answer that is not a success, in either body form, as one readable error. */
 export function errorFromResponse(
   status: number,
   bodyText: string,
   ctx: CallContext,
-  secrets: readonly string[],
+  redactor: Redactor,
 ): UpstreamError {
   const body = parseErrorBody(bodyText);
   if (!body.code && status >= 300 && status < 400) {
@@ -178,7 +172,7 @@ export function errorFromResponse(
   }
   const code = body.code ?? grpcCodeForHttp(status);
   const message = body.message
-    ? redact(clip(body.message), secrets)
+    ? redactor.clip(body.message, MAX_MESSAGE)
     : `Zitadel answered HTTP ${status} without an error message.`;
   return new UpstreamError({
     system: SYSTEM,
@@ -189,7 +183,7 @@ export function errorFromResponse(
       : message,
     httpStatus: status,
     code: code.name,
-    errorId: body.errorId ? redact(clip(body.errorId), secrets) : undefined,
+    errorId: body.errorId ? redactor.clip(body.errorId, MAX_MESSAGE) : undefined,
     hint: hintFor(code, body, ctx),
     retryable: code.transient,
     ambiguous: ctx.write === true && (code.number === 4 || code.number === 1),

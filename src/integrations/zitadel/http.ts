@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import type { Log } from '../../core/log';
 import { isUpstreamError, UpstreamError } from '../../core/problem';
 import type { RetrySettings, ZitadelConfig } from './config';
-import { type CallContext, errorFromResponse, redact, SYSTEM } from './errors';
+import { Redactor } from '../shared/redaction';
+import { type CallContext, errorFromResponse, SYSTEM } from './errors';
 
 /** Lists of a few thousand targets or executions stay far below this. */
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -39,14 +40,14 @@ export function retryPolicy(
 /** One HTTP exchange with Zitadel's REST (grpc-gateway) API: auth, limits, and every failure as an UpstreamError. */
 export class ZitadelHttp {
   private readonly axios: AxiosInstance;
-  private readonly secrets: string[];
+  private readonly redactor: Redactor;
   private readonly readRetry: RetryPolicy;
 
   constructor(
     readonly config: ZitadelConfig,
     private readonly log: Log,
   ) {
-    this.secrets = [config.token];
+    this.redactor = new Redactor([config.token]);
     this.axios = axios.create({
       baseURL: config.baseUrl,
       timeout: config.timeoutMs,
@@ -97,7 +98,7 @@ export class ZitadelHttp {
       { system: SYSTEM, method: spec.method, path: spec.path, status, ms: Date.now() - started },
       'zitadel call',
     );
-    if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.secrets);
+    if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.redactor);
     return this.parse(text, spec);
   }
 
@@ -132,7 +133,7 @@ export class ZitadelHttp {
 
   private transportError(err: unknown, spec: CallSpec<unknown>): UpstreamError {
     const code = isAxiosError(err) ? err.code : undefined;
-    const detail = redact(err instanceof Error ? err.message : String(err), this.secrets);
+    const detail = this.redactor.clean(err instanceof Error ? err.message : String(err));
     const write = spec.write === true;
     if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(detail)) {
       return this.badResponse(spec, `the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);

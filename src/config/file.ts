@@ -13,30 +13,103 @@ const operationPattern = z
     'must be an operation id like itential.start, a system wildcard like itential.*, or *',
   );
 
-const ruleSchema = z
-  .object({
-    name: z.string().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
-    effect: z.enum(['allow', 'deny'], { error: 'must be allow or deny' }).default('allow'),
-    operations: z.array(operationPattern).min(1, 'must list at least one operation'),
-    users: z.array(slackId('[UW]', 'user')).default([]),
-    groups: z.array(slackId('S', 'user group')).default([]),
-    channels: z.array(slackId('[CG]', 'channel')).default([]),
-    /** Shown in denials: who can grant access. */
-    contact: z.string().max(200).optional(),
-  })
-  .strict();
-
 const durationMs = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 500ms, 30s, 10m, 24h or 7d')
   .transform(toMs);
 
+const glob = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/**
+ * Conditions on the operation's input: field id → glob(s). Keys are not checked against the operations
+ * here (a system may be off, and a form's fields depend on its values); a key the input lacks never matches.
+ */
+const whenSchema = z.record(
+  z
+    .string()
+    .regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, 'must be a form field id like workflow, org, project or kind'),
+  z
+    .union([glob, z.array(glob).min(1, 'must list at least one pattern')])
+    .transform((v) => (Array.isArray(v) ? v : [v])),
+);
+
+const ruleSchema = z
+  .object({
+    name: z.string().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+    effect: z
+      .enum(['allow', 'deny', 'require-approval'], { error: 'must be allow, deny or require-approval' })
+      .default('allow'),
+    operations: z.array(operationPattern).min(1, 'must list at least one operation'),
+    users: z.array(slackId('[UW]', 'user')).default([]),
+    groups: z.array(slackId('S', 'user group')).default([]),
+    channels: z.array(slackId('[CG]', 'channel')).default([]),
+    when: whenSchema.default({}),
+    /** require-approval: who may approve. */
+    approvers: z
+      .object({
+        users: z.array(slackId('[UW]', 'user')).default([]),
+        groups: z.array(slackId('S', 'user group')).default([]),
+      })
+      .strict()
+      .optional(),
+    /** require-approval: how many distinct approvers. */
+    approvals: z.number().int('must be a whole number').min(1).max(10).optional(),
+    /** require-approval: how long a request waits before it is rejected. */
+    expiresAfter: durationMs.optional(),
+    /** require-approval: where the request is posted; default the run's channel. */
+    approvalChannel: slackId('[CG]', 'channel').optional(),
+    /** Shown in denials: who can grant access. */
+    contact: z.string().max(200).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    const approvalKeys = (['approvers', 'approvals', 'expiresAfter', 'approvalChannel'] as const).filter(
+      (key) => rule[key] !== undefined,
+    );
+    if (rule.effect !== 'require-approval') {
+      for (const key of approvalKeys)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `only applies to rules with effect require-approval (this one is ${rule.effect})`,
+        });
+      return;
+    }
+    const approvers = rule.approvers ?? { users: [], groups: [] };
+    if (approvers.users.length === 0 && approvers.groups.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvers'],
+        message: 'a require-approval rule must name approvers: users and/or groups',
+      });
+    }
+    const needed = rule.approvals ?? 1;
+    if (approvers.groups.length === 0 && approvers.users.length > 0 && approvers.users.length < needed) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvals'],
+        message: `needs ${needed} distinct approvers but approvers lists only ${approvers.users.length} user(s)`,
+      });
+    }
+  });
+
 const fileSchema = z
   .object({
     policy: z
-      .object({ rules: z.array(ruleSchema).default([]) })
+      .object({ rules: z.array(ruleSchema).superRefine(uniqueNames).default([]) })
       .strict()
       .default({ rules: [] }),
+    /** Who may read the audit trail (`/ops audit`). */
+    admins: z.array(slackId('[UW]', 'user')).default([]),
+    /** Where every audit record is posted as it happens, one line each. */
+    auditChannel: slackId('[CG]', 'channel').optional(),
+    approvals: z
+      .object({
+        /** How long a request waits when its rule does not say. */
+        expiresAfter: durationMs.default(toMs('4h')),
+      })
+      .strict()
+      .default({ expiresAfter: toMs('4h') }),
     tracking: z
       .object({
         /** How long a run is followed before it is reported as timed out. */
@@ -54,6 +127,21 @@ const fileSchema = z
 
 export type FileConfig = z.infer<typeof fileSchema>;
 export type PolicyRule = z.infer<typeof ruleSchema>;
+
+/** Rule names appear in denials and the audit trail, so each must say which rule it is. */
+function uniqueNames(rules: { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  rules.forEach((rule, index) => {
+    const first = seen.get(rule.name);
+    if (first === undefined) seen.set(rule.name, index);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'name'],
+        message: `"${rule.name}" is already the name of rule ${first}; rule names must be unique`,
+      });
+  });
+}
 export type TrackingConfig = FileConfig['tracking'];
 
 export function toMs(duration: string): number {
@@ -96,7 +184,11 @@ export function parseFileConfig(text: string, path: string): { config?: FileConf
     problems: result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
       const message =
-        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+        issue.code === 'unrecognized_keys'
+          ? `unknown key(s) ${issue.keys.join(', ')}`
+          : issue.code === 'invalid_key'
+            ? (issue.issues[0]?.message ?? issue.message)
+            : issue.message;
       return `${path}: ${where}: ${message}`;
     }),
   };

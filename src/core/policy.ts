@@ -1,12 +1,38 @@
-/** Who may run what, where: rules from the config, evaluated with deny-overrides. */
-export interface PolicyRule {
-  name: string;
-  effect: 'allow' | 'deny';
-  /** Operation ids, `system.*` or `*`. */
-  operations: string[];
+import {
+  conditionsHold,
+  describeConditions,
+  inputValues,
+  type Conditions,
+  type Holds,
+  type KnownInput,
+} from './policy-conditions';
+
+export type Effect = 'allow' | 'deny' | 'require-approval';
+
+export interface Approvers {
   users: string[];
   groups: string[];
+}
+
+/** Who may run what, where, with which arguments: rules from the config. */
+export interface PolicyRule {
+  name: string;
+  effect: Effect;
+  /** Operation ids, `system.*` or `*`. */
+  operations: string[];
+  /** Whom the rule is about (none listed = everyone). */
+  users: string[];
+  groups: string[];
+  /** Where (none listed = every channel). */
   channels: string[];
+  /** Conditions on the input; every key must match. */
+  when: Conditions;
+  /** require-approval only. */
+  approvers?: Approvers;
+  approvals?: number;
+  /** Milliseconds. */
+  expiresAfter?: number;
+  approvalChannel?: string;
   contact?: string;
 }
 
@@ -21,13 +47,34 @@ export interface MembershipDirectory {
   memberships(userId: string, groups: string[]): Promise<string[]>;
 }
 
+/** What a require-approval rule asks for before a run may start. */
+export interface ApprovalNeed {
+  rule: string;
+  approvers: Approvers;
+  /** Distinct approvers needed. */
+  approvals: number;
+  expiresAfterMs: number;
+  /** Where the request is posted, when not in the run's channel. */
+  channelId?: string;
+}
+
 export interface Decision {
+  /** May request it. When `approval` is set, the run waits for approvals before it starts. */
   allowed: boolean;
   /** The rule that decided; absent when no policy is configured or no rule matched. */
   rule?: string;
   /** One sentence a person can read. Slack mentions (`<@U…>`, `<#C…>`, `<!subteam^S…>`) are allowed. */
   reason: string;
-  /** Who can grant access, from the rules that would allow it. */
+  /** Who can grant access (or approve). */
+  contacts: string[];
+  approval?: ApprovalNeed;
+}
+
+/** What a person may do with one operation, before (or without) running it: `/ops whoami`, `/ops can-i`. */
+export interface Outlook {
+  verdict: 'yes' | 'approval' | 'conditional' | 'no';
+  /** Mrkdwn: the verdict, the rule and what else applies. */
+  summary: string;
   contacts: string[];
 }
 
@@ -37,24 +84,164 @@ export function matchesOperation(pattern: string, operationId: string): boolean 
   return pattern === operationId;
 }
 
+interface Match {
+  rule: PolicyRule;
+  holds: Holds;
+}
+
+/** The rules that apply to one subject and operation, with whether their conditions hold. */
+interface Evaluation {
+  deny: Match[];
+  approval: Match[];
+  allow: Match[];
+}
+
+const DEFAULT_EXPIRY_MS = 4 * 3_600_000;
+
+/**
+ * Evaluates rules: deny overrides, then require-approval, then allow; once any rule exists, what none
+ * allows is denied. Conditions on arguments are only `maybe` before the input is known, so a command
+ * (no arguments yet) is refused only when it is refused for every possible argument.
+ */
 export class Policy {
+  private readonly defaultExpiryMs: number;
+
   constructor(
     private readonly rules: PolicyRule[],
     private readonly directory: MembershipDirectory,
-  ) {}
+    options: { defaultExpiresAfterMs?: number } = {},
+  ) {
+    this.defaultExpiryMs = options.defaultExpiresAfterMs ?? DEFAULT_EXPIRY_MS;
+  }
 
   get configured(): boolean {
     return this.rules.length > 0;
   }
 
-  async decide(subject: Subject, operationId: string): Promise<Decision> {
-    if (!this.configured) {
+  /**
+   * Decides a request. Without `input` (a command, before the form), only what is certain counts: an
+   * unconditional deny refuses; any rule that may allow lets the form open. With the parsed input, the
+   * decision is final, including whether approval is needed.
+   */
+  async decide(subject: Subject, operationId: string, input?: unknown): Promise<Decision> {
+    if (!this.configured) return { allowed: true, reason: NO_POLICY, contacts: [] };
+    const known = input === undefined ? undefined : { values: inputValues(input), partial: false };
+    const ev = await this.evaluate(subject, operationId, known);
+    const deny = ev.deny.find((m) => m.holds === 'yes');
+    if (deny) return denied(deny.rule, operationId);
+    const approval = ev.approval.find((m) => m.holds === 'yes');
+    if (approval) {
+      const need = this.need(approval.rule);
       return {
         allowed: true,
-        reason: 'No policy is configured, so everyone may run everything.',
+        rule: approval.rule.name,
+        reason: `Rule "${approval.rule.name}" needs ${approverPhrase(need)}.`,
+        contacts: contactsOf([approval.rule]),
+        approval: need,
+      };
+    }
+    const allow = ev.allow.find((m) => m.holds === 'yes');
+    if (allow)
+      return {
+        allowed: true,
+        rule: allow.rule.name,
+        reason: `Allowed by rule "${allow.rule.name}".`,
+        contacts: [],
+      };
+    const possible = [...ev.approval, ...ev.allow].find((m) => m.holds !== 'no');
+    if (!known && possible) {
+      return {
+        allowed: true,
+        rule: possible.rule.name,
+        reason: `Rule "${possible.rule.name}" may allow it, depending on the arguments.`,
         contacts: [],
       };
     }
+    return this.noRuleAllows(operationId, known !== undefined);
+  }
+
+  /**
+   * What `subject` may do with the operation, for people to read. `args` (from `/ops can-i`) pin some
+   * input keys; keys not given stay open.
+   */
+  async outlook(subject: Subject, operationId: string, args?: Record<string, string>): Promise<Outlook> {
+    if (!this.configured) return { verdict: 'yes', summary: `Yes. ${NO_POLICY}`, contacts: [] };
+    const known = args ? { values: args, partial: true } : undefined;
+    const ev = await this.evaluate(subject, operationId, known);
+    const deny = ev.deny.find((m) => m.holds === 'yes');
+    if (deny) {
+      return {
+        verdict: 'no',
+        summary: `No, by rule "${deny.rule.name}".`,
+        contacts: contactsOf([deny.rule]),
+      };
+    }
+    const unless = ev.deny
+      .filter((m) => m.holds === 'maybe')
+      .map((m) => `never when ${when(m.rule)} (rule "${m.rule.name}")`);
+    const approval = ev.approval.find((m) => m.holds === 'yes');
+    if (approval) {
+      return {
+        verdict: 'approval',
+        summary: joinNotes(
+          `Yes, with ${approverPhrase(this.need(approval.rule))} (rule "${approval.rule.name}")`,
+          unless,
+        ),
+        contacts: contactsOf([approval.rule]),
+      };
+    }
+    const approvalWhen = ev.approval
+      .filter((m) => m.holds === 'maybe')
+      .map((m) => `needs ${approverPhrase(this.need(m.rule))} when ${when(m.rule)} (rule "${m.rule.name}")`);
+    const allow = ev.allow.find((m) => m.holds === 'yes');
+    if (allow) {
+      return {
+        verdict: 'yes',
+        summary: joinNotes(`Yes (rule "${allow.rule.name}")`, [...approvalWhen, ...unless]),
+        contacts: [],
+      };
+    }
+    const allowWhen = ev.allow
+      .filter((m) => m.holds === 'maybe')
+      .map((m) => `when ${when(m.rule)} (rule "${m.rule.name}")`);
+    if (allowWhen.length > 0 || approvalWhen.length > 0) {
+      return {
+        verdict: 'conditional',
+        summary: joinNotes('Only', [...allowWhen, ...approvalWhen, ...unless], ': '),
+        contacts: contactsOf([...ev.allow, ...ev.approval].map((m) => m.rule)),
+      };
+    }
+    const refusal = this.noRuleAllows(operationId, known !== undefined);
+    return { verdict: 'no', summary: `No. ${refusal.reason}`, contacts: refusal.contacts };
+  }
+
+  /** The user groups the rules mention (as subjects or approvers) that `userId` belongs to. */
+  async groupsOf(userId: string): Promise<string[]> {
+    const groups = new Set(this.rules.flatMap((rule) => [...rule.groups, ...(rule.approvers?.groups ?? [])]));
+    return groups.size > 0 ? this.directory.memberships(userId, [...groups]) : [];
+  }
+
+  async isApprover(userId: string, need: ApprovalNeed): Promise<boolean> {
+    if (need.approvers.users.includes(userId)) return true;
+    if (need.approvers.groups.length === 0) return false;
+    return (await this.directory.memberships(userId, need.approvers.groups)).length > 0;
+  }
+
+  private need(rule: PolicyRule): ApprovalNeed {
+    return {
+      rule: rule.name,
+      approvers: rule.approvers ?? { users: [], groups: [] },
+      approvals: rule.approvals ?? 1,
+      expiresAfterMs: rule.expiresAfter ?? this.defaultExpiryMs,
+      ...(rule.approvalChannel ? { channelId: rule.approvalChannel } : {}),
+    };
+  }
+
+  private async evaluate(
+    subject: Subject,
+    operationId: string,
+    known: KnownInput | undefined,
+  ): Promise<Evaluation> {
     const candidates = this.rules.filter(
       (rule) =>
         rule.operations.some((p) => matchesOperation(p, operationId)) &&
@@ -64,40 +251,76 @@ export class Policy {
     const memberOf = new Set(
       groups.length > 0 ? await this.directory.memberships(subject.userId, groups) : [],
     );
-    const applies = (rule: PolicyRule) =>
-      (rule.users.length === 0 && rule.groups.length === 0) ||
-      rule.users.includes(subject.userId) ||
-      rule.groups.some((g) => memberOf.has(g));
-
-    const deny = candidates.find((rule) => rule.effect === 'deny' && applies(rule));
-    if (deny) {
-      return {
-        allowed: false,
-        rule: deny.name,
-        reason: `Rule "${deny.name}" denies \`${operationId}\` to you${scope(deny)}.`,
-        contacts: deny.contact ? [deny.contact] : [],
-      };
-    }
-    const allow = candidates.find((rule) => rule.effect === 'allow' && applies(rule));
-    if (allow)
-      return { allowed: true, rule: allow.name, reason: `Allowed by rule "${allow.name}".`, contacts: [] };
-
-    const wouldAllow = this.rules.filter(
-      (rule) => rule.effect === 'allow' && rule.operations.some((p) => matchesOperation(p, operationId)),
+    const applies = candidates.filter(
+      (rule) =>
+        (rule.users.length === 0 && rule.groups.length === 0) ||
+        rule.users.includes(subject.userId) ||
+        rule.groups.some((g) => memberOf.has(g)),
     );
-    const who = wouldAllow.map((rule) => `"${rule.name}" (${subjects(rule)}${scope(rule)})`);
+    const of = (effect: Effect): Match[] =>
+      applies
+        .filter((rule) => rule.effect === effect)
+        .map((rule) => ({
+          rule,
+          holds: conditionsHold(rule.when, known, effect === 'deny' ? 'any' : 'every'),
+        }));
+    return { deny: of('deny'), approval: of('require-approval'), allow: of('allow') };
+  }
+
+  private noRuleAllows(operationId: string, withArguments: boolean): Decision {
+    const wouldAllow = this.rules.filter(
+      (rule) => rule.effect !== 'deny' && rule.operations.some((p) => matchesOperation(p, operationId)),
+    );
+    const who = wouldAllow.map(
+      (rule) =>
+        `"${rule.name}" (${subjects(rule)}${scope(rule)}${Object.keys(rule.when).length > 0 ? `, when ${when(rule)}` : ''}${rule.effect === 'require-approval' ? ', with approval' : ''})`,
+    );
     return {
       allowed: false,
       reason:
-        `No rule allows \`${operationId}\` to you in this channel, and what no rule allows is denied.` +
+        `No rule allows \`${operationId}\` to you in this channel${withArguments ? ' with these arguments' : ''}, and what no rule allows is denied.` +
         (who.length > 0 ? ` Rules that allow it: ${who.join('; ')}.` : ' No rule allows it to anyone.'),
-      contacts: [...new Set(wouldAllow.flatMap((rule) => (rule.contact ? [rule.contact] : [])))],
+      contacts: contactsOf(wouldAllow),
     };
   }
 }
 
+const NO_POLICY = 'No policy is configured, so everyone may run everything.';
+
+function denied(rule: PolicyRule, operationId: string): Decision {
+  const condition = Object.keys(rule.when).length > 0 ? ` when ${when(rule)}` : '';
+  return {
+    allowed: false,
+    rule: rule.name,
+    reason: `Rule "${rule.name}" denies \`${operationId}\` to you${scope(rule)}${condition}.`,
+    contacts: contactsOf([rule]),
+  };
+}
+
+function contactsOf(rules: PolicyRule[]): string[] {
+  return [...new Set(rules.flatMap((rule) => (rule.contact ? [rule.contact] : [])))];
+}
+
+function when(rule: PolicyRule): string {
+  return describeConditions(rule.when);
+}
+
+function joinNotes(head: string, notes: string[], separator = '; '): string {
+  return notes.length > 0 ? `${head}${separator}${notes.join('; ')}.` : `${head}.`;
+}
+
+/** "approval by <@U1> or <!subteam^S1>" / "2 approvals from …". */
+export function approverPhrase(need: Pick<ApprovalNeed, 'approvers' | 'approvals'>): string {
+  const who = mentions(need.approvers).join(' or ');
+  return need.approvals > 1 ? `${need.approvals} approvals from ${who}` : `approval by ${who}`;
+}
+
+export function mentions(who: Approvers): string[] {
+  return [...who.users.map((u) => `<@${u}>`), ...who.groups.map((g) => `<!subteam^${g}>`)];
+}
+
 function subjects(rule: PolicyRule): string {
-  const parts = [...rule.users.map((u) => `<@${u}>`), ...rule.groups.map((g) => `<!subteam^${g}>`)];
+  const parts = mentions(rule);
   return parts.length > 0 ? parts.join(', ') : 'everyone';
 }
 

@@ -94,6 +94,7 @@ describe('parseFileConfig', () => {
       users: [],
       groups: [],
       channels: [],
+      when: {},
     });
     expect(config?.tracking.giveUpAfter).toBe(toMs('2d'));
     expect(config?.tracking.watchFailedFor).toBe(toMs('24h'));

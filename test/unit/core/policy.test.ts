@@ -21,6 +21,7 @@ const rule = (r: Partial<PolicyRule> & Pick<PolicyRule, 'name' | 'operations'>):
   users: [],
   groups: [],
   channels: [],
+  when: {},
   ...r,
 });
 
@@ -106,5 +107,182 @@ describe('Policy', () => {
     expect(matchesOperation('a.*', 'ab.c')).toBe(false);
     expect(matchesOperation('a.b', 'a.b')).toBe(true);
     expect(matchesOperation('a.b', 'a.bc')).toBe(false);
+  });
+});
+
+describe('Policy: conditions on arguments and approvals', () => {
+  const approvers = { users: [], groups: ['SAPPR'] };
+  const policy = new Policy(
+    [
+      rule({
+        name: 'oncall-backups',
+        operations: ['itential.start'],
+        groups: ['SONCALL'],
+        when: { workflow: ['Backup *'] },
+      }),
+      rule({
+        name: 'prod-needs-approval',
+        effect: 'require-approval',
+        operations: ['itential.start'],
+        groups: ['SONCALL'],
+        when: { workflow: ['Prod*'] },
+        approvers,
+        approvals: 2,
+        expiresAfter: 60_000,
+        approvalChannel: 'CAPPR',
+        contact: '#change-board',
+      }),
+      rule({
+        name: 'no-wipe',
+        effect: 'deny',
+        operations: ['*'],
+        when: { workflow: ['*wipe*'] },
+        contact: '@sec',
+      }),
+      rule({
+        name: 'zitadel-readers',
+        operations: ['zitadel.*'],
+        users: ['U9'],
+        when: { kind: ['event', 'function'] },
+      }),
+      rule({ name: 'targets', operations: ['zitadel.*'], users: ['U8'], when: { targets: ['audit-*'] } }),
+    ],
+    directory({ SONCALL: ['U1', 'U2'], SAPPR: ['U2', 'U3'] }),
+    { defaultExpiresAfterMs: 3_600_000 },
+  );
+  const u1 = { userId: 'U1', channelId: 'C1' };
+
+  it('allows one workflow and asks approval for another, matching globs case-insensitively', async () => {
+    expect(await policy.decide(u1, 'itential.start', { workflow: 'backup devices' })).toMatchObject({
+      allowed: true,
+      rule: 'oncall-backups',
+    });
+    const d = await policy.decide(u1, 'itential.start', { workflow: 'Prod Push' });
+    expect(d).toMatchObject({
+      allowed: true,
+      rule: 'prod-needs-approval',
+      contacts: ['#change-board'],
+      approval: {
+        rule: 'prod-needs-approval',
+        approvers,
+        approvals: 2,
+        expiresAfterMs: 60_000,
+        channelId: 'CAPPR',
+      },
+    });
+    expect(d.reason).toBe('Rule "prod-needs-approval" needs 2 approvals from <!subteam^SAPPR>.');
+  });
+
+  it('denies what no rule allows for these arguments, and a matching deny wins with its condition named', async () => {
+    const other = await policy.decide(u1, 'itential.start', { workflow: 'Other' });
+    expect(other.allowed).toBe(false);
+    expect(other.reason).toContain('with these arguments');
+    expect(other.reason).toContain('"oncall-backups" (<!subteam^SONCALL>, when `workflow` is `Backup *`)');
+    expect(other.contacts).toEqual(['#change-board']);
+    const wipe = await policy.decide(u1, 'itential.start', { workflow: 'Prod wipe' });
+    expect(wipe).toMatchObject({ allowed: false, rule: 'no-wipe', contacts: ['@sec'] });
+    expect(wipe.reason).toContain('when `workflow` is `*wipe*`');
+  });
+
+  it('at command time (no input) refuses only what is refused for every argument', async () => {
+    expect(await policy.decide(u1, 'itential.start')).toMatchObject({ allowed: true });
+    expect(await policy.decide({ userId: 'U7', channelId: 'C1' }, 'itential.start')).toMatchObject({
+      allowed: false,
+    });
+  });
+
+  it('a key the input lacks, or a value that is not text, never matches', async () => {
+    expect((await policy.decide(u1, 'itential.start', {})).allowed).toBe(false);
+    expect((await policy.decide(u1, 'itential.start', { workflow: { name: 'Backup x' } })).allowed).toBe(
+      false,
+    );
+    expect(
+      await policy.decide({ userId: 'U9', channelId: 'C' }, 'zitadel.set-execution', { kind: 'EVENT' }),
+    ).toMatchObject({
+      allowed: true,
+    });
+  });
+
+  it('a list value must match every item to allow, any item to deny', async () => {
+    const u8 = { userId: 'U8', channelId: 'C' };
+    expect(
+      (await policy.decide(u8, 'zitadel.set-execution', { targets: ['audit-a', 'audit-b'] })).allowed,
+    ).toBe(true);
+    expect(
+      (await policy.decide(u8, 'zitadel.set-execution', { targets: ['audit-a', 'other'] })).allowed,
+    ).toBe(false);
+    expect((await policy.decide(u8, 'zitadel.set-execution', { targets: [] })).allowed).toBe(false);
+    const denyAny = new Policy(
+      [
+        rule({ name: 'all', operations: ['*'] }),
+        rule({ name: 'no-x', effect: 'deny', operations: ['*'], when: { targets: ['x'] } }),
+      ],
+      directory({}),
+    );
+    expect((await denyAny.decide(u8, 'z.s', { targets: ['a', 'x'] })).rule).toBe('no-x');
+  });
+
+  it('explains per operation for whoami and can-i: yes, with approval, only when, no', async () => {
+    const conditional = await policy.outlook(u1, 'itential.start');
+    expect(conditional.verdict).toBe('conditional');
+    expect(conditional.summary).toBe(
+      'Only: when `workflow` is `Backup *` (rule "oncall-backups"); needs 2 approvals from <!subteam^SAPPR> when `workflow` is `Prod*` (rule "prod-needs-approval"); never when `workflow` is `*wipe*` (rule "no-wipe").',
+    );
+    expect(await policy.outlook(u1, 'itential.start', { workflow: 'Prod x' })).toMatchObject({
+      verdict: 'approval',
+      summary: 'Yes, with 2 approvals from <!subteam^SAPPR> (rule "prod-needs-approval").',
+    });
+    expect(await policy.outlook(u1, 'itential.start', { workflow: 'Backup all' })).toMatchObject({
+      verdict: 'yes',
+    });
+    expect(await policy.outlook(u1, 'itential.start', { workflow: 'wipe' })).toMatchObject({
+      verdict: 'no',
+      summary: 'No, by rule "no-wipe".',
+    });
+    const nobody = await policy.outlook({ userId: 'U7', channelId: 'C1' }, 'itential.start');
+    expect(nobody.verdict).toBe('no');
+    expect(nobody.summary).toContain('No rule allows `itential.start` to you');
+  });
+
+  it('can-i keys not given stay open; given keys decide', async () => {
+    const twoKeys = new Policy(
+      [rule({ name: 'prod-infra', operations: ['iacm.run'], when: { org: ['prod'], project: ['infra'] } })],
+      directory({}),
+    );
+    const s = { userId: 'U1', channelId: 'C' };
+    expect((await twoKeys.outlook(s, 'iacm.run', { org: 'prod' })).verdict).toBe('conditional');
+    expect((await twoKeys.outlook(s, 'iacm.run', { org: 'prod', project: 'infra' })).verdict).toBe('yes');
+    expect((await twoKeys.outlook(s, 'iacm.run', { org: 'dev' })).verdict).toBe('no');
+  });
+
+  it('an unconditional approval rule decides at command time too, with the default expiry', async () => {
+    const p = new Policy(
+      [
+        rule({
+          name: 'four-eyes',
+          effect: 'require-approval',
+          operations: ['*'],
+          approvers: { users: ['U3'], groups: [] },
+        }),
+      ],
+      directory({}),
+    );
+    const d = await p.decide(u1, 'iacm.run');
+    expect(d).toMatchObject({ allowed: true, approval: { approvals: 1, expiresAfterMs: 4 * 3_600_000 } });
+    expect(d.approval?.channelId).toBeUndefined();
+  });
+
+  it('knows approvers by user and by group, and the groups a user is in', async () => {
+    const need = {
+      rule: 'r',
+      approvers: { users: ['U9'], groups: ['SAPPR'] },
+      approvals: 1,
+      expiresAfterMs: 1,
+    };
+    expect(await policy.isApprover('U9', need)).toBe(true);
+    expect(await policy.isApprover('U3', need)).toBe(true);
+    expect(await policy.isApprover('U1', need)).toBe(false);
+    expect(await policy.groupsOf('U2')).toEqual(['SONCALL', 'SAPPR']);
+    expect(await policy.groupsOf('U7')).toEqual([]);
   });
 });

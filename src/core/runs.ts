@@ -1,9 +1,11 @@
 /**
  * The run lifecycle. A run is one launch of one operation; its state only moves forward,
  * except that a failed run whose upstream may still recover (an Itential job parked on a failed
- * task) is watched and can return to running.
+ * task) is watched and can return to running. A run that needs approval waits in
+ * `awaiting_approval` and moves once, to `starting` (approved) or `rejected` (rejected, expired).
  */
 export const RUN_STATES = [
+  'awaiting_approval',
   'starting',
   'queued',
   'running',

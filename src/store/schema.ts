@@ -93,10 +93,34 @@ export interface DigestWindowsTable {
   error: string | null;
 }
 
+export interface ApprovalRequestsTable {
+  run_id: string;
+  rule: string;
+  approvers: string;
+  required: number;
+  channel_id: string;
+  message_ts: string | null;
+  fingerprint: string | null;
+  created_at: number;
+  expires_at: number;
+  outcome: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface ApprovalVotesTable {
+  run_id: string;
+  approver_id: string;
+  vote: string;
+  at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
   audit: AuditTable;
   digest_schedules: DigestSchedulesTable;
   digest_windows: DigestWindowsTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_votes: ApprovalVotesTable;
 }

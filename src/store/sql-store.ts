@@ -3,10 +3,15 @@ import type { Clock } from '../core/clock';
 import type { Log } from '../core/log';
 import { isFinal, RUN_STATES } from '../core/runs';
 import type { Connection } from './connection';
+import { ApprovalQueries } from './approval-queries';
 import { DigestQueries } from './digest-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
+  type ApprovalOutcome,
+  type ApprovalStatus,
+  type ApprovalVoteRecord,
+  type NewApprovalRequest,
   type AuditFilter,
   type DigestRunFilter,
   type DigestScheduleOverview,
@@ -51,6 +56,7 @@ const leaseFree = (now: Date) => (eb: ExpressionBuilder<Database, 'runs'>) =>
 export class SqlStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly digests: DigestQueries;
+  private readonly approvals: ApprovalQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -59,6 +65,7 @@ export class SqlStore implements Store {
   ) {
     this.db = connection.db;
     this.digests = new DigestQueries(connection.db, connection.engine);
+    this.approvals = new ApprovalQueries(connection.db, () => clock.now());
   }
 
   migrate(): Promise<void> {
@@ -320,6 +327,31 @@ export class SqlStore implements Store {
     limit: number;
   }): Promise<RunDuration[]> {
     return this.digests.runDurations(filter);
+  }
+
+  // Approval requests and votes: their queries live in approval-queries.ts.
+  createApprovalRequest(request: NewApprovalRequest): Promise<void> {
+    return this.approvals.createApprovalRequest(request);
+  }
+
+  getApproval(runId: string): Promise<ApprovalStatus | undefined> {
+    return this.approvals.getApproval(runId);
+  }
+
+  setApprovalMessage(runId: string, ts: string): Promise<void> {
+    return this.approvals.setApprovalMessage(runId, ts);
+  }
+
+  castVote(vote: ApprovalVoteRecord): Promise<{ recorded: boolean; approvals: number }> {
+    return this.approvals.castVote(vote);
+  }
+
+  settleApproval(
+    runId: string,
+    outcome: { outcome: ApprovalOutcome; by: string | null; at: Date },
+    patch: RunPatch,
+  ): Promise<RunRecord | undefined> {
+    return this.approvals.settleApproval(runId, outcome, patch);
   }
 
   /** Why a lease-guarded write touched no row: the run is gone (a bug) or someone else holds it. */

@@ -93,7 +93,8 @@ function postgres(url: string): StoreBackend {
   return backend('postgres', () => postgresPlace(url));
 }
 
-const DELETE_ALL_ROWS = 'delete from transitions; delete from runs; delete from audit;';
+const DELETE_ALL_ROWS =
+  'delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit;';
 
 async function sqlitePlace(): Promise<StorePlace> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flightdeck-store-'));

@@ -1,27 +1,17 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
 import { isUpstreamError } from '../../core/problem';
-import type { HttpSettings } from './config';
+import { HttpTransport, type QueryParams } from '../shared/http-transport';
+import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
-import {
-  badResponse,
-  type ErrorContext,
-  harnessRedactor,
-  httpError,
-  isNgFailure,
-  transportError,
-} from './errors';
-
-/** Axios's own timeout, and the abort of the whole-request deadline. */
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
-
-export type Query = Record<string, string | number | boolean | undefined>;
+import type { HttpSettings } from './config';
+import { badResponse, type ErrorContext, harnessRedactor, httpError, isNgFailure } from './errors';
+import { transportError } from './network-errors';
 
 export interface HarnessRequest {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
-  query?: Query;
+  query?: QueryParams;
   body?: unknown;
   context: ErrorContext;
   /** A read whose answer is optional: one attempt, no backoff. */
@@ -48,28 +38,24 @@ export interface HarnessHttpOptions {
  * GETs are retried with backoff while the error says it is transient; writes are sent exactly once.
  */
 export class HarnessHttp {
-  private readonly axios: AxiosInstance;
+  private readonly transport: HttpTransport;
   private readonly readPolicy: RetryPolicy;
   private readonly redactor: Redactor;
-  private readonly host: string;
 
-  constructor(private readonly options: HarnessHttpOptions) {
+  constructor(options: HarnessHttpOptions) {
     const { settings } = options;
     this.redactor = harnessRedactor(options.apiKey);
-    this.host = new URL(options.baseUrl).host;
-    this.axios = axios.create({
-      baseURL: options.baseUrl,
-      timeout: settings.timeoutMs,
-      maxContentLength: settings.maxResponseBytes,
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
+    this.transport = new HttpTransport({
+      baseUrl: options.baseUrl,
       headers: {
         'x-api-key': options.apiKey,
         'Harness-Account': options.accountId,
         Accept: 'application/json, application/vnd.goa.error',
       },
+      params: { accountIdentifier: options.accountId },
+      timeoutMs: settings.timeoutMs,
+      maxResponseBytes: settings.maxResponseBytes,
+      log: options.log,
     });
     this.readPolicy = retry(
       handleWhen((err) => isUpstreamError(err) && err.retryable),
@@ -97,56 +83,23 @@ export class HarnessHttp {
   }
 
   private async attempt(request: HarnessRequest): Promise<HarnessResponse> {
-    const { settings } = this.options;
     const write = request.method !== 'GET';
-    const started = Date.now();
-    let response;
-    try {
-      response = await this.axios.request<string>({
-        method: request.method,
-        url: request.path,
-        params: { accountIdentifier: this.options.accountId, ...request.query },
-        data: request.body,
-        signal: AbortSignal.timeout(settings.timeoutMs),
-      });
-    } catch (err) {
-      const code = isAxiosError(err) ? err.code : undefined;
-      const timedOut = code !== undefined && TIMEOUT_CODES.has(code);
-      const failure = transportError(request.context, {
-        code: timedOut ? undefined : code,
-        timedOut,
-        tooLarge: err instanceof Error && err.message.includes('maxContentLength'),
-        timeoutMs: settings.timeoutMs,
-        host: this.host,
-        write,
-      });
-      this.options.log.debug(
-        { method: request.method, path: request.path, code, ms: Date.now() - started },
-        'Harness request failed',
-      );
-      throw failure;
-    }
-    const text = typeof response.data === 'string' ? response.data : '';
-    const contentType = String(response.headers['content-type'] ?? '');
-    this.options.log.debug(
-      { method: request.method, path: request.path, status: response.status, ms: Date.now() - started },
-      'Harness request',
-    );
-    let data: unknown;
-    try {
-      data = text.trim() === '' ? null : JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
+    const result = await this.transport.send({
+      method: request.method,
+      path: request.path,
+      params: request.query,
+      json: request.body,
+      write,
+    });
+    if (!result.ok) throw transportError(request.context, result.failure, this.transport.host);
+    const { status, text, contentType, headers } = result.response;
+    // An empty body is a valid `null`; text that is not JSON stays undefined.
+    const data = text.trim() === '' ? null : parseJson(text);
     // The pipeline service can wrap a failure in a 2xx envelope (`status: ERROR`).
-    if (response.status < 200 || response.status >= 300 || isNgFailure(data)) {
-      throw httpError(request.context, { status: response.status, contentType, text, write }, this.redactor);
+    if (status < 200 || status >= 300 || isNgFailure(data)) {
+      throw httpError(request.context, { status, contentType, text, write }, this.redactor);
     }
-    if (data === undefined) throw badResponse(request.context, response.status, text, contentType);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (typeof value === 'string') headers[name.toLowerCase()] = value;
-    }
-    return { status: response.status, headers, data };
+    if (data === undefined) throw badResponse(request.context, status, text, contentType);
+    return { status, headers, data };
   }
 }

@@ -3,9 +3,10 @@ import type { Clock } from '../../core/clock';
 import { UpstreamError } from '../../core/problem';
 import type { ItentialAuth } from './config';
 import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './http-errors';
+import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
 import { SYSTEM_ID } from './system';
-import type { RawResponse, Transport } from './transport';
+import type { Transport } from './transport';
 
 /** How a request proves who it is: `?token=` for login and static tokens, a Bearer header for OAuth. */
 export interface Credential {

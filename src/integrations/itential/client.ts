@@ -6,9 +6,10 @@ import { isUpstreamError } from '../../core/problem';
 import { Authenticator, type Credential, credentialVariables } from './auth';
 import type { ItentialConfig } from './config';
 import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
+import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
 import { itentialRedactor } from './redaction';
-import { Transport, type RawRequest, type RawResponse } from './transport';
+import { type ItentialRequest, Transport } from './transport';
 
 export interface ApiRequest {
   method: 'GET' | 'POST';
@@ -60,7 +61,7 @@ export class ItentialClient {
   ) {
     const { tuning } = config;
     this.redactor = itentialRedactor(config.auth);
-    this.transport = new Transport(config.baseUrl, tuning.maxResponseBytes);
+    this.transport = new Transport(config.baseUrl, tuning, log);
     this.auth = new Authenticator(
       config.auth,
       this.transport,
@@ -128,7 +129,7 @@ export class ItentialClient {
     }
   }
 
-  private withCredential(req: ApiRequest, credential: Credential, timeoutMs: number): RawRequest {
+  private withCredential(req: ApiRequest, credential: Credential, timeoutMs: number): ItentialRequest {
     return {
       method: req.method,
       path: req.path,

@@ -1,10 +1,10 @@
 import { UpstreamError } from '../../core/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
+import type { RawResponse } from '../shared/http-transport';
 import { isRecord, parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { truncate } from '../shared/truncate';
 import { SYSTEM_ID } from './system';
-import type { RawResponse } from './transport';
 import { readableMessage } from './upstream-message';
 
 const MAX_MESSAGE = 600;
@@ -66,7 +66,7 @@ function redirectPath(location: string | undefined): string {
 
 function statusHint(status: number, ctx: FailureContext, res: RawResponse): string {
   if (status >= 300 && status < 400) {
-    return `Itential redirected the request${redirectPath(res.location)}: check ITENTIAL_BASE_URL (scheme, host, path prefix) and whether an SSO proxy sits in front of the API.`;
+    return `Itential redirected the request${redirectPath(res.headers.location)}: check ITENTIAL_BASE_URL (scheme, host, path prefix) and whether an SSO proxy sits in front of the API.`;
   }
   switch (status) {
     case 400:

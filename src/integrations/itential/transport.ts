@@ -1,43 +1,16 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import type { Log } from '../../core/log';
 import { UpstreamError } from '../../core/problem';
+import { HttpTransport, type RawRequest, type RawResponse } from '../shared/http-transport';
+import type { TransportFailure } from '../shared/transport-failure';
+import type { ItentialTuning } from './config';
 import { SYSTEM_ID } from './system';
 
-export interface RawRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  params?: Record<string, string | number>;
-  json?: unknown;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-  timeoutMs: number;
+export interface ItentialRequest extends Omit<RawRequest, 'write'> {
   /** What the bot was doing, for error messages: "read the job". */
   action: string;
   /** A request that changes state once (jobs/start): a lost answer makes the outcome ambiguous. */
   oneShot: boolean;
 }
-
-export interface RawResponse {
-  status: number;
-  text: string;
-  contentType: string;
-  location?: string;
-}
-
-/** Errors raised before anything reached Itential: retrying or reporting them never risks a duplicate. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_INVALID_URL',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 const NETWORK_HINTS: Record<string, string> = {
   ECONNREFUSED: 'Nothing accepted the connection: check ITENTIAL_BASE_URL and that Itential is running.',
@@ -52,63 +25,34 @@ const TLS_HINT =
 
 /** Sends one HTTP request to Itential and returns whatever status came back; only transport failures throw. */
 export class Transport {
-  private readonly http: AxiosInstance;
-  readonly host: string;
+  private readonly http: HttpTransport;
 
-  constructor(
-    baseUrl: string,
-    private readonly maxResponseBytes: number,
-  ) {
-    this.host = new URL(baseUrl).host;
-    this.http = axios.create({
-      baseURL: baseUrl,
-      responseType: 'text',
-      // The body is parsed by the caller: Itential answers /login with a bare string and proxies with HTML.
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      // A redirect here means a login page or a wrong scheme; following it would hide that.
-      maxRedirects: 0,
-      maxContentLength: maxResponseBytes,
-      maxBodyLength: 1024 * 1024,
+  private readonly maxResponseBytes: number;
+
+  constructor(baseUrl: string, tuning: ItentialTuning, log: Log) {
+    this.maxResponseBytes = tuning.maxResponseBytes;
+    this.http = new HttpTransport({
+      baseUrl,
+      timeoutMs: tuning.requestTimeoutMs,
+      maxResponseBytes: tuning.maxResponseBytes,
+      log,
     });
   }
 
-  async send(req: RawRequest): Promise<RawResponse> {
-    try {
-      const res = await this.http.request<string>({
-        method: req.method,
-        url: req.path,
-        params: req.params,
-        data: req.form ? new URLSearchParams(req.form).toString() : req.json,
-        headers: {
-          Accept: 'application/json',
-          ...(req.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-          ...req.headers,
-        },
-        timeout: req.timeoutMs,
-        // axios' own timeout only covers idle sockets; this bounds the whole exchange.
-        signal: AbortSignal.timeout(req.timeoutMs),
-      });
-      const header = (name: string) => {
-        const value: unknown = res.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      return {
-        status: res.status,
-        text: typeof res.data === 'string' ? res.data : '',
-        contentType: header('content-type') ?? '',
-        location: header('location'),
-      };
-    } catch (err) {
-      throw this.failure(err, req);
-    }
+  private get host(): string {
+    return this.http.host;
   }
 
-  private failure(err: unknown, req: RawRequest): UpstreamError {
-    const code = isAxiosError(err) ? err.code : undefined;
-    const message = err instanceof Error ? err.message : String(err);
+  async send(req: ItentialRequest): Promise<RawResponse> {
+    const result = await this.http.send({ ...req, write: req.oneShot });
+    if (result.ok) return result.response;
+    throw this.failure(result.failure, req);
+  }
+
+  private failure(failure: TransportFailure, req: ItentialRequest): UpstreamError {
+    const { code } = failure;
     const base = { system: SYSTEM_ID, action: req.action };
-    if (message.startsWith('maxContentLength')) {
+    if (failure.reason === 'too_large') {
       return new UpstreamError({
         ...base,
         kind: 'bad_response',
@@ -118,21 +62,19 @@ export class Transport {
         ambiguous: req.oneShot,
       });
     }
-    const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
-    if (timedOut) {
+    if (failure.reason === 'timed_out') {
       return new UpstreamError({
         ...base,
         kind: 'timeout',
         code: 'timeout',
-        message: `Itential at ${this.host} did not answer within ${req.timeoutMs / 1000} s`,
+        message: `Itential at ${this.host} did not answer within ${failure.timeoutMs / 1000} s`,
         hint: req.oneShot
           ? 'The request may still have taken effect: check Itential before trying again.'
           : 'Itential is slow or unreachable; this is usually temporary, try again shortly.',
         retryable: true,
-        ambiguous: req.oneShot,
+        ambiguous: failure.ambiguous,
       });
     }
-    const notSent = code !== undefined && NOT_SENT.has(code);
     const tls =
       code !== undefined && (code.includes('CERT') || code.includes('TLS') || code.includes('SIGNATURE'));
     return new UpstreamError({
@@ -148,7 +90,7 @@ export class Transport {
             ? 'The connection dropped after the request was sent; it may have taken effect: check Itential before trying again.'
             : 'The connection dropped; this is usually temporary, try again shortly.'),
       retryable: !tls,
-      ambiguous: req.oneShot && !notSent,
+      ambiguous: failure.ambiguous,
     });
   }
 }

@@ -1,17 +1,15 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Log } from '../../core/log';
 import { isUpstreamError, UpstreamError } from '../../core/problem';
 import type { RetrySettings, ZitadelConfig } from './config';
+import { HttpTransport } from '../shared/http-transport';
 import { Redactor } from '../shared/redaction';
+import type { TransportFailure } from '../shared/transport-failure';
 import { type CallContext, errorFromResponse, SYSTEM } from './errors';
 
 /** Lists of a few thousand targets or executions stay far below this. */
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
-const MAX_REQUEST_BYTES = 1024 * 1024;
-/** Errors that mean the request never left: retrying a write after them is safe. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface CallSpec<T> extends CallContext {
   method: 'GET' | 'POST' | 'PUT';
@@ -39,7 +37,7 @@ export function retryPolicy(
 
 /** One HTTP exchange with Zitadel's REST (grpc-gateway) API: auth, limits, and every failure as an UpstreamError. */
 export class ZitadelHttp {
-  private readonly axios: AxiosInstance;
+  private readonly transport: HttpTransport;
   private readonly redactor: Redactor;
   private readonly readRetry: RetryPolicy;
 
@@ -48,20 +46,15 @@ export class ZitadelHttp {
     private readonly log: Log,
   ) {
     this.redactor = new Redactor([config.token]);
-    this.axios = axios.create({
-      baseURL: config.baseUrl,
-      timeout: config.timeoutMs,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: MAX_REQUEST_BYTES,
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
+    this.transport = new HttpTransport({
+      baseUrl: config.baseUrl,
       headers: {
         Authorization: `Bearer ${config.token}`,
-        Accept: 'application/json',
         ...(config.orgId ? { 'x-zitadel-orgid': config.orgId } : {}),
       },
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      log,
     });
     this.readRetry = retryPolicy(config.retry, (err) => err.retryable);
     this.readRetry.onRetry((reason) => {
@@ -80,24 +73,14 @@ export class ZitadelHttp {
 
   /** One attempt, no retry. */
   async send<T>(spec: CallSpec<T>): Promise<T> {
-    const started = Date.now();
-    let status: number;
-    let text: string;
-    try {
-      const response = await this.axios.request<string>({
-        method: spec.method,
-        url: spec.path,
-        data: spec.body,
-      });
-      status = response.status;
-      text = typeof response.data === 'string' ? response.data : '';
-    } catch (err) {
-      throw this.transportError(err, spec);
-    }
-    this.log.debug(
-      { system: SYSTEM, method: spec.method, path: spec.path, status, ms: Date.now() - started },
-      'zitadel call',
-    );
+    const result = await this.transport.send({
+      method: spec.method,
+      path: spec.path,
+      json: spec.body,
+      write: spec.write === true,
+    });
+    if (!result.ok) throw this.transportError(result.failure, spec);
+    const { status, text } = result.response;
     if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.redactor);
     return this.parse(text, spec);
   }
@@ -131,22 +114,21 @@ export class ZitadelHttp {
     });
   }
 
-  private transportError(err: unknown, spec: CallSpec<unknown>): UpstreamError {
-    const code = isAxiosError(err) ? err.code : undefined;
-    const detail = this.redactor.clean(err instanceof Error ? err.message : String(err));
-    const write = spec.write === true;
-    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(detail)) {
+  private transportError(failure: TransportFailure, spec: CallSpec<unknown>): UpstreamError {
+    if (failure.reason === 'too_large') {
       return this.badResponse(spec, `the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
     }
-    const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-    const notSent = code !== undefined && NOT_SENT.has(code);
+    const { code } = failure;
+    const write = spec.write === true;
+    const timedOut = failure.reason === 'timed_out';
+    const notSent = failure.reason === 'not_sent';
     return new UpstreamError({
       system: SYSTEM,
       action: spec.action,
       kind: timedOut ? 'timeout' : 'network',
       message: timedOut
         ? `Zitadel did not answer within ${this.config.timeoutMs / 1000} s.`
-        : `Could not reach Zitadel at ${this.config.baseUrl} (${code ?? detail}).`,
+        : `Could not reach Zitadel at ${this.config.baseUrl} (${code ?? this.redactor.clean(failure.detail)}).`,
       code,
       hint: notSent
         ? 'Check ZITADEL_BASE_URL and that Zitadel is reachable from Flightdeck.'
@@ -154,7 +136,7 @@ export class ZitadelHttp {
           ? 'The change may or may not have been applied. Check the execution in Zitadel (/ops zitadel executions) before trying again.'
           : 'Temporary network trouble; try again in a minute.',
       retryable: !write || notSent,
-      ambiguous: write && !notSent,
+      ambiguous: failure.ambiguous,
     });
   }
 }

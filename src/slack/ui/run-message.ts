@@ -150,6 +150,12 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
     case 'contact_restored':
       line = `:electric_plug: ${view.systemName} answers again: ${stateLabel(transition.state)}${suffix}`;
       break;
+    case 'approval_requested':
+      line = `:raised_hand: <@${run.requesterId}> asked to run this. ${transition.detail ?? ''}`;
+      break;
+    case 'approved':
+      line = `:ballot_box_with_check: Approved by <@${transition.actorId}>${transition.detail ? ` (${transition.detail})` : ''}`;
+      break;
     case 'state':
       line = stateSentence(view, transition) + suffix;
       break;
@@ -169,6 +175,9 @@ function stateSentence(view: RunView, transition: TransitionRecord): string {
     : '';
   if (transition.state === 'canceled' && transition.actorId) {
     return `${stateLabel('canceled')}${took} (requested by <@${transition.actorId}>)`;
+  }
+  if (transition.state === 'rejected' && transition.actorId) {
+    return `${stateLabel('rejected')} by <@${transition.actorId}>`;
   }
   if (transition.state === 'failed' && run.mayRecover) {
     return `${stateLabel('failed')}${took}. Flightdeck keeps watching in case it is retried in ${view.systemName}`;

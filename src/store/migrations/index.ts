@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../engine';
 import { initial } from './001-initial';
 import { digests } from './002-digests';
+import { approvals } from './003-approvals';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
   const all: Record<string, Migration> = {
     '001-initial': initial(engine),
     '002-digests': digests(),
+    '003-approvals': approvals(),
   };
   return { getMigrations: async () => all };
 }

@@ -38,6 +38,11 @@ export function runRecord(fields: Partial<RunRecord> & { createdAt: Date }): Run
     leaseUntil: null,
     cancelRequestedBy: null,
     cancelRequestedAt: null,
+    parentAttemptedAt: null,
+    parentSeq: 0,
+    parentEditedAt: null,
+    notifyAfter: null,
+    notifyProblem: null,
     ...fields,
   };
 }

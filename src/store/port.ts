@@ -308,7 +308,10 @@ export interface ApprovalRequestRecord {
 }
 
 export type ApprovalOutcome = 'approved' | 'rejected' | 'expired';
-export type NewApprovalRequest = Omit<ApprovalRequestRecord, 'messageTs' | 'outcome' | 'decidedBy' | 'decidedAt'>;
+export type NewApprovalRequest = Omit<
+  ApprovalRequestRecord,
+  'messageTs' | 'outcome' | 'decidedBy' | 'decidedAt'
+>;
 
 /** One person's answer; `(runId, approverId)` is unique, so a second click by the same person counts once. */
 export interface ApprovalVoteRecord {

@@ -20,6 +20,7 @@ import {
 import { problemText } from './problem';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
+  awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
   starting: { emoji: ':hourglass_flowing_sand:', label: 'Starting' },
   queued: { emoji: ':clock3:', label: 'Queued' },
   running: { emoji: ':arrows_counterclockwise:', label: 'Running' },

@@ -1,9 +1,9 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
-import { isUpstreamError } from '../../core/problem';
 import { HttpTransport, type QueryParams } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
+import { retryPolicy } from '../shared/retry-policy';
 import type { HttpSettings } from './config';
 import { badResponse, type ErrorContext, harnessRedactor, httpError, isNgFailure } from './errors';
 import { transportError } from './network-errors';
@@ -57,24 +57,15 @@ export class HarnessHttp {
       maxResponseBytes: settings.maxResponseBytes,
       log: options.log,
     });
-    this.readPolicy = retry(
-      handleWhen((err) => isUpstreamError(err) && err.retryable),
+    this.readPolicy = retryPolicy(
       {
-        maxAttempts: settings.readRetries,
-        backoff: new ExponentialBackoff({
-          initialDelay: settings.backoffInitialMs,
-          maxDelay: settings.backoffMaxMs,
-        }),
+        maxAttempts: settings.readRetries + 1,
+        initialDelayMs: settings.backoffInitialMs,
+        maxDelayMs: settings.backoffMaxMs,
       },
+      (err) => err.retryable,
+      { log: options.log, message: 'retrying a Harness read' },
     );
-    this.readPolicy.onRetry((event) => {
-      const reason =
-        'error' in event && isUpstreamError(event.error) ? event.error.message : 'transient answer';
-      options.log.warn(
-        { delayMs: Math.round(event.delay), attempt: event.attempt, reason },
-        'retrying a Harness read',
-      );
-    });
   }
 
   async send(request: HarnessRequest): Promise<HarnessResponse> {

@@ -1,13 +1,14 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import type { Log } from '../../core/log';
-import { isUpstreamError } from '../../core/problem';
+import type { UpstreamError } from '../../core/problem';
 import { Authenticator, type Credential, credentialVariables } from './auth';
 import type { ItentialConfig } from './config';
 import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
 import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
+import { retryPolicy } from '../shared/retry-policy';
 import { itentialRedactor } from './redaction';
 import { type ItentialRequest, Transport } from './transport';
 
@@ -34,8 +35,7 @@ export interface ApiResponse<T> {
   data: T;
 }
 
-const isTransient = (err: Error) =>
-  isUpstreamError(err) &&
+const isTransient = (err: UpstreamError) =>
   err.retryable &&
   (err.kind === 'network' || err.kind === 'timeout' || [502, 503, 504].includes(err.httpStatus ?? 0));
 
@@ -57,7 +57,7 @@ export class ItentialClient {
   constructor(
     private readonly config: ItentialConfig,
     clock: Clock,
-    private readonly log: Log,
+    log: Log,
   ) {
     const { tuning } = config;
     this.redactor = itentialRedactor(config.auth);
@@ -71,14 +71,11 @@ export class ItentialClient {
       tuning.tokenRefreshMarginMs,
     );
     this.credentialHint = credentialVariables(config.auth);
-    this.reads = retry(handleWhen(isTransient), {
-      maxAttempts: Math.max(0, tuning.readAttempts - 1),
-      backoff: new ExponentialBackoff({ initialDelay: tuning.retryInitialDelayMs, maxDelay: 2_000 }),
-    });
-    this.reads.onRetry((event) => {
-      const reason = 'error' in event ? event.error.message : 'result';
-      this.log.warn({ system: 'itential', reason, delayMs: event.delay }, 'retrying an Itential read');
-    });
+    this.reads = retryPolicy(
+      { maxAttempts: tuning.readAttempts, initialDelayMs: tuning.retryInitialDelayMs, maxDelayMs: 2_000 },
+      isTransient,
+      { log, message: 'retrying an Itential read' },
+    );
   }
 
   async request<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<T> {

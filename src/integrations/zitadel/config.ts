@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import type { Env, IntegrationSettings } from '../../core/integration';
-
-export interface RetrySettings {
-  /** Attempts in all, the first one included. */
-  maxAttempts: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
+import type { RetrySettings } from '../shared/retry-policy';
 
 export interface ZitadelConfig {
   /** Without a trailing slash; may carry a path prefix when Zitadel sits behind a proxy. */

@@ -1,10 +1,11 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Log } from '../../core/log';
-import { isUpstreamError, UpstreamError } from '../../core/problem';
-import type { RetrySettings, ZitadelConfig } from './config';
+import { UpstreamError } from '../../core/problem';
+import type { ZitadelConfig } from './config';
 import { HttpTransport } from '../shared/http-transport';
 import { Redactor } from '../shared/redaction';
+import { retryPolicy } from '../shared/retry-policy';
 import type { TransportFailure } from '../shared/transport-failure';
 import { type CallContext, errorFromResponse, SYSTEM } from './errors';
 
@@ -18,23 +19,6 @@ export interface CallSpec<T> extends CallContext {
   schema: z.ZodType<T>;
 }
 
-/** Retries what `shouldRetry` accepts, with capped exponential backoff and jitter. */
-export function retryPolicy(
-  settings: RetrySettings,
-  shouldRetry: (err: UpstreamError) => boolean,
-): RetryPolicy {
-  return retry(
-    handleWhen((err) => isUpstreamError(err) && shouldRetry(err)),
-    {
-      maxAttempts: Math.max(0, settings.maxAttempts - 1),
-      backoff: new ExponentialBackoff({
-        initialDelay: settings.initialDelayMs,
-        maxDelay: settings.maxDelayMs,
-      }),
-    },
-  );
-}
-
 /** One HTTP exchange with Zitadel's REST (grpc-gateway) API: auth, limits, and every failure as an UpstreamError. */
 export class ZitadelHttp {
   private readonly transport: HttpTransport;
@@ -43,7 +27,7 @@ export class ZitadelHttp {
 
   constructor(
     readonly config: ZitadelConfig,
-    private readonly log: Log,
+    log: Log,
   ) {
     this.redactor = new Redactor([config.token]);
     this.transport = new HttpTransport({
@@ -56,13 +40,9 @@ export class ZitadelHttp {
       maxResponseBytes: MAX_RESPONSE_BYTES,
       log,
     });
-    this.readRetry = retryPolicy(config.retry, (err) => err.retryable);
-    this.readRetry.onRetry((reason) => {
-      const err = 'error' in reason ? reason.error : undefined;
-      this.log.warn(
-        { system: SYSTEM, attempt: reason.attempt, err: err?.message },
-        'retrying a Zitadel read',
-      );
+    this.readRetry = retryPolicy(config.retry, (err) => err.retryable, {
+      log,
+      message: 'retrying a Zitadel read',
     });
   }
 

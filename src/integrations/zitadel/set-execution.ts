@@ -11,10 +11,10 @@ import type {
   UpstreamRef,
 } from '../../core/operations';
 import { PreviewOutdatedError, UpstreamError } from '../../core/problem';
+import { type RetrySettings, retryPolicy } from '../shared/retry-policy';
 import type { Catalog } from './catalog';
 import type { ZitadelClient } from './client';
 import { conditionFromKey, conditionKey, conditionLabel } from './condition';
-import type { RetrySettings } from './config';
 import { diffTargets } from './diff';
 import { SYSTEM } from './errors';
 import {
@@ -24,7 +24,6 @@ import {
   setExecutionFields,
   setExecutionInputSchema,
 } from './form';
-import { retryPolicy } from './http';
 import { conditionOf, pickedValue } from './input-condition';
 import type { Plan, Planner } from './planner';
 import { plainTargetNames, previewLines } from './preview-lines';

@@ -1,4 +1,5 @@
 import { isUpstreamError } from '../../core/problem';
+import { TtlCache } from '../shared/ttl-cache';
 import type { HarnessApi } from './api';
 import { MODULE_NAME_PREFIX } from './identifiers';
 import type { HarnessModule } from './schemas';
@@ -10,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Finds modules by name or id, and remembers the names it has seen so forms and facts can show them. */
 export class ModuleDirectory {
-  private readonly names = new Map<string, string>();
+  private readonly names = new TtlCache<string, string>({ maxEntries: REMEMBERED });
 
   constructor(private readonly api: HarnessApi) {}
 
@@ -18,10 +19,11 @@ export class ModuleDirectory {
     return this.names.get(moduleId);
   }
 
-  /** A module seen recently whose name is exactly `name` (any case). */
+  /** The module seen most recently whose name is exactly `name` (any case). */
   knownByName(name: string): HarnessModule | undefined {
     const wanted = name.toLowerCase();
-    for (const [id, known] of this.names) if (known.toLowerCase() === wanted) return { id, name: known };
+    for (const [id, known] of this.names.fresh())
+      if (known.toLowerCase() === wanted) return { id, name: known };
     return undefined;
   }
 
@@ -64,11 +66,6 @@ export class ModuleDirectory {
   }
 
   private remember(module: HarnessModule): void {
-    this.names.delete(module.id);
     this.names.set(module.id, module.name);
-    if (this.names.size > REMEMBERED) {
-      const oldest = this.names.keys().next().value;
-      if (oldest !== undefined) this.names.delete(oldest);
-    }
   }
 }

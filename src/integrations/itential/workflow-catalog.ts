@@ -4,7 +4,7 @@ import type { Choice } from '../../core/operations';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
 import { truncate } from '../shared/truncate';
-import { RecentCache } from './recent-cache';
+import { TtlCache } from '../shared/ttl-cache';
 import type { Workflow } from './upstream-schemas';
 
 /** Slack keeps at most 75 characters of an option's value. */
@@ -32,19 +32,19 @@ const contains = (name: string, query: string) => name.toLowerCase().includes(qu
  * for a shorter query was complete.
  */
 export class WorkflowCatalog {
-  private readonly answers: RecentCache<Answer>;
-  private readonly schemas: RecentCache<WorkflowSchema>;
+  private readonly answers: TtlCache<string, Answer>;
+  private readonly schemas: TtlCache<string, WorkflowSchema>;
   /** Option value → workflow name, for names Slack cannot carry whole. */
-  private readonly longNames: RecentCache<string>;
+  private readonly longNames: TtlCache<string, string>;
 
   constructor(
     private readonly api: ItentialApi,
     clock: Clock,
     tuning: ItentialTuning,
   ) {
-    this.answers = new RecentCache(clock, tuning.searchCacheMs, 50);
-    this.schemas = new RecentCache(clock, tuning.schemaCacheMs, 500);
-    this.longNames = new RecentCache(clock, DAY_MS, 5000);
+    this.answers = new TtlCache({ clock, ttlMs: tuning.searchCacheMs, maxEntries: 50 });
+    this.schemas = new TtlCache({ clock, ttlMs: tuning.schemaCacheMs, maxEntries: 500 });
+    this.longNames = new TtlCache({ clock, ttlMs: DAY_MS, maxEntries: 5000 });
   }
 
   async search(query: string): Promise<Choice[]> {

@@ -1,9 +1,9 @@
 import type { Clock } from '../../core/clock';
 import type { Choice } from '../../core/operations';
+import { TtlCache } from '../shared/ttl-cache';
 import { choiceRef, isHashRef, resolveRef } from './choice-ref';
 import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './client';
 import { conditionKey, conditionLabel } from './condition';
-import { TtlCache } from './ttl-cache';
 import type { Target } from './wire';
 
 const MAX_LABEL = 75;
@@ -12,7 +12,7 @@ const tailLabel = (text: string) =>
   text.length <= MAX_LABEL ? text : `…${text.slice(text.length - MAX_LABEL + 1)}`;
 /** Executions listed for the include picker are reused while the user types. */
 const EXECUTIONS_TTL_MS = 15_000;
-/** Names remembered from searches, for describing an input without a round trip. */
+/** Target names and long picked values remembered, for describing an input without a round trip. */
 const MAX_REMEMBERED = 5_000;
 
 const matches = (query: string, ...texts: string[]) => {
@@ -24,20 +24,20 @@ const matches = (query: string, ...texts: string[]) => {
 export class Catalog {
   private readonly lists: TtlCache<ListKind, string[]>;
   private readonly executions: TtlCache<'all', Execution[]>;
-  private readonly targetNames = new Map<string, string>();
-  private readonly longValues = new Map<string, string>();
+  private readonly targetNames = new TtlCache<string, string>({ maxEntries: MAX_REMEMBERED });
+  private readonly longValues = new TtlCache<string, string>({ maxEntries: MAX_REMEMBERED });
 
   constructor(
     private readonly client: ZitadelClient,
     clock: Clock,
     listTtlMs: number,
   ) {
-    this.lists = new TtlCache(clock, listTtlMs);
-    this.executions = new TtlCache(clock, EXECUTIONS_TTL_MS);
+    this.lists = new TtlCache({ clock, ttlMs: listTtlMs });
+    this.executions = new TtlCache({ clock, ttlMs: EXECUTIONS_TTL_MS });
   }
 
   conditionValues(kind: ListKind): Promise<string[]> {
-    return this.lists.get(kind, () => this.client.conditionValues(kind));
+    return this.lists.load(kind, () => this.client.conditionValues(kind));
   }
 
   /** Zitadel's methods, services or functions containing `query`, at most one Slack page. */
@@ -86,7 +86,7 @@ export class Catalog {
 
   /** Executions whose condition contains `query`, for the include picker. */
   async searchExecutions(query: string): Promise<Choice[]> {
-    const executions = await this.executions.get('all', () => this.client.allExecutions());
+    const executions = await this.executions.load('all', () => this.client.allExecutions());
     const choices: Choice[] = [];
     for (const e of executions) {
       if (!e.condition) continue;
@@ -106,7 +106,6 @@ export class Catalog {
   }
 
   private remember(targets: Target[]): void {
-    if (this.targetNames.size > MAX_REMEMBERED) this.targetNames.clear();
     for (const t of targets) this.targetNames.set(t.id, t.name);
   }
 }

@@ -16,7 +16,7 @@ import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
-import { SlackNotifier } from './slack/slack-notifier';
+import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { openStore } from './store';
 import type { Store } from './store/port';
 
@@ -100,7 +100,13 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const deps: EngineDeps = {
       store,
       registry,
-      notifier: metrics.observe(new SlackNotifier(app.client, clock)),
+      notifier: metrics.observe(
+        new SlackNotifier(
+          notifierClient({ token: config.env.SLACK_BOT_TOKEN, apiUrl: config.env.SLACK_API_URL, log }),
+          clock,
+          log,
+        ),
+      ),
       policy,
       clock,
       log,
@@ -111,6 +117,11 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
         giveUpAfterMs: config.file.tracking.giveUpAfter,
         watchFailedForMs: config.file.tracking.watchFailedFor,
         watchFailedEveryMs: config.file.tracking.watchFailedEvery,
+        pollBudget: {
+          ...DEFAULT_ENGINE_SETTINGS.pollBudget,
+          perSecond: config.file.tracking.pollsPerSecond,
+          bySystem: config.file.tracking.pollsPerSecondBySystem,
+        },
         ...options.engine,
       },
     };

@@ -18,6 +18,9 @@ const durationMs = z
   .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 500ms, 30s, 10m, 24h or 7d')
   .transform(toMs);
 
+const DEFAULT_POLLS_PER_SECOND = 10;
+const pollRate = z.number().positive('must be more than 0').max(1000, 'must be at most 1000');
+
 const glob = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 /**
@@ -117,9 +120,19 @@ const fileSchema = z
         /** How long a failed run that may still be retried upstream is watched. */
         watchFailedFor: durationMs.default(toMs('24h')),
         watchFailedEvery: durationMs.default(toMs('5m')),
+        /** Upstream status polls per second, per system and per bot process: the polling budget. */
+        pollsPerSecond: pollRate.default(DEFAULT_POLLS_PER_SECOND),
+        /** The budget of particular systems, by system id (`itential`, `iacm`, …). */
+        pollsPerSecondBySystem: z.record(z.string(), pollRate).default({}),
       })
       .strict()
-      .default({ giveUpAfter: toMs('7d'), watchFailedFor: toMs('24h'), watchFailedEvery: toMs('5m') }),
+      .default({
+        giveUpAfter: toMs('7d'),
+        watchFailedFor: toMs('24h'),
+        watchFailedEvery: toMs('5m'),
+        pollsPerSecond: DEFAULT_POLLS_PER_SECOND,
+        pollsPerSecondBySystem: {},
+      }),
     /** Per-system settings, read by each integration. */
     systems: z.record(z.string(), z.unknown()).default({}),
   })

@@ -1,6 +1,7 @@
-import type { RunRecord } from '../store/port';
+import type { NotifyProblem, RunPatch, RunRecord } from '../store/port';
 import type { EngineDeps } from './engine-deps';
-import type { RunView } from './notifier';
+import { NotifyError, type RunView } from './notifier';
+import { isFinal } from './runs';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {
@@ -21,26 +22,159 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
   };
 }
 
+type Deps = Pick<EngineDeps, 'store' | 'registry' | 'notifier' | 'clock' | 'log' | 'owner' | 'settings'>;
+
+/** Replies not posted yet, or a parent whose status line is behind. */
+function outstanding(run: RunRecord): boolean {
+  return run.notifiedSeq < run.seq || (run.parentTs !== null && run.parentSeq < run.seq);
+}
+
+const after = (date: Date | null, ms: number) => new Date((date?.getTime() ?? 0) + ms);
+
+/** The earlier of two times; null means "never". */
+export function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a <= b ? a : b;
+}
+
 /**
- * Posts a run's unposted transitions in order, parent first. Each reply is marked as posted as soon as
- * Slack accepts it, so a crash or error resumes after the last one that landed.
- * The caller holds the run's mutex and lease.
+ * When the run should be delivered again, or null when nothing waits: now for unposted replies, once the
+ * coalescing interval has passed for a status-line edit, `notifyAfter` after Slack refused. A finished
+ * run stops retrying a refusing Slack `notifyGiveUpAfterMs` after the problem began.
  */
-export async function deliver(deps: EngineDeps, run: RunRecord): Promise<RunRecord> {
-  const pending = await deps.store.pendingTransitions(run.id);
-  if (pending.length === 0) return run;
+export function deliveryDueAt(deps: Deps, run: RunRecord): Date | null {
+  if (!outstanding(run)) return null;
+  if (run.notifyAfter) {
+    const since = run.notifyProblem?.since;
+    const givenUp =
+      since !== undefined &&
+      isFinal(run.state) &&
+      deps.clock.now().getTime() - since.getTime() >= deps.settings.notifyGiveUpAfterMs;
+    return givenUp ? null : run.notifyAfter;
+  }
+  if (run.notifiedSeq < run.seq) return deps.clock.now();
+  return after(run.parentEditedAt, deps.settings.parentEditIntervalMs);
+}
+
+/**
+ * Posts a run's unposted transitions in order, parent first, then brings its status line up to date (at
+ * most one edit per `parentEditIntervalMs`; a later delivery makes the deferred edit, showing the state
+ * as it is then). Every post is recorded as attempted before it goes out, so after a crash the notifier
+ * looks for it instead of posting it twice; each reply is marked posted as soon as Slack accepts it.
+ *
+ * When Slack refuses or rate-limits, the run keeps its state: the problem is recorded on it and delivery
+ * resumes after `notifyAfter` (see deliveryDueAt). The caller holds the run's mutex and lease.
+ */
+export async function deliver(deps: Deps, run: RunRecord): Promise<RunRecord> {
+  if (!outstanding(run) || (run.notifyAfter !== null && run.notifyAfter > deps.clock.now())) return run;
+  let current: RunRecord;
+  try {
+    current = await postOutstanding(deps, run);
+  } catch (err) {
+    if (err instanceof NotifyError) return recordFailure(deps, run, err);
+    throw err;
+  }
+  if (current.notifyAfter === null && current.notifyProblem === null) return current;
+  if (current.notifyProblem)
+    deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
+  return deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+}
+
+async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
   let current = run;
-  let parentJustPosted = false;
-  if (!current.parentTs) {
-    const ts = await deps.notifier.postParent(runView(deps, current));
-    current = { ...current, parentTs: await deps.store.setParentTs(current.id, ts) };
-    parentJustPosted = true;
+  if (current.notifiedSeq < current.seq) {
+    const pending = await deps.store.pendingTransitions(current.id);
+    if (pending.length > 0 && !current.parentTs) current = await postParent(deps, current);
+    for (const transition of pending) {
+      const ts = await attempt(
+        (at) => deps.store.markAttempted(run.id, deps.owner, transition.seq, at),
+        transition.attemptedAt !== null,
+        () => deps.notifier.postTransition(runView(deps, current), transition),
+        deps.clock.now(),
+      );
+      await deps.store.markNotified(current.id, transition.seq, ts);
+      current = { ...current, notifiedSeq: transition.seq };
+    }
   }
-  for (const transition of pending) {
-    const ts = await deps.notifier.postTransition(runView(deps, current), transition);
-    await deps.store.markNotified(current.id, transition.seq, ts);
-    current = { ...current, notifiedSeq: transition.seq };
+  const now = deps.clock.now();
+  if (
+    current.parentTs !== null &&
+    current.parentSeq < current.seq &&
+    after(current.parentEditedAt, deps.settings.parentEditIntervalMs) <= now
+  ) {
+    await deps.notifier.updateParent(runView(deps, current));
+    current = await deps.store.updateRun(current.id, deps.owner, {
+      parentSeq: current.seq,
+      parentEditedAt: now,
+    });
   }
-  if (!parentJustPosted) await deps.notifier.updateParent(runView(deps, current));
   return current;
+}
+
+/** Posts the parent, which shows the run as it is now, so its status line is current. */
+async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
+  const earlier = run.parentAttemptedAt;
+  const ts = await attempt(
+    (at) => deps.store.updateRun(run.id, deps.owner, { parentAttemptedAt: at }),
+    earlier !== null,
+    () => deps.notifier.postParent(runView(deps, run)),
+    deps.clock.now(),
+  );
+  await deps.store.setParentTs(run.id, ts);
+  return deps.store.updateRun(run.id, deps.owner, { parentSeq: run.seq, parentEditedAt: deps.clock.now() });
+}
+
+/**
+ * One post, recorded as attempted before it goes out (unless an earlier attempt already is: then the
+ * notifier looks for that one first). A post that certainly did not go out is forgotten again, so the
+ * next try need not look.
+ */
+async function attempt<T>(
+  mark: (at: Date | null) => Promise<unknown>,
+  markedBefore: boolean,
+  post: () => Promise<T>,
+  now: Date,
+): Promise<T> {
+  if (!markedBefore) await mark(now);
+  try {
+    return await post();
+  } catch (err) {
+    if (!markedBefore && err instanceof NotifyError && err.unsent) await mark(null);
+    throw err;
+  }
+}
+
+/**
+ * Slack did not take an update. Rate limits (a 429, or our own pacing) just wait their turn; anything
+ * else is recorded on the run for people to see and retried with backoff, slowly when it is permanent.
+ */
+async function recordFailure(deps: Deps, run: RunRecord, err: NotifyError): Promise<RunRecord> {
+  const now = deps.clock.now();
+  let patch: RunPatch;
+  if (err.retryAfterMs !== undefined && !err.permanent) {
+    deps.log.debug({ runId: run.id, code: err.code, retryInMs: err.retryAfterMs }, 'Slack update waits');
+    patch = { notifyAfter: after(now, err.retryAfterMs) };
+  } else {
+    const previous = run.notifyProblem;
+    const failures = (previous?.failures ?? 0) + 1;
+    const problem: NotifyProblem = {
+      code: err.code,
+      message: err.message,
+      permanent: err.permanent,
+      failures,
+      since: previous?.since ?? now,
+      lastAt: now,
+    };
+    const { notifyRetryMs, poll } = deps.settings;
+    const retryInMs = err.permanent
+      ? notifyRetryMs
+      : Math.min(notifyRetryMs, poll.minMs * 2 ** (failures - 1));
+    deps.log.warn(
+      { runId: run.id, channel: run.channelId, code: err.code, failures, retryInMs },
+      'Slack did not take a run update; the run keeps its state and posting is retried later',
+    );
+    patch = { notifyProblem: problem, notifyAfter: after(now, retryInMs) };
+  }
+  return deps.store.updateRun(run.id, deps.owner, patch);
 }

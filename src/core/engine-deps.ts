@@ -4,6 +4,7 @@ import type { KeyedMutex } from './keyed-mutex';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
 import type { Policy } from './policy';
+import { DEFAULT_POLL_BUDGET, type PollBudgetSettings } from './poll-budget';
 import type { PollSchedule } from './poll-schedule';
 import type { Registry } from './registry';
 
@@ -24,6 +25,14 @@ export interface EngineSettings {
   tickMs: number;
   /** How many runs one tick takes on. */
   batchSize: number;
+  /** Upstream polls per second, per system. */
+  pollBudget: PollBudgetSettings;
+  /** At most one status-line edit per parent message in this long; the latest state wins. */
+  parentEditIntervalMs: number;
+  /** How long to wait before posting again after Slack refused for good (channel gone, bot removed). */
+  notifyRetryMs: number;
+  /** A finished run whose updates Slack keeps refusing stops retrying this long after the problem began. */
+  notifyGiveUpAfterMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: Omit<
@@ -37,6 +46,10 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<
   contactLostAfter: 3,
   tickMs: 500,
   batchSize: 50,
+  pollBudget: DEFAULT_POLL_BUDGET,
+  parentEditIntervalMs: 2_000,
+  notifyRetryMs: 300_000,
+  notifyGiveUpAfterMs: 86_400_000,
 };
 
 export interface EngineDeps {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RunPatch, RunRecord } from '../store/port';
-import { deliver } from './delivery';
+import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
 import { NotifyError } from './notifier';
@@ -251,7 +251,8 @@ export class Launcher {
   private async finish(run: RunRecord): Promise<void> {
     let nextPollAt = this.nextPollAfterStart(run);
     try {
-      await deliver(this.deps, run);
+      // A refused post or a deferred status-line edit brings the tracker back even if nothing is polled.
+      nextPollAt = earliest(nextPollAt, deliveryDueAt(this.deps, await deliver(this.deps, run)));
     } catch (err) {
       this.deps.log.warn(
         { runId: run.id, err: describe(err) },

@@ -12,7 +12,13 @@ export interface RunView {
   revertible: boolean;
 }
 
-/** The port through which runs reach people. Slack implements it. */
+/**
+ * The port through which runs reach people. Slack implements it.
+ *
+ * Posts are recoverable: the engine records an attempt before each post. When a post's attempt is already
+ * set (`run.parentAttemptedAt`, `transition.attemptedAt`), an earlier attempt may have landed just before
+ * a crash; the notifier must then return that message's ts if it finds it, rather than post it again.
+ */
 export interface Notifier {
   /** Posts the run's parent message in its channel; returns the message ts. */
   postParent(view: RunView): Promise<string>;
@@ -22,13 +28,18 @@ export interface Notifier {
   updateParent(view: RunView): Promise<void>;
 }
 
-/** A notification that failed; `permanent` ones (channel gone, bot removed) are not retried soon. */
+/**
+ * A notification that failed; `permanent` ones (channel gone, bot removed) are not retried soon. `unsent`:
+ * it certainly did not reach people (refused, rate-limited, or held back before sending), so a retry need
+ * not look for it first.
+ */
 export class NotifyError extends Error {
   constructor(
     message: string,
     readonly code: string,
     readonly permanent: boolean,
     readonly retryAfterMs?: number,
+    readonly unsent = false,
   ) {
     super(message);
     this.name = 'NotifyError';

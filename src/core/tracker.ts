@@ -1,29 +1,34 @@
 import { LeaseLostError, type RunPatch, type RunRecord } from '../store/port';
-import { deliver } from './delivery';
+import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
 import { describe } from './launcher';
 import { withRun } from './lease';
-import { NotifyError } from './notifier';
 import { isNewState, observationPatch } from './observe';
 import type { Observation } from './operations';
+import { sleep } from './pacing';
+import { PollBudget } from './poll-budget';
 import { isUpstreamError, type Problem } from './problem';
 import { nextPollDelay } from './poll-schedule';
 import { isFinal } from './runs';
 
 /**
- * Follows every unfinished run: claims the ones that are due, polls their upstream, records each change
- * once and posts it. Runs survive restarts because everything it needs is in the store.
+ * Follows every unfinished run: claims the ones that are due, polls their upstream within each system's
+ * budget, records each change once and posts it. Runs survive restarts because everything it needs is in
+ * the store; a run is handled by one process at a time because it is leased.
  */
 export class Tracker {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = true;
+  private readonly budget: PollBudget;
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly launcher: Launcher,
-  ) {}
+  ) {
+    this.budget = new PollBudget(deps.settings.pollBudget);
+  }
 
   start(): void {
     this.stopped = false;
@@ -84,11 +89,18 @@ export class Tracker {
   /** Moves one run forward; returns when it should be looked at next. */
   private async advance(run: RunRecord): Promise<RunPatch> {
     let current = run;
+    let pollDeferredTo: Date | undefined;
     try {
       if (current.state === 'starting' && !current.upstreamId) {
         current = await this.launcher.resumeInterruptedStart(current);
       } else if (this.pollDue(current)) {
-        current = await this.poll(current);
+        const slot = this.budget.slot(current.system);
+        if (slot.granted) {
+          await sleep(slot.waitMs);
+          current = await this.poll(current);
+        } else {
+          pollDeferredTo = this.later(slot.retryInMs);
+        }
       }
     } catch (err) {
       if (err instanceof LeaseLostError) throw err;
@@ -99,15 +111,12 @@ export class Tracker {
       current = await deliver(this.deps, current);
     } catch (err) {
       if (err instanceof LeaseLostError) throw err;
-      const retryMs =
-        err instanceof NotifyError
-          ? (err.retryAfterMs ??
-            (err.permanent ? this.deps.settings.poll.failureMaxMs : this.deps.settings.poll.minMs))
-          : this.deps.settings.poll.minMs;
-      this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post run update; will retry');
-      return { nextPollAt: this.later(retryMs) };
+      this.deps.log.error({ runId: run.id, err: describe(err) }, 'could not post run update; will retry');
+      return { nextPollAt: this.later(this.deps.settings.poll.minMs) };
     }
-    return this.nextLook(current);
+    return {
+      nextPollAt: earliest(pollDeferredTo ?? this.nextPoll(current), deliveryDueAt(this.deps, current)),
+    };
   }
 
   private pollDue(run: RunRecord): boolean {
@@ -211,14 +220,13 @@ export class Tracker {
     return updated;
   }
 
-  private nextLook(run: RunRecord): RunPatch {
+  /** When the upstream should next be asked; null when the run is over. */
+  private nextPoll(run: RunRecord): Date | null {
     const { settings } = this.deps;
-    if (isFinal(run.state)) {
-      return { nextPollAt: run.mayRecover ? this.later(settings.watchFailedEveryMs) : null };
-    }
+    if (isFinal(run.state)) return run.mayRecover ? this.later(settings.watchFailedEveryMs) : null;
     const started = run.startedAt ?? run.createdAt;
     const age = this.deps.clock.now().getTime() - started.getTime();
-    return { nextPollAt: this.later(nextPollDelay(settings.poll, age, run.pollFailures)) };
+    return this.later(nextPollDelay(settings.poll, age, run.pollFailures));
   }
 
   private later(ms: number): Date {

@@ -17,14 +17,17 @@ const PERMANENT = new Set([
   'restricted_action',
 ]);
 
-/** Maps the Web API's error classes onto the notifier's one error shape. */
+/**
+ * Maps the Web API's error classes onto the notifier's one error shape. An `ok:false` answer or a 429 means
+ * Slack did not take the message (`unsent`); a failed connection or another HTTP status leaves it open.
+ */
 export function toNotifyError(err: unknown): NotifyError {
   if (err instanceof webApi.WebAPIPlatformError) {
     const code = String(err.data.error);
-    return new NotifyError(`Slack refused: ${code}`, code, PERMANENT.has(code));
+    return new NotifyError(`Slack refused: ${code}`, code, PERMANENT.has(code), undefined, true);
   }
   if (err instanceof webApi.WebAPIRateLimitedError) {
-    return new NotifyError('Slack rate limit', 'ratelimited', false, err.retryAfter * 1000);
+    return new NotifyError('Slack rate limit', 'ratelimited', false, err.retryAfter * 1000, true);
   }
   if (err instanceof webApi.WebAPIHTTPError) {
     return new NotifyError(`Slack answered HTTP ${err.statusCode}`, `http_${err.statusCode}`, false);

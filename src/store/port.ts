@@ -47,6 +47,29 @@ export interface RunRecord {
   leaseUntil: Date | null;
   cancelRequestedBy: string | null;
   cancelRequestedAt: Date | null;
+  /** Set just before the parent is posted: if it is set and `parentTs` is not, the post may have landed. */
+  parentAttemptedAt: Date | null;
+  /** The transition the parent's status line shows (0 = none yet). */
+  parentSeq: number;
+  /** When the parent was last posted or edited: edits are coalesced per message. */
+  parentEditedAt: Date | null;
+  /** Posting is retried no earlier than this (Slack refused, rate-limited or could not be reached). */
+  notifyAfter: Date | null;
+  /** Why this run's updates are not reaching Slack; null once they are. For the Home tab. */
+  notifyProblem: NotifyProblem | null;
+}
+
+/** Slack did not take a run's update: the run keeps its state; this says why, for people to fix it. */
+export interface NotifyProblem {
+  /** Slack's error code (`channel_not_found`, `not_in_channel`, `is_archived`, `message_not_found`, …). */
+  code: string;
+  message: string;
+  /** Retrying soon will not help (the channel is gone, the bot was removed). */
+  permanent: boolean;
+  /** Failed attempts in a row. */
+  failures: number;
+  since: Date;
+  lastAt: Date;
 }
 
 export type NewRun = Pick<
@@ -90,6 +113,11 @@ export type RunPatch = Partial<
     | 'leaseUntil'
     | 'cancelRequestedBy'
     | 'cancelRequestedAt'
+    | 'parentAttemptedAt'
+    | 'parentSeq'
+    | 'parentEditedAt'
+    | 'notifyAfter'
+    | 'notifyProblem'
   >
 >;
 
@@ -122,9 +150,11 @@ export interface TransitionRecord {
   at: Date;
   /** The thread reply's ts once Slack accepted it. */
   notifiedTs: string | null;
+  /** Set just before the reply is posted: if it is set and `notifiedTs` is not, the post may have landed. */
+  attemptedAt: Date | null;
 }
 
-export type NewTransition = Omit<TransitionRecord, 'runId' | 'seq' | 'notifiedTs'>;
+export type NewTransition = Omit<TransitionRecord, 'runId' | 'seq' | 'notifiedTs' | 'attemptedAt'>;
 
 export interface AuditRecord {
   id: number;
@@ -368,6 +398,11 @@ export interface Store extends DigestStore, ApprovalStore {
   ): Promise<{ run: RunRecord; transition: TransitionRecord }>;
   /** Transitions not yet posted (seq > notifiedSeq), oldest first. */
   pendingTransitions(id: string): Promise<TransitionRecord[]>;
+  /**
+   * Records (or, with null, forgets) that transition `seq` is about to be posted. Lease-guarded like
+   * updateRun, so a process that lost the run cannot post its replies.
+   */
+  markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void>;
   /** Stores the reply ts and raises notifiedSeq to `seq` (never lowers it). */
   markNotified(id: string, seq: number, ts: string): Promise<void>;
   /** Sets the parent ts unless one is already set; returns the ts that is stored. */

@@ -7,6 +7,7 @@ import type {
   NewAuditRecord,
   NewRun,
   NewTransition,
+  NotifyProblem,
   RunPatch,
   RunRecord,
   TransitionKind,
@@ -48,6 +49,11 @@ const encoders: Encoders = {
   leaseUntil: (v) => ({ lease_until: millis(v) }),
   cancelRequestedBy: (v) => ({ cancel_requested_by: v }),
   cancelRequestedAt: (v) => ({ cancel_requested_at: millis(v) }),
+  parentAttemptedAt: (v) => ({ parent_attempted_at: millis(v) }),
+  parentSeq: (v) => ({ parent_seq: v }),
+  parentEditedAt: (v) => ({ parent_edited_at: millis(v) }),
+  notifyAfter: (v) => ({ notify_after: millis(v) }),
+  notifyProblem: (v) => ({ notify_problem: jsonOrNull(v) }),
 };
 
 export function patchRow(patch: RunPatch): Updateable<RunsTable> {
@@ -113,7 +119,19 @@ export function runRecord(row: RunRow): RunRecord {
     leaseUntil: date(row.lease_until),
     cancelRequestedBy: row.cancel_requested_by,
     cancelRequestedAt: date(row.cancel_requested_at),
+    parentAttemptedAt: date(row.parent_attempted_at),
+    parentSeq: row.parent_seq,
+    parentEditedAt: date(row.parent_edited_at),
+    notifyAfter: date(row.notify_after),
+    notifyProblem: notifyProblem(row.notify_problem),
   };
+}
+
+function notifyProblem(text: string | null): NotifyProblem | null {
+  const stored = parseOrNull<Omit<NotifyProblem, 'since' | 'lastAt'> & { since: string; lastAt: string }>(
+    text,
+  );
+  return stored && { ...stored, since: new Date(stored.since), lastAt: new Date(stored.lastAt) };
 }
 
 export function transitionRow(runId: string, seq: number, t: NewTransition): Insertable<TransitionsTable> {
@@ -130,6 +148,7 @@ export function transitionRow(runId: string, seq: number, t: NewTransition): Ins
     actor_id: t.actorId,
     at: t.at.getTime(),
     notified_ts: null,
+    attempted_at: null,
   };
 }
 
@@ -147,6 +166,7 @@ export function transitionRecord(row: Selectable<TransitionsTable>): TransitionR
     actorId: row.actor_id,
     at: new Date(row.at),
     notifiedTs: row.notified_ts,
+    attemptedAt: date(row.attempted_at),
   };
 }
 

@@ -37,6 +37,11 @@ export interface RunsTable {
   lease_until: number | null;
   cancel_requested_by: string | null;
   cancel_requested_at: number | null;
+  parent_attempted_at: number | null;
+  parent_seq: Generated<number>;
+  parent_edited_at: number | null;
+  notify_after: number | null;
+  notify_problem: string | null;
 }
 
 export interface TransitionsTable {
@@ -52,6 +57,7 @@ export interface TransitionsTable {
   actor_id: string | null;
   at: number;
   notified_ts: string | null;
+  attempted_at: number | null;
 }
 
 export interface AuditTable {

@@ -152,6 +152,25 @@ export class SqlStore implements Store {
     return rows.map(transitionRecord);
   }
 
+  async markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void> {
+    const marked = await this.db
+      .updateTable('transitions')
+      .set({ attempted_at: at === null ? null : at.getTime() })
+      .where('run_id', '=', id)
+      .where('seq', '=', seq)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('runs')
+            .select('runs.id')
+            .where('runs.id', '=', id)
+            .where('runs.lease_owner', '=', owner),
+        ),
+      )
+      .executeTakeFirst();
+    if (marked.numUpdatedRows === 0n) throw await this.notHeld(this.db, id);
+  }
+
   markNotified(id: string, seq: number, ts: string): Promise<void> {
     return this.db.transaction().execute(async (trx) => {
       const marked = await trx

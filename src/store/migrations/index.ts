@@ -3,6 +3,7 @@ import type { Engine } from '../engine';
 import { initial } from './001-initial';
 import { digests } from './002-digests';
 import { approvals } from './003-approvals';
+import { tracking } from './004-tracking';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -10,6 +11,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '001-initial': initial(engine),
     '002-digests': digests(),
     '003-approvals': approvals(),
+    '004-tracking': tracking(),
   };
   return { getMigrations: async () => all };
 }

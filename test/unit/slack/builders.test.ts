@@ -56,6 +56,11 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
     leaseUntil: null,
     cancelRequestedBy: null,
     cancelRequestedAt: null,
+    parentAttemptedAt: null,
+    parentSeq: 0,
+    parentEditedAt: null,
+    notifyAfter: null,
+    notifyProblem: null,
     ...overrides,
   };
 }
@@ -86,6 +91,7 @@ function transition(
     actorId: null,
     at: new Date(t0.getTime() + 252_000),
     notifiedTs: null,
+    attemptedAt: null,
     ...extra,
   };
 }

@@ -87,6 +87,8 @@ describe('manifest.yml', () => {
       'usergroups:read',
       'channels:read',
       'groups:read',
+      'channels:history',
+      'groups:history',
     ]) {
       expect(scopes).toContain(scope);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../shared/zod-issue';
 import { type ErrorContext, badResponse } from './errors';
 import type { HarnessHttp, HarnessResponse } from './http';
 import {
@@ -162,13 +163,11 @@ export class HarnessApi {
 function parse<S extends z.ZodType>(schema: S, response: HarnessResponse, context: ErrorContext): z.infer<S> {
   const result = schema.safeParse(response.data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : undefined;
   throw badResponse(
     context,
     response.status,
     JSON.stringify(response.data ?? null).slice(0, 200),
     'application/json',
-    where,
+    firstIssue(result.error, 'body'),
   );
 }

@@ -7,8 +7,10 @@ import { Authenticator, type Credential, credentialVariables } from './auth';
 import type { ItentialConfig } from './config';
 import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
 import type { RawResponse } from '../shared/http-transport';
+import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { retryPolicy } from '../shared/retry-policy';
+import { firstIssue } from '../shared/zod-issue';
 import { itentialRedactor } from './redaction';
 import { type ItentialRequest, Transport } from './transport';
 
@@ -40,10 +42,8 @@ const isTransient = (err: UpstreamError) =>
   (err.kind === 'network' || err.kind === 'timeout' || [502, 503, 504].includes(err.httpStatus ?? 0));
 
 function zodSummary(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'an unexpected shape';
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'the body';
-  return `an unexpected shape (${where}: ${issue.message})`;
+  const issue = firstIssue(error, 'the body');
+  return issue ? `an unexpected shape (${issue})` : 'an unexpected shape';
 }
 
 /** Authenticated, retried, size-limited and schema-checked requests to Itential. */
@@ -119,11 +119,8 @@ export class ItentialClient {
   }
 
   private accepts(acceptError: NonNullable<ApiRequest['acceptError']>, res: RawResponse): boolean {
-    try {
-      return acceptError(res.status, JSON.parse(res.text) as unknown);
-    } catch {
-      return false;
-    }
+    const body = parseJson(res.text);
+    return body !== undefined && acceptError(res.status, body);
   }
 
   private withCredential(req: ApiRequest, credential: Credential, timeoutMs: number): ItentialRequest {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UpstreamError } from '../../core/problem';
+import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';
 
@@ -48,13 +49,7 @@ const ID_SUFFIX = /\s*\(([A-Za-z0-9]+-[A-Za-z0-9]+)\)\s*$/;
 
 /** Reads either error form; anything unparseable yields an empty result, never a throw. */
 export function parseErrorBody(text: string): ZitadelErrorBody {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  const body = errorBodySchema.safeParse(json);
+  const body = errorBodySchema.safeParse(parseJson(text));
   if (!body.success) return {};
   const detailIds = (body.data.details ?? []).flatMap((item) => {
     const detail = detailSchema.safeParse(item);

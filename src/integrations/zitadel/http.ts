@@ -4,8 +4,10 @@ import type { Log } from '../../core/log';
 import { UpstreamError } from '../../core/problem';
 import type { ZitadelConfig } from './config';
 import { HttpTransport } from '../shared/http-transport';
+import { parseJson } from '../shared/json';
 import { Redactor } from '../shared/redaction';
 import { retryPolicy } from '../shared/retry-policy';
+import { firstIssue } from '../shared/zod-issue';
 import type { TransportFailure } from '../shared/transport-failure';
 import { type CallContext, errorFromResponse, SYSTEM } from './errors';
 
@@ -66,20 +68,11 @@ export class ZitadelHttp {
   }
 
   private parse<T>(text: string, spec: CallSpec<T>): T {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw this.badResponse(spec, 'the answer is not JSON');
-    }
+    const json = parseJson(text);
+    if (json === undefined) throw this.badResponse(spec, 'the answer is not JSON');
     const parsed = spec.schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw this.badResponse(
-        spec,
-        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unexpected shape'}`,
-      );
-    }
+    if (!parsed.success)
+      throw this.badResponse(spec, firstIssue(parsed.error, 'body') ?? 'body: unexpected shape');
     return parsed.data;
   }
 

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { htmlTitle, isHtml } from '../../../src/integrations/shared/html-page';
 import { isRecord, parseJson } from '../../../src/integrations/shared/json';
 import { REDACTED, Redactor } from '../../../src/integrations/shared/redaction';
 import { truncate } from '../../../src/integrations/shared/truncate';
+import { firstIssue } from '../../../src/integrations/shared/zod-issue';
 
 describe('Redactor', () => {
   it('replaces every occurrence of each configured secret', () => {
@@ -70,5 +72,15 @@ describe('JSON helpers', () => {
   it('isRecord accepts objects only', () => {
     expect(isRecord({})).toBe(true);
     expect([[], null, 'x', 3].map(isRecord)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('firstIssue', () => {
+  it('names the path of the first problem, or the root for the whole value', () => {
+    const schema = z.object({ items: z.array(z.object({ id: z.string() })) });
+    const nested = schema.safeParse({ items: [{ id: 1 }] });
+    const whole = schema.safeParse('text');
+    expect(nested.success || firstIssue(nested.error, 'body')).toMatch(/^items\.0\.id: /);
+    expect(whole.success || firstIssue(whole.error, 'the body')).toMatch(/^the body: /);
   });
 });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import { UpstreamError } from '../../core/problem';
-import type { ItentialAuth } from './config';
-import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './http-errors';
 import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
+import type { ItentialAuth } from './config';
+import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './http-errors';
 import { SYSTEM_ID } from './system';
 import type { Transport } from './transport';
 

@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import type { Log } from '../../core/log';
 import type { UpstreamError } from '../../core/problem';
-import { Authenticator, type Credential, credentialVariables } from './auth';
-import type { ItentialConfig } from './config';
-import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
 import type { RawResponse } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { retryPolicy } from '../shared/retry-policy';
 import { firstIssue } from '../shared/zod-issue';
+import { Authenticator, type Credential, credentialVariables } from './auth';
+import type { ItentialConfig } from './config';
+import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
 import { itentialRedactor } from './redaction';
 import { type ItentialRequest, Transport } from './transport';
 

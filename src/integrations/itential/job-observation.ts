@@ -1,8 +1,8 @@
 import type { Observation } from '../../core/operations';
 import type { Problem } from '../../core/problem';
 import type { Redactor } from '../shared/redaction';
-import type { Job, JobError, JobTask } from './upstream-schemas';
 import { readableMessage, upstreamCode } from './upstream-message';
+import type { Job, JobError, JobTask } from './upstream-schemas';
 
 const MAX_MESSAGE = 1200;
 const MAX_ERRORS_SHOWN = 3;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FormContext, FormField } from '../../core/operations';
-import { findJsonSyntaxError } from './json-syntax';
 import { truncate } from '../shared/truncate';
+import { findJsonSyntaxError } from './json-syntax';
 
 /** What `itential.start` runs with; form field ids are these keys. */
 export interface StartInput {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock';
 import type { Choice } from '../../core/operations';
-import type { ItentialApi } from './api';
-import type { ItentialTuning } from './config';
 import { truncate } from '../shared/truncate';
 import { TtlCache } from '../shared/ttl-cache';
+import type { ItentialApi } from './api';
+import type { ItentialTuning } from './config';
 import type { Workflow } from './upstream-schemas';
 
 /** Slack keeps at most 75 characters of an option's value. */

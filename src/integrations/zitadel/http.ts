@@ -2,13 +2,13 @@ import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Log } from '../../core/log';
 import { UpstreamError } from '../../core/problem';
-import type { ZitadelConfig } from './config';
 import { HttpTransport } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import { Redactor } from '../shared/redaction';
 import { retryPolicy } from '../shared/retry-policy';
-import { firstIssue } from '../shared/zod-issue';
 import type { TransportFailure } from '../shared/transport-failure';
+import { firstIssue } from '../shared/zod-issue';
+import type { ZitadelConfig } from './config';
 import { type CallContext, errorFromResponse, SYSTEM } from './errors';
 
 /** Lists of a few thousand targets or executions stay far below this. */

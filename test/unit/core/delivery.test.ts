@@ -1,0 +1,293 @@
+import { deliver, deliveryDueAt } from '../../../src/core/delivery';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine-deps';
+import { silentLog } from '../../../src/core/log';
+import { NotifyError, type Notifier, type RunView } from '../../../src/core/notifier';
+import { Registry } from '../../../src/core/registry';
+import type { RunState } from '../../../src/core/runs';
+import type { RunRecord, Store, TransitionRecord } from '../../../src/store/port';
+import { storeBackends, type StoreFixture } from '../../support/stores';
+
+const OWNER = 'tracker-a';
+const settings: EngineSettings = {
+  ...DEFAULT_ENGINE_SETTINGS,
+  giveUpAfterMs: 86_400_000,
+  watchFailedForMs: 86_400_000,
+  watchFailedEveryMs: 300_000,
+  parentEditIntervalMs: 2_000,
+  notifyRetryMs: 300_000,
+  notifyGiveUpAfterMs: 3_600_000,
+};
+
+interface Posted {
+  kind: 'parent' | 'reply' | 'edit';
+  seq: number;
+  ts: string;
+  /** What the engine said about an earlier attempt when it asked. */
+  attemptedBefore: boolean;
+}
+
+/**
+ * A notifier that behaves like Slack with metadata lookups: it remembers every post by (run, seq) and,
+ * when asked to post something already attempted, returns the earlier post if it landed.
+ */
+class ScriptedNotifier implements Notifier {
+  readonly log: Posted[] = [];
+  private readonly landed = new Map<string, string>();
+  private nextTs = 1;
+  /** Thrown instead of answering the next posts (after the post landed, when `afterLanding`). */
+  failures: { error: Error; afterLanding?: boolean }[] = [];
+  /** Thrown instead of making the next edits. */
+  editFailures: Error[] = [];
+
+  postParent(view: RunView): Promise<string> {
+    return this.post('parent', view.run.id, 0, view.run.parentAttemptedAt !== null);
+  }
+
+  postTransition(view: RunView, transition: TransitionRecord): Promise<string> {
+    return this.post('reply', view.run.id, transition.seq, transition.attemptedAt !== null);
+  }
+
+  async updateParent(view: RunView): Promise<void> {
+    const failure = this.editFailures.shift();
+    if (failure) throw failure;
+    this.log.push({ kind: 'edit', seq: view.run.seq, ts: view.run.parentTs ?? '', attemptedBefore: false });
+  }
+
+  posts(kind: Posted['kind']): Posted[] {
+    return this.log.filter((p) => p.kind === kind);
+  }
+
+  private async post(kind: Posted['kind'], runId: string, seq: number, attemptedBefore: boolean) {
+    const key = `${runId}/${seq}`;
+    const earlier = this.landed.get(key);
+    if (attemptedBefore && earlier) return earlier;
+    const failure = this.failures.shift();
+    if (failure && !failure.afterLanding) throw failure.error;
+    const ts = `1700000000.${String(this.nextTs++).padStart(6, '0')}`;
+    this.landed.set(key, ts);
+    this.log.push({ kind, seq, ts, attemptedBefore });
+    if (failure) throw failure.error;
+    return ts;
+  }
+}
+
+describe.each(storeBackends())('delivery on $name', (backend) => {
+  let db: StoreFixture;
+  let store: Store;
+  let notifier: ScriptedNotifier;
+  let now: Date;
+  const deps = () => ({
+    store,
+    registry: new Registry([]),
+    notifier,
+    clock: { now: () => now },
+    log: silentLog,
+    owner: OWNER,
+    settings,
+  });
+
+  beforeAll(async () => {
+    db = await backend.open();
+    store = db.store;
+  });
+  beforeEach(async () => {
+    await db.reset();
+    notifier = new ScriptedNotifier();
+    now = new Date('2026-11-24T10:00:00Z');
+  });
+  afterAll(() => db.dispose());
+
+  async function runWith(states: RunState[]): Promise<RunRecord> {
+    const { run } = await store.createRun({
+      id: `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`,
+      idempotencyKey: `k-${String(Math.random())}`,
+      operationId: 'itential.start',
+      system: 'itential',
+      channelId: 'C0OPS',
+      requesterId: 'U0ALICE',
+      input: {},
+      facts: [],
+      state: 'starting',
+      createdAt: now,
+      nextPollAt: null,
+      leaseOwner: OWNER,
+      leaseUntil: new Date(now.getTime() + 600_000),
+    });
+    let current = run;
+    for (const state of states) current = await transition(current, state);
+    return current;
+  }
+
+  async function transition(run: RunRecord, state: RunState): Promise<RunRecord> {
+    const { run: updated } = await store.appendTransition(
+      run.id,
+      OWNER,
+      { state },
+      {
+        kind: 'state',
+        state,
+        upstreamStatus: state,
+        detail: null,
+        progress: null,
+        waitingFor: null,
+        problem: null,
+        actorId: null,
+        at: now,
+      },
+    );
+    return updated;
+  }
+
+  const later = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+
+  it('posts the parent, then every reply in order, each recorded as attempted and then as posted', async () => {
+    const run = await runWith(['running', 'waiting', 'succeeded']);
+    const delivered = await deliver(deps(), run);
+    expect(notifier.log.map((p) => `${p.kind}:${p.seq}`)).toEqual([
+      'parent:0',
+      'reply:1',
+      'reply:2',
+      'reply:3',
+    ]);
+    expect(notifier.log.every((p) => !p.attemptedBefore)).toBe(true);
+    expect(delivered).toMatchObject({ notifiedSeq: 3, parentSeq: 3, notifyProblem: null });
+    expect(await store.pendingTransitions(run.id)).toEqual([]);
+    expect(deliveryDueAt(deps(), delivered)).toBeNull();
+  });
+
+  it('after a crash between Slack accepting a reply and the store recording it, adopts that reply', async () => {
+    const run = await runWith(['running', 'succeeded']);
+    await store.updateRun(run.id, OWNER, { parentTs: '1699999999.000001', parentSeq: run.seq });
+    const before = (await store.getRun(run.id)) as RunRecord;
+    // The process "dies" right after Slack took reply 1: nothing after the post is recorded.
+    notifier.failures = [{ error: new Error('process died'), afterLanding: true }];
+    await expect(deliver(deps(), before)).rejects.toThrow('process died');
+    const [pending] = await store.pendingTransitions(run.id);
+    expect(pending?.attemptedAt).not.toBeNull();
+
+    const resumed = await deliver(deps(), (await store.getRun(run.id)) as RunRecord);
+    const replies = notifier.posts('reply');
+    expect(replies.map((p) => p.seq)).toEqual([1, 2]);
+    expect(resumed.notifiedSeq).toBe(2);
+    const stored = await store.pendingTransitions(run.id);
+    expect(stored).toEqual([]);
+  });
+
+  it('forgets the attempt when Slack certainly did not take the post, so the retry does not look first', async () => {
+    const run = await runWith(['running']);
+    notifier.failures = [{ error: new NotifyError('Slack rate limit', 'ratelimited', false, 3_000, true) }];
+    const waited = await deliver(deps(), run);
+    expect(waited.notifyAfter).toEqual(new Date(now.getTime() + 3_000));
+    expect(waited.notifyProblem).toBeNull();
+    expect(waited.parentAttemptedAt).toBeNull();
+    expect(deliveryDueAt(deps(), waited)).toEqual(waited.notifyAfter);
+
+    expect(await deliver(deps(), waited)).toEqual(waited);
+    expect(notifier.log).toEqual([]);
+    later(3_000);
+    await deliver(deps(), waited);
+    expect(notifier.log.map((p) => [p.kind, p.attemptedBefore])).toEqual([
+      ['parent', false],
+      ['reply', false],
+    ]);
+  });
+
+  it('keeps the attempt when the post may have landed (no answer), and then looks before posting', async () => {
+    const run = await runWith(['running']);
+    notifier.failures = [
+      { error: new NotifyError('Slack could not be reached', 'request_error', false), afterLanding: true },
+    ];
+    const failed = await deliver(deps(), run);
+    expect(failed.parentAttemptedAt).not.toBeNull();
+    expect(failed.notifyProblem).toMatchObject({ code: 'request_error', permanent: false, failures: 1 });
+    later(settings.poll.minMs);
+    const done = await deliver(deps(), failed);
+    expect(notifier.posts('parent')).toHaveLength(1);
+    expect(done).toMatchObject({ notifiedSeq: 1, notifyProblem: null, notifyAfter: null });
+  });
+
+  it('records a permanent refusal on the run, retries it on the slow schedule, and clears it once Slack takes it', async () => {
+    const run = await runWith(['running', 'failed']);
+    const refused = new NotifyError(
+      'Slack refused: channel_not_found',
+      'channel_not_found',
+      true,
+      undefined,
+      true,
+    );
+    notifier.failures = [{ error: refused }];
+    const first = await deliver(deps(), run);
+    expect(first.state).toBe('failed');
+    expect(first.notifyProblem).toEqual({
+      code: 'channel_not_found',
+      message: 'Slack refused: channel_not_found',
+      permanent: true,
+      failures: 1,
+      since: now,
+      lastAt: now,
+    });
+    expect(first.notifyAfter).toEqual(new Date(now.getTime() + settings.notifyRetryMs));
+    expect(first.parentAttemptedAt).toBeNull();
+
+    later(60_000);
+    expect(await deliver(deps(), first)).toEqual(first);
+    later(settings.notifyRetryMs);
+    notifier.failures = [{ error: refused }];
+    const second = await deliver(deps(), first);
+    expect(second.notifyProblem).toMatchObject({ failures: 2, since: first.notifyProblem?.since });
+
+    later(settings.notifyRetryMs);
+    const third = await deliver(deps(), second);
+    expect(third).toMatchObject({ notifiedSeq: 2, notifyProblem: null, notifyAfter: null });
+    expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1, 2]);
+  });
+
+  it('a finished run stops retrying a refusing Slack once the problem is old enough', async () => {
+    const run = await runWith(['succeeded']);
+    notifier.failures = [
+      { error: new NotifyError('Slack refused: is_archived', 'is_archived', true, undefined, true) },
+    ];
+    const refused = await deliver(deps(), run);
+    expect(deliveryDueAt(deps(), refused)).toEqual(refused.notifyAfter);
+    later(settings.notifyGiveUpAfterMs);
+    expect(deliveryDueAt(deps(), refused)).toBeNull();
+  });
+
+  it('coalesces status-line edits: at most one per interval, showing the latest state', async () => {
+    const posted = await deliver(deps(), await runWith(['running']));
+    expect(notifier.posts('edit')).toEqual([]);
+    later(500);
+    let run = await transition(posted, 'waiting');
+    run = await deliver(deps(), run);
+    later(300);
+    run = await transition(run, 'running');
+    run = await deliver(deps(), run);
+    expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1, 2, 3]);
+    expect(notifier.posts('edit')).toEqual([]);
+    expect(deliveryDueAt(deps(), run)).toEqual(new Date((posted.parentEditedAt?.getTime() ?? 0) + 2_000));
+
+    later(1_200);
+    run = await deliver(deps(), await transition(run, 'succeeded'));
+    expect(notifier.posts('edit').map((p) => p.seq)).toEqual([4]);
+    expect(run.parentSeq).toBe(4);
+    expect(deliveryDueAt(deps(), run)).toBeNull();
+  });
+
+  it('a refused status-line edit is retried later, not lost', async () => {
+    const posted = await deliver(deps(), await runWith(['running']));
+    later(5_000);
+    notifier.editFailures = [
+      new NotifyError('Slack refused: message_not_found', 'message_not_found', true, undefined, true),
+    ];
+    const refused = await deliver(deps(), await transition(posted, 'succeeded'));
+    expect(refused).toMatchObject({ notifiedSeq: 2, parentSeq: 1 });
+    expect(refused.notifyProblem?.code).toBe('message_not_found');
+    expect(deliveryDueAt(deps(), refused)).toEqual(refused.notifyAfter);
+    later(settings.notifyRetryMs);
+    const edited = await deliver(deps(), refused);
+    expect(edited).toMatchObject({ parentSeq: 2, notifyProblem: null });
+    expect(notifier.posts('edit').map((p) => p.seq)).toEqual([2]);
+  });
+});

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
+import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from './core/digest/scheduler';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './core/engine-deps';
 import type { Integration } from './core/integration';
 import { KeyedMutex } from './core/keyed-mutex';
@@ -16,7 +17,10 @@ import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
+import { Permalinks } from './slack/permalinks';
+import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
 import type { Store } from './store/port';
 
@@ -26,6 +30,8 @@ export interface FlightdeckOptions {
   clock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
+  /** Digest scheduler timings; tests shorten them. */
+  digests?: Partial<DigestSettings>;
   /** Slack Web API retries (tests: 0). */
   webApiRetries?: number;
   /** Interface to listen on in HTTP mode. */
@@ -41,6 +47,7 @@ export interface Flightdeck {
   store: Store;
   registry: Registry;
   tracker: Tracker;
+  digests: DigestScheduler;
   launcher: Launcher;
   afterAck: AfterAck;
   metrics: Metrics;
@@ -126,6 +133,16 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       },
     };
     const launcher = new Launcher(deps);
+    const permalinks = new Permalinks(app.client, log);
+    const publisher = new SlackDigestPublisher(app.client, registry, permalinks);
+    const digests = new DigestScheduler({
+      store,
+      clock,
+      log: log.child({ component: 'digests' }),
+      owner: deps.owner,
+      publisher,
+      settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
+    });
     const tracker = new Tracker(deps, launcher);
     const afterAck = new AfterAck(log);
     registerListeners(app, {
@@ -137,6 +154,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
+      digests: { timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
     });
     const server: unknown = config.env.SLACK_APP_TOKEN
@@ -146,6 +164,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const port =
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
+    digests.start();
     log.info(
       {
         port,
@@ -159,12 +178,14 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       store,
       registry,
       tracker,
+      digests,
       launcher,
       afterAck,
       metrics,
       port,
       stop: async () => {
         await tracker.stop();
+        await digests.stop();
         await app.stop();
         await afterAck.drain();
         await store.close();

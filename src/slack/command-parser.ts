@@ -1,3 +1,4 @@
+import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
 import type { SystemDefinition } from '../core/operations';
 
 export type OpsCommand =
@@ -8,6 +9,7 @@ export type OpsCommand =
   | { kind: 'query'; queryId: string; args: string }
   | { kind: 'runs'; mine: boolean }
   | { kind: 'status'; runId: string }
+  | { kind: 'digest'; command: DigestCommand }
   | { kind: 'unknown'; reason: string };
 
 /** Longer input than this is never a command; Slack allows more, the bot does not need it. */
@@ -44,6 +46,14 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
       kind: 'unknown',
       reason: 'Usage: `/ops status <run id>` (the run id is at the bottom of the run message).',
     };
+  }
+
+  if (word === 'digest') {
+    const digest = parseDigestCommand(text.split(/\s+/).slice(1), {
+      systems: systems.map((s) => s.id),
+      operations: systems.flatMap((s) => s.operations.map((op) => op.id)),
+    });
+    return digest.ok ? { kind: 'digest', command: digest.value } : { kind: 'unknown', reason: digest.error };
   }
 
   const system = systems.find((s) => s.id === word);

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/launcher';
 import type { Log } from '../core/log';
 import type { Policy } from '../core/policy';
@@ -6,6 +7,8 @@ import type { Registry } from '../core/registry';
 import type { Tracker } from '../core/tracker';
 import type { Store } from '../store/port';
 import type { AfterAck } from './after-ack';
+import type { Permalinks } from './permalinks';
+import type { UserTimeZones } from './user-time-zones';
 
 /** What listeners get: core services, never Slack singletons. */
 export interface SlackDeps {
@@ -17,6 +20,12 @@ export interface SlackDeps {
   clock: Clock;
   log: Log;
   afterAck: AfterAck;
+  /** Digest commands and the Home tab: people's time zones, message links, posting digests now. */
+  digests: {
+    timeZones: UserTimeZones;
+    permalinks: Permalinks;
+    publisher: DigestPublisher;
+  };
   timing: {
     /** Upstream checks of a submitted form must answer within this, inside Slack's 3 s. */
     validateDeadlineMs: number;

@@ -6,12 +6,17 @@ export const ACTIONS = {
   /** A form field whose change rebuilds the form; the block id is the field id. */
   refreshField: /^fd\.field\.refresh\./,
   launcherPick: 'fd.launcher.pick',
+  /** A Home tab button launching one operation; the operation id follows. */
+  homeLaunch: /^fd\.home\.launch\./,
+  homeChannel: 'fd.home.channel',
 } as const;
 
 export const VIEWS = {
   operation: 'fd.operation',
   launcher: 'fd.launcher',
   preview: 'fd.preview',
+  homeChannel: 'fd.home.channel',
 } as const;
 
 export const refreshActionId = (fieldId: string) => `fd.field.refresh.${fieldId}`;
+export const homeLaunchActionId = (operationId: string) => `fd.home.launch.${operationId}`;

@@ -53,7 +53,7 @@ describe('digestMessages', () => {
     expect(messages[0]?.blocks).toHaveLength(1);
     const text = blocksText(messages[0] ?? {});
     expect(text).toBe(
-      '*Digest · daily 09:00* — no runs · Sat 28 Mar 09:00 → Sun 29 Mar 09:00 (Europe/Berlin)',
+      '*Digest* `daily 09:00` — no runs · Sat 28 Mar 09:00 → Sun 29 Mar 09:00 (Europe/Berlin)',
     );
     expectValid(messages);
   });
@@ -125,8 +125,16 @@ describe('digestMessages', () => {
       },
     });
     const text = blocksText(digestMessages(late, names, new Map())[0] ?? {});
+    const onlySkipped = blocksText(
+      digestMessages({ ...late, late: undefined, skipped: 1 }, names, new Map())[0] ?? {},
+    );
+    expect(onlySkipped).toContain(
+      ':hourglass: *Late*: 1 earlier window was missed while Flightdeck was not running; this digest covers it too.',
+    );
     expect(text).toContain(':hourglass: *Late*: due Sun 29 Mar 09:00, posted Sun 29 Mar 11:42');
-    expect(text).toContain('3 earlier windows were missed; this digest covers them too.');
+    expect(text).toContain(
+      '3 earlier windows were missed while Flightdeck was not running; this digest covers them too.',
+    );
     expect(text).toContain('Filters: system Itential · only failures');
   });
 
@@ -148,7 +156,9 @@ describe('digestMessages', () => {
     expect(blocksText(messages[0] ?? {})).toContain(
       `Part 1 of ${messages.length}: the rest is in this message's thread.`,
     );
-    expect(blocksText(messages[1] ?? {})).toContain(`Digest · daily 09:00 · part 2 of ${messages.length}`);
+    expect(blocksText(messages[1] ?? {})).toContain(
+      `*Digest* \`daily 09:00\` · part 2 of ${messages.length}`,
+    );
     expect(messages[1]?.text).toContain(`(part 2 of ${messages.length})`);
   });
 
@@ -214,9 +224,9 @@ describe('scheduleListMessage', () => {
     expect(validateBlocks(message.blocks, 'message')).toBeUndefined();
     const text = blocksText(message);
     expect(text).toContain(
-      '`ab12cd34` · *daily 09:00* (Europe/Berlin) · by <@U0ALICE>\nNext: Mon 30 Mar 09:00',
+      '`ab12cd34` · `daily 09:00` (Europe/Berlin) · by <@U0ALICE>\nNext: Mon 30 Mar 09:00',
     );
-    expect(text).toContain('`zz99yy88` · *hourly* (Asia/Kolkata) · only failures');
+    expect(text).toContain('`zz99yy88` · `hourly` (Asia/Kolkata) · only failures');
     expect(text).toContain('Next: Mon 30 Mar 12:30');
     expect(text).toContain(':warning: The last digest could not be posted: `not_in_channel`');
     expect(blocksText(scheduleListMessage([], () => undefined, names))).toContain('No digests are scheduled');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RunState } from '../../src/core/runs';
 import type { DigestScheduleRecord, NewRun, RunPatch, Store } from '../../src/store/port';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { seedRun } from './seed';
 
 const T0 = new Date('2026-03-29T07:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -20,29 +20,8 @@ function schedule(overrides: Partial<DigestScheduleRecord> = {}): DigestSchedule
   };
 }
 
-async function run(
-  store: Store,
-  fields: Partial<NewRun> & { createdAt: Date },
-  patch: RunPatch = {},
-): Promise<string> {
-  const id = randomUUID();
-  await store.createRun({
-    id,
-    idempotencyKey: id,
-    operationId: 'itential.start',
-    system: 'itential',
-    channelId: 'C0OPS',
-    requesterId: 'U0ALICE',
-    input: {},
-    facts: [],
-    state: 'running' as RunState,
-    nextPollAt: null,
-    leaseOwner: 'test',
-    leaseUntil: null,
-    ...fields,
-  });
-  if (Object.keys(patch).length > 0) await store.updateRun(id, 'test', patch);
-  return id;
+async function run(store: Store, fields: Partial<NewRun> & { createdAt: Date }, patch: RunPatch = {}) {
+  return (await seedRun(store, fields, patch)).id;
 }
 
 describe.each(storeBackends())('digest store on $name', (backend) => {

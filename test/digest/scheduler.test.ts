@@ -5,16 +5,7 @@ import { silentLog } from '../../src/core/log';
 import { NotifyError } from '../../src/core/notifier';
 import type { DigestScheduleRecord, Store } from '../../src/store/port';
 import { storeBackends, type StoreFixture } from '../support/stores';
-
-class TestClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
+import { FixedClock } from './clocks';
 
 interface Posted {
   post: DigestPost;
@@ -81,7 +72,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
   afterAll(() => db.dispose());
 
   it('posts each window once, in the schedule’s zone, across a DST change, with two schedulers racing', async () => {
-    const clock = new TestClock(new Date('2026-03-27T12:00:00Z'));
+    const clock = new FixedClock(new Date('2026-03-27T12:00:00Z'));
     const s = schedule({});
     await db.store.createDigestSchedule(s);
     const other = await db.openStore();
@@ -110,7 +101,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
   });
 
   it('after downtime posts only the latest window, late, once, saying how many were skipped', async () => {
-    const clock = new TestClock(new Date('2026-10-23T07:00:30Z'));
+    const clock = new FixedClock(new Date('2026-10-23T07:00:30Z'));
     const s = schedule({ createdAt: new Date('2026-10-20T00:00:00Z') });
     await db.store.createDigestSchedule(s);
     const publisher = new RecordingPublisher();
@@ -133,7 +124,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
   });
 
   it('a window whose poster died is taken over after its lease, resuming after the parts already posted', async () => {
-    const clock = new TestClock(new Date('2026-05-02T07:00:10Z'));
+    const clock = new FixedClock(new Date('2026-05-02T07:00:10Z'));
     const s = schedule({ createdAt: new Date('2026-05-01T00:00:00Z') });
     await db.store.createDigestSchedule(s);
     const claimed = await db.store.claimDigestWindow({
@@ -170,7 +161,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
   });
 
   it('retries a passing Slack failure after its pause, gives up on a permanent one', async () => {
-    const clock = new TestClock(new Date('2026-06-01T07:00:05Z'));
+    const clock = new FixedClock(new Date('2026-06-01T07:00:05Z'));
     const flaky = schedule({
       createdAt: new Date('2026-05-31T00:00:00Z'),
       timeZone: 'UTC',
@@ -211,7 +202,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
   });
 
   it('gives up on a window that keeps failing after the allowed attempts', async () => {
-    const clock = new TestClock(new Date('2026-07-01T07:00:05Z'));
+    const clock = new FixedClock(new Date('2026-07-01T07:00:05Z'));
     const s = schedule({ createdAt: new Date('2026-06-30T00:00:00Z'), timeZone: 'UTC', cron: '0 7 * * *' });
     await db.store.createDigestSchedule(s);
     const publisher = new RecordingPublisher();

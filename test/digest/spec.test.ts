@@ -38,6 +38,12 @@ describe('/ops digest schedule', () => {
         filters: { system: 'itential', failuresOnly: true },
       },
     });
+    expect(value(parse('schedule hourly asia/kolkata'))).toMatchObject({
+      spec: { timeZone: 'Asia/Kolkata' },
+    });
+    expect(value(parse('schedule hourly EUROPE/KYIV'))).toMatchObject({ spec: { timeZone: 'Europe/Kyiv' } });
+    expect(value(parse('schedule hourly utc'))).toMatchObject({ spec: { timeZone: 'UTC' } });
+    expect(value(parse('schedule hourly etc/gmt+5'))).toMatchObject({ spec: { timeZone: 'Etc/GMT+5' } });
     expect(value(parse('schedule 0 6 * * * america/new_york operation=iacm.run'))).toMatchObject({
       spec: { timeZone: 'America/New_York', filters: { operationId: 'iacm.run', failuresOnly: false } },
     });

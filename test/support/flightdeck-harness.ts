@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/core/clock';
+import type { DigestSettings } from '../../src/core/digest/scheduler';
 import type { EngineSettings } from '../../src/core/engine-deps';
 import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
@@ -29,6 +31,9 @@ export interface HarnessOptions {
   /** YAML for FLIGHTDECK_CONFIG. */
   configYaml?: string;
   engine?: Partial<EngineSettings>;
+  digests?: Partial<DigestSettings>;
+  /** The bot's clock; the system clock when left out. */
+  clock?: Clock;
   slack?: FakeSlack;
 }
 
@@ -87,6 +92,8 @@ export class Harness {
       host: '127.0.0.1',
       webApiRetries: 0,
       engine: { ...FAST_ENGINE, ...this.options.engine },
+      digests: this.options.digests,
+      clock: this.options.clock,
       openStore: () => this.options.place.openStore({ log }),
     });
     this.driver = new SlackDriver({

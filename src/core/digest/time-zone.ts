@@ -1,25 +1,23 @@
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
 
-let known: Map<string, string> | undefined;
-
-/** The runtime's zone names by lower case. ICU lists some zones under older names (Asia/Calcutta). */
-function knownZones(): Map<string, string> {
-  known ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
-  return known;
-}
-
 /**
- * `name` as an IANA zone this runtime knows, or undefined. Case is corrected for the names ICU lists; a
- * zone it accepts under another name (Asia/Kolkata) is kept as written, since that is the name people use.
+ * `name` as an IANA zone this runtime knows, or undefined. ICU answers some zones with an older name
+ * (Asia/Kolkata → Asia/Calcutta); the name people typed is kept then, with its case put right when it was
+ * typed all in one case.
  */
 export function timeZoneName(name: string): string | undefined {
   if (!ZONE_NAME.test(name)) return undefined;
-  const listed = knownZones().get(name.toLowerCase());
-  if (listed) return listed;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return name;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  if (resolved.toLowerCase() === name.toLowerCase()) return resolved;
+  const oneCase = name === name.toLowerCase() || name === name.toUpperCase();
+  return oneCase
+    ? name
+        .toLowerCase()
+        .replace(/(^|[/_])([a-z])/g, (_, sep: string, letter: string) => sep + letter.toUpperCase())
+    : name;
 }

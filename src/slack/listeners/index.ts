@@ -2,10 +2,13 @@ import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
 import { ACTIONS, VIEWS } from '../ids';
 import { cancelRun } from './actions/cancel-run';
+import { homeLaunch } from './actions/home-launch';
 import { refreshForm } from './actions/refresh-form';
 import { revertRun } from './actions/revert-run';
 import { opsCommand } from './commands/ops-command';
+import { appHomeOpened } from './events/app-home-opened';
 import { fieldOptions } from './options/field-options';
+import { homeChannelSubmission } from './views/home-channel-submission';
 import { launcherSubmission } from './views/launcher-submission';
 import { operationSubmission } from './views/operation-submission';
 import { previewConfirmation } from './views/preview-confirmation';
@@ -22,4 +25,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.openUpstream, async ({ ack }) => ack());
   app.action(ACTIONS.launcherPick, async ({ ack }) => ack());
   app.options({ type: 'block_suggestion', action_id: /^fd\.field\./ }, fieldOptions(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
+  app.action(ACTIONS.homeLaunch, homeLaunch(deps));
+  app.view(VIEWS.homeChannel, homeChannelSubmission(deps));
 }

@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
 import { format, isSameDay } from 'date-fns';
+import { SKIPPED_COUNT_CAP } from '../../core/digest/due-window';
 import type { DigestPost } from '../../core/digest/publisher';
 import type { DigestOutcome, DigestSummary, OverdueRun } from '../../core/digest/summary';
 import type { DigestFilters, DigestScheduleOverview, RunRecord } from '../../store/port';
@@ -64,8 +65,17 @@ export function filtersText(filters: DigestFilters, names: DigestNames): string 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 const span = (ms: number) => duration(new Date(0), new Date(ms));
 
+/** A schedule as written (`daily 09:00`, a cron expression), set as code so cron stars stay stars. */
+export function scheduleLabel(label: string): string {
+  return `\`${label}\``;
+}
+
 function titleOf(post: DigestPost): string {
   return post.schedule ? `Digest · ${post.schedule.label}` : 'Digest';
+}
+
+function titleMrkdwn(post: DigestPost): string {
+  return post.schedule ? `*Digest* ${scheduleLabel(post.schedule.label)}` : '*Digest*';
 }
 
 /** What came before the content: the window, lateness, missed windows, filters, caps. */
@@ -79,8 +89,14 @@ function preamble(post: DigestPost, names: DigestNames): string[] {
     );
   }
   if (post.skipped > 0) {
+    // Missed windows make a digest late even when its own window just ended (an hourly one, say).
+    const count =
+      post.skipped >= SKIPPED_COUNT_CAP
+        ? 'At least 1,000 earlier windows'
+        : plural(post.skipped, 'earlier window');
+    const one = post.skipped === 1;
     lines.push(
-      `${post.skipped >= 1_000 ? 'At least 1,000' : plural(post.skipped, 'earlier window')} ${post.skipped === 1 ? 'was' : 'were'} missed; this digest covers ${post.skipped === 1 ? 'it' : 'them'} too.`,
+      `${post.late ? '' : ':hourglass: *Late*: '}${count} ${one ? 'was' : 'were'} missed while Flightdeck was not running; this digest covers ${one ? 'it' : 'them'} too.`,
     );
   }
   const filters = post.schedule ? filtersText(post.schedule.filters, names) : undefined;
@@ -133,7 +149,7 @@ function waitingEntry(
   return `:raising_hand: ${who(run, names)} · waiting${whom} · started ${since} ago · ${link(run, links)}`;
 }
 
-interface Group {
+export interface Group {
   heading: string;
   entries: string[];
 }
@@ -180,15 +196,16 @@ function groups(post: DigestPost, names: DigestNames, links: ReadonlyMap<string,
   return result;
 }
 
-interface Sized {
+export interface Sized {
   block: KnownBlock;
+  /** Characters of text it carries, for the per-message budget. */
   chars: number;
 }
 
 const sizedSection = (text: string): Sized => ({ block: section(text), chars: text.length });
 
-/** A group as section blocks: entries are packed together, never split, the heading leads the first. */
-function groupBlocks(group: Group): Sized[] {
+/** A heading and its entries as section blocks: entries are packed together, never split, the heading leads. */
+export function packedSections(group: Group): Sized[] {
   const blocks: Sized[] = [];
   let chunk = group.heading;
   for (const full of group.entries) {
@@ -228,13 +245,13 @@ export function digestMessages(
   const intro = preamble(post, names);
   if (post.summary.total === 0) {
     const none = post.summary.failuresOnly ? 'no failed runs' : 'no runs';
-    return [{ text, blocks: [section(`*${escapeMrkdwn(titleOf(post))}* — ${none} · ${intro.join(' · ')}`)] }];
+    return [{ text, blocks: [section(`${titleMrkdwn(post)} — ${none} · ${intro.join(' · ')}`)] }];
   }
   const head: Sized[] = [
     { block: header(titleOf(post)), chars: titleOf(post).length },
     { block: context(...intro), chars: intro.join('').length },
   ];
-  const body = groups(post, names, links).flatMap(groupBlocks);
+  const body = groups(post, names, links).flatMap(packedSections);
   const parts: Sized[][] = [[...head]];
   for (const item of body) {
     const current = parts[parts.length - 1] ?? [];
@@ -250,7 +267,7 @@ export function digestMessages(
         context(
           index === 0
             ? `Part 1 of ${parts.length}: the rest is in this message's thread.`
-            : `${escapeMrkdwn(titleOf(post))} · part ${index + 1} of ${parts.length}`,
+            : `${titleMrkdwn(post)} · part ${index + 1} of ${parts.length}`,
         ),
       );
     }
@@ -274,7 +291,7 @@ export function scheduleListMessage(
     const upcoming = next(overview);
     const filters = filtersText(schedule.filters, names);
     const lines = [
-      `\`${schedule.id}\` · *${escapeMrkdwn(schedule.label)}* (${schedule.timeZone})${filters ? ` · ${escapeMrkdwn(filters)}` : ''} · by <@${schedule.createdBy}>`,
+      `\`${schedule.id}\` · ${scheduleLabel(schedule.label)} (${schedule.timeZone})${filters ? ` · ${escapeMrkdwn(filters)}` : ''} · by <@${schedule.createdBy}>`,
       upcoming ? `Next: ${zonedTime(upcoming, schedule.timeZone)}` : 'Next: never',
     ];
     if (lastWindow?.postedAt) lines.push(`Last posted: ${zonedTime(lastWindow.postedAt, schedule.timeZone)}`);

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { isUpstreamError } from '../../../core/problem';
 import { parseOpsCommand } from '../../command-parser';
 import type { SlackDeps } from '../../deps';
+import { digestCommand } from './digest-command';
 import { operationView } from '../../operation-view';
 import { helpMessage, notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
@@ -18,7 +19,8 @@ type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/ops …`: answers that need nothing upstream come in the ack; everything else follows it. */
 export function opsCommand(deps: SlackDeps) {
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+  return async (args: Args): Promise<void> => {
+    const { command, ack, respond, client } = args;
     const { registry } = deps;
     const parsed = parseOpsCommand(
       command.text ?? '',
@@ -131,6 +133,9 @@ export function opsCommand(deps: SlackDeps) {
         );
         return;
       }
+      case 'digest':
+        await digestCommand(deps, parsed.command, args);
+        return;
       case 'status': {
         await ack();
         const run = await deps.store.getRun(parsed.runId);

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { composeDigest } from '../../../core/digest/compose';
+import { DigestCron } from '../../../core/digest/cron';
+import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
+import type { NotifyError } from '../../../core/notifier';
+import type { DigestScheduleRecord } from '../../../store/port';
+import type { SlackDeps } from '../../deps';
+import { digestNames } from '../../slack-digest-publisher';
+import { toNotifyError } from '../../slack-errors';
+import type { MessageContent } from '../../ui/blocks';
+import { filtersText, scheduleLabel, scheduleListMessage, zonedTime } from '../../ui/digest';
+import { usageMessage } from '../../ui/help';
+import { infoMessage } from '../../ui/replies';
+
+type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+/** Schedules per channel: enough for any team, few enough that a typo loop cannot flood a channel. */
+export const MAX_SCHEDULES_PER_CHANNEL = 20;
+const FALLBACK_ZONE = 'UTC';
+
+const ephemeral = (content: MessageContent) => ({ response_type: 'ephemeral' as const, ...content });
+const inChannel = (content: MessageContent) => ({ response_type: 'in_channel' as const, ...content });
+
+/** Eight characters people can type back: `/ops digest remove k3f9qz2m`. */
+function newScheduleId(): string {
+  return randomBytes(5).readUIntBE(0, 5).toString(36).padStart(8, '0');
+}
+
+/** Why Slack would not take a digest here, in words that say what to do. */
+function postProblem(err: NotifyError): string {
+  switch (err.code) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+      return 'Flightdeck cannot post in this channel. Invite it first (`/invite @flightdeck`), then try again.';
+    case 'is_archived':
+      return 'This channel is archived, so Flightdeck cannot post in it.';
+    default:
+      return `Slack did not take the digest (\`${err.code}\`). Try again in a moment.`;
+  }
+}
+
+/** `/ops digest …`: bad input is answered in the ack; the rest follows it through the response URL. */
+export async function digestCommand(deps: SlackDeps, parsed: DigestCommand, args: Args): Promise<void> {
+  const { command, ack, respond } = args;
+  const channelId = command.channel_id;
+  if (channelId.startsWith('D')) {
+    await ack(
+      ephemeral(
+        usageMessage('Digests are posted in channels: run this in the channel that should get them.'),
+      ),
+    );
+    return;
+  }
+  await ack();
+  switch (parsed.action) {
+    case 'schedule':
+      await respond(await schedule(deps, parsed.spec, channelId, command.user_id));
+      return;
+    case 'list': {
+      const overviews = await deps.store.listDigestSchedules({ channelId });
+      const now = deps.clock.now();
+      const next = ({ schedule: s }: { schedule: DigestScheduleRecord }) =>
+        new DigestCron(s.cron, s.timeZone).next(now);
+      await respond(ephemeral(scheduleListMessage(overviews, next, digestNames(deps.registry))));
+      return;
+    }
+    case 'remove': {
+      const existing = await deps.store.getDigestSchedule(parsed.id);
+      const removed = existing !== undefined && (await deps.store.removeDigestSchedule(parsed.id, channelId));
+      if (!existing || !removed) {
+        await respond(
+          ephemeral(
+            infoMessage(
+              `There is no digest \`${parsed.id}\` in this channel. \`/ops digest list\` shows them.`,
+            ),
+          ),
+        );
+        return;
+      }
+      await audit(deps, command.user_id, channelId, 'digest.remove', {
+        id: existing.id,
+        label: existing.label,
+      });
+      await respond(
+        inChannel(
+          infoMessage(
+            `:wastebasket: <@${command.user_id}> stopped the digest \`${existing.id}\` (${scheduleLabel(existing.label)}).`,
+          ),
+        ),
+      );
+      return;
+    }
+    case 'now':
+      await postNow(deps, args, parsed.windowMs);
+      return;
+  }
+}
+
+async function schedule(
+  deps: SlackDeps,
+  spec: ScheduleSpec,
+  channelId: string,
+  userId: string,
+): Promise<ReturnType<typeof ephemeral> | ReturnType<typeof inChannel>> {
+  const own = spec.timeZone ?? (await deps.digests.timeZones.of(userId));
+  const timeZone = own ?? FALLBACK_ZONE;
+  const existing = (await deps.store.listDigestSchedules({ channelId })).map((o) => o.schedule);
+  const twin = existing.find(
+    (s) =>
+      s.cron === spec.cron &&
+      s.timeZone === timeZone &&
+      JSON.stringify(s.filters) === JSON.stringify(spec.filters),
+  );
+  if (twin)
+    return ephemeral(
+      infoMessage(`This channel already has that digest: \`${twin.id}\` (${scheduleLabel(twin.label)}).`),
+    );
+  if (existing.length >= MAX_SCHEDULES_PER_CHANNEL)
+    return ephemeral(
+      infoMessage(
+        `This channel has ${existing.length} digests, the most it can have. Remove one first (\`/ops digest list\`).`,
+      ),
+    );
+  const now = deps.clock.now();
+  const record: DigestScheduleRecord = {
+    id: newScheduleId(),
+    channelId,
+    createdBy: userId,
+    cron: spec.cron,
+    label: spec.label,
+    timeZone,
+    filters: spec.filters,
+    createdAt: now,
+  };
+  await deps.store.createDigestSchedule(record);
+  await audit(deps, userId, channelId, 'digest.schedule', {
+    id: record.id,
+    cron: record.cron,
+    timeZone,
+    filters: record.filters,
+  });
+  const first = new DigestCron(record.cron, timeZone).next(now);
+  const filters = filtersText(record.filters, digestNames(deps.registry));
+  const lines = [
+    `:calendar: <@${userId}> scheduled a digest here: ${scheduleLabel(record.label)} (${timeZone})${filters ? `, ${filters}` : ''}.`,
+    first ? `First one: ${zonedTime(first, timeZone)}.` : '',
+    `\`/ops digest list\` shows it; \`/ops digest remove ${record.id}\` stops it.`,
+  ];
+  if (!own) lines.push(`_Your Slack time zone could not be read, so it runs in ${FALLBACK_ZONE}._`);
+  return inChannel(infoMessage(lines.filter(Boolean).join('\n')));
+}
+
+async function postNow(deps: SlackDeps, { command, respond }: Args, windowMs: number): Promise<void> {
+  const now = deps.clock.now();
+  const timeZone = (await deps.digests.timeZones.of(command.user_id)) ?? FALLBACK_ZONE;
+  const summary = await composeDigest(
+    deps.store,
+    {
+      channelId: command.channel_id,
+      filters: { failuresOnly: false },
+      window: { start: new Date(now.getTime() - windowMs), end: now },
+    },
+    now,
+  );
+  try {
+    await deps.digests.publisher.publish(
+      { channelId: command.channel_id, requestedBy: command.user_id, timeZone, summary, skipped: 0 },
+      { partsPosted: 0, threadTs: null },
+      async () => true,
+    );
+  } catch (err) {
+    const problem = toNotifyError(err);
+    deps.log.warn({ channel: command.channel_id, err: problem.code }, 'could not post digest');
+    await respond(ephemeral(infoMessage(`:warning: ${postProblem(problem)}`)));
+  }
+}
+
+async function audit(
+  deps: SlackDeps,
+  actorId: string,
+  channelId: string,
+  action: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await deps.store.appendAudit({
+    at: deps.clock.now(),
+    actorId,
+    channelId,
+    action,
+    operationId: null,
+    runId: null,
+    outcome: 'done',
+    rule: null,
+    detail,
+  });
+}

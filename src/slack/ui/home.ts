@@ -1,0 +1,142 @@
+import type { DigestScheduleRecord, RunRecord } from '../../store/port';
+import { ACTIONS, homeLaunchActionId, VIEWS } from '../ids';
+import {
+  context,
+  escapeMrkdwn,
+  header,
+  type HomeView,
+  type KnownBlock,
+  LIMITS,
+  type ModalView,
+  plain,
+  section,
+  slackDate,
+  truncate,
+} from './blocks';
+import { packedSections, scheduleLabel, zonedTime } from './digest';
+import { stateLabel } from './run-message';
+
+/** What the Home tab lists at most, so that it stays well inside the 100 blocks of a view. */
+export const HOME_LIMITS = { runs: 15, waiting: 10, schedules: 20, operations: 50 } as const;
+const BUTTONS_PER_ACTIONS_BLOCK = 25;
+
+export interface HomeRun {
+  run: RunRecord;
+  /** `Itential: Start a job`. */
+  title: string;
+  /** The run's thread, when Slack gave a link. */
+  link?: string;
+}
+
+export interface HomeSchedule {
+  schedule: DigestScheduleRecord;
+  next?: Date;
+}
+
+export interface HomeOperation {
+  id: string;
+  title: string;
+  systemName: string;
+}
+
+export interface HomeContent {
+  now: Date;
+  recent: HomeRun[];
+  waiting: HomeRun[];
+  schedules: HomeSchedule[];
+  operations: HomeOperation[];
+}
+
+function runLine({ run, title, link }: HomeRun): string {
+  const thread = link ? ` · <${link}|thread>` : '';
+  return `${stateLabel(run.state)} · *${escapeMrkdwn(title)}* in <#${run.channelId}> · ${slackDate(run.createdAt)}${thread}`;
+}
+
+function scheduleLine({ schedule, next }: HomeSchedule): string {
+  const when = next ? `next ${zonedTime(next, schedule.timeZone)}` : 'no next run';
+  return `\`${schedule.id}\` · ${scheduleLabel(schedule.label)} (${schedule.timeZone}) in <#${schedule.channelId}> · ${when}`;
+}
+
+function listing(heading: string, lines: string[], empty: string): KnownBlock[] {
+  if (lines.length === 0) return [section(`${heading}\n${empty}`)];
+  return packedSections({ heading, entries: lines }).map((s) => s.block);
+}
+
+function launchButtons(operations: HomeOperation[]): KnownBlock[] {
+  const shown = operations.slice(0, HOME_LIMITS.operations);
+  const blocks: KnownBlock[] = [];
+  for (let i = 0; i < shown.length; i += BUTTONS_PER_ACTIONS_BLOCK) {
+    blocks.push({
+      type: 'actions',
+      elements: shown.slice(i, i + BUTTONS_PER_ACTIONS_BLOCK).map((op) => ({
+        type: 'button',
+        action_id: homeLaunchActionId(op.id),
+        text: plain(`${op.systemName}: ${op.title}`, LIMITS.buttonText),
+        value: op.id,
+      })),
+    });
+  }
+  return blocks;
+}
+
+/** The Home tab: launch buttons, runs waiting for the viewer, their recent runs, the digests they scheduled. */
+export function homeView(content: HomeContent): HomeView {
+  const launch =
+    content.operations.length === 0
+      ? [section('*Launch*\nNo system is configured yet, so there is nothing to launch.')]
+      : [
+          section('*Launch*\nPick an operation; you choose the channel it reports to next.'),
+          ...launchButtons(content.operations),
+        ];
+  const blocks: KnownBlock[] = [
+    header('Flightdeck'),
+    ...launch,
+    { type: 'divider' },
+    ...listing(
+      `*Waiting for you* (${content.waiting.length})`,
+      content.waiting.slice(0, HOME_LIMITS.waiting).map(runLine),
+      'Nothing of yours is waiting for a person.',
+    ),
+    { type: 'divider' },
+    ...listing(
+      '*Your recent runs*',
+      content.recent.slice(0, HOME_LIMITS.runs).map(runLine),
+      'You have not launched anything yet.',
+    ),
+    { type: 'divider' },
+    ...listing(
+      '*Digests you scheduled*',
+      content.schedules.slice(0, HOME_LIMITS.schedules).map(scheduleLine),
+      'None. `/ops digest schedule daily 09:00` in a channel starts one.',
+    ),
+    context(`Updated ${slackDate(content.now)}`),
+  ];
+  return { type: 'home', blocks };
+}
+
+/** A launch from Home has no channel yet: this asks for one before the operation's own modal. */
+export function channelPickModal(operation: HomeOperation): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.homeChannel,
+    title: plain('Flightdeck', LIMITS.modalTitle),
+    submit: plain('Next', LIMITS.modalButton),
+    close: plain('Cancel', LIMITS.modalButton),
+    private_metadata: JSON.stringify({ operationId: operation.id }),
+    blocks: [
+      section(
+        `Where should *${escapeMrkdwn(truncate(`${operation.systemName}: ${operation.title}`, 200))}* run? Its status and thread go to that channel.`,
+      ),
+      {
+        type: 'input',
+        block_id: 'channel',
+        label: plain('Channel'),
+        element: {
+          type: 'conversations_select',
+          action_id: ACTIONS.homeChannel,
+          filter: { include: ['public', 'private'], exclude_bot_users: true },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,26 @@
+import type { Clock } from '../../src/core/clock';
+
+/** Stands still until told otherwise. */
+export class FixedClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+/** Real time shifted by an offset the test moves forward, so timers keep running while dates jump. */
+export class ShiftedClock implements Clock {
+  private offsetMs: number;
+  constructor(start: Date) {
+    this.offsetMs = start.getTime() - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}

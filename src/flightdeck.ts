@@ -7,6 +7,7 @@ import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from '.
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './core/engine-deps';
 import type { Integration } from './core/integration';
 import { KeyedMutex } from './core/keyed-mutex';
+import { Approvals } from './core/approvals';
 import { Launcher } from './core/launcher';
 import type { Log } from './core/log';
 import { Policy } from './core/policy';
@@ -15,6 +16,8 @@ import { Tracker } from './core/tracker';
 import { Metrics } from './observability/metrics';
 import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
+import { SlackApprovalBoard } from './slack/approval-board';
+import { AuditFeed, withAuditFeed } from './slack/audit-feed';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
@@ -103,9 +106,14 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const rules = config.file.policy.rules;
     if (rules.length === 0)
       log.warn({}, 'no policy rules configured: everyone may run every configured operation');
-    const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log));
+    const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log), {
+      defaultExpiresAfterMs: config.file.approvals.expiresAfter,
+    });
+    const auditLinks = new Permalinks(app.client, log);
+    const { auditChannel } = config.file;
+    const auditFeed = auditChannel ? new AuditFeed(app.client, auditChannel, auditLinks, log) : undefined;
     const deps: EngineDeps = {
-      store,
+      store: auditFeed ? withAuditFeed(store, auditFeed) : store,
       registry,
       notifier: metrics.observe(
         new SlackNotifier(
@@ -119,6 +127,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       mutex: new KeyedMutex(),
+      approvalBoard: new SlackApprovalBoard(app.client, log),
       settings: {
         ...DEFAULT_ENGINE_SETTINGS,
         giveUpAfterMs: config.file.tracking.giveUpAfter,
@@ -133,6 +142,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       },
     };
     const launcher = new Launcher(deps);
+    const approvals = new Approvals(deps, launcher);
     const permalinks = new Permalinks(app.client, log);
     const publisher = new SlackDigestPublisher(app.client, registry, permalinks);
     const digests = new DigestScheduler({
@@ -150,10 +160,12 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       policy,
       launcher,
       tracker,
-      store,
+      store: deps.store,
       clock,
       log,
       afterAck,
+      approvals,
+      audit: { admins: config.file.admins, permalinks: auditLinks },
       digests: { timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
     });
@@ -188,6 +200,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
         await digests.stop();
         await app.stop();
         await afterAck.drain();
+        await auditFeed?.drain();
         await store.close();
       },
     };

@@ -1,4 +1,5 @@
 import type { Store } from '../store/port';
+import type { ApprovalBoard } from './approval-board';
 import type { Clock } from './clock';
 import type { KeyedMutex } from './keyed-mutex';
 import type { Log } from './log';
@@ -63,4 +64,6 @@ export interface EngineDeps {
   owner: string;
   mutex: KeyedMutex;
   settings: EngineSettings;
+  /** Approval requests beyond the run's thread (an approval channel, the requester); optional. */
+  approvalBoard?: ApprovalBoard;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunPatch, RunRecord } from '../store/port';
+import { openApprovalRequest } from './approvals-flow';
+import { runAudit } from './audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
@@ -31,7 +33,9 @@ export type LaunchResult =
   | { kind: 'denied'; decision: Decision }
   | { kind: 'unavailable'; reason: string }
   | { kind: 'duplicate'; run: RunRecord }
-  | { kind: 'accepted'; run: RunRecord; started: Promise<StartOutcome> };
+  | { kind: 'accepted'; run: RunRecord; started: Promise<StartOutcome> }
+  /** Waits for approval (`decision.approval` says whose); `posted` resolves once the request is out. */
+  | { kind: 'awaiting_approval'; run: RunRecord; decision: Decision; posted: Promise<RunRecord> };
 
 export type CancelResult =
   | { kind: 'requested'; run: RunRecord }
@@ -60,6 +64,7 @@ export class Launcher {
     const decision = await policy.decide(
       { userId: request.requester.id, channelId: request.channelId },
       op.id,
+      request.input,
     );
     const facts = op.describe(request.input);
     const audit = (outcome: string, runId: string | null) =>
@@ -88,7 +93,7 @@ export class Launcher {
       requesterId: request.requester.id,
       input: request.input,
       facts,
-      state: 'starting',
+      state: decision.approval ? 'awaiting_approval' : 'starting',
       createdAt: now,
       nextPollAt: new Date(now.getTime() + this.deps.settings.startLeaseMs),
       leaseOwner: this.deps.owner,
@@ -98,9 +103,35 @@ export class Launcher {
       await audit('duplicate', run.id);
       return { kind: 'duplicate', run };
     }
-    await audit('allowed', run.id);
+    await audit(decision.approval ? 'approval_requested' : 'allowed', run.id);
+    if (decision.approval) {
+      const posted = openApprovalRequest(this.deps, run, decision.approval, request.confirmedFingerprint);
+      return { kind: 'awaiting_approval', run, decision, posted };
+    }
     const started = this.begin(run, op, request);
     return { kind: 'accepted', run, started };
+  }
+
+  /** Starts a run whose approvals are complete; the caller holds its lease (the approval handed it over). */
+  async startApproved(run: RunRecord, confirmedFingerprint: string | undefined): Promise<StartOutcome> {
+    const op = this.deps.registry.operation(run.operationId);
+    if (!op) {
+      const problem = {
+        title: `${this.deps.registry.systemName(run.system)} is not configured`,
+        message: 'Flightdeck cannot start this approved run while its system is not configured.',
+      };
+      const failed = await this.deps.mutex.run(run.id, () => this.recordStartFailure(run, problem));
+      await this.deps.mutex.run(run.id, () => this.finish(failed));
+      return { kind: 'failed', run: failed, problem };
+    }
+    return this.begin(run, op, {
+      operationId: run.operationId,
+      input: run.input,
+      idempotencyKey: run.idempotencyKey,
+      channelId: run.channelId,
+      requester: { id: run.requesterId },
+      confirmedFingerprint,
+    });
   }
 
   private begin(run: RunRecord, op: Operation, request: LaunchRequest): Promise<StartOutcome> {
@@ -212,6 +243,9 @@ export class Launcher {
       actorId: run.requesterId,
       at: now,
     });
+    await this.deps.store.appendAudit(
+      runAudit(updated, { at: now, actorId: run.requesterId, action: 'start', outcome: 'started' }),
+    );
     return updated;
   }
 
@@ -290,7 +324,7 @@ export class Launcher {
     const op = registry.operation(run.operationId);
     if (!op?.cancel) return { kind: 'unsupported' };
     if (run.requesterId !== requester.id) {
-      const decision = await policy.decide({ userId: requester.id, channelId }, op.id);
+      const decision = await policy.decide({ userId: requester.id, channelId }, op.id, run.input);
       if (!decision.allowed) return { kind: 'denied', decision };
     }
     if (isFinal(run.state) && !run.mayRecover) return { kind: 'finished', run };

@@ -1,4 +1,5 @@
 import { LeaseLostError, type RunPatch, type RunRecord } from '../store/port';
+import { awaitApproval } from './approvals-flow';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
@@ -88,6 +89,7 @@ export class Tracker {
 
   /** Moves one run forward; returns when it should be looked at next. */
   private async advance(run: RunRecord): Promise<RunPatch> {
+    if (run.state === 'awaiting_approval') return awaitApproval(this.deps, run);
     let current = run;
     let pollDeferredTo: Date | undefined;
     try {

@@ -1,5 +1,6 @@
 import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
 import type { SystemDefinition } from '../core/operations';
+import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
 
 export type OpsCommand =
   | { kind: 'launcher' }
@@ -10,6 +11,7 @@ export type OpsCommand =
   | { kind: 'runs'; mine: boolean }
   | { kind: 'status'; runId: string }
   | { kind: 'digest'; command: DigestCommand }
+  | PolicyCommand
   | { kind: 'unknown'; reason: string };
 
 /** Longer input than this is never a command; Slack allows more, the bot does not need it. */
@@ -34,6 +36,12 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
   const args = (after: number) => text.split(/\s+/).slice(after).join(' ');
 
   if (word === 'help' || word === '?') return { kind: 'help' };
+  if (word === 'whoami' && second === '') return { kind: 'whoami' };
+  if (word === 'can-i' || word === 'audit') {
+    const rest = text.slice(first.length);
+    const policy = word === 'audit' ? parseAudit(rest) : parseCanI(rest, systems);
+    return policy.ok ? policy.value : { kind: 'unknown', reason: policy.error };
+  }
   if (word === 'runs') {
     if (second === '') return { kind: 'runs', mine: false };
     if (second.toLowerCase() === 'mine' && rest.length === 0) return { kind: 'runs', mine: true };

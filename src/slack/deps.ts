@@ -1,3 +1,4 @@
+import type { Approvals } from '../core/approvals';
 import type { Clock } from '../core/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/launcher';
@@ -20,6 +21,9 @@ export interface SlackDeps {
   clock: Clock;
   log: Log;
   afterAck: AfterAck;
+  approvals: Approvals;
+  /** `/ops audit`: who may read it, and links to the threads it names. */
+  audit: { admins: string[]; permalinks: Permalinks };
   /** Digest commands and the Home tab: people's time zones, message links, posting digests now. */
   digests: {
     timeZones: UserTimeZones;

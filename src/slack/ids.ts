@@ -3,6 +3,8 @@ export const ACTIONS = {
   cancel: 'fd.run.cancel',
   revert: 'fd.run.revert',
   openUpstream: 'fd.run.open',
+  approve: 'fd.run.approve',
+  reject: 'fd.run.reject',
   /** A form field whose change rebuilds the form; the block id is the field id. */
   refreshField: /^fd\.field\.refresh\./,
   launcherPick: 'fd.launcher.pick',

@@ -1,5 +1,6 @@
 import type { LaunchRequest, StartOutcome } from '../core/launcher';
 import type { SlackDeps } from './deps';
+import { awaitingApprovalNotice } from './ui/approval';
 import type { MessageContent } from './ui/blocks';
 import { deniedMessage, infoMessage } from './ui/replies';
 
@@ -10,7 +11,7 @@ export type LaunchReport =
 
 /**
  * Launches and says what a person must hear that the run's thread will not tell them (denied, not
- * available). Resolves once the start has an outcome.
+ * available, waiting for approval). Resolves once the start has an outcome.
  */
 export async function launchAndReport(deps: SlackDeps, request: LaunchRequest): Promise<LaunchReport> {
   const result = await deps.launcher.launch(request);
@@ -25,5 +26,8 @@ export async function launchAndReport(deps: SlackDeps, request: LaunchRequest): 
       return { kind: 'duplicate' };
     case 'accepted':
       return { kind: 'started', outcome: await result.started };
+    case 'awaiting_approval':
+      await result.posted;
+      return { kind: 'notice', content: awaitingApprovalNotice(result.decision, request.channelId) };
   }
 }

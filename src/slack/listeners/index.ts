@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps';
 import { ACTIONS, VIEWS } from '../ids';
+import { approvalVote } from './actions/approval-vote';
 import { cancelRun } from './actions/cancel-run';
 import { homeLaunch } from './actions/home-launch';
 import { refreshForm } from './actions/refresh-form';
@@ -20,6 +21,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.preview, previewConfirmation(deps));
   app.action(ACTIONS.cancel, cancelRun(deps));
   app.action(ACTIONS.revert, revertRun(deps));
+  app.action(ACTIONS.approve, approvalVote(deps, 'approve'));
+  app.action(ACTIONS.reject, approvalVote(deps, 'reject'));
   app.action(ACTIONS.refreshField, refreshForm(deps));
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
   app.action(ACTIONS.openUpstream, async ({ ack }) => ack());

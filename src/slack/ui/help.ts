@@ -10,8 +10,15 @@ function commandLine(systemId: string, verb: string, usage: string, title: strin
   return `• \`/ops ${systemId} ${verb}${usage ? ` ${usage}` : ''}\` — ${escapeMrkdwn(title)}`;
 }
 
-/** Every command with one-line usage; systems that are not configured say so. */
-export function helpMessage(systems: SystemStatus[]): MessageContent {
+/**
+ * The commands with one-line usage; systems that are not configured say so. With `mayRun`, a configured
+ * system's operations the caller may not run here are left out, and a line says that more exist.
+ */
+export function helpMessage(
+  systems: SystemStatus[],
+  mayRun: (operationId: string) => boolean = () => true,
+): MessageContent {
+  let hidden = 0;
   const blocks = [
     header('Flightdeck commands'),
     section(
@@ -20,11 +27,16 @@ export function helpMessage(systems: SystemStatus[]): MessageContent {
         '• `/ops help` — this list',
         '• `/ops runs [mine]` — recent runs in this channel',
         '• `/ops status <run id>` — one run’s state',
+        '• `/ops whoami` — your groups and what you may run here',
+        '• `/ops can-i <operation> [key=value …]` — whether you may, without running it',
+        '• `/ops audit [--user U…] [--since 24h]` — the audit trail (admins)',
       ].join('\n'),
     ),
     ...systems.map(({ definition, configured }) => {
+      const shown = definition.operations.filter((op) => !configured || mayRun(op.id));
+      hidden += definition.operations.length - shown.length;
       const lines = [
-        ...definition.operations.map((op) => commandLine(definition.id, op.verb, op.usage, op.title)),
+        ...shown.map((op) => commandLine(definition.id, op.verb, op.usage, op.title)),
         ...definition.queries.map((q) => commandLine(definition.id, q.verb, q.usage, q.title)),
       ];
       const title = configured
@@ -34,6 +46,13 @@ export function helpMessage(systems: SystemStatus[]): MessageContent {
     }),
     context('Follow-ups on a run (cancel, open upstream) are buttons on its message.'),
   ];
+  if (hidden > 0) {
+    blocks.push(
+      context(
+        `${hidden} more operation${hidden === 1 ? '' : 's'} exist${hidden === 1 ? 's' : ''} that you may not run here; \`/ops whoami\` says why.`,
+      ),
+    );
+  }
   return { text: 'Flightdeck commands: /ops help', blocks };
 }
 

@@ -4,6 +4,7 @@ import type { RunState } from '../../core/runs';
 import { isFinal } from '../../core/runs';
 import type { RunRecord, TransitionRecord } from '../../store/port';
 import { ACTIONS } from '../ids';
+import { approvalButtons } from './approval';
 import {
   context,
   escapeMrkdwn,
@@ -116,6 +117,7 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
     });
   }
   if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
+  if (run.state === 'awaiting_approval') buttons.push(approvalButtons(run.id));
   blocks.push(
     ...buttons,
     context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`),

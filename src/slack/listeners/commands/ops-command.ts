@@ -2,9 +2,13 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { isUpstreamError } from '../../../core/problem';
 import { parseOpsCommand } from '../../command-parser';
 import type { SlackDeps } from '../../deps';
+import { auditTrail } from './audit-command';
+import { canI } from './can-i-command';
+import { helpFor } from './help-command';
+import { whoami } from './whoami-command';
 import { digestCommand } from './digest-command';
 import { operationView } from '../../operation-view';
-import { helpMessage, notConfiguredMessage, usageMessage } from '../../ui/help';
+import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
 import {
   deniedMessage,
@@ -30,13 +34,22 @@ export function opsCommand(deps: SlackDeps) {
       response_type: 'ephemeral' as const,
       ...content,
     });
+    const subject = { userId: command.user_id, channelId: command.channel_id };
     switch (parsed.kind) {
       case 'help':
-        await ack(
-          ephemeral(
-            helpMessage(registry.systems.map((s) => ({ definition: s.definition, configured: !!s.runtime }))),
-          ),
-        );
+        await ack(ephemeral(await helpFor(deps, subject)));
+        return;
+      case 'whoami':
+        await ack();
+        await respond(ephemeral(await whoami(deps, subject)));
+        return;
+      case 'can-i':
+        await ack();
+        await respond(ephemeral(await canI(deps, subject, parsed.operationId, parsed.args)));
+        return;
+      case 'audit':
+        await ack();
+        await respond(ephemeral(await auditTrail(deps, command.user_id, parsed)));
         return;
       case 'unknown':
         await ack(ephemeral(usageMessage(parsed.reason)));

@@ -1,0 +1,34 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Vote } from '../../../core/approvals';
+import { RunBusyError } from '../../../core/lease';
+import type { SlackDeps } from '../../deps';
+import { tellUser } from '../../ephemeral';
+import { voteReply } from '../../ui/approval';
+import { infoMessage } from '../../ui/replies';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+/**
+ * Approve and Reject, on the run's message or on a request in an approval channel. Every click is
+ * answered: the thread shows decisions, the clicker hears anything else (counted, refused, already decided).
+ */
+export function approvalVote(deps: SlackDeps, vote: Vote) {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
+    await ack();
+    const channelId = body.channel?.id;
+    const runId = action.value;
+    if (!channelId || !runId) return;
+    const tell = (text: string) => tellUser(client, deps.log, channelId, body.user.id, infoMessage(text));
+    deps.afterAck.run(vote, async () => {
+      try {
+        const result = await deps.approvals.vote(runId, body.user.id, vote);
+        const reply = voteReply(result);
+        if (reply) await tell(reply);
+        if (result.kind === 'approved') await result.started;
+      } catch (err) {
+        if (!(err instanceof RunBusyError)) throw err;
+        await tell('Flightdeck is busy with this run right now; try again in a moment.');
+      }
+    });
+  };
+}

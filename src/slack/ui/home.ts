@@ -19,6 +19,7 @@ import { stateLabel } from './run-message';
 /** What the Home tab lists at most, so that it stays well inside the 100 blocks of a view. */
 export const HOME_LIMITS = { runs: 15, waiting: 10, schedules: 20, operations: 50 } as const;
 const BUTTONS_PER_ACTIONS_BLOCK = 25;
+const MORE_HINT = '`/ops runs mine` and `/ops digest list` in a channel show the rest';
 
 export interface HomeRun {
   run: RunRecord;
@@ -57,9 +58,12 @@ function scheduleLine({ schedule, next }: HomeSchedule): string {
   return `\`${schedule.id}\` · ${scheduleLabel(schedule.label)} (${schedule.timeZone}) in <#${schedule.channelId}> · ${when}`;
 }
 
-function listing(heading: string, lines: string[], empty: string): KnownBlock[] {
+/** A heading and its lines, at most `max` of them; when there are more, a last line says so. */
+function listing(heading: string, lines: string[], max: number, empty: string): KnownBlock[] {
   if (lines.length === 0) return [section(`${heading}\n${empty}`)];
-  return packedSections({ heading, entries: lines }).map((s) => s.block);
+  const entries = lines.slice(0, max);
+  if (lines.length > max) entries.push(`…and more (${MORE_HINT})`);
+  return packedSections({ heading, entries }).map((s) => s.block);
 }
 
 function launchButtons(operations: HomeOperation[]): KnownBlock[] {
@@ -93,20 +97,23 @@ export function homeView(content: HomeContent): HomeView {
     ...launch,
     { type: 'divider' },
     ...listing(
-      `*Waiting for you* (${content.waiting.length})`,
-      content.waiting.slice(0, HOME_LIMITS.waiting).map(runLine),
+      '*Waiting for you*',
+      content.waiting.map(runLine),
+      HOME_LIMITS.waiting,
       'Nothing of yours is waiting for a person.',
     ),
     { type: 'divider' },
     ...listing(
       '*Your recent runs*',
-      content.recent.slice(0, HOME_LIMITS.runs).map(runLine),
+      content.recent.map(runLine),
+      HOME_LIMITS.runs,
       'You have not launched anything yet.',
     ),
     { type: 'divider' },
     ...listing(
       '*Digests you scheduled*',
-      content.schedules.slice(0, HOME_LIMITS.schedules).map(scheduleLine),
+      content.schedules.map(scheduleLine),
+      HOME_LIMITS.schedules,
       'None. `/ops digest schedule daily 09:00` in a channel starts one.',
     ),
     context(`Updated ${slackDate(content.now)}`),

@@ -12,8 +12,9 @@ export async function homeContent(deps: SlackDeps, userId: string): Promise<Home
   const { store, registry, clock } = deps;
   const now = clock.now();
   const [recent, waiting, schedules] = await Promise.all([
-    store.listRuns({ requesterId: userId, limit: HOME_LIMITS.runs }),
-    store.listRuns({ requesterId: userId, states: ['waiting'], limit: HOME_LIMITS.waiting }),
+    // One more than is shown, so that the Home tab can say there are more.
+    store.listRuns({ requesterId: userId, limit: HOME_LIMITS.runs + 1 }),
+    store.listRuns({ requesterId: userId, states: ['waiting'], limit: HOME_LIMITS.waiting + 1 }),
     store.listDigestSchedules({ createdBy: userId }),
   ]);
   const links = await deps.digests.permalinks.many(

@@ -66,6 +66,34 @@ describe('parseOpsCommand', () => {
     expect(parseOpsCommand('runs everyone', systems)).toMatchObject({ kind: 'unknown' });
   });
 
+  it('parses digest commands, keeping the case of zone names and the systems it knows as filters', () => {
+    expect(parseOpsCommand('DIGEST schedule weekdays 08:30 America/New_York system=iacm', systems)).toEqual({
+      kind: 'digest',
+      command: {
+        action: 'schedule',
+        spec: {
+          cron: '30 8 * * 1-5',
+          label: 'weekdays 08:30',
+          timeZone: 'America/New_York',
+          filters: { system: 'iacm', failuresOnly: false },
+        },
+      },
+    });
+    expect(parseOpsCommand('digest list', systems)).toEqual({ kind: 'digest', command: { action: 'list' } });
+    expect(parseOpsCommand('digest remove k3f9qz2m', systems)).toEqual({
+      kind: 'digest',
+      command: { action: 'remove', id: 'k3f9qz2m' },
+    });
+    expect(parseOpsCommand('digest now 7d', systems)).toEqual({
+      kind: 'digest',
+      command: { action: 'now', windowMs: 7 * 86_400_000, windowLabel: '7d' },
+    });
+    expect(parseOpsCommand('digest schedule hourly operation=zitadel.set', systems)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('Operations: `itential.start`, `iacm.run`.'),
+    });
+  });
+
   it('bounds the input and strips control characters', () => {
     expect(parseOpsCommand('x'.repeat(MAX_COMMAND_LENGTH + 1), systems)).toMatchObject({ kind: 'unknown' });
     expect(parseOpsCommand('itential\u0000start\tfoo', systems)).toEqual({

@@ -112,7 +112,10 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
   return current;
 }
 
-/** Posts the parent, which shows the run as it is now, so its status line is current. */
+/**
+ * Posts the parent. A new one shows the run as it is now; one adopted from an earlier attempt shows the run
+ * as it was then, so its status line is marked stale for an edit right away.
+ */
 async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
   const earlier = run.parentAttemptedAt;
   const ts = await attempt(
@@ -122,7 +125,11 @@ async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
     deps.clock.now(),
   );
   await deps.store.setParentTs(run.id, ts);
-  return deps.store.updateRun(run.id, deps.owner, { parentSeq: run.seq, parentEditedAt: deps.clock.now() });
+  return deps.store.updateRun(
+    run.id,
+    deps.owner,
+    earlier === null ? { parentSeq: run.seq, parentEditedAt: deps.clock.now() } : { parentSeq: 0 },
+  );
 }
 
 /**

@@ -1,0 +1,86 @@
+import { scripts } from '../fakes/itential';
+import { storeBackends, type StorePlace } from '../support/stores';
+import type { Store } from '../../src/store/port';
+import { BotProcess, buildBot } from './support/bot-process';
+import { seedRuns, startJobs } from './support/seed-runs';
+import { allDelivered, threadOf } from './support/threads';
+import { FaultWorld, ITENTIAL_TOKEN, WORKFLOW } from './support/world';
+
+const RUNS = 40;
+const sqlite = storeBackends().find((b) => b.name === 'sqlite');
+if (!sqlite) throw new Error('the embedded store is always available');
+
+/**
+ * A bot process dies (SIGKILL) while 40 runs are in flight, some of its posts accepted by Slack but not yet
+ * recorded (their answers are held back); a new process on the same store finishes every run, and every
+ * thread shows each transition once and its final status once.
+ */
+describe('a bot killed mid-flight and started again', () => {
+  let entry: string;
+  let world: FaultWorld;
+  let place: StorePlace;
+  let store: Store;
+  const bots: BotProcess[] = [];
+
+  beforeAll(async () => {
+    entry = buildBot();
+    world = await FaultWorld.start({ channels: RUNS, script: scripts.happy() });
+    place = await sqlite.place();
+    store = await place.openStore();
+  });
+  afterAll(async () => {
+    await Promise.all(bots.map((bot) => bot.stop()));
+    await world.close();
+    await place.dispose();
+  });
+
+  it('ends every thread with its final status exactly once, adopting the posts Slack took before the crash', async () => {
+    const jobs = await startJobs(world.itential.url, ITENTIAL_TOKEN, WORKFLOW, RUNS);
+    const ids = await seedRuns(
+      store,
+      jobs.map((jobId, i) => ({ jobId, channelId: world.channels[i] ?? '', workflow: WORKFLOW })),
+    );
+
+    // Slack keeps taking posts, but after the first 30 the bot never hears back: the crash window.
+    world.proxy.holdAnswers('chat.postMessage', 30);
+    const first = await BotProcess.start(entry, world.botEnv('bot-1', place), world.logFile('bot-1'));
+    bots.push(first);
+    await waitUntil(() => world.proxy.heldCount >= 10, 10_000, 'ten posts in the crash window');
+    await first.kill();
+    const held = world.proxy.heldCount;
+
+    world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
+    const second = await BotProcess.start(entry, world.botEnv('bot-2', place), world.logFile('bot-2'));
+    bots.push(second);
+    const runs = await allDelivered(store, ids, 20_000);
+
+    for (const run of runs) {
+      const thread = threadOf(world.slack, run);
+      expect({ run: run.id, state: run.state }).toEqual({ run: run.id, state: 'succeeded' });
+      expect({ run: run.id, parents: thread.parents }).toEqual({ run: run.id, parents: 1 });
+      expect({ run: run.id, seqs: thread.seqs }).toEqual({
+        run: run.id,
+        seqs: Array.from({ length: run.seq }, (_, i) => i + 1),
+      });
+      expect({ run: run.id, succeeded: thread.repliesWith('Succeeded') }).toEqual({
+        run: run.id,
+        succeeded: 1,
+      });
+      expect(thread.parentText).toContain('Succeeded');
+    }
+    // The window was really hit, and what landed in it was found rather than posted again.
+    expect(held).toBeGreaterThanOrEqual(10);
+    const lookups =
+      world.proxy.callsOf('conversations.replies').length +
+      world.proxy.callsOf('conversations.history').length;
+    expect(lookups).toBeGreaterThanOrEqual(held);
+  }, 45_000);
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -23,4 +23,8 @@ export class ShiftedClock implements Clock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+  /** Jumps to `iso`, from where time runs on. */
+  setTo(iso: string): void {
+    this.offsetMs = new Date(iso).getTime() - Date.now();
+  }
 }

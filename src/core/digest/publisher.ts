@@ -11,7 +11,7 @@ export interface DigestPost {
   /** Times are shown in this zone. */
   timeZone: string;
   summary: DigestSummary;
-  /** Set when the window is posted well after it was due (no process was running at the time). */
+  /** Set when the window is posted well after it was due (no process ran then, or posting kept failing). */
   late?: { dueAt: Date };
   /** Windows missed while no process ran, covered by this one. */
   skipped: number;

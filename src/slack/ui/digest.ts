@@ -85,7 +85,7 @@ function preamble(post: DigestPost, names: DigestNames): string[] {
   if (post.requestedBy) lines.push(`Asked for by <@${post.requestedBy}>`);
   if (post.late) {
     lines.push(
-      `:hourglass: *Late*: due ${zonedTime(post.late.dueAt, timeZone)}, posted ${zonedTime(summary.now, timeZone)} — Flightdeck was not running at the time.`,
+      `:hourglass: *Late*: due ${zonedTime(post.late.dueAt, timeZone)}, posted ${zonedTime(summary.now, timeZone)} (Flightdeck was down, or Slack would not take it then).`,
     );
   }
   if (post.skipped > 0) {

@@ -4,11 +4,11 @@ import { dueWindow, MAX_CATCH_UP_MS, SKIPPED_COUNT_CAP } from '../../src/core/di
 const utc = (iso: string) => new Date(`${iso}Z`);
 const hours = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 3_600_000;
 
-/** The windows a scheduler looking every minute would post between two instants. */
+/** The windows a scheduler looking every five minutes would post between two instants. */
 function windowsBetween(cron: DigestCron, createdAt: Date, until: Date) {
   const windows: { start: string; end: string; skipped: number }[] = [];
   let lastEnd: Date | null = null;
-  for (let t = createdAt.getTime(); t <= until.getTime(); t += 60_000) {
+  for (let t = createdAt.getTime(); t <= until.getTime(); t += 5 * 60_000) {
     const due = dueWindow(cron, createdAt, lastEnd, new Date(t));
     if (!due) continue;
     windows.push({ start: due.start.toISOString(), end: due.end.toISOString(), skipped: due.skipped });

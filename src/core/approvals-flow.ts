@@ -95,7 +95,7 @@ function nextLook(deps: EngineDeps, run: RunRecord, expiresAt: Date | null): Dat
 
 /**
  * A run just created in awaiting_approval, leased to this process: records the request, says in the thread
- * who must approve by when, posts the request in the approval channel, and hands the run to the tracker.
+ * who must approve by when, hands the run to the tracker, and posts the request in the approval channel.
  */
 export async function openApprovalRequest(
   deps: EngineDeps,
@@ -103,32 +103,36 @@ export async function openApprovalRequest(
   need: ApprovalNeed,
   fingerprint: string | undefined,
 ): Promise<RunRecord> {
-  const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + need.expiresAfterMs);
-  await deps.store.createApprovalRequest({
-    runId: run.id,
-    rule: need.rule,
-    approvers: need.approvers,
-    required: need.approvals,
-    channelId: need.channelId ?? run.channelId,
-    fingerprint: fingerprint ?? null,
-    createdAt: now,
-    expiresAt,
-  });
-  const { run: recorded } = await deps.store.appendTransition(
-    run.id,
-    deps.owner,
-    { waitingFor: 'approval', detail: `0 of ${need.approvals} approvals` },
-    transition('approval_requested', 'awaiting_approval', null, requestText(run, need, expiresAt), now),
-  );
-  let current = recorded;
-  try {
-    current = await deliver(deps, recorded);
-  } finally {
-    await deps.store.release(run.id, deps.owner, {
-      nextPollAt: nextLook(deps, current, expiresAt) ?? expiresAt,
+  // Under the run's mutex: an Approve clicked while the request is still being posted waits for it.
+  const current = await deps.mutex.run(run.id, async () => {
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + need.expiresAfterMs);
+    await deps.store.createApprovalRequest({
+      runId: run.id,
+      rule: need.rule,
+      approvers: need.approvers,
+      required: need.approvals,
+      channelId: need.channelId ?? run.channelId,
+      fingerprint: fingerprint ?? null,
+      createdAt: now,
+      expiresAt,
     });
-  }
+    const { run: recorded } = await deps.store.appendTransition(
+      run.id,
+      deps.owner,
+      { waitingFor: 'approval', detail: `0 of ${need.approvals} approvals` },
+      transition('approval_requested', 'awaiting_approval', null, requestText(run, need, expiresAt), now),
+    );
+    let posted = recorded;
+    try {
+      posted = await deliver(deps, recorded);
+    } finally {
+      await deps.store.release(run.id, deps.owner, {
+        nextPollAt: nextLook(deps, posted, expiresAt) ?? expiresAt,
+      });
+    }
+    return posted;
+  });
   await onBoard(deps, current, 'postRequest');
   return current;
 }
@@ -176,16 +180,19 @@ export async function settle(
   return run;
 }
 
-/** A rejected (or expired) run: post it, give it back to the tracker, tell the approval channel and the requester. */
+/**
+ * A rejected (or expired) run: the approval channel and the requester hear it first (they do not wait for
+ * the thread's turn), then it is posted and given back to the tracker.
+ */
 export async function closeRejected(deps: EngineDeps, run: RunRecord): Promise<RunRecord> {
+  await onBoard(deps, run, 'updateRequest');
+  await onBoard(deps, run, 'tellRequester');
   let current = run;
   try {
     current = await deliver(deps, run);
   } finally {
     await deps.store.release(run.id, deps.owner, { nextPollAt: nextLook(deps, current, null) });
   }
-  await onBoard(deps, current, 'updateRequest');
-  await onBoard(deps, current, 'tellRequester');
   return current;
 }
 

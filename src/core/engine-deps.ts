@@ -24,7 +24,7 @@ export interface EngineSettings {
   watchFailedEveryMs: number;
   /** How often the tracker looks for due runs. */
   tickMs: number;
-  /** How many runs one tick takes on. */
+  /** How many runs the tracker works on at once. */
   batchSize: number;
   /** Upstream polls per second, per system. */
   pollBudget: PollBudgetSettings;

@@ -23,6 +23,8 @@ export class Tracker {
   private ticking: Promise<void> | undefined;
   private stopped = true;
   private readonly budget: PollBudget;
+  /** Runs this process is working on, each until its lease is given back. */
+  private readonly active = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: EngineDeps,
@@ -40,6 +42,7 @@ export class Tracker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    await Promise.all(this.active.values());
   }
 
   /** Look for due runs now rather than at the next tick (after a cancel). */
@@ -61,16 +64,26 @@ export class Tracker {
     this.timer.unref();
   }
 
-  /** One pass: every due run claimed by this process is handled before the next pass. */
+  /**
+   * Claims as many due runs as there is room for (`batchSize` at once) and sets them going. A run that
+   * waits (for its poll budget, for Slack) holds up only itself: the next tick fills its neighbours' places.
+   */
   async tick(): Promise<number> {
+    const room = this.deps.settings.batchSize - this.active.size;
+    if (room <= 0) return 0;
     const now = this.deps.clock.now();
     const due = await this.deps.store.claimDue(
       this.deps.owner,
       now,
       new Date(now.getTime() + this.deps.settings.leaseMs),
-      this.deps.settings.batchSize,
+      room,
     );
-    await Promise.all(due.map((run) => this.process(run.id)));
+    for (const run of due) {
+      const work: Promise<void> = this.process(run.id).finally(() => {
+        if (this.active.get(run.id) === work) this.active.delete(run.id);
+      });
+      this.active.set(run.id, work);
+    }
     return due.length;
   }
 

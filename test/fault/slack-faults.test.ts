@@ -65,13 +65,15 @@ describe('Slack rate limits and refusals', () => {
     world.proxy.fail(POST, limited, { kind: 'rate_limited', retryAfterSec: 2 }, 1);
     const [limitedRun, ...otherRuns] = await runsIn([limited, ...others]);
 
-    const otherDone = await allDelivered(h.bot.store, otherRuns, 5_000);
+    const otherDone = await allDelivered(h.bot.store, otherRuns, 8_000);
     const [limitedAnswer] = world.proxy.callsOf(POST, limited);
     expect(limitedAnswer?.answer).toBe('rate_limited');
     const t429 = limitedAnswer?.at ?? 0;
-    // The other channels finished while the limited one was still waiting.
-    const lastOtherPost = Math.max(...others.flatMap((c) => world.proxy.callsOf(POST, c).map((p) => p.at)));
-    expect(lastOtherPost).toBeLessThan(t429 + 2_000);
+    // The other channels kept posting while the limited one waited (a client-wide pause would stop them).
+    const duringPause = others
+      .flatMap((c) => world.proxy.callsOf(POST, c))
+      .filter((p) => p.at > t429 && p.at < t429 + 2_000);
+    expect(duringPause.length).toBeGreaterThan(0);
     expect(otherDone.every((r) => r.state === 'succeeded')).toBe(true);
 
     const [run] = await allDelivered(h.bot.store, [limitedRun ?? ''], 6_000);

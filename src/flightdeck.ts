@@ -111,7 +111,9 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     });
     const auditLinks = new Permalinks(app.client, log);
     const { auditChannel } = config.file;
-    const auditFeed = auditChannel ? new AuditFeed(app.client, auditChannel, auditLinks, log) : undefined;
+    const auditFeed = auditChannel
+      ? new AuditFeed(app.client, auditChannel, auditLinks, store, log)
+      : undefined;
     const deps: EngineDeps = {
       store: auditFeed ? withAuditFeed(store, auditFeed) : store,
       registry,

@@ -1,8 +1,23 @@
 import type { webApi } from '@slack/bolt';
 import type { Log } from '../core/log';
 import type { NewAuditRecord, Store } from '../store/port';
-import type { Permalinks } from './permalinks';
+import type { MessageRef, Permalinks } from './permalinks';
 import { auditLine, auditThread } from './ui/audit';
+
+/**
+ * The thread a record is about: recorded with it, or (for records written before the run's message was
+ * posted, like the launch itself) the run's message as it is now.
+ */
+export async function threadOf(
+  store: Pick<Store, 'getRun'>,
+  record: NewAuditRecord,
+  key: string,
+): Promise<MessageRef | undefined> {
+  const recorded = auditThread(record);
+  if (recorded) return { key, ...recorded };
+  const run = record.runId ? await store.getRun(record.runId) : undefined;
+  return run?.parentTs ? { key, channel: run.channelId, ts: run.parentTs } : undefined;
+}
 
 /** Records waiting to be posted at most; beyond this a line is dropped (and logged): the store keeps the record. */
 const MAX_PENDING = 1_000;
@@ -16,6 +31,7 @@ export class AuditFeed {
     private readonly client: webApi.WebClient,
     private readonly channel: string,
     private readonly permalinks: Permalinks,
+    private readonly store: Pick<Store, 'getRun'>,
     private readonly log: Log,
   ) {}
 
@@ -30,8 +46,8 @@ export class AuditFeed {
     this.pending += 1;
     this.tail = this.tail.then(async () => {
       try {
-        const thread = auditThread(record);
-        const links = thread ? await this.permalinks.many([{ key: 'thread', ...thread }], 1) : undefined;
+        const thread = await threadOf(this.store, record, 'thread');
+        const links = thread ? await this.permalinks.many([thread], 1) : undefined;
         const text = auditLine(record, links?.get('thread'));
         await this.client.chat.postMessage({
           channel: this.channel,

@@ -1,5 +1,7 @@
+import { threadOf } from '../../audit-feed';
 import type { SlackDeps } from '../../deps';
-import { auditMessage, auditRefusal, auditThread } from '../../ui/audit';
+import type { MessageRef } from '../../permalinks';
+import { auditMessage, auditRefusal } from '../../ui/audit';
 import type { MessageContent } from '../../ui/blocks';
 
 const LIMIT = 50;
@@ -26,11 +28,11 @@ export async function auditTrail(
   }
   const since = new Date(deps.clock.now().getTime() - query.sinceMs);
   const records = await deps.store.listAudit({ actorId: query.user, since, limit: LIMIT });
-  const refs = records.flatMap((r) => {
-    const thread = auditThread(r);
-    return thread ? [{ key: String(r.id), ...thread }] : [];
-  });
-  const byKey = await deps.audit.permalinks.many(refs, 20);
+  const refs = await Promise.all(records.map((r) => threadOf(deps.store, r, String(r.id))));
+  const byKey = await deps.audit.permalinks.many(
+    refs.filter((ref): ref is MessageRef => ref !== undefined),
+    LIMIT,
+  );
   const links = new Map([...byKey].map(([key, url]) => [Number(key), url]));
   return auditMessage(records, links, query, LIMIT);
 }

@@ -126,8 +126,35 @@ export class Approvals {
       ),
     );
     await announceApproved(this.deps, settled);
-    const started = this.launcher.startApproved(settled, status.request.fingerprint ?? undefined);
+    const started = this.launcher
+      .startApproved(settled, status.request.fingerprint ?? undefined)
+      .then(async (outcome) => {
+        if (outcome.kind === 'outdated') await this.reportOutdated(run.id);
+        return outcome;
+      });
     return { kind: 'approved', run: settled, started };
+  }
+
+  /**
+   * The change that was approved no longer matches what is there (someone changed it meanwhile): the start
+   * refused and rejected the run; its thread says so, since nobody has a confirmation modal open to see it.
+   */
+  private async reportOutdated(runId: string): Promise<void> {
+    await withRun(
+      this.deps,
+      runId,
+      async (claimed) => {
+        await this.deps.store.appendTransition(
+          runId,
+          this.deps.owner,
+          {},
+          transition('state', 'rejected', null, null, this.deps.clock.now(), claimed.problem),
+        );
+        // The tracker posts it.
+        return { result: undefined, release: { nextPollAt: this.deps.clock.now() } };
+      },
+      10_000,
+    );
   }
 
   /** One approval of several: the thread and the status line count it. */

@@ -94,6 +94,61 @@ describe('parseOpsCommand', () => {
     });
   });
 
+  it('parses whoami, can-i (operation as id or words; quoted, curly-quoted and bare values) and audit', () => {
+    expect(parseOpsCommand('WhoAmI', systems)).toEqual({ kind: 'whoami' });
+    expect(parseOpsCommand('whoami please', systems)).toMatchObject({ kind: 'unknown' });
+    expect(parseOpsCommand('can-i itential start', systems)).toEqual({
+      kind: 'can-i',
+      operationId: 'itential.start',
+      args: {},
+    });
+    expect(
+      parseOpsCommand(
+        'can-i iacm.run module=net-core org="Prod Org"  project=“infra one” x=\'a b\'',
+        systems,
+      ),
+    ).toEqual({
+      kind: 'can-i',
+      operationId: 'iacm.run',
+      args: { module: 'net-core', org: 'Prod Org', project: 'infra one', x: 'a b' },
+    });
+    expect(parseOpsCommand('can-i iacm run oops', systems)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('`oops` is not `key=value`'),
+    });
+    expect(parseOpsCommand('can-i', systems)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('Operations: `itential.start`, `iacm.run`.'),
+    });
+    expect(parseOpsCommand(`can-i iacm run org=${'x'.repeat(201)}`, systems)).toMatchObject({
+      kind: 'unknown',
+    });
+    expect(parseOpsCommand('audit', systems)).toEqual({
+      kind: 'audit',
+      sinceMs: 86_400_000,
+      sinceText: '24h',
+    });
+    expect(parseOpsCommand('audit --since 30m --user <@U0BOB|bob>', systems)).toEqual({
+      kind: 'audit',
+      user: 'U0BOB',
+      sinceMs: 1_800_000,
+      sinceText: '30m',
+    });
+    expect(parseOpsCommand('audit --user U0CAROL', systems)).toMatchObject({ user: 'U0CAROL' });
+    for (const bad of [
+      'audit --since',
+      'audit --since 0h',
+      'audit --since 91d',
+      'audit --user bob',
+      'audit --all x',
+    ]) {
+      expect(parseOpsCommand(bad, systems)).toMatchObject({
+        kind: 'unknown',
+        reason: expect.stringContaining('Usage'),
+      });
+    }
+  });
+
   it('bounds the input and strips control characters', () => {
     expect(parseOpsCommand('x'.repeat(MAX_COMMAND_LENGTH + 1), systems)).toMatchObject({ kind: 'unknown' });
     expect(parseOpsCommand('itential\u0000start\tfoo', systems)).toEqual({

@@ -1,9 +1,18 @@
-import { parseFileConfig, toMs } from '../../../src/config/file';
+import { join } from 'node:path';
+import { readFileConfig, parseFileConfig, toMs } from '../../../src/config/file';
 import { Policy } from '../../../src/core/policy';
 
 const problems = (yaml: string) => parseFileConfig(yaml, 'fd.yml').problems;
 
 describe('policy config validation', () => {
+  it('the example config is valid and holds every kind of rule', () => {
+    const { config, problems: found } = readFileConfig(join(__dirname, '../../../flightdeck.example.yml'));
+    expect(found).toEqual([]);
+    expect(new Set(config?.policy.rules.map((r) => r.effect))).toEqual(
+      new Set(['allow', 'deny', 'require-approval']),
+    );
+  });
+
   it('parses require-approval rules with conditions, approvers, N, expiry and channel', () => {
     const { config, problems: found } = parseFileConfig(
       `

@@ -223,7 +223,11 @@ export class Approvals {
 
   private async noLongerAllowed(run: RunRecord, userId: string, decision: Decision): Promise<VoteResult> {
     const now = this.deps.clock.now();
-    const problem = { title: 'No longer allowed', message: decision.reason };
+    const problem = {
+      title: 'No longer allowed',
+      message: 'The policy no longer lets the requester run this, so it was not started.',
+      ...(decision.contacts.length > 0 ? { hint: `Who can help: ${decision.contacts.join(', ')}.` } : {}),
+    };
     const rejected = await this.deps.mutex.run(run.id, () =>
       settle(
         this.deps,

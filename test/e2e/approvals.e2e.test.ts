@@ -12,7 +12,7 @@ const APPROVE = 'fd.run.approve';
 const REJECT = 'fd.run.reject';
 
 // Oncall may start jobs; "Prod" needs Bob's group, "Hotfix" one of Bob or Carol, "Core" both of them
-// (posted in an approval channel), and "Quick" requests expire after a second.
+// (posted in an approval channel), "Change" is for oncall only, and "Quick" requests expire after a second.
 const CONFIG = `
 policy:
   rules:
@@ -36,6 +36,12 @@ policy:
       approvers: { users: [U0BOB, U0CAROL] }
       approvals: 2
       approvalChannel: ${APPROVALS}
+    - name: oncall-changes
+      effect: require-approval
+      operations: [itential.start]
+      groups: [S0ONCALL]
+      when: { workflow: 'Change *' }
+      approvers: { users: [U0BOB] }
     - name: quick-expires
       effect: require-approval
       operations: [itential.start]
@@ -44,7 +50,7 @@ policy:
       expiresAfter: 1s
 `;
 
-const WORKFLOWS = ['Prod Push', 'Hotfix Router', 'Core Upgrade', 'Quick Fix', 'Backup Devices'];
+const WORKFLOWS = ['Prod Push', 'Hotfix Router', 'Core Upgrade', 'Quick Fix', 'Change Window'];
 
 /** Polls an async probe until it returns something. */
 async function eventually<T>(
@@ -315,6 +321,30 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
     expect(startsOf('Hotfix Router')).toBe(2);
     const settled = await Promise.all([doubled, raced].map((r) => h.bot.store.getApproval(r.id)));
     expect(settled.map((s) => s?.request.outcome)).toEqual(['approved', 'approved']);
+  });
+
+  it('policy is checked again at approval time: a requester no longer allowed, an approver no longer one', async () => {
+    const change = await request(ALICE, 'Change Window');
+    const prod = await request(ALICE, 'Prod Push');
+    // Group membership is cached for minutes; a restart reads it afresh.
+    slack.setUsergroup('S0ONCALL', [BOB]);
+    slack.setUsergroup('S0APPROVERS', []);
+    try {
+      await h.restart();
+      await click(BOB, APPROVE, change);
+      await told(BOB, 'The requester is no longer allowed to run this, so it was rejected.');
+      const texts = await thread(change, (t) => t.some((x) => x.includes('No longer allowed')));
+      expect(texts.join('\n')).toContain('The policy no longer lets the requester run this');
+      expect(await state(change)).toBe('rejected');
+      await click(BOB, APPROVE, prod);
+      await told(BOB, 'You are not an approver for this request');
+      expect(await state(prod)).toBe('awaiting_approval');
+      expect(startsOf('Change Window')).toBe(0);
+    } finally {
+      slack.setUsergroup('S0ONCALL', [ALICE, BOB]);
+      slack.setUsergroup('S0APPROVERS', [BOB]);
+      await h.restart();
+    }
   });
 
   it('a pending approval survives a restart: after it, Approve starts the job once', async () => {

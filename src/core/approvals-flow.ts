@@ -32,7 +32,7 @@ export function recordedNeed(request: ApprovalRequestRecord): ApprovalNeed {
     approvers: request.approvers,
     approvals: request.required,
     expiresAfterMs: request.expiresAt.getTime() - request.createdAt.getTime(),
-    ...(request.channelId ? { channelId: request.channelId } : {}),
+    channelId: request.channelId,
   };
 }
 

@@ -93,6 +93,8 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
       slack,
       configYaml: CONFIG,
       env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
+      // Status lines are edited at most this often; the buttons go with the edit after a decision.
+      engine: { parentEditIntervalMs: 200 },
     });
   });
   // Each test in its own channel: Flightdeck paces posts per channel as Slack asks (about one a second).

@@ -304,7 +304,10 @@ export class Launcher {
   }
 
   /** The input that undoes a finished run, with its operation; undefined when it cannot be undone. */
-  async revertInput(runId: string): Promise<{ operation: Operation; input: unknown } | undefined> {
+  async revertInput(
+    runId: string,
+    requester: Requester,
+  ): Promise<{ operation: Operation; input: unknown } | undefined> {
     const run = await this.deps.store.getRun(runId);
     const operation = run ? this.deps.registry.operation(run.operationId) : undefined;
     if (!run || !operation?.revertInput || run.state !== 'succeeded' || !run.upstreamId) return undefined;
@@ -313,7 +316,17 @@ export class Launcher {
       input: run.input,
       memo: run.memo ?? undefined,
     });
-    return input === undefined ? undefined : { operation, input };
+    if (input === undefined) return undefined;
+    // The change it leads to is audited as a launch; this records who asked to undo which run.
+    await this.deps.store.appendAudit(
+      runAudit(run, {
+        at: this.deps.clock.now(),
+        actorId: requester.id,
+        action: 'revert',
+        outcome: 'requested',
+      }),
+    );
+    return { operation, input };
   }
 
   /** First click wins; the upstream is asked once; the tracker reports the outcome. */

@@ -27,6 +27,8 @@ export function helpMessage(
         '• `/ops help` — this list',
         '• `/ops runs [mine]` — recent runs in this channel',
         '• `/ops status <run id>` — one run’s state',
+        '• `/ops digest schedule <daily HH:MM|weekdays HH:MM|hourly|cron> [time zone] [filters]` — a summary here on a schedule',
+        '• `/ops digest list` · `remove <id>` · `now [24h]` — this channel’s digests',
         '• `/ops whoami` — your groups and what you may run here',
         '• `/ops can-i <operation> [key=value …]` — whether you may, without running it',
         '• `/ops audit [--user U…] [--since 24h]` — the audit trail (admins)',
@@ -44,7 +46,7 @@ export function helpMessage(
         : `*${escapeMrkdwn(definition.name)}* — _not configured_ (its environment variables are not set)`;
       return section([title, ...lines].join('\n'));
     }),
-    context('Follow-ups on a run (cancel, open upstream) are buttons on its message.'),
+    context('Follow-ups on a run (cancel, revert, approve, open upstream) are buttons on its message.'),
   ];
   if (hidden > 0) {
     blocks.push(

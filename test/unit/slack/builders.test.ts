@@ -278,6 +278,8 @@ describe('replies', () => {
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain('`/ops itential start [workflow]` — Start a job');
     expect(json).toContain('*Zitadel* — _not configured_');
+    expect(json).toContain('/ops digest schedule');
+    expect(json).toContain('/ops whoami');
   });
 
   it('usage and denial messages are valid and name the rule and contacts', () => {

@@ -18,7 +18,7 @@ export function revertRun(deps: SlackDeps) {
     const channelId = body.channel?.id;
     const runId = action.value;
     if (!channelId || !runId) return;
-    const revert = await deps.launcher.revertInput(runId);
+    const revert = await deps.launcher.revertInput(runId, { id: body.user.id, name: body.user.name });
     const values = revert ? formValuesOf(revert.input) : undefined;
     if (!revert || !values || !revert.operation.preview) {
       await tellUser(

@@ -144,8 +144,8 @@ describe.each(storeBackends())('Zitadel end to end on $name', (backend) => {
       3000,
     );
     expect(zitadel.requests('SetExecution')).toHaveLength(2);
-    const audit = await h.bot.store.listAudit({ actorId: ALICE, limit: 50 });
-    expect(audit.map((a) => a.action)).toContain('revert');
+    const records = await h.bot.store.listAudit({ actorId: ALICE, limit: 50 });
+    expect(records.map((a) => a.action)).toContain('revert');
   });
 
   it('a change made by someone else between the diff and the confirmation is shown again, not overwritten', async () => {

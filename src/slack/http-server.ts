@@ -149,8 +149,7 @@ export class GuardedHttpReceiver implements Receiver {
       bytes: Number(req.headers['content-length'] ?? 0) || undefined,
     };
     // Refusals at the Slack endpoint may be attacks worth a look; other paths are scanners' noise.
-    if (status === 404 || fields.path !== SLACK_EVENTS_PATH)
-      this.options.log.info(fields, 'HTTP request refused');
+    if (fields.path !== SLACK_EVENTS_PATH) this.options.log.info(fields, 'HTTP request refused');
     else this.options.log.warn(fields, 'Slack request rejected');
     const headers: Record<string, string> = allow ? { allow } : {};
     // The rest of an unread body would otherwise be parsed as the next request on this connection.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_SECRET_NAME_PATTERNS } from '../core/secrets';
 
 const slackId = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `must be a Slack ${what} id (${prefix}…)`);
@@ -133,10 +134,29 @@ const fileSchema = z
         pollsPerSecond: DEFAULT_POLLS_PER_SECOND,
         pollsPerSecondBySystem: {},
       }),
+    /** Input fields (job variables, module variables) whose values are secrets, by name pattern. */
+    secrets: z
+      .object({
+        namePatterns: z
+          .array(z.string().refine(isRegExp, 'must be a regular expression, e.g. password|passphrase'))
+          .min(1, 'must list at least one pattern')
+          .default([...DEFAULT_SECRET_NAME_PATTERNS]),
+      })
+      .strict()
+      .default({ namePatterns: [...DEFAULT_SECRET_NAME_PATTERNS] }),
     /** Per-system settings, read by each integration. */
     systems: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type FileConfig = z.infer<typeof fileSchema>;
 export type PolicyRule = z.infer<typeof ruleSchema>;

@@ -1,0 +1,44 @@
+import { SecretScrubber } from '../../../src/core/secrets';
+
+describe('SecretScrubber', () => {
+  const scrubber = new SecretScrubber();
+  const input = {
+    workflow: 'Backup',
+    variables: {
+      device: 'rtr-01',
+      password: 'hunter2-very',
+      nested: { apiKey: 'ak-123456' },
+      db_token: 98765,
+    },
+    groups: ['b0bc20ec3a3e5e90bac881e7'],
+  };
+
+  it('finds values under secret-looking names at any depth, and nothing else', () => {
+    expect(scrubber.secretValues(input).sort()).toEqual(['98765', 'ak-123456', 'hunter2-very'].sort());
+  });
+
+  it('masks every occurrence in every text of a problem', () => {
+    const problem = scrubber.problem(
+      {
+        title: 'Itential: could not start the job',
+        message: 'invalid value hunter2-very for password; key ak-123456 rejected (hunter2-very)',
+        hint: 'check 98765',
+        errorId: 'e-1',
+      },
+      input,
+    );
+    expect(problem.message).toBe(
+      'invalid value [redacted] for password; key [redacted] rejected ([redacted])',
+    );
+    expect(problem.hint).toBe('check [redacted]');
+    expect(problem.errorId).toBe('e-1');
+  });
+
+  it('leaves short values and inputs without secrets alone; the patterns are configurable', () => {
+    expect(scrubber.secretValues({ pin: '12', password: 'abc' })).toEqual([]);
+    const custom = new SecretScrubber(['^community$']);
+    expect(custom.secretValues({ community: 'public-snmp', password: 'x-long-value' })).toEqual([
+      'public-snmp',
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { Launcher } from './core/launcher';
 import type { Log } from './core/log';
 import { Policy } from './core/policy';
 import { Registry } from './core/registry';
+import { SecretScrubber } from './core/secrets';
 import { Tracker } from './core/tracker';
 import { Metrics } from './observability/metrics';
 import { AfterAck } from './slack/after-ack';
@@ -73,6 +74,7 @@ function buildRegistry(config: Config, log: Log, clock: Clock): Registry {
               }),
       }),
     ),
+    new SecretScrubber(config.file.secrets.namePatterns),
   );
 }
 

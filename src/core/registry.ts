@@ -1,4 +1,6 @@
 import type { Operation, OperationInfo, Query, SystemDefinition, SystemRuntime } from './operations';
+import { scrubbedOperation } from './scrubbed-operation';
+import { SecretScrubber } from './secrets';
 
 export interface RegisteredSystem {
   definition: SystemDefinition;
@@ -11,9 +13,13 @@ export class Registry {
   private readonly operations = new Map<string, Operation>();
   private readonly queries = new Map<string, Query>();
 
-  constructor(readonly systems: RegisteredSystem[]) {
+  constructor(
+    readonly systems: RegisteredSystem[],
+    scrubber: SecretScrubber = new SecretScrubber(),
+  ) {
     for (const system of systems) {
-      for (const op of system.runtime?.operations ?? []) this.operations.set(op.id, op);
+      for (const op of system.runtime?.operations ?? [])
+        this.operations.set(op.id, scrubbedOperation(op, scrubber));
       for (const query of system.runtime?.queries ?? []) this.queries.set(query.id, query);
     }
   }

@@ -588,14 +588,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
     expect(result.hits.filter((hit) => !isVariable(hit))).toEqual([]);
   });
 
-  /*
-   * KNOWN LEAK, reported to the lead: an upstream error that repeats a job variable's value (Itential's
-   * job.error or a refused start's message) reaches the thread, and Bolt's debug log of that post, unredacted:
-   * Itential's Redactor knows the credentials and the tokens it was issued, not the values of variables whose
-   * names say they are secret. `failing` keeps the suite green while the leak exists and turns red once it is
-   * fixed: then make this a plain `it`.
-   */
-  it.failing('finds no value of a secret-named job variable anywhere either', async () => {
+  // Upstreams echo variable values back in errors; the registry masks every secret-named input's value.
+  it('finds no value of a secret-named job variable anywhere either', async () => {
     const result = await scanned();
     expect(result.hits.filter(isVariable)).toEqual([]);
   });

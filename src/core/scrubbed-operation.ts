@@ -1,0 +1,60 @@
+import type { Observation, Operation, StartResult } from './operations';
+import { UpstreamError } from './problem';
+import type { SecretScrubber } from './secrets';
+
+/**
+ * An operation whose errors and reported problems never carry the values of its secret inputs, whatever
+ * the upstream echoes back. Applied once, where the registry is built, so no system can forget it.
+ */
+export function scrubbedOperation<I>(op: Operation<I>, scrubber: SecretScrubber): Operation<I> {
+  const guard = async <T>(input: unknown, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw err instanceof UpstreamError ? scrubError(err, input, scrubber) : err;
+    }
+  };
+  const observed = (observation: Observation, input: unknown): Observation =>
+    observation.problem
+      ? { ...observation, problem: scrubber.problem(observation.problem, input) }
+      : observation;
+  const started = (result: StartResult | undefined, input: unknown) =>
+    result && { ...result, observation: observed(result.observation, input) };
+  const { start, poll, recover, cancel, preview, validate } = op;
+  return Object.assign(Object.create(op) as Operation<I>, {
+    start: (input: I, ctx: Parameters<typeof start>[1], fingerprint?: string) =>
+      guard(input, async () => started(await start.call(op, input, ctx, fingerprint), input) as StartResult),
+    ...(poll && {
+      poll: (ref: Parameters<typeof poll>[0]) =>
+        guard(ref.input, async () => observed(await poll.call(op, ref), ref.input)),
+    }),
+    ...(recover && {
+      recover: (input: I, ctx: Parameters<typeof recover>[1]) =>
+        guard(input, async () => started(await recover.call(op, input, ctx), input)),
+    }),
+    ...(cancel && {
+      cancel: (ref: Parameters<typeof cancel>[0]) => guard(ref.input, () => cancel.call(op, ref)),
+    }),
+    ...(preview && { preview: (input: I) => guard(input, () => preview.call(op, input)) }),
+    ...(validate && {
+      validate: (input: I, deadlineMs: number) => guard(input, () => validate.call(op, input, deadlineMs)),
+    }),
+  });
+}
+
+function scrubError(err: UpstreamError, input: unknown, scrubber: SecretScrubber): UpstreamError {
+  const secrets = scrubber.secretValues(input);
+  if (secrets.length === 0) return err;
+  return new UpstreamError({
+    system: err.system,
+    action: err.action,
+    kind: err.kind,
+    message: scrubber.text(err.message, secrets),
+    httpStatus: err.httpStatus,
+    code: err.code,
+    errorId: err.errorId,
+    hint: scrubber.text(err.hint, secrets),
+    retryable: err.retryable,
+    ambiguous: err.ambiguous,
+  });
+}

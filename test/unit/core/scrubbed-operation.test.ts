@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { Operation } from '../../../src/core/operations';
+import { UpstreamError } from '../../../src/core/problem';
+import { scrubbedOperation } from '../../../src/core/scrubbed-operation';
+import { SecretScrubber } from '../../../src/core/secrets';
+
+interface Input {
+  variables: Record<string, string>;
+}
+
+const echo = (input: Input) => `bad value ${input.variables.password ?? ''}`;
+
+const op: Operation<Input> = {
+  id: 'x.start',
+  system: 'x',
+  verb: 'start',
+  title: 'Start',
+  usage: '',
+  input: z.object({ variables: z.record(z.string(), z.string()) }),
+  fields: () => [],
+  describe: () => [],
+  start: async (input) => {
+    throw new UpstreamError({
+      system: 'x',
+      action: 'start',
+      kind: 'http',
+      message: echo(input),
+      hint: echo(input),
+      retryable: false,
+    });
+  },
+  poll: async (ref) => ({
+    state: 'failed',
+    upstreamStatus: 'error',
+    problem: { title: 'failed', message: echo(ref.input), where: echo(ref.input) },
+  }),
+};
+
+describe('scrubbedOperation', () => {
+  const safe = scrubbedOperation(op, new SecretScrubber());
+  const input = { variables: { password: 'hunter2-secret', device: 'rtr-01' } };
+
+  it('masks secret input values in thrown upstream errors, keeping every other field', async () => {
+    const err = await safe
+      .start(input, { runId: 'r', requester: { id: 'U1' }, tag: 't' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect((err as UpstreamError).message).toBe('bad value [redacted]');
+    expect((err as UpstreamError).hint).toBe('bad value [redacted]');
+    expect((err as UpstreamError).system).toBe('x');
+  });
+
+  it('masks them in reported problems and keeps the operation’s own members', async () => {
+    const observation = await safe.poll?.({ upstreamId: 'j1', input });
+    expect(observation?.problem).toMatchObject({
+      message: 'bad value [redacted]',
+      where: 'bad value [redacted]',
+    });
+    expect(safe.id).toBe('x.start');
+    expect(safe.cancel).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { Log } from '../core/log';
 import type { Metrics } from '../observability/metrics';
 import { boltLogger } from './bolt-logger';
@@ -63,7 +63,12 @@ export function createSlackApp(options: SlackAppOptions): App {
   const clientOptions = {
     slackApiUrl: options.apiUrl,
     timeout: 10_000,
-    ...(options.webApiRetries !== undefined ? { retryConfig: { retries: options.webApiRetries } } : {}),
+    // Slack's default (ten retries over ~30 minutes) would keep a bot whose Slack is unreachable from
+    // ever serving /healthz; five minutes is long enough to ride out a blip and short enough to fail visibly.
+    retryConfig:
+      options.webApiRetries !== undefined
+        ? { retries: options.webApiRetries }
+        : webApi.retryPolicies.fiveRetriesInFiveMinutes,
   };
   const common = {
     token: options.botToken,

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Selectable } from 'kysely';
 import { isFinal, RUN_STATES } from '../core/runs';
 import type { Engine } from './engine';
 import type {
@@ -18,6 +18,8 @@ import { runRecord } from './rows';
 import type { Database, DigestSchedulesTable, DigestWindowsTable } from './schema';
 
 const UNFINISHED_STATES = RUN_STATES.filter((state) => !isFinal(state));
+
+type SelectRuns = SelectQueryBuilder<Database, 'runs', { id: string }>;
 
 function scheduleRecord(row: Selectable<DigestSchedulesTable>): DigestScheduleRecord {
   return {
@@ -229,17 +231,14 @@ export class DigestQueries implements DigestStore {
   async listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
     const from = filter.from.getTime();
     const to = filter.to.getTime();
-    let query = this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('channel_id', '=', filter.channelId)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('created_at', '>=', from), eb('created_at', '<', to)]),
-          eb.and([eb('finished_at', '>=', from), eb('finished_at', '<', to)]),
-          eb.and([eb('created_at', '<', to), eb('state', 'in', UNFINISHED_STATES)]),
-        ]),
-      );
+    const ids = (where: (qb: SelectRuns) => SelectRuns) =>
+      where(this.db.selectFrom('runs').select('id').where('channel_id', '=', filter.channelId));
+    // One index per way a run belongs to the window (created, finished, or still going): a single OR over
+    // the three made both databases scan the whole channel.
+    const inWindow = ids((qb) => qb.where('created_at', '>=', from).where('created_at', '<', to))
+      .union(ids((qb) => qb.where('finished_at', '>=', from).where('finished_at', '<', to)))
+      .union(ids((qb) => qb.where('state', 'in', UNFINISHED_STATES).where('created_at', '<', to)));
+    let query = this.db.selectFrom('runs').selectAll().where('id', 'in', inWindow);
     if (filter.system !== undefined) query = query.where('system', '=', filter.system);
     if (filter.operationId !== undefined) query = query.where('operation_id', '=', filter.operationId);
     const rows = await query

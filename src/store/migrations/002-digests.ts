@@ -60,6 +60,17 @@ export function digests(): Migration {
         .on('runs')
         .columns(['channel_id', 'finished_at'])
         .execute();
+      // A digest's runs still going, and the typical durations it compares them with, are read by these.
+      await db.schema
+        .createIndex('runs_channel_state')
+        .on('runs')
+        .columns(['channel_id', 'state', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('runs_operation_state_finished')
+        .on('runs')
+        .columns(['operation_id', 'state', 'finished_at'])
+        .execute();
     },
   };
 }

@@ -6,9 +6,10 @@ import type { Benchmark, BenchReport } from './benchmark';
 import { coldStartBenchmark } from './cold-start';
 import { FakeSlackProcess } from './support/fake-slack-process';
 import { formatTable } from './support/table';
+import { trackingBenchmark } from './tracking';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: Benchmark[] = [ackLatency, coldStartBenchmark];
+const BENCHMARKS: Benchmark[] = [ackLatency, coldStartBenchmark, trackingBenchmark];
 
 const load = () =>
   loadavg()

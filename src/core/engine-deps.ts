@@ -46,7 +46,7 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<
   recoverDelaysMs: [1_000, 4_000],
   contactLostAfter: 3,
   tickMs: 500,
-  batchSize: 50,
+  batchSize: 100,
   pollBudget: DEFAULT_POLL_BUDGET,
   parentEditIntervalMs: 2_000,
   notifyRetryMs: 300_000,

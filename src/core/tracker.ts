@@ -7,7 +7,6 @@ import { describe } from './launcher';
 import { withRun } from './lease';
 import { isNewState, observationPatch } from './observe';
 import type { Observation } from './operations';
-import { sleep } from './pacing';
 import { PollBudget } from './poll-budget';
 import { isUpstreamError, type Problem } from './problem';
 import { nextPollDelay } from './poll-schedule';
@@ -109,9 +108,8 @@ export class Tracker {
       if (current.state === 'starting' && !current.upstreamId) {
         current = await this.launcher.resumeInterruptedStart(current);
       } else if (this.pollDue(current)) {
-        const slot = this.budget.slot(current.system);
+        const slot = await this.budget.take(current.system);
         if (slot.granted) {
-          await sleep(slot.waitMs);
           current = await this.poll(current);
         } else {
           pollDeferredTo = this.later(slot.retryInMs);

@@ -1,32 +1,12 @@
-import { z } from 'zod';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { serveChild } from '../../../bench/support/child-main';
 import { loadConfig } from '../../../src/config';
 import { startFlightdeck } from '../../../src/flightdeck';
 import { INTEGRATIONS } from '../../../src/integrations';
 import { createLogger } from '../../../src/observability/logger';
-
-/** Engine timings a fault test or benchmark sets for the bot (FD_ENGINE, JSON); the rest are defaults. */
-export const engineOverrides = z
-  .object({
-    poll: z.object({ minMs: z.number(), maxMs: z.number(), failureMaxMs: z.number() }),
-    leaseMs: z.number(),
-    startLeaseMs: z.number(),
-    tickMs: z.number(),
-    batchSize: z.number(),
-    pollBudget: z.object({
-      perSecond: z.number(),
-      bySystem: z.record(z.string(), z.number()),
-      maxWaitMs: z.number(),
-    }),
-    parentEditIntervalMs: z.number(),
-    notifyRetryMs: z.number(),
-  })
-  .partial();
-export type EngineOverrides = z.infer<typeof engineOverrides>;
-
-/** What the bot reports when asked. */
-export const botStats = z.object({ rssPeakBytes: z.number(), rssBytes: z.number() });
-export type BotStats = z.infer<typeof botStats>;
+import { engineOverrides, type BotStats } from './bot-contract';
+import { busiestSecond } from './upstream-log';
 
 const RSS_SAMPLE_MS = 100;
 
@@ -43,16 +23,34 @@ serveChild(async () => {
     engine,
     webApiRetries: 0,
   });
-  let rssPeakBytes = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
+  const peak = { rssPeakBytes: 0, heapUsedPeakBytes: 0, heapTotalPeakBytes: 0 };
+  const sample = () => {
+    const { rss, heapUsed, heapTotal } = process.memoryUsage();
+    peak.rssPeakBytes = Math.max(peak.rssPeakBytes, rss);
+    peak.heapUsedPeakBytes = Math.max(peak.heapUsedPeakBytes, heapUsed);
+    peak.heapTotalPeakBytes = Math.max(peak.heapTotalPeakBytes, heapTotal);
+  };
+  sample();
+  const sampler = setInterval(sample, RSS_SAMPLE_MS);
   sampler.unref();
+  // When each watched request left this process, to check a budget where it is spent.
+  const watchPath = process.env.FD_WATCH_PATH ? new RegExp(process.env.FD_WATCH_PATH) : undefined;
+  const watched: number[] = [];
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: { path: string } };
+    if (watchPath?.test(request.path)) watched.push(performance.now());
+  };
+  subscribe('http.client.request.start', onRequest);
   return {
     info: { port: flightdeck.port },
-    handle: async (): Promise<BotStats> => ({ rssPeakBytes, rssBytes: process.memoryUsage.rss() }),
+    handle: async (): Promise<BotStats> => ({
+      ...peak,
+      rssBytes: process.memoryUsage.rss(),
+      watched: { count: watched.length, busiestSecond: busiestSecond(watched) },
+    }),
     stop: async () => {
       clearInterval(sampler);
+      unsubscribe('http.client.request.start', onRequest);
       await flightdeck.stop();
     },
   };

@@ -5,7 +5,7 @@ import { FakeItential, type JobScript } from '../../fakes/itential';
 import { FakeSlack } from '../../fakes/slack';
 import { SIGNING_SECRET } from '../../support/flightdeck-harness';
 import type { StorePlace } from '../../support/stores';
-import type { EngineOverrides } from './bot-main';
+import type { EngineOverrides } from './bot-contract';
 import { SlackProxy } from './slack-proxy';
 
 export const WORKFLOW = 'Nightly Backup';

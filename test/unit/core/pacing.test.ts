@@ -68,31 +68,58 @@ describe('KeyedPacer', () => {
   });
 });
 
+/** A budget on virtual time: sleeping moves the clock. */
+function budgetAt(settings: { perSecond: number; bySystem?: Record<string, number>; maxWaitMs: number }) {
+  const clock = { now: 0 };
+  const budget = new PollBudget(
+    { bySystem: {}, ...settings },
+    {
+      now: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+    },
+  );
+  return { budget, clock };
+}
+
 describe('PollBudget', () => {
-  it('holds each system to its own budget, a second’s worth at once', () => {
-    const clock = { now: 0 };
-    const budget = new PollBudget(
-      { perSecond: 4, bySystem: { iacm: 2 }, maxWaitMs: 10_000 },
-      () => clock.now,
-    );
-    const times = (system: string, n: number) =>
-      Array.from({ length: n }, () => {
-        const slot = budget.slot(system);
-        return slot.granted ? slot.waitMs : -1;
-      });
-    expect(times('itential', 6)).toEqual([0, 0, 0, 0, 250, 500]);
-    expect(times('iacm', 4)).toEqual([0, 0, 500, 1_000]);
+  it('holds each system to its own budget, spaced evenly', async () => {
+    const { budget, clock } = budgetAt({ perSecond: 4, bySystem: { iacm: 2 }, maxWaitMs: 10_000 });
+    const sentAt = async (system: string, n: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i += 1) {
+        const slot = await budget.take(system);
+        times.push(slot.granted ? clock.now : -1);
+      }
+      return times;
+    };
+    expect(await sentAt('itential', 5)).toEqual([0, 250, 500, 750, 1_100]);
+    clock.now = 0;
+    expect(await sentAt('iacm', 3)).toEqual([0, 500, 1_100]);
   });
 
-  it('over a long stretch, grants no more than the budget per second', () => {
-    const clock = { now: 0 };
-    const budget = new PollBudget({ perSecond: 5, bySystem: {}, maxWaitMs: 0 }, () => clock.now);
-    let granted = 0;
-    for (clock.now = 0; clock.now < 60_000; clock.now += 10) {
-      for (let i = 0; i < 3; i += 1) if (budget.slot('itential').granted) granted += 1;
-    }
-    // 60 s at 5/s, plus the first second's burst.
-    expect(granted).toBeLessThanOrEqual(5 * 60 + 5);
-    expect(granted).toBeGreaterThanOrEqual(5 * 60 - 1);
+  it('turns away a poll whose turn is further off than it may wait, booking nothing', async () => {
+    const { budget } = budgetAt({ perSecond: 2, maxWaitMs: 100 });
+    expect(await budget.take('itential')).toEqual({ granted: true, waitMs: 0 });
+    expect(await budget.take('itential')).toEqual({ granted: false, retryInMs: 500 });
+    expect(await budget.take('itential')).toEqual({ granted: false, retryInMs: 500 });
+  });
+
+  it('a process that wakes late does not send its overdue polls together (real timers)', async () => {
+    const budget = new PollBudget({ perSecond: 20, bySystem: {}, maxWaitMs: 5_000 });
+    const sent: number[] = [];
+    const polls = Array.from({ length: 30 }, () =>
+      budget.take('itential').then((slot) => {
+        if (slot.granted) sent.push(performance.now());
+      }),
+    );
+    // The event loop is busy for 400 ms: eight turns come due meanwhile.
+    const busyUntil = performance.now() + 400;
+    while (performance.now() < busyUntil);
+    await Promise.all(polls);
+    const worstSecond = Math.max(...sent.map((t) => sent.filter((u) => u >= t && u < t + 1_000).length));
+    expect(sent).toHaveLength(30);
+    expect(worstSecond).toBeLessThanOrEqual(20);
   });
 });

@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { systemClock } from '../src/core/clock';
+import { silentLog } from '../src/core/log';
+import { openStore } from '../src/store';
+import { connect } from '../src/store/connection';
+import { SqlStore } from '../src/store/sql-store';
+import { botStats, type BotStats, type EngineOverrides } from '../test/fault/support/bot-contract';
+import { seedRuns, type SeedRun } from '../test/fault/support/seed-runs';
+import { envCount, type Benchmark, type BenchReport } from './benchmark';
+import { Child } from './support/child';
+import { formatTable } from './support/table';
+import {
+  trackingItentialInfo,
+  trackingItentialStats,
+  trackingSlackInfo,
+  trackingSlackStats,
+  type TrackingFakeRequest,
+  type TrackingItentialStats,
+  type TrackingSlackStats,
+} from './tracking-protocol';
+
+const MB = 1_000_000;
+const RSS_TARGET_MB = 300;
+const CALLS_PER_CHANGE_TARGET = 2;
+/** Methods the bot uses to show runs: posts, status-line edits, and the lookups that make posts recoverable. */
+const RUN_METHODS = ['chat.postMessage', 'chat.update', 'conversations.replies', 'conversations.history'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the bot logged at warn level or worse, counted by message; and how many were errors (pino ≥ 50). */
+function logSummary(logFile: string): { errors: number; byMessage: [string, number][] } {
+  const counts = new Map<string, number>();
+  let errors = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    const parsed = z.object({ level: z.number(), msg: z.string() }).safeParse(safeJson(line));
+    if (!parsed.success || parsed.data.level < 40) continue;
+    if (parsed.data.level >= 50) errors += 1;
+    counts.set(parsed.data.msg, (counts.get(parsed.data.msg) ?? 0) + 1);
+  }
+  return { errors, byMessage: [...counts].sort((a, b) => b[1] - a[1]) };
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Many runs in flight at once: seeded into the embedded store as just started (their first transition
+ * not yet posted), tracked by one bot process with production timings and a poll budget, against a fake
+ * Itential whose jobs move one step per poll and a fake Slack that answers some calls with 429.
+ */
+export const trackingBenchmark: Benchmark = {
+  name: 'tracking',
+  title: 'runs in flight against loopback fakes (memory, poll budget, Slack calls, 429s)',
+  async run({ workDir }): Promise<BenchReport> {
+    const runs = envCount('BENCH_TRACKING_RUNS', 10_000);
+    const seconds = envCount('BENCH_TRACKING_SECONDS', 60);
+    const budget = envCount('BENCH_TRACKING_POLLS_PER_SECOND', 100);
+    const channelCount = envCount('BENCH_TRACKING_CHANNELS', 2_000);
+    const fake = <T>(name: string, info: z.ZodType<T>, env: Record<string, string> = {}) =>
+      Child.fork({
+        modulePath: join(__dirname, `tracking-fake-${name}.js`),
+        env,
+        logFile: join(workDir, `tracking-fake-${name}.log`),
+        info,
+      });
+    const slack = await fake('slack', trackingSlackInfo, { BENCH_CHANNELS: String(channelCount) });
+    try {
+      const itential = await fake('itential', trackingItentialInfo);
+      try {
+        const startJobs: TrackingFakeRequest = { kind: 'start-jobs', count: runs };
+        const jobs = await itential.call(startJobs, z.array(z.string()));
+        const dataDir = join(workDir, 'tracking-data');
+        const seedSeconds = await timed(async () => {
+          const { channels } = slack.info;
+          const seeds = jobs.map((jobId, i) => ({
+            jobId,
+            channelId: channels[i % channels.length] ?? '',
+            workflow: itential.info.workflow,
+          }));
+          await seedFast(dataDir, seeds);
+        });
+
+        const engine: EngineOverrides = { pollBudget: { perSecond: budget, bySystem: {}, maxWaitMs: 1_000 } };
+        const botLog = join(workDir, 'tracking-bot.log');
+        const bot = await Child.fork({
+          modulePath: join(__dirname, 'tracking-bot.js'),
+          env: {
+            SLACK_BOT_TOKEN: slack.info.botToken,
+            SLACK_SIGNING_SECRET: 'bench-signing-secret',
+            SLACK_API_URL: slack.info.apiUrl,
+            PORT: '0',
+            LOG_LEVEL: 'warn',
+            DATA_DIR: dataDir,
+            ITENTIAL_BASE_URL: itential.info.url,
+            ITENTIAL_TOKEN: itential.info.token,
+            FD_OWNER: 'bench-bot',
+            FD_ENGINE: JSON.stringify(engine),
+            FD_WATCH_PATH: '^/operations-manager/jobs/[0-9a-f]{24}(\\?|$)',
+          },
+          logFile: botLog,
+          info: z.object({ port: z.number() }),
+        });
+        let memory: BotStats;
+        try {
+          await sleep(seconds * 1_000);
+          memory = await bot.call({ kind: 'stats' }, botStats);
+        } finally {
+          await bot.stop();
+        }
+        const stats: TrackingFakeRequest = { kind: 'stats' };
+        const reading = await openStore({ dataDir });
+        const stored = await reading.listRuns({ limit: runs + 1 }).finally(() => reading.close());
+        return report({
+          runs,
+          seconds,
+          budget,
+          channelCount,
+          seedSeconds,
+          memory,
+          slack: await slack.call(stats, trackingSlackStats),
+          polls: await itential.call(stats, trackingItentialStats),
+          stored,
+          log: logSummary(botLog),
+        });
+      } finally {
+        await itential.stop();
+      }
+    } finally {
+      await slack.stop();
+    }
+  },
+};
+
+/**
+ * Seeds through the store's own queries, on a connection that does not wait for the disk after each
+ * write: the bot opens the file afterwards as usual, and seeding 10,000 runs takes seconds, not minutes.
+ */
+async function seedFast(dataDir: string, seeds: SeedRun[]): Promise<void> {
+  const connection = await connect({ dataDir, log: silentLog });
+  await sql`pragma synchronous = off`.execute(connection.db);
+  const store = new SqlStore(connection, systemClock, silentLog);
+  try {
+    await store.migrate();
+    await seedRuns(store, seeds);
+  } finally {
+    await store.close();
+  }
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1_000;
+}
+
+function report(m: {
+  runs: number;
+  seconds: number;
+  budget: number;
+  channelCount: number;
+  seedSeconds: number;
+  memory: BotStats;
+  slack: TrackingSlackStats;
+  polls: TrackingItentialStats;
+  stored: { state: string; seq: number; notifiedSeq: number; finishedAt: Date | null }[];
+  log: ReturnType<typeof logSummary>;
+}): BenchReport {
+  const changes = m.stored.reduce((sum, r) => sum + r.seq, 0);
+  const shown = m.stored.reduce((sum, r) => sum + r.notifiedSeq, 0);
+  const finished = m.stored.filter((r) => r.finishedAt !== null).length;
+  const runCalls = RUN_METHODS.reduce((sum, method) => sum + (m.slack.calls[method] ?? 0), 0);
+  const callsPerChange = shown === 0 ? Number.POSITIVE_INFINITY : runCalls / shown;
+  const rssMb = m.memory.rssPeakBytes / MB;
+  const meanPolls = m.polls.spanSeconds > 0 ? m.polls.polls / m.polls.spanSeconds : 0;
+  const lines = [
+    `${m.runs} runs seeded in flight over ${m.channelCount} channels (${m.seedSeconds.toFixed(1)} s to seed), ` +
+      `tracked for ${m.seconds} s by one bot process (embedded store, production timings, poll budget ` +
+      `${m.budget}/s for Itential). Each poll moves a job one step (three task changes, then done). ` +
+      'The budget is checked where it is spent, as requests leave the bot; arrivals at the fake Itential ' +
+      'also carry the scheduling jitter of a shared machine.',
+    formatTable(
+      ['measured', 'value'],
+      [
+        ['runs finished during the run', `${finished} of ${m.runs}`],
+        ['state changes recorded / shown in Slack', `${changes} / ${shown}`],
+        ['status polls (mean per second)', `${m.polls.polls} (${meanPolls.toFixed(1)}/s)`],
+        ['status polls arriving at Itential in its busiest second', String(m.polls.maxPollsPerSecond)],
+        ...RUN_METHODS.map((method) => [method, String(m.slack.calls[method] ?? 0)]),
+        ['429s answered by Slack', String(m.slack.rateLimited)],
+        ...m.log.byMessage.slice(0, 5).map(([msg, n]) => [`bot log (warn+): ${msg}`, String(n)]),
+        [
+          'bot heap: peak used / peak total',
+          `${(m.memory.heapUsedPeakBytes / MB).toFixed(0)} / ${(m.memory.heapTotalPeakBytes / MB).toFixed(0)} MB`,
+        ],
+      ],
+    ),
+  ];
+  return {
+    lines,
+    verdicts: [
+      {
+        label: 'peak RSS of the bot',
+        value: `${rssMb.toFixed(0)} MB`,
+        target: `≤ ${RSS_TARGET_MB} MB`,
+        pass: rssMb <= RSS_TARGET_MB,
+      },
+      {
+        label: 'status polls sent in the busiest second',
+        value: String(m.memory.watched.busiestSecond),
+        target: `≤ ${m.budget} (budget)`,
+        pass: m.memory.watched.busiestSecond <= m.budget,
+      },
+      {
+        label: 'Slack calls per state change shown',
+        value: callsPerChange.toFixed(2),
+        target: `≤ ${CALLS_PER_CHANGE_TARGET}`,
+        pass: callsPerChange <= CALLS_PER_CHANGE_TARGET,
+      },
+      {
+        label: 'calls inside a 429 Retry-After window',
+        value: String(m.slack.insideRetryAfter),
+        target: '0',
+        pass: m.slack.insideRetryAfter === 0,
+      },
+      {
+        label: 'errors logged by the bot',
+        value: String(m.log.errors),
+        target: '0',
+        pass: m.log.errors === 0,
+      },
+    ],
+    failures: shown === 0 ? ['the bot showed no state change in Slack'] : [],
+  };
+}

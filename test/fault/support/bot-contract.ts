@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Engine timings a fault test or benchmark sets for a bot process (FD_ENGINE, JSON); the rest are defaults. */
+export const engineOverrides = z
+  .object({
+    poll: z.object({ minMs: z.number(), maxMs: z.number(), failureMaxMs: z.number() }),
+    leaseMs: z.number(),
+    startLeaseMs: z.number(),
+    tickMs: z.number(),
+    batchSize: z.number(),
+    pollBudget: z.object({
+      perSecond: z.number(),
+      bySystem: z.record(z.string(), z.number()),
+      maxWaitMs: z.number(),
+    }),
+    parentEditIntervalMs: z.number(),
+    notifyRetryMs: z.number(),
+  })
+  .partial();
+export type EngineOverrides = z.infer<typeof engineOverrides>;
+
+/** What a bot process reports when asked. */
+export const botStats = z.object({
+  rssPeakBytes: z.number(),
+  rssBytes: z.number(),
+  heapUsedPeakBytes: z.number(),
+  heapTotalPeakBytes: z.number(),
+  /** Outgoing requests whose path matches FD_WATCH_PATH, as the bot sent them. */
+  watched: z.object({ count: z.number(), busiestSecond: z.number() }),
+});
+export type BotStats = z.infer<typeof botStats>;

@@ -147,6 +147,11 @@ describe.each(storeBackends())('store on $name', (backend) => {
         pollFailures: 0,
         cancelRequestedBy: null,
         cancelRequestedAt: null,
+        parentAttemptedAt: null,
+        parentSeq: 0,
+        parentEditedAt: null,
+        notifyAfter: null,
+        notifyProblem: null,
       });
       expect(await store.getRun(run.id)).toEqual(run);
     });
@@ -267,6 +272,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
         actorId: 'U2',
         at: at(9),
         notifiedTs: null,
+        attemptedAt: null,
       });
       expect(await store.pendingTransitions(run.id)).toEqual([first.transition, second.transition]);
     });

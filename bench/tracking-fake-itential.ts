@@ -1,6 +1,7 @@
 import { FakeItential, steps } from '../test/fakes/itential';
 import { startJobs } from '../test/fault/support/seed-runs';
-import { busiestSecond, TaggingProxy, type UpstreamCall } from '../test/fault/support/upstream-log';
+import { busiestSecond } from '../test/fault/support/busiest-second';
+import { TaggingProxy, type UpstreamCall } from '../test/fault/support/upstream-log';
 import { serveChild } from './support/child-main';
 import { trackingFakeRequest, type TrackingItentialStats } from './tracking-protocol';
 

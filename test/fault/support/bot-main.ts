@@ -6,7 +6,7 @@ import { startFlightdeck } from '../../../src/flightdeck';
 import { INTEGRATIONS } from '../../../src/integrations';
 import { createLogger } from '../../../src/observability/logger';
 import { engineOverrides, type BotStats } from './bot-contract';
-import { busiestSecond } from './upstream-log';
+import { busiestSecond } from './busiest-second';
 
 const RSS_SAMPLE_MS = 100;
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { ackLatency } from './ack-latency';
 import type { Benchmark, BenchReport } from './benchmark';
 import { coldStartBenchmark } from './cold-start';
+import { digestBenchmark } from './digest';
 import { FakeSlackProcess } from './support/fake-slack-process';
 import { formatTable } from './support/table';
 import { trackingBenchmark } from './tracking';
 
 /** Every benchmark, in the order they run. Add new ones here. */
-const BENCHMARKS: Benchmark[] = [ackLatency, coldStartBenchmark, trackingBenchmark];
+const BENCHMARKS: Benchmark[] = [ackLatency, coldStartBenchmark, trackingBenchmark, digestBenchmark];
 
 const load = () =>
   loadavg()

@@ -48,6 +48,31 @@ describe('homeView', () => {
     expect(JSON.stringify(view.blocks)).toContain('"action_id":"fd.home.launch.itential.start"');
   });
 
+  it('says when Slack refuses a run’s updates, so the requester sees it', () => {
+    const run = runRecord({
+      createdAt: now,
+      state: 'running',
+      channelId: 'C0OLD',
+      notifyProblem: {
+        code: 'is_archived',
+        message: 'Slack refused: is_archived',
+        permanent: true,
+        failures: 3,
+        since: now,
+        lastAt: now,
+      },
+    });
+    const view = homeView({
+      now,
+      recent: [{ run, title: 'Itential: Start a job' }],
+      waiting: [],
+      schedules: [],
+      operations: [],
+    });
+    expect(validateView(view)).toBeUndefined();
+    expect(blocksText(view)).toContain("Slack refuses this run's updates in <#C0OLD> (`is_archived`)");
+  });
+
   it('stays a valid view at its largest', () => {
     const many = (n: number) =>
       Array.from({ length: n }, (_, i) => ({

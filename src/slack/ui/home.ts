@@ -50,7 +50,11 @@ export interface HomeContent {
 
 function runLine({ run, title, link }: HomeRun): string {
   const thread = link ? ` · <${link}|thread>` : '';
-  return `${stateLabel(run.state)} · *${escapeMrkdwn(title)}* in <#${run.channelId}> · ${slackDate(run.createdAt)}${thread}`;
+  // Slack refusing the run's updates (channel archived, bot removed) is shown where the requester looks.
+  const refused = run.notifyProblem
+    ? `\n:warning: Slack refuses this run's updates in <#${run.channelId}> (\`${escapeMrkdwn(run.notifyProblem.code)}\`); Flightdeck keeps tracking it and retries.`
+    : '';
+  return `${stateLabel(run.state)} · *${escapeMrkdwn(title)}* in <#${run.channelId}> · ${slackDate(run.createdAt)}${thread}${refused}`;
 }
 
 function scheduleLine({ schedule, next }: HomeSchedule): string {

@@ -11,6 +11,7 @@ import { PollBudget } from './poll-budget';
 import { isUpstreamError, type Problem } from './problem';
 import { nextPollDelay } from './poll-schedule';
 import { isFinal } from './runs';
+import { Periodic } from './periodic';
 
 /**
  * Follows every unfinished run: claims the ones that are due, polls their upstream within each system's
@@ -18,9 +19,7 @@ import { isFinal } from './runs';
  * the store; a run is handled by one process at a time because it is leased.
  */
 export class Tracker {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: Periodic;
   private readonly budget: PollBudget;
   /** Runs this process is working on, each until its lease is given back. */
   private readonly active = new Map<string, Promise<void>>();
@@ -30,37 +29,21 @@ export class Tracker {
     private readonly launcher: Launcher,
   ) {
     this.budget = new PollBudget(deps.settings.pollBudget);
+    this.loop = new Periodic('tracker tick', deps.settings.tickMs, () => this.tick(), deps.log);
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.ticking;
+    await this.loop.stop();
     await Promise.all(this.active.values());
   }
 
   /** Look for due runs now rather than at the next tick (after a cancel). */
   nudge(): void {
-    if (!this.stopped && !this.ticking) this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick()
-        .then(() => undefined)
-        .catch((err: unknown) => this.deps.log.error({ err: describe(err) }, 'tracker tick failed'))
-        .finally(() => {
-          this.ticking = undefined;
-          if (!this.stopped) this.schedule(this.deps.settings.tickMs);
-        });
-    }, ms);
-    this.timer.unref();
+    this.loop.nudge();
   }
 
   /**

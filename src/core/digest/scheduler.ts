@@ -7,6 +7,7 @@ import { composeDigest } from './compose';
 import { DigestCron } from './cron';
 import { dueWindow } from './due-window';
 import type { DigestPost, DigestPublisher } from './publisher';
+import { Periodic } from '../periodic';
 
 export interface DigestSettings {
   /** How often the scheduler looks for due windows. */
@@ -53,34 +54,18 @@ interface Claimed {
  * insert); windows whose claimer died before settling them are taken over once their lease runs out.
  */
 export class DigestScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: Periodic;
 
-  constructor(private readonly deps: DigestSchedulerDeps) {}
+  constructor(private readonly deps: DigestSchedulerDeps) {
+    this.loop = new Periodic('digest tick', deps.settings.tickMs, () => this.tick(), deps.log);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.ticking;
-  }
-
-  private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick()
-        .then(() => undefined)
-        .catch((err: unknown) => this.deps.log.error({ err: describe(err) }, 'digest tick failed'))
-        .finally(() => {
-          this.ticking = undefined;
-          if (!this.stopped) this.schedule(this.deps.settings.tickMs);
-        });
-    }, ms);
-    this.timer.unref();
+    await this.loop.stop();
   }
 
   /** One pass: claims what is due, takes over what was abandoned, posts it all. Returns how many windows it handled. */

@@ -4,7 +4,7 @@ import type { DigestScheduleRecord, RunRecord } from '../../src/store/port';
 import { digestMessages, scheduleListMessage, windowText } from '../../src/slack/ui/digest';
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
-import { runRecord } from './runs';
+import { runRecord } from '../support/run-fixtures';
 
 const names = {
   system: (id: string) => ({ itential: 'Itential', iacm: 'Harness IaCM' })[id] ?? id,

@@ -2,7 +2,7 @@ import type { DigestScheduleRecord } from '../../src/store/port';
 import { channelPickModal, HOME_LIMITS, homeView } from '../../src/slack/ui/home';
 import { validateView } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
-import { runRecord } from './runs';
+import { runRecord } from '../support/run-fixtures';
 
 const now = new Date('2026-03-29T10:00:00Z');
 const schedule = (i: number): DigestScheduleRecord => ({

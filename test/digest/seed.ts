@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NewRun, RunPatch, RunRecord, Store } from '../../src/store/port';
+import { newRun } from '../support/run-fixtures';
 
 const SEEDER = 'test-seeder';
 
@@ -9,21 +9,7 @@ export async function seedRun(
   fields: Partial<NewRun> & { createdAt: Date },
   patch: RunPatch = {},
 ): Promise<RunRecord> {
-  const id = randomUUID();
-  await store.createRun({
-    id,
-    idempotencyKey: id,
-    operationId: 'itential.start',
-    system: 'itential',
-    channelId: 'C0OPS',
-    requesterId: 'U0ALICE',
-    input: {},
-    facts: [],
-    state: 'running',
-    nextPollAt: null,
-    leaseOwner: SEEDER,
-    leaseUntil: null,
-    ...fields,
-  });
-  return store.updateRun(id, SEEDER, { leaseOwner: null, ...patch });
+  const run = newRun({ leaseOwner: SEEDER, ...fields });
+  await store.createRun(run);
+  return store.updateRun(run.id, SEEDER, { leaseOwner: null, ...patch });
 }

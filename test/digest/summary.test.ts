@@ -1,5 +1,5 @@
 import { EXPECTED_DURATION, summarizeDigest } from '../../src/core/digest/summary';
-import { runRecord } from './runs';
+import { runRecord } from '../support/run-fixtures';
 
 const start = new Date('2026-05-01T09:00:00Z');
 const end = new Date('2026-05-02T09:00:00Z');

@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/core/clock';
 import type { NewApprovalRequest, NewRun, RunPatch, Store } from '../../src/store/port';
+import { newRun } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
@@ -8,11 +9,9 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 let counter = 0;
 function awaitingRun(overrides: Partial<NewRun> = {}): NewRun {
   counter += 1;
-  return {
+  return newRun({
     id: `run-a${counter}`,
     idempotencyKey: `view-a${counter}`,
-    operationId: 'itential.start',
-    system: 'itential',
     channelId: 'C1',
     requesterId: 'U1',
     input: { workflow: 'Prod Push' },
@@ -20,10 +19,8 @@ function awaitingRun(overrides: Partial<NewRun> = {}): NewRun {
     state: 'awaiting_approval',
     createdAt: T0,
     nextPollAt: at(3600),
-    leaseOwner: null,
-    leaseUntil: null,
     ...overrides,
-  };
+  });
 }
 
 const request = (runId: string, overrides: Partial<NewApprovalRequest> = {}): NewApprovalRequest => ({

@@ -4,6 +4,7 @@ import { Client, types } from 'pg';
 import type { Clock } from '../../src/core/clock';
 import { LeaseLostError, type NewRun, type NewTransition, type Store } from '../../src/store/port';
 import { openStore } from '../../src/store';
+import { CREATED_RUN_DEFAULTS, newRun as baseRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
@@ -12,37 +13,22 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 let counter = 0;
 function newRun(overrides: Partial<NewRun> = {}): NewRun {
   counter += 1;
-  return {
+  return baseRun({
     id: `run-${counter}`,
     idempotencyKey: `view-${counter}`,
     operationId: 'itential.start-job',
-    system: 'itential',
     channelId: 'C1',
     requesterId: 'U1',
     input: { workflow: 'Reboot', vars: { host: 'r1', dryRun: true, count: 3 } },
     facts: [{ label: 'Workflow', value: 'Reboot' }],
     state: 'starting',
     createdAt: T0,
-    nextPollAt: null,
-    leaseOwner: null,
-    leaseUntil: null,
     ...overrides,
-  };
+  });
 }
 
 function transition(overrides: Partial<NewTransition> = {}): NewTransition {
-  return {
-    kind: 'state',
-    state: 'running',
-    upstreamStatus: 'running',
-    detail: null,
-    progress: null,
-    waitingFor: null,
-    problem: null,
-    actorId: null,
-    at: T0,
-    ...overrides,
-  };
+  return newTransition({ at: T0, ...overrides });
 }
 
 /** A clock the test moves; the store stamps updatedAt with it. */
@@ -127,32 +113,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
       const input = newRun({ nextPollAt: at(5), leaseOwner: 'p1', leaseUntil: at(30) });
       const { created, run } = await store.createRun(input);
       expect(created).toBe(true);
-      expect(run).toEqual({
-        ...input,
-        upstreamId: null,
-        upstreamUrl: null,
-        upstreamStatus: null,
-        detail: null,
-        progress: null,
-        waitingFor: null,
-        problem: null,
-        memo: null,
-        mayRecover: false,
-        seq: 0,
-        notifiedSeq: 0,
-        parentTs: null,
-        updatedAt: input.createdAt,
-        startedAt: null,
-        finishedAt: null,
-        pollFailures: 0,
-        cancelRequestedBy: null,
-        cancelRequestedAt: null,
-        parentAttemptedAt: null,
-        parentSeq: 0,
-        parentEditedAt: null,
-        notifyAfter: null,
-        notifyProblem: null,
-      });
+      expect(run).toEqual({ ...input, ...CREATED_RUN_DEFAULTS, updatedAt: input.createdAt });
       expect(await store.getRun(run.id)).toEqual(run);
     });
 
@@ -235,6 +196,16 @@ describe.each(storeBackends())('store on $name', (backend) => {
   describe('appendTransition', () => {
     it('numbers transitions from 1 and applies the patch with each', async () => {
       const run = await leasedRun();
+      const failed = transition({
+        state: 'failed',
+        upstreamStatus: 'error',
+        detail: 'task 3',
+        progress: 75,
+        waitingFor: 'nobody',
+        problem: { title: 'Failed', message: 'task 3', errorId: 'abc' },
+        actorId: 'U2',
+        at: at(9),
+      });
       const first = await store.appendTransition(
         run.id,
         'p1',
@@ -245,32 +216,15 @@ describe.each(storeBackends())('store on $name', (backend) => {
         run.id,
         'p1',
         { state: 'failed', problem: { title: 'Failed', message: 'task 3' } },
-        transition({
-          state: 'failed',
-          upstreamStatus: 'error',
-          detail: 'task 3',
-          progress: 75,
-          waitingFor: 'nobody',
-          problem: { title: 'Failed', message: 'task 3', errorId: 'abc' },
-          actorId: 'U2',
-          at: at(9),
-        }),
+        failed,
       );
       expect(first.transition).toMatchObject({ runId: run.id, seq: 1, state: 'running', notifiedTs: null });
       expect(first.run).toMatchObject({ seq: 1, state: 'running', upstreamId: 'job-1' });
       expect(second.run).toMatchObject({ seq: 2, state: 'failed', upstreamId: 'job-1', notifiedSeq: 0 });
       expect(second.transition).toEqual({
+        ...failed,
         runId: run.id,
         seq: 2,
-        kind: 'state',
-        state: 'failed',
-        upstreamStatus: 'error',
-        detail: 'task 3',
-        progress: 75,
-        waitingFor: 'nobody',
-        problem: { title: 'Failed', message: 'task 3', errorId: 'abc' },
-        actorId: 'U2',
-        at: at(9),
         notifiedTs: null,
         attemptedAt: null,
       });

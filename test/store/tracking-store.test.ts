@@ -1,4 +1,5 @@
 import { LeaseLostError, type NotifyProblem, type RunRecord } from '../../src/store/port';
+import { newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const t0 = new Date('2026-05-01T10:00:00Z');
@@ -14,36 +15,21 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
   afterAll(() => db.dispose());
 
   async function startedRun(owner = 'p1'): Promise<RunRecord> {
-    const { run } = await db.store.createRun({
-      id: `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`,
-      idempotencyKey: `view-${String(Math.random())}`,
-      operationId: 'itential.start',
-      system: 'itential',
-      channelId: 'C1',
-      requesterId: 'U1',
-      input: {},
-      facts: [],
-      state: 'starting',
-      createdAt: t0,
-      nextPollAt: null,
-      leaseOwner: owner,
-      leaseUntil: at(60),
-    });
+    const { run } = await db.store.createRun(
+      newRun({
+        channelId: 'C1',
+        requesterId: 'U1',
+        state: 'starting',
+        createdAt: t0,
+        leaseOwner: owner,
+        leaseUntil: at(60),
+      }),
+    );
     const { run: started } = await db.store.appendTransition(
       run.id,
       owner,
       { state: 'running' },
-      {
-        kind: 'started',
-        state: 'running',
-        upstreamStatus: null,
-        detail: null,
-        progress: null,
-        waitingFor: null,
-        problem: null,
-        actorId: 'U1',
-        at: at(1),
-      },
+      newTransition({ kind: 'started', upstreamStatus: null, actorId: 'U1', at: at(1) }),
     );
     return started;
   }

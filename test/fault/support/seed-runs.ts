@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../src/store/port';
+import { newRun, newTransition } from '../../support/run-fixtures';
 
 /** Leases held while seeding, so the seeded transitions are written the way the engine writes them. */
 const SEEDER = 'seeder';
@@ -49,36 +50,24 @@ export async function seedRuns(store: Store, runs: SeedRun[], now = new Date()):
   const ids: string[] = [];
   for (const seed of runs) {
     const id = randomUUID();
-    await store.createRun({
-      id,
-      idempotencyKey: `seed:${id}`,
-      operationId: 'itential.start',
-      system: 'itential',
-      channelId: seed.channelId,
-      requesterId: 'U0ALICE',
-      input: { workflow: seed.workflow },
-      facts: [{ label: 'Workflow', value: seed.workflow }],
-      state: 'starting',
-      createdAt: now,
-      nextPollAt: null,
-      leaseOwner: SEEDER,
-      leaseUntil: new Date(now.getTime() + 600_000),
-    });
+    await store.createRun(
+      newRun({
+        id,
+        idempotencyKey: `seed:${id}`,
+        channelId: seed.channelId,
+        input: { workflow: seed.workflow },
+        facts: [{ label: 'Workflow', value: seed.workflow }],
+        state: 'starting',
+        createdAt: now,
+        leaseOwner: SEEDER,
+        leaseUntil: new Date(now.getTime() + 600_000),
+      }),
+    );
     await store.appendTransition(
       id,
       SEEDER,
       { state: 'running', upstreamId: seed.jobId, upstreamStatus: 'running', startedAt: now },
-      {
-        kind: 'started',
-        state: 'running',
-        upstreamStatus: 'running',
-        detail: null,
-        progress: null,
-        waitingFor: null,
-        problem: null,
-        actorId: 'U0ALICE',
-        at: now,
-      },
+      newTransition({ kind: 'started', actorId: 'U0ALICE', at: now }),
     );
     await store.release(id, SEEDER, { nextPollAt: now });
     ids.push(id);

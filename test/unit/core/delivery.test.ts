@@ -5,6 +5,7 @@ import { NotifyError, type Notifier, type RunView } from '../../../src/core/noti
 import { Registry } from '../../../src/core/registry';
 import type { RunState } from '../../../src/core/runs';
 import type { RunRecord, Store, TransitionRecord } from '../../../src/store/port';
+import { newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const OWNER = 'tracker-a';
@@ -98,21 +99,14 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
   afterAll(() => db.dispose());
 
   async function runWith(states: RunState[]): Promise<RunRecord> {
-    const { run } = await store.createRun({
-      id: `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`,
-      idempotencyKey: `k-${String(Math.random())}`,
-      operationId: 'itential.start',
-      system: 'itential',
-      channelId: 'C0OPS',
-      requesterId: 'U0ALICE',
-      input: {},
-      facts: [],
-      state: 'starting',
-      createdAt: now,
-      nextPollAt: null,
-      leaseOwner: OWNER,
-      leaseUntil: new Date(now.getTime() + 600_000),
-    });
+    const { run } = await store.createRun(
+      newRun({
+        state: 'starting',
+        createdAt: now,
+        leaseOwner: OWNER,
+        leaseUntil: new Date(now.getTime() + 600_000),
+      }),
+    );
     let current = run;
     for (const state of states) current = await transition(current, state);
     return current;
@@ -123,17 +117,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
       run.id,
       OWNER,
       { state },
-      {
-        kind: 'state',
-        state,
-        upstreamStatus: state,
-        detail: null,
-        progress: null,
-        waitingFor: null,
-        problem: null,
-        actorId: null,
-        at: now,
-      },
+      newTransition({ state, upstreamStatus: state, at: now }),
     );
     return updated;
   }

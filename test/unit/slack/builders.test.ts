@@ -10,6 +10,7 @@ import { problemText } from '../../../src/slack/ui/problem';
 import { deniedMessage, reportMessage, runsMessage } from '../../../src/slack/ui/replies';
 import { duration, parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
 import { validateBlocks, validateView } from '../../support/block-kit';
+import { runRecord, transitionRecord } from '../../support/run-fixtures';
 
 const info: OperationInfo = {
   id: 'itential.start',
@@ -21,48 +22,28 @@ const info: OperationInfo = {
 const t0 = new Date('2026-11-24T10:00:00Z');
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
+  return runRecord({
     id: '3b1d6a52-0000-4000-8000-000000000001',
     idempotencyKey: 'V1:h1',
     operationId: info.id,
-    system: 'itential',
     channelId: 'C0001',
     requesterId: 'U0001',
-    input: {},
     facts: [
       { label: 'Workflow', value: 'Backup <!channel> devices' },
       { label: 'Variables', value: 'host, port' },
     ],
-    state: 'running',
     upstreamId: '65f0c1aa0000000000000001',
     upstreamUrl: 'https://itential.example.com/jobs/65f0c1aa0000000000000001',
     upstreamStatus: 'running',
     detail: 'task backUpDevice',
     progress: 0.45,
-    waitingFor: null,
-    problem: null,
-    memo: null,
-    mayRecover: false,
     seq: 1,
-    notifiedSeq: 0,
     parentTs: '1700000000.000100',
     createdAt: t0,
     updatedAt: t0,
     startedAt: t0,
-    finishedAt: null,
-    nextPollAt: null,
-    pollFailures: 0,
-    leaseOwner: null,
-    leaseUntil: null,
-    cancelRequestedBy: null,
-    cancelRequestedAt: null,
-    parentAttemptedAt: null,
-    parentSeq: 0,
-    parentEditedAt: null,
-    notifyAfter: null,
-    notifyProblem: null,
     ...overrides,
-  };
+  });
 }
 
 const view = (r: RunRecord, cancellable = true, revertible = false): RunView => ({
@@ -78,22 +59,15 @@ function transition(
   state: RunState,
   extra: Partial<TransitionRecord> = {},
 ): TransitionRecord {
-  return {
+  return transitionRecord({
     runId: run().id,
     seq: 2,
     kind,
     state,
     upstreamStatus: state,
-    detail: null,
-    progress: null,
-    waitingFor: null,
-    problem: null,
-    actorId: null,
     at: new Date(t0.getTime() + 252_000),
-    notifiedTs: null,
-    attemptedAt: null,
     ...extra,
-  };
+  });
 }
 
 const problem = {

@@ -6,6 +6,7 @@ import { notifierClient, SlackNotifier } from '../../../src/slack/slack-notifier
 import type { RunRecord, TransitionRecord } from '../../../src/store/port';
 import { FakeSlack } from '../../fakes/slack';
 import { SlackProxy } from '../../fault/support/slack-proxy';
+import { runRecord, transitionRecord } from '../../support/run-fixtures';
 
 const CHANNEL = 'C0OPS';
 const OTHER = 'C0RANDOM';
@@ -13,63 +14,28 @@ const t0 = new Date('2026-11-24T10:00:00Z');
 const clock = { now: () => t0 };
 
 function run(overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
+  return runRecord({
     id: '3b1d6a52-0000-4000-8000-000000000001',
     idempotencyKey: 'V1',
-    operationId: 'itential.start',
-    system: 'itential',
     channelId: CHANNEL,
-    requesterId: 'U0ALICE',
-    input: {},
-    facts: [],
-    state: 'running',
     upstreamId: 'job-1',
-    upstreamUrl: null,
     upstreamStatus: 'running',
-    detail: null,
-    progress: null,
-    waitingFor: null,
-    problem: null,
-    memo: null,
-    mayRecover: false,
     seq: 1,
-    notifiedSeq: 0,
-    parentTs: null,
     createdAt: t0,
     updatedAt: t0,
     startedAt: t0,
-    finishedAt: null,
-    nextPollAt: null,
-    pollFailures: 0,
-    leaseOwner: null,
-    leaseUntil: null,
-    cancelRequestedBy: null,
-    cancelRequestedAt: null,
-    parentAttemptedAt: null,
-    parentSeq: 0,
-    parentEditedAt: null,
-    notifyAfter: null,
-    notifyProblem: null,
     ...overrides,
-  };
+  });
 }
 
 function transition(seq: number, attemptedAt: Date | null = null): TransitionRecord {
-  return {
+  return transitionRecord({
     runId: run().id,
     seq,
     kind: seq === 1 ? 'started' : 'state',
-    state: 'running',
-    upstreamStatus: 'running',
-    detail: null,
-    progress: null,
-    waitingFor: null,
-    problem: null,
-    actorId: null,
     at: t0,
-    notifiedTs: null,
     attemptedAt,
-  };
+  });
 }
 
 const view = (r: RunRecord) => runView({ registry: new Registry([]) }, r);

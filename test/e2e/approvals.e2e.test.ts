@@ -2,6 +2,7 @@ import { FakeItential, scripts } from '../fakes/itential';
 import { FakeSlack, waitFor, type FakeMessage } from '../fakes/slack';
 import type { RunRecord } from '../../src/store/port';
 import { blocksText, Harness } from '../support/flightdeck-harness';
+import { eventually } from '../support/eventually';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const APPROVALS = 'C0APPROVALS';
@@ -51,21 +52,6 @@ policy:
 `;
 
 const WORKFLOWS = ['Prod Push', 'Hotfix Router', 'Core Upgrade', 'Quick Fix', 'Change Window'];
-
-/** Polls an async probe until it returns something. */
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`eventually: ${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(storeBackends())('approvals end to end on $name', (backend) => {
   let db: StoreFixture;
@@ -128,15 +114,10 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
 
   /** `user` asks for `workflow` through the command and its modal; resolves with the recorded run. */
   async function request(user: string, workflow: string, where = channel): Promise<RunRecord> {
-    const before = h.slack.openedViews().length;
-    const known = new Set((await h.bot.store.listRuns({ requesterId: user, limit: 100 })).map((r) => r.id));
-    await h.driver.command(`itential start ${workflow}`, { userId: user, channelId: where });
-    const view = await h.openedView(user, 'fd.operation', before);
-    await h.driver.viewSubmission(view, { workflow: { value: workflow, text: workflow } } as never, user);
-    return eventually(async () => {
-      const runs = await h.bot.store.listRuns({ requesterId: user, limit: 100 });
-      return runs.find((r) => !known.has(r.id) && r.parentTs !== null);
-    }, `a posted run of ${workflow}`);
+    const newRun = await h.submitCommand(user, `itential start ${workflow}`, where, {
+      workflow: { value: workflow, text: workflow },
+    });
+    return eventually(() => newRun((r) => r.parentTs !== null), `a posted run of ${workflow}`);
   }
 
   const parent = (run: RunRecord): FakeMessage => {

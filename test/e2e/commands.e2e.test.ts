@@ -67,10 +67,8 @@ describe.each(storeBackends())('/ops commands end to end on $name', (backend) =>
   });
 
   it('/ops alone opens the launcher; picking an operation replaces it with that operation’s modal', async () => {
-    const before = h.slack.openedViews().length;
-    const res = await h.driver.command('', { userId: ALICE, channelId: CHANNEL });
+    const { ack: res, view: launcher } = await h.commandModal(ALICE, '', CHANNEL, 'fd.launcher');
     expect(res.status).toBe(200);
-    const launcher = await h.openedView(ALICE, 'fd.launcher', before);
     expect(JSON.stringify(launcher.blocks)).toContain('itential.start');
     const next = await h.driver.viewSubmission(launcher, { operation: 'itential.start' }, ALICE);
     expect(next.body).toMatchObject({ response_action: 'update', view: { callback_id: 'fd.operation' } });
@@ -108,9 +106,7 @@ describe.each(storeBackends())('/ops commands end to end on $name', (backend) =>
   });
 
   it('the workflow picker answers from Itential, fast, and with a clear option when Itential is down', async () => {
-    const before = h.slack.openedViews().length;
-    await h.driver.command('itential start', { userId: ALICE, channelId: CHANNEL });
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { view } = await h.commandModal(ALICE, 'itential start', CHANNEL);
     const found = await h.driver.blockSuggestion({
       user: ALICE,
       view,
@@ -147,9 +143,7 @@ describe.each(storeBackends())('/ops commands end to end on $name', (backend) =>
   });
 
   it('/ops runs lists this channel’s runs and /ops status shows one', async () => {
-    const before = h.slack.openedViews().length;
-    await h.driver.command('itential start Backup Devices', { userId: ALICE, channelId: CHANNEL });
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { view } = await h.commandModal(ALICE, 'itential start Backup Devices', CHANNEL);
     await h.driver.viewSubmission(
       view,
       { workflow: { value: 'Backup Devices', text: 'Backup Devices' } },

@@ -76,10 +76,8 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   }
 
   async function submit(planExecutionId: string) {
-    const before = h.slack.openedViews().length;
-    const ack = await h.driver.command('iacm run', { userId: ALICE, channelId: CHANNEL });
+    const { ack, view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     expect(ack.status).toBe(200);
-    const view = await h.openedView(ALICE, 'fd.operation', before);
     return h.driver.viewSubmission(
       view,
       {
@@ -226,9 +224,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
 
   it('a doubled submission creates one execution', async () => {
     const plan = pipeline([{ status: 'Running', stage: 'plan' }]);
-    const before = h.slack.openedViews().length;
-    await h.driver.command('iacm run', { userId: ALICE, channelId: CHANNEL });
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     const values = {
       module: { value: moduleId, text: 'vpc-network' },
       pipeline: 'module_tests',
@@ -246,9 +242,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   });
 
   it('every field is validated inline', async () => {
-    const before = h.slack.openedViews().length;
-    await h.driver.command('iacm run', { userId: ALICE, channelId: CHANNEL });
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     const res = await h.driver.viewSubmission(
       view,
       { org: '', project: 'bad project!', pipeline: '', pipelineExecutionId: '', pipelineStageId: '' },

@@ -3,6 +3,7 @@ import { FakeSlack, waitFor } from '../fakes/slack';
 import type { RunRecord } from '../../src/store/port';
 import { blocksText, Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
+import { eventually } from '../support/eventually';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const CHANNEL = 'C0OPS';
@@ -36,20 +37,6 @@ policy:
       when: { workflow: '*wipe*' }
       contact: '@security'
 `;
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`eventually: ${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end on $name', (backend) => {
   let db: StoreFixture;
@@ -100,14 +87,11 @@ describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end
 
   /** Submits the modal for `workflow`; resolves with the run it created, or undefined when none was. */
   async function submit(user: string, workflow: string): Promise<RunRecord | undefined> {
-    const before = h.slack.openedViews().length;
-    const known = new Set((await h.bot.store.listRuns({ requesterId: user, limit: 100 })).map((r) => r.id));
-    await h.driver.command(`itential start ${workflow}`, { userId: user, channelId: CHANNEL });
-    const view = await h.openedView(user, 'fd.operation', before);
-    await h.driver.viewSubmission(view, { workflow: { value: workflow, text: workflow } } as never, user);
+    const newRun = await h.submitCommand(user, `itential start ${workflow}`, CHANNEL, {
+      workflow: { value: workflow, text: workflow },
+    });
     await h.bot.afterAck.drain();
-    const runs = await h.bot.store.listRuns({ requesterId: user, limit: 100 });
-    return runs.find((r) => !known.has(r.id));
+    return newRun();
   }
 
   it('allowed: a backup by an oncall member in #ops starts; the start is audited with its upstream id', async () => {

@@ -2,6 +2,7 @@ import { FakeZitadel } from '../fakes/zitadel';
 import { waitFor, type FakeView } from '../fakes/slack';
 import { blocksText, Harness } from '../support/flightdeck-harness';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { zitadelConditionForm } from '../support/zitadel-form';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -49,28 +50,8 @@ describe.each(storeBackends())('Zitadel end to end on $name', (backend) => {
     await zitadel.close();
   });
 
-  /** Opens the modal and fills an event condition, as a person would (the form rebuilds on each choice). */
-  async function openEventForm(user = ALICE): Promise<FakeView> {
-    const before = h.slack.openedViews().length;
-    await h.driver.command('zitadel set-execution', { userId: user, channelId: CHANNEL });
-    let view = await h.openedView(user, 'fd.operation', before);
-    await h.driver.blockAction({ user, view, actionId: 'fd.field.refresh.kind', value: 'event' });
-    view = await waitFor(() => {
-      const v = h.slack.view(view.id);
-      return v && JSON.stringify(v.blocks).includes('"block_id":"scope"') ? v : undefined;
-    }, 3000);
-    await h.driver.blockAction({
-      user,
-      view,
-      actionId: 'fd.field.refresh.scope',
-      value: 'event',
-      viewValues: { kind: 'event' },
-    });
-    return waitFor(() => {
-      const v = h.slack.view(view.id);
-      return v && JSON.stringify(v.blocks).includes('"block_id":"event"') ? v : undefined;
-    }, 3000);
-  }
+  /** The form with an event condition filled in, as a person would fill it. */
+  const openEventForm = () => openForm('event', 'event');
 
   async function previewOf(view: FakeView, targets: string[], names: string[]): Promise<FakeView> {
     const sub = await h.driver.viewSubmission(
@@ -192,28 +173,8 @@ describe.each(storeBackends())('Zitadel end to end on $name', (backend) => {
     expect(thread.join('\n')).toContain('AUTH-5mWD2');
   });
 
-  /** Fills the condition part of the form the way a person does: pick, let the form rebuild, pick again. */
-  async function openForm(kind: string, scope?: string): Promise<FakeView> {
-    const before = h.slack.openedViews().length;
-    await h.driver.command('zitadel set-execution', { userId: ALICE, channelId: CHANNEL });
-    let view = await h.openedView(ALICE, 'fd.operation', before);
-    const rebuiltWith = async (blockId: string) =>
-      waitFor(() => {
-        const v = h.slack.view(view.id);
-        return v && JSON.stringify(v.blocks).includes(`"block_id":"${blockId}"`) ? v : undefined;
-      }, 3000);
-    await h.driver.blockAction({ user: ALICE, view, actionId: 'fd.field.refresh.kind', value: kind });
-    if (!scope) return rebuiltWith(kind === 'function' ? 'function' : 'scope');
-    view = await rebuiltWith('scope');
-    await h.driver.blockAction({
-      user: ALICE,
-      view,
-      actionId: 'fd.field.refresh.scope',
-      value: scope,
-      viewValues: { kind },
-    });
-    return scope === 'all' ? (h.slack.view(view.id) ?? view) : rebuiltWith(scope);
-  }
+  const openForm = (kind: string, scope?: string) =>
+    zitadelConditionForm(h, { user: ALICE, channelId: CHANNEL, kind, scope });
 
   /** Types into a picker and takes the first option Slack would show. */
   async function pick(view: FakeView, blockId: string, typed: string) {

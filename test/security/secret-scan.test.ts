@@ -1,9 +1,10 @@
 import { HarnessFake } from '../fakes/harness/harness-fake';
 import { FakeItential, steps } from '../fakes/itential';
-import { FakeSlack, waitFor, type FakeView } from '../fakes/slack';
+import { FakeSlack, waitFor } from '../fakes/slack';
 import { FakeZitadel } from '../fakes/zitadel';
 import { blocksText, Harness, SIGNING_SECRET } from '../support/flightdeck-harness';
 import type { StoreFixture } from '../support/stores';
+import { zitadelConditionForm } from '../support/zitadel-form';
 import { sqliteBackend } from './raw-slack';
 import { findSecrets, scanEverything, type Hit, type ScanResult, type Secret } from './secret-scanner';
 
@@ -249,12 +250,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
   }
 
   async function launchItential(workflow: string, channel = newChannel()) {
-    const before = h.slack.openedViews().length;
-    record(
-      'command',
-      await h.driver.command(`itential start ${workflow}`, { userId: ALICE, channelId: channel }),
-    );
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { ack, view } = await h.commandModal(ALICE, `itential start ${workflow}`, channel);
+    record('command', ack);
     const starts = itential.count('POST', '/operations-manager/jobs/start');
     const sub = record(
       'itential submission',
@@ -332,9 +329,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
   });
 
   it('Itential: the workflow picker, fine and then behind a proxy page that echoes the token', async () => {
-    const before = h.slack.openedViews().length;
-    record('command', await h.driver.command('itential start', { userId: ALICE, channelId: CHANNEL }));
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { ack, view } = await h.commandModal(ALICE, 'itential start', CHANNEL);
+    record('command', ack);
     const suggest = async (value: string) =>
       record(
         'workflow picker',
@@ -404,9 +400,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
   });
 
   async function submitIacm(channel: string) {
-    const before = h.slack.openedViews().length;
-    record('command', await h.driver.command('iacm run', { userId: ALICE, channelId: channel }));
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { ack, view } = await h.commandModal(ALICE, 'iacm run', channel);
+    record('command', ack);
     const picker = record(
       'module picker',
       await h.driver.blockSuggestion({
@@ -459,9 +454,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
       { kind: 'ng', status: 401, code: 'INVALID_TOKEN', message: echo(HARNESS_KEY) },
       3,
     );
-    const before = h.slack.openedViews().length;
-    record('command', await h.driver.command('iacm run', { userId: ALICE, channelId: CHANNEL }));
-    const view = await h.openedView(ALICE, 'fd.operation', before);
+    const { ack, view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
+    record('command', ack);
     const res = record(
       'module picker',
       await h.driver.blockSuggestion({
@@ -480,33 +474,8 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
     await new Promise((resolve) => setTimeout(resolve, 300));
   });
 
-  async function zitadelForm(channel: string): Promise<FakeView> {
-    const before = h.slack.openedViews().length;
-    record('command', await h.driver.command('zitadel set-execution', { userId: ALICE, channelId: channel }));
-    let view = await h.openedView(ALICE, 'fd.operation', before);
-    record(
-      'refresh',
-      await h.driver.blockAction({ user: ALICE, view, actionId: 'fd.field.refresh.kind', value: 'event' }),
-    );
-    view = await waitFor(() => {
-      const v = h.slack.view(view.id);
-      return v && JSON.stringify(v.blocks).includes('"block_id":"scope"') ? v : undefined;
-    }, 3000);
-    record(
-      'refresh',
-      await h.driver.blockAction({
-        user: ALICE,
-        view,
-        actionId: 'fd.field.refresh.scope',
-        value: 'event',
-        viewValues: { kind: 'event' },
-      }),
-    );
-    return waitFor(() => {
-      const v = h.slack.view(view.id);
-      return v && JSON.stringify(v.blocks).includes('"block_id":"event"') ? v : undefined;
-    }, 3000);
-  }
+  const zitadelForm = (channelId: string) =>
+    zitadelConditionForm(h, { user: ALICE, channelId, kind: 'event', scope: 'event', onAnswer: record });
 
   it('Zitadel: a change whose preview and write are refused with the token echoed back', async () => {
     const channel = newChannel();

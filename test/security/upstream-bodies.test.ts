@@ -82,9 +82,7 @@ describe('hostile Itential answers during a poll', () => {
       isArchived: false,
       members: ['U0BOT', user],
     });
-    const before = h.slack.openedViews().length;
-    await h.driver.command('itential start Long Job', { userId: user, channelId: channel });
-    const view = await h.openedView(user, 'fd.operation', before);
+    const { view } = await h.commandModal(user, 'itential start Long Job', channel);
     await h.driver.viewSubmission(view, { workflow: { value: 'Long Job', text: 'Long Job' } }, user);
     const parent = await waitFor(() => h.slack.messages(channel).find((m) => !m.threadTs), 5_000);
     await h.threadTexts(channel, parent.ts, (t) => t.some((x) => x.includes('Started')));

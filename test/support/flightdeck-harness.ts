@@ -8,8 +8,9 @@ import type { EngineSettings } from '../../src/core/engine-deps';
 import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
-import { FakeSlack, waitFor, type FakeMessage, type FakeView } from '../fakes/slack';
-import { SlackDriver } from './slack-driver';
+import { FakeSlack, waitFor, type ElementInput, type FakeMessage, type FakeView } from '../fakes/slack';
+import type { RunRecord } from '../../src/store/port';
+import { SlackDriver, type CommandResponse } from './slack-driver';
 import type { StorePlace } from './stores';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
@@ -129,6 +130,47 @@ export class Harness {
           .find((v) => this.slack.viewOwner(v.id) === user && v.callback_id === callbackId),
       3_000,
       () => `a ${callbackId} view for ${user}`,
+    );
+  }
+
+  /** `user` types `/ops <text>` in `channelId`; resolves with the command's ack and the modal it opened. */
+  async commandModal(
+    user: string,
+    text: string,
+    channelId: string,
+    callbackId = 'fd.operation',
+  ): Promise<{ ack: CommandResponse; view: FakeView }> {
+    const before = this.slack.openedViews().length;
+    const ack = await this.driver.command(text, { userId: user, channelId });
+    return { ack, view: await this.openedView(user, callbackId, before) };
+  }
+
+  /**
+   * `user` submits the modal of `/ops <text>` in `channelId` with `values`. Resolves with a probe for the runs
+   * `user` requested since: the first such run `where` accepts, or undefined.
+   */
+  async submitCommand(
+    user: string,
+    text: string,
+    channelId: string,
+    values: Record<string, ElementInput>,
+  ): Promise<(where?: (run: RunRecord) => boolean) => Promise<RunRecord | undefined>> {
+    const runsOf = () => this.bot.store.listRuns({ requesterId: user, limit: 100 });
+    const known = new Set((await runsOf()).map((r) => r.id));
+    const { view } = await this.commandModal(user, text, channelId);
+    await this.driver.viewSubmission(view, values, user);
+    return async (where = () => true) => (await runsOf()).find((r) => !known.has(r.id) && where(r));
+  }
+
+  /** The modal `viewId` once the bot has rebuilt it with a block `blockId` (forms rebuild on each choice). */
+  async viewWithBlock(viewId: string, blockId: string): Promise<FakeView> {
+    return waitFor(
+      () => {
+        const v = this.slack.view(viewId);
+        return v && JSON.stringify(v.blocks).includes(`"block_id":"${blockId}"`) ? v : undefined;
+      },
+      3000,
+      () => `view ${viewId} with block ${blockId}`,
     );
   }
 

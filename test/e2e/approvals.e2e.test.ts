@@ -1,9 +1,10 @@
-import { FakeItential, scripts } from '../fakes/itential';
+import { type FakeItential, scripts } from '../fakes/itential';
 import { FakeSlack, waitFor, type FakeMessage } from '../fakes/slack';
 import type { RunRecord } from '../../src/store/port';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { eventually } from '../support/eventually';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
+import { storeBackends } from '../support/stores';
 
 const APPROVALS = 'C0APPROVALS';
 const ALICE = 'U0ALICE';
@@ -54,13 +55,12 @@ policy:
 const WORKFLOWS = ['Prod Push', 'Hotfix Router', 'Core Upgrade', 'Quick Fix', 'Change Window'];
 
 describe.each(storeBackends())('approvals end to end on $name', (backend) => {
-  let db: StoreFixture;
+  let bot: ItentialBot;
   let slack: FakeSlack;
   let itential: FakeItential;
   let h: Harness;
 
   beforeAll(async () => {
-    db = await backend.open();
     slack = await FakeSlack.start();
     slack.addChannel({
       id: APPROVALS,
@@ -69,19 +69,16 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
       isArchived: false,
       members: ['U0BOT', BOB, CAROL],
     });
-    itential = await new FakeItential({
+    bot = await startItentialBot(backend, {
       workflows: WORKFLOWS.map((name) => ({ name, script: scripts.happy() })),
-      staticTokens: ['static-token-1'],
+      token: 'static-token-1',
       advanceOnPoll: false,
-    }).start();
-    h = await Harness.start({
-      place: db,
       slack,
       configYaml: CONFIG,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
       // Status lines are edited at most this often; the buttons go with the edit after a decision.
       engine: { parentEditIntervalMs: 200 },
     });
+    ({ itential, h } = bot);
   });
   // Each test in its own channel: Flightdeck paces posts per channel as Slack asks (about one a second).
   let channel = '';
@@ -102,10 +99,8 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
     channel = freshChannel();
   });
   afterAll(async () => {
-    await h.close();
+    await bot.close();
     await slack.close();
-    await itential.close();
-    await db.dispose();
   });
 
   const starts = () => itential.requests.filter((r) => r.path === '/operations-manager/jobs/start');

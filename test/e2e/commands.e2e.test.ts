@@ -1,9 +1,10 @@
 import { request } from 'undici';
-import { FakeItential, scripts } from '../fakes/itential';
+import { type FakeItential, scripts } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
+import { storeBackends } from '../support/stores';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -21,27 +22,19 @@ policy:
 `;
 
 describe.each(storeBackends())('/ops commands end to end on $name', (backend) => {
-  let db: StoreFixture;
+  let bot: ItentialBot;
   let itential: FakeItential;
   let h: Harness;
 
   beforeAll(async () => {
-    db = await backend.open();
-    itential = await new FakeItential({
+    bot = await startItentialBot(backend, {
       workflows: [{ name: 'Backup Devices', script: scripts.happy() }],
-      staticTokens: ['static-token-1'],
-    }).start();
-    h = await Harness.start({
-      place: db,
+      token: 'static-token-1',
       configYaml: POLICY,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
     });
+    ({ itential, h } = bot);
   });
-  afterAll(async () => {
-    await h.close();
-    await itential.close();
-    await db.dispose();
-  });
+  afterAll(() => bot.close());
 
   it('/ops help lists every command and shows unconfigured systems as such, in the ack', async () => {
     const res = await h.driver.command('help', { userId: ALICE, channelId: CHANNEL });

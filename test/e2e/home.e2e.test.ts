@@ -1,10 +1,11 @@
-import { FakeItential, scripts } from '../fakes/itential';
+import { scripts } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { seedRun } from '../digest/seed';
 import { validateView } from '../support/block-kit';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
+import { storeBackends } from '../support/stores';
 
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
@@ -19,27 +20,18 @@ policy:
 `;
 
 describe.each(storeBackends())('App Home end to end on $name', (backend) => {
-  let db: StoreFixture;
-  let itential: FakeItential;
+  let bot: ItentialBot;
   let h: Harness;
 
   beforeAll(async () => {
-    db = await backend.open();
-    itential = await new FakeItential({
+    bot = await startItentialBot(backend, {
       workflows: [{ name: 'Backup Devices', script: scripts.happy() }],
-      staticTokens: ['static-token-1'],
-    }).start();
-    h = await Harness.start({
-      place: db,
+      token: 'static-token-1',
       configYaml: POLICY,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
     });
+    ({ h } = bot);
   });
-  afterAll(async () => {
-    await h.close();
-    await itential.close();
-    await db.dispose();
-  });
+  afterAll(() => bot.close());
 
   async function openHome(user: string) {
     const before = h.slack.calls('views.publish').length;

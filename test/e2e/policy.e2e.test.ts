@@ -1,10 +1,11 @@
-import { FakeItential, scripts } from '../fakes/itential';
+import { type FakeItential, scripts } from '../fakes/itential';
 import { FakeSlack, waitFor } from '../fakes/slack';
 import type { RunRecord } from '../../src/store/port';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
 import { eventually } from '../support/eventually';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
+import { storeBackends } from '../support/stores';
 
 const CHANNEL = 'C0OPS';
 const AUDIT = 'C0AUDIT';
@@ -39,13 +40,12 @@ policy:
 `;
 
 describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end on $name', (backend) => {
-  let db: StoreFixture;
+  let bot: ItentialBot;
   let slack: FakeSlack;
   let itential: FakeItential;
   let h: Harness;
 
   beforeAll(async () => {
-    db = await backend.open();
     slack = await FakeSlack.start();
     slack.addChannel({
       id: AUDIT,
@@ -54,26 +54,21 @@ describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end
       isArchived: false,
       members: ['U0BOT', ALICE],
     });
-    itential = await new FakeItential({
+    bot = await startItentialBot(backend, {
       workflows: ['Backup Devices', 'Prod Push', 'Lab wipe', 'Other Thing'].map((name) => ({
         name,
         script: scripts.happy(),
       })),
-      staticTokens: ['static-token-1'],
+      token: 'static-token-1',
       advanceOnPoll: false,
-    }).start();
-    h = await Harness.start({
-      place: db,
       slack,
       configYaml: CONFIG,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
     });
+    ({ itential, h } = bot);
   });
   afterAll(async () => {
-    await h.close();
+    await bot.close();
     await slack.close();
-    await itential.close();
-    await db.dispose();
   });
 
   const starts = () => itential.requests.filter((r) => r.path === '/operations-manager/jobs/start').length;

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { FakeItential, scripts } from '../fakes/itential';
+import { type FakeItential, scripts } from '../fakes/itential';
 import { stateValues, waitFor, type FakeView, type JsonObject } from '../fakes/slack';
 import { newEventId } from '../fakes/slack/ids';
-import { Harness, SIGNING_SECRET } from '../support/flightdeck-harness';
-import { type StoreFixture } from '../support/stores';
+import { type Harness, SIGNING_SECRET } from '../support/flightdeck-harness';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
 import {
   commandBody,
   eventBody,
@@ -150,7 +150,7 @@ const FORGERIES: Forgery[] = [
 ];
 
 describe('forged, stale, replayed and malformed requests never reach a handler', () => {
-  let db: StoreFixture;
+  let bot: ItentialBot;
   let itential: FakeItential;
   let h: Harness;
   let raw: RawSlack;
@@ -161,15 +161,11 @@ describe('forged, stale, replayed and malformed requests never reach a handler',
   let forged = 0;
 
   beforeAll(async () => {
-    db = await sqliteBackend().open();
-    itential = await new FakeItential({
+    bot = await startItentialBot(sqliteBackend(), {
       workflows: [{ name: WORKFLOW, script: scripts.happy() }],
-      staticTokens: ['static-token-1'],
-    }).start();
-    h = await Harness.start({
-      place: db,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'static-token-1' },
+      token: 'static-token-1',
     });
+    ({ itential, h } = bot);
     raw = rawSlackFor(h);
     await h.driver.command(`itential start ${WORKFLOW}`, { userId: ALICE, channelId: CHANNEL });
     view = await h.openedView(ALICE, 'fd.operation');
@@ -224,9 +220,7 @@ describe('forged, stale, replayed and malformed requests never reach a handler',
   afterAll(async () => {
     console.log(`request-forgery: ${String(forged)} forged or malformed requests tried, all rejected`);
     await raw.close();
-    await h.close();
-    await itential.close();
-    await db.dispose();
+    await bot.close();
   });
 
   async function expectRejected(req: RawRequest, status: number, reason?: string) {

@@ -1,7 +1,7 @@
-import { FakeItential, steps, type FaultKind } from '../fakes/itential';
+import { type FakeItential, type FaultKind, steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import { blocksText, Harness } from '../support/flightdeck-harness';
-import type { StoreFixture } from '../support/stores';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { startItentialBot, type ItentialBot } from '../support/itential-bot';
 import { rawSlackFor, sqliteBackend } from './raw-slack';
 
 /** Above the 8 MiB Itential's client reads (DEFAULT_TUNING.maxResponseBytes). */
@@ -45,29 +45,21 @@ const BODIES: HostileBody[] = [
 ];
 
 describe('hostile Itential answers during a poll', () => {
-  let db: StoreFixture;
+  let bot: ItentialBot;
   let itential: FakeItential;
   let h: Harness;
   let channels = 0;
 
   beforeAll(async () => {
-    db = await sqliteBackend().open();
-    itential = await new FakeItential({
+    bot = await startItentialBot(sqliteBackend(), {
       workflows: [{ name: 'Long Job', script: [steps.running('stepOne', 0.1), steps.complete()] }],
-      staticTokens: ['body-token'],
+      token: 'body-token',
       advanceOnPoll: false,
-    }).start();
-    h = await Harness.start({
-      place: db,
-      env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: 'body-token' },
     });
+    ({ itential, h } = bot);
   });
 
-  afterAll(async () => {
-    await h.close();
-    await itential.close();
-    await db.dispose();
-  });
+  afterAll(() => bot.close());
 
   // Side by side: each case has its own person and channel, and Slack paces posts per channel.
   it.concurrent.each(BODIES)('$name: a readable thread message, then the run goes on', async ({ fault }) => {

@@ -1,0 +1,44 @@
+import { FakeItential, type FakeWorkflow } from '../fakes/itential';
+import { Harness, type HarnessOptions } from './flightdeck-harness';
+import type { StoreBackend, StoreFixture } from './stores';
+
+export interface ItentialBotOptions extends Omit<HarnessOptions, 'place' | 'env'> {
+  workflows: FakeWorkflow[];
+  /** The one token the fake accepts as it is, and the bot's ITENTIAL_TOKEN. */
+  token: string;
+  /** Off: jobs move only when the test advances them (the fake's default is on). */
+  advanceOnPoll?: boolean;
+}
+
+export interface ItentialBot {
+  db: StoreFixture;
+  itential: FakeItential;
+  h: Harness;
+  /** Stops the bot and the fake, then deletes the data; a Slack passed in stays the caller's to close. */
+  close(): Promise<void>;
+}
+
+/** The bot on a fresh place of `backend`, with Itential configured against a fake that runs `workflows`. */
+export async function startItentialBot(
+  backend: StoreBackend,
+  options: ItentialBotOptions,
+): Promise<ItentialBot> {
+  const { workflows, token, advanceOnPoll, ...harness } = options;
+  const db = await backend.open();
+  const itential = await new FakeItential({ workflows, staticTokens: [token], advanceOnPoll }).start();
+  const h = await Harness.start({
+    ...harness,
+    place: db,
+    env: { ITENTIAL_BASE_URL: itential.url, ITENTIAL_TOKEN: token },
+  });
+  return {
+    db,
+    itential,
+    h,
+    async close() {
+      await h.close();
+      await itential.close();
+      await db.dispose();
+    },
+  };
+}

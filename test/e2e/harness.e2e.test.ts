@@ -2,6 +2,7 @@ import { DECLARED_STATUSES } from '../fakes/harness/error-bodies';
 import { HarnessFake } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
 import { blocksText, Harness } from '../support/flightdeck-harness';
+import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const CHANNEL = 'C0OPS';
@@ -41,13 +42,8 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
     moduleId = harness.addModule({ name: 'vpc-network' }).id;
     h = await Harness.start({
       place: db,
-      env: {
-        HARNESS_BASE_URL: harness.baseUrl,
-        HARNESS_API_KEY: harness.apiKey,
-        HARNESS_ACCOUNT_ID: harness.accountId,
-      },
-      configYaml:
-        'systems:\n  iacm:\n    org: default\n    project: infra\n    http: { timeoutMs: 400, readRetries: 1, retryDelayMs: 10 }\n',
+      env: harnessEnv(harness),
+      configYaml: IACM_CONFIG,
     });
   });
   afterEach(async () => {
@@ -58,19 +54,14 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   function pipeline(steps: { status: string; stage?: string; failure?: string }[]) {
     counter += 1;
     const planExecutionId = `plan${String(counter).padStart(18, '0')}`;
-    harness.addPipelineExecution({
+    addModuleTests(harness, {
       planExecutionId,
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
-      name: 'Module tests',
       runSequence: 40 + counter,
       stages: [
         { id: 'plan', name: 'Plan' },
         { id: 'apply', name: 'Apply' },
       ],
       steps,
-      advance: 'manual',
     });
     return planExecutionId;
   }
@@ -78,16 +69,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   async function submit(planExecutionId: string) {
     const { ack, view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     expect(ack.status).toBe(200);
-    return h.driver.viewSubmission(
-      view,
-      {
-        module: { value: moduleId, text: 'vpc-network' },
-        pipeline: 'module_tests',
-        pipelineExecutionId: planExecutionId,
-        pipelineStageId: 'plan',
-      },
-      ALICE,
-    );
+    return h.driver.viewSubmission(view, iacmRunValues(moduleId, planExecutionId), ALICE);
   }
 
   it('creates the module execution once and follows the pipeline to success', async () => {
@@ -225,12 +207,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   it('a doubled submission creates one execution', async () => {
     const plan = pipeline([{ status: 'Running', stage: 'plan' }]);
     const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
-    const values = {
-      module: { value: moduleId, text: 'vpc-network' },
-      pipeline: 'module_tests',
-      pipelineExecutionId: plan,
-      pipelineStageId: 'plan',
-    };
+    const values = iacmRunValues(moduleId, plan);
     await Promise.all([
       h.driver.viewSubmission(view, values, ALICE),
       h.driver.viewSubmission(view, values, ALICE, { retryNum: 1 }),

@@ -4,6 +4,7 @@ import { FakeItential, scripts } from '../fakes/itential';
 import { stateValues, waitFor, type ElementInput, type FakeView, type JsonObject } from '../fakes/slack';
 import { FakeZitadel } from '../fakes/zitadel';
 import { blocksText, Harness, SIGNING_SECRET } from '../support/flightdeck-harness';
+import { harnessEnv, IACM_CONFIG } from '../support/iacm';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
 import type { StoreFixture } from '../support/stores';
 import {
@@ -162,14 +163,11 @@ describe('fuzzing the Slack handlers through signed HTTP', () => {
       env: {
         ITENTIAL_BASE_URL: itential.url,
         ITENTIAL_TOKEN: 'fuzz-token',
-        HARNESS_BASE_URL: harness.baseUrl,
-        HARNESS_API_KEY: harness.apiKey,
-        HARNESS_ACCOUNT_ID: harness.accountId,
+        ...harnessEnv(harness),
         ZITADEL_BASE_URL: zitadel.url,
         ZITADEL_TOKEN: zitadel.token,
       },
-      configYaml:
-        'systems:\n  iacm:\n    org: default\n    project: infra\n    http: { timeoutMs: 400, readRetries: 1, retryDelayMs: 10 }\n',
+      configYaml: IACM_CONFIG,
     });
     raw = rawSlackFor(h);
     views = [];

@@ -3,6 +3,7 @@ import { FakeItential, steps } from '../fakes/itential';
 import { FakeSlack, waitFor } from '../fakes/slack';
 import { FakeZitadel } from '../fakes/zitadel';
 import { blocksText, Harness, SIGNING_SECRET } from '../support/flightdeck-harness';
+import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
 import type { StoreFixture } from '../support/stores';
 import { zitadelConditionForm } from '../support/zitadel-form';
 import { sqliteBackend } from './raw-slack';
@@ -170,14 +171,11 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
       slack,
       env: {
         ...scenario.itentialEnv(itential),
-        HARNESS_BASE_URL: harness.baseUrl,
-        HARNESS_API_KEY: HARNESS_KEY,
-        HARNESS_ACCOUNT_ID: 'acct_123',
+        ...harnessEnv(harness),
         ZITADEL_BASE_URL: zitadel.url,
         ZITADEL_TOKEN,
       },
-      configYaml:
-        'systems:\n  iacm:\n    org: default\n    project: infra\n    http: { timeoutMs: 400, readRetries: 1, retryDelayMs: 10 }\n',
+      configYaml: IACM_CONFIG,
     });
   });
 
@@ -414,29 +412,15 @@ describe.each(SCENARIOS)('no secret reaches Slack, the logs or the audit trail: 
     );
     expect(picker.status).toBe(200);
     const planExecutionId = `plan${String(Date.now()).padStart(18, '0')}`;
-    harness.addPipelineExecution({
+    addModuleTests(harness, {
       planExecutionId,
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
-      name: 'Module tests',
       runSequence: 41,
       stages: [{ id: 'plan', name: 'Plan' }],
       steps: [{ status: 'Queued' }],
-      advance: 'manual',
     });
     const sub = record(
       'iacm submission',
-      await h.driver.viewSubmission(
-        view,
-        {
-          module: { value: moduleId, text: 'vpc-network' },
-          pipeline: 'module_tests',
-          pipelineExecutionId: planExecutionId,
-          pipelineStageId: 'plan',
-        },
-        ALICE,
-      ),
+      await h.driver.viewSubmission(view, iacmRunValues(moduleId, planExecutionId), ALICE),
     );
     expect(sub.body).toBe('');
   }

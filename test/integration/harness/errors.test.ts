@@ -1,6 +1,6 @@
 import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
 import { DECLARED_STATUSES } from '../../fakes/harness/error-bodies';
-import { harnessWorld, type HarnessWorld, runInput, STAGES } from './world';
+import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   const err = await promise.then(
@@ -32,14 +32,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
   beforeEach(async () => {
     world = await harnessWorld();
     moduleId = world.fake.addModule({ name: 'terraform-aws-vpc' }).id;
-    world.fake.addPipelineExecution({
-      planExecutionId: 'exec_0001',
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
-      stages: STAGES,
-      steps: [{ status: 'Running', stage: 'plan' }],
-    });
+    addPlanExecution(world.fake);
   });
   afterEach(() => world.close());
 

@@ -1,4 +1,4 @@
-import { harnessWorld, type HarnessWorld, runInput, STAGES } from './world';
+import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('iacm.run form', () => {
   let world: HarnessWorld;
@@ -108,14 +108,7 @@ describe('iacm.run form', () => {
 
   it('checks against Harness that the module, the pipeline execution, its pipeline and its stage exist', async () => {
     const module = world.fake.addModule({ name: 'terraform-aws-vpc' });
-    world.fake.addPipelineExecution({
-      planExecutionId: 'exec_0001',
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
-      stages: STAGES,
-      steps: [{ status: 'Running', stage: 'plan' }],
-    });
+    addPlanExecution(world.fake);
     await expect(world.op.validate(runInput({ module: module.id }))).resolves.toBeUndefined();
     await expect(
       world.op.validate(

@@ -1,6 +1,7 @@
 import { isUpstreamError, UpstreamError } from '../../../src/core/problem';
 import type { Observation } from '../../../src/core/operations';
-import { harnessWorld, type HarnessWorld, runInput, STAGES } from './world';
+import type { PipelineStep } from '../../fakes/harness/pipeline-script';
+import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('iacm.run against the loopback Harness', () => {
   let world: HarnessWorld;
@@ -10,21 +11,9 @@ describe('iacm.run against the loopback Harness', () => {
   });
   afterEach(() => world.close());
 
-  function setup(
-    steps: Parameters<HarnessWorld['fake']['addPipelineExecution']>[0]['steps'],
-    planExecutionId = 'exec_0001',
-  ) {
+  function setup(steps: PipelineStep[], planExecutionId = 'exec_0001') {
     const module = world.fake.addModule({ name: 'terraform-aws-vpc' });
-    world.fake.addPipelineExecution({
-      planExecutionId,
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
-      name: 'Module tests',
-      runSequence: 42,
-      stages: STAGES,
-      steps,
-    });
+    addPlanExecution(world.fake, steps, { planExecutionId, name: 'Module tests', runSequence: 42 });
     return { module, input: runInput({ module: module.id, pipelineExecutionId: planExecutionId }) };
   }
 

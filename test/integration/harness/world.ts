@@ -4,6 +4,7 @@ import type { Query } from '../../../src/core/operations';
 import { harnessIacm, type HarnessConfig } from '../../../src/integrations/harness-iacm';
 import { RunOperation, type RunInput } from '../../../src/integrations/harness-iacm/run-operation';
 import { HarnessFake, type FakeHarnessOptions } from '../../fakes/harness/harness-fake';
+import type { PipelineExecutionSpec, PipelineStep } from '../../fakes/harness/pipeline-script';
 
 /** Short deadlines and backoff so transient-error tests stay fast. */
 export const FAST_HTTP: HarnessConfig['http'] = {
@@ -74,6 +75,23 @@ export const STAGES = [
   { id: 'approve', name: 'Approve' },
   { id: 'apply', name: 'Apply' },
 ];
+
+/** Scripts pipeline execution exec_0001 of module_tests in default/infra, with STAGES, at `steps`. */
+export function addPlanExecution(
+  fake: HarnessFake,
+  steps: PipelineStep[] = [{ status: 'Running', stage: 'plan' }],
+  extra: Partial<PipelineExecutionSpec> = {},
+): void {
+  fake.addPipelineExecution({
+    planExecutionId: 'exec_0001',
+    org: 'default',
+    project: 'infra',
+    pipeline: 'module_tests',
+    stages: STAGES,
+    steps,
+    ...extra,
+  });
+}
 
 export function runInput(overrides: Partial<RunInput> = {}): RunInput {
   return {

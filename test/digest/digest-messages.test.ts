@@ -1,26 +1,18 @@
 import type { DigestPost } from '../../src/core/digest/publisher';
 import { summarizeDigest } from '../../src/core/digest/summary';
-import type { DigestScheduleRecord, RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/store/port';
 import { digestMessages, scheduleListMessage, windowText } from '../../src/slack/ui/digest';
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
 import { runRecord } from '../support/run-fixtures';
+import { digestSchedule } from './schedules';
 
 const names = {
   system: (id: string) => ({ itential: 'Itential', iacm: 'Harness IaCM' })[id] ?? id,
   operation: (id: string) => ({ 'itential.start': 'Start a job', 'iacm.run': 'Run a module' })[id] ?? id,
 };
 
-const schedule: DigestScheduleRecord = {
-  id: 'ab12cd34',
-  channelId: 'C0OPS',
-  createdBy: 'U0ALICE',
-  cron: '0 9 * * *',
-  label: 'daily 09:00',
-  timeZone: 'Europe/Berlin',
-  filters: { failuresOnly: false },
-  createdAt: new Date('2026-03-01T00:00:00Z'),
-};
+const schedule = digestSchedule({ id: 'ab12cd34', createdAt: new Date('2026-03-01T00:00:00Z') });
 
 // 2026-03-29 is the spring-forward day in Berlin: the window is 23 hours.
 const window = { start: new Date('2026-03-28T08:00:00Z'), end: new Date('2026-03-29T07:00:00Z') };

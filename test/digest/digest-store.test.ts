@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DigestScheduleRecord, NewRun, RunPatch, Store } from '../../src/store/port';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { digestSchedule } from './schedules';
 import { seedRun } from './seed';
 
 const T0 = new Date('2026-03-29T07:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-function schedule(overrides: Partial<DigestScheduleRecord> = {}): DigestScheduleRecord {
-  return {
-    id: `s${randomUUID().slice(0, 7)}`,
-    channelId: 'C0OPS',
-    createdBy: 'U0ALICE',
-    cron: '0 9 * * *',
-    label: 'daily 09:00',
-    timeZone: 'Europe/Berlin',
-    filters: { failuresOnly: false },
-    createdAt: at(0),
-    ...overrides,
-  };
-}
+const schedule = (overrides: Partial<DigestScheduleRecord> = {}) =>
+  digestSchedule({ createdAt: at(0), ...overrides });
 
 async function run(store: Store, fields: Partial<NewRun> & { createdAt: Date }, patch: RunPatch = {}) {
   return (await seedRun(store, fields, patch)).id;

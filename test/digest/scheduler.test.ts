@@ -6,6 +6,7 @@ import { NotifyError } from '../../src/core/notifier';
 import type { DigestScheduleRecord, Store } from '../../src/store/port';
 import { storeBackends, type StoreFixture } from '../support/stores';
 import { FixedClock } from './clocks';
+import { digestSchedule } from './schedules';
 
 interface Posted {
   post: DigestPost;
@@ -37,17 +38,12 @@ class RecordingPublisher implements DigestPublisher {
 let counter = 0;
 function schedule(fields: Partial<DigestScheduleRecord>): DigestScheduleRecord {
   counter += 1;
-  return {
+  return digestSchedule({
     id: `sched${counter}`,
     channelId: `C0CHAN${counter}`,
-    createdBy: 'U0ALICE',
-    cron: '0 9 * * *',
-    label: 'daily 09:00',
-    timeZone: 'Europe/Berlin',
-    filters: { failuresOnly: false },
     createdAt: new Date('2026-03-27T12:00:00Z'),
     ...fields,
-  };
+  });
 }
 
 function scheduler(store: Store, clock: Clock, publisher: DigestPublisher, owner: string) {

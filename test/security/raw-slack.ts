@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { FakeSlack, FakeView, JsonObject } from '../fakes/slack';
 import type { Harness } from '../support/flightdeck-harness';
+import { slackSignature } from '../support/slack-signature';
 import { storeBackends, type StoreBackend } from '../support/stores';
 
 export const FORM = 'application/x-www-form-urlencoded';
@@ -32,11 +32,10 @@ export function signedHeaders(
   timestampSec = nowSec(),
 ): Record<string, string> {
   const timestamp = String(timestampSec);
-  const hmac = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex');
   return {
     'content-type': contentType,
     'x-slack-request-timestamp': timestamp,
-    'x-slack-signature': `v0=${hmac}`,
+    'x-slack-signature': slackSignature(secret, timestamp, body),
   };
 }
 

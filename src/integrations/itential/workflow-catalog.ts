@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock';
 import type { Choice } from '../../core/operations';
 import { truncate } from '../shared/truncate';
-import { TtlCache } from '../shared/ttl-cache';
+import { TtlCache } from '../../core/ttl-cache';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
 import type { Workflow } from './upstream-schemas';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock';
 import type { Choice } from '../../core/operations';
-import { TtlCache } from '../shared/ttl-cache';
+import { TtlCache } from '../../core/ttl-cache';
 import { choiceRef, isHashRef, resolveRef } from './choice-ref';
 import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './client';
 import { conditionKey, conditionLabel } from './condition';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../../src/core/clock';
-import { TtlCache } from '../../../src/integrations/shared/ttl-cache';
+import { TtlCache } from '../../../src/core/ttl-cache';
 
 function manualClock(): Clock & { advance(ms: number): void } {
   let now = Date.parse('2025-01-01T00:00:00Z');
@@ -98,5 +98,17 @@ describe('TtlCache: loads', () => {
     expect(await first).toBe('stale');
     expect(await second).toBe('fresh');
     expect(cache.get('k')).toBe('fresh');
+  });
+});
+
+describe('TtlCache.last', () => {
+  it('keeps the last value as a fallback once it is stale, and nothing for a key never stored', () => {
+    let now = 0;
+    const cache = new TtlCache<string, number>({ ttlMs: 10, clock: { now: () => new Date(now) } });
+    cache.set('a', 1);
+    now = 50;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.last('a')).toBe(1);
+    expect(cache.last('b')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../core/clock';
+import { type Clock, systemClock } from './clock';
 
 export interface TtlCacheOptions {
   /** How long a stored value is used; forever when unset. 0 keeps nothing but still shares loads in flight. */
@@ -27,10 +27,12 @@ export class TtlCache<K, V> {
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (this.isFresh(entry.at)) return entry.value;
-    this.entries.delete(key);
-    return undefined;
+    return entry && this.isFresh(entry.at) ? entry.value : undefined;
+  }
+
+  /** The value last stored, however old: a fallback while the source cannot be read. */
+  last(key: K): V | undefined {
+    return this.entries.get(key)?.value;
   }
 
   set(key: K, value: V): void {

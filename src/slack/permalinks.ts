@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Log } from '../core/log';
+import { TtlCache } from '../core/ttl-cache';
 
 /** Message permalinks never change, so they are kept; this many at most (oldest forgotten first). */
 const CACHE_SIZE = 5_000;
@@ -15,7 +16,7 @@ export interface MessageRef {
 
 /** Links to messages through `chat.getPermalink`; a message Slack cannot link to is simply left out. */
 export class Permalinks {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new TtlCache<string, string | undefined>({ maxEntries: CACHE_SIZE });
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -37,15 +38,11 @@ export class Permalinks {
   }
 
   private async one(channel: string, ts: string): Promise<string | undefined> {
-    const key = `${channel}/${ts}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
     try {
-      const res = await this.client.chat.getPermalink({ channel, message_ts: ts });
-      if (!res.permalink) return undefined;
-      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value ?? key);
-      this.cache.set(key, res.permalink);
-      return res.permalink;
+      return await this.cache.load(`${channel}/${ts}`, async () => {
+        const res = await this.client.chat.getPermalink({ channel, message_ts: ts });
+        return res.permalink;
+      });
     } catch (err) {
       this.log.debug({ channel, ts, err: err instanceof Error ? err.message : String(err) }, 'no permalink');
       return undefined;

@@ -170,6 +170,14 @@ export class DigestQueries implements DigestStore {
     limit: number,
   ): Promise<DigestWindowRecord[]> {
     const free = unsettledAndFree(now);
+    // Nearly always nothing was abandoned: a read says so without a write transaction on every tick.
+    const anyAbandoned = await this.db
+      .selectFrom('digest_windows')
+      .select('schedule_id')
+      .where(free)
+      .limit(1)
+      .executeTakeFirst();
+    if (!anyAbandoned) return [];
     const candidates = this.db
       .selectFrom('digest_windows')
       .select(['schedule_id', 'window_end'])

@@ -203,6 +203,15 @@ export class SqlStore implements Store {
 
   async claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]> {
     const free = leaseFree(now);
+    // Most ticks find nothing due: a read answers that without the write transaction a claim costs,
+    // which on SQLite would hold the event loop (and every Slack ack behind it) on each tick.
+    const anyDue = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
+      .limit(1)
+      .executeTakeFirst();
+    if (!anyDue) return [];
     // On PostgreSQL, SKIP LOCKED lets concurrent claimers pass over each other's candidates instead of
     // queueing behind them; the outer WHERE repeats the lease test, which is what guarantees one owner.
     const due = this.db

@@ -71,7 +71,9 @@ export class SocketReceiver implements Receiver {
     return this.inner.start();
   }
 
-  stop(): Promise<unknown> {
+  async stop(): Promise<unknown> {
+    // Bolt's stop() does not wait for the close handshake; a stopped bot must hold no connection.
+    await this.inner.client.disconnect();
     return this.inner.stop();
   }
 

@@ -47,6 +47,8 @@ export interface SendOptions {
    */
   retryNum?: number;
   retryReason?: string;
+  /** Socket Mode: the socket fails just as the ack arrives, so Slack redelivers the envelope. */
+  loseAck?: boolean;
   /** `forged` signs with another secret; `missing` sends no signature header. Default `valid`. */
   signature?: 'valid' | 'forged' | 'missing';
   /** Added to now for `X-Slack-Request-Timestamp`: -301 is stale, 3600 is in the future. */
@@ -215,6 +217,7 @@ export class SlackDriver {
     const ack = await this.options.socket.deliver(delivery.type, delivery.payload, {
       retryAttempt: options.retryNum,
       retryReason: options.retryReason,
+      loseAck: options.loseAck,
     });
     // A bare ack reads like HTTP mode's empty 200, so one assertion serves both modes.
     const bare = Object.keys(ack.payload).length === 0;

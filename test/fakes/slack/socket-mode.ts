@@ -176,7 +176,10 @@ export class FakeSocketMode {
 
   /** Every open connection fails at once, without a close handshake (a network drop). */
   drop(): void {
-    for (const { socket } of this.live.values()) socket.terminate();
+    for (const { socket, record } of [...this.live.values()]) {
+      socket.terminate();
+      this.closed(record);
+    }
   }
 
   async close(): Promise<void> {

@@ -82,6 +82,9 @@ describe('Socket Mode end to end', () => {
         (r.body as { workflow?: string } | undefined)?.workflow === workflow,
     ).length;
   const parents = () => slack.messages(channel).filter((m) => !m.threadTs);
+  /** Deliveries that reached the bot's listeners (counted before any ack, so an ack in hand settles it). */
+  const handled = async () =>
+    (await h.bot.metrics.slackRequests.get()).values.reduce((sum, v) => sum + v.value, 0);
 
   async function launch(user: string, workflow: string): Promise<RunRecord> {
     const newRun = await h.submitCommand(user, `itential start ${workflow}`, channel, {
@@ -183,7 +186,9 @@ describe('Socket Mode end to end', () => {
       messageTs: run.parentTs ?? '',
     });
     expect(click.latencyMs).toBeLessThan(ACK_DEADLINE_MS);
-    const texts = await h.threadTexts(channel, run.parentTs ?? '', (t) => t.some((x) => x.includes('Canceled')));
+    const texts = await h.threadTexts(channel, run.parentTs ?? '', (t) =>
+      t.some((x) => x.includes('Canceled')),
+    );
     expect(texts.filter((x) => x.includes('asked Itential to cancel'))).toHaveLength(1);
   });
 
@@ -211,7 +216,11 @@ describe('Socket Mode end to end', () => {
     const res = await h.driver.appHomeOpened(ALICE);
     expect(res.body).toBe('');
     expect(lastEnvelope('events_api').accepts_response_payload).toBe(false);
-    await waitFor(() => slack.homeView(ALICE), 3_000, () => 'a Home tab for Alice');
+    await waitFor(
+      () => slack.homeView(ALICE),
+      3_000,
+      () => 'a Home tab for Alice',
+    );
   });
 
   it.each(['refresh_requested', 'warning'] as const)(
@@ -245,12 +254,14 @@ describe('Socket Mode end to end', () => {
     const before = starts('Backup Devices');
     const opened = socket.connections().length;
     const modals = slack.calls('views.open').length;
+    const seen = await handled();
     const command = await h.driver.command('itential start Backup Devices', {
       userId: ALICE,
       channelId: channel,
       loseAck: true,
     });
     expect(command.body).toBe('');
+    expect(await handled()).toBe(seen + 1);
     const view = await h.openedView(ALICE, 'fd.operation', slack.openedViews().length - 1);
     expect(slack.calls('views.open')).toHaveLength(modals + 1);
 
@@ -261,6 +272,7 @@ describe('Socket Mode end to end', () => {
       { loseAck: true },
     );
     expect(submitted.body).toBe('');
+    expect(await handled()).toBe(seen + 2);
     const envelope = lastEnvelope('interactive');
     const deliveries = socket.sent().filter((e) => e.envelope_id === envelope.envelope_id);
     expect(deliveries.map((e) => [e.retry_attempt, e.retry_reason])).toEqual([
@@ -287,12 +299,14 @@ describe('Socket Mode end to end', () => {
       'the posted run',
     );
     const submission = lastEnvelope('interactive');
+    let seen = await handled();
     const again = await socket.deliver('interactive', submission.payload, {
       envelopeId: submission.envelope_id,
       retryAttempt: 1,
       retryReason: 'timeout',
     });
     expect(again.payload).toEqual({});
+    expect(await handled()).toBe(seen);
 
     const { view: bad } = await h.commandModal(ALICE, 'itential start Backup Devices', channel);
     const refused = await h.driver.viewSubmission(
@@ -302,14 +316,18 @@ describe('Socket Mode end to end', () => {
     );
     expect(refused.body).toMatchObject({ response_action: 'errors' });
     const badEnvelope = lastEnvelope('interactive');
+    seen = await handled();
     const refusedAgain = await socket.deliver('interactive', badEnvelope.payload, { retryAttempt: 2 });
     expect(refusedAgain.payload).toEqual(refused.body);
+    expect(await handled()).toBe(seen);
 
     const help = await h.driver.command('help', { userId: ALICE, channelId: channel });
+    seen = await handled();
     const helpAgain = await socket.deliver('slash_commands', lastEnvelope('slash_commands').payload, {
       retryAttempt: 1,
     });
     expect(helpAgain.payload).toEqual(help.body);
+    expect(await handled()).toBe(seen);
 
     await h.threadTexts(channel, run.parentTs ?? '', (t) => t.some((x) => x.includes('Started')));
     expect(starts('Backup Devices')).toBe(before + 1);

@@ -140,9 +140,14 @@ export class FakeSocketMode {
 
   /** Resolves once `count` connections have been opened (and greeted) in all. */
   async waitForConnections(count: number, timeoutMs = 10_000): Promise<void> {
-    await this.until(() => this.records.length >= count, 'connection', timeoutMs, () => {
-      return `${count} connections (opened ${this.records.length})`;
-    });
+    await this.until(
+      () => this.records.length >= count,
+      'connection',
+      timeoutMs,
+      () => {
+        return `${count} connections (opened ${this.records.length})`;
+      },
+    );
   }
 
   // ---- what Slack sends -----------------------------------------------------------------------

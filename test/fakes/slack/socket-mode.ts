@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { FakeSlack } from './fake-slack';
 import { isJsonObject, type JsonObject } from './json';
 

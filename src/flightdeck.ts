@@ -38,6 +38,8 @@ export interface FlightdeckOptions {
   digests?: Partial<DigestSettings>;
   /** Slack Web API retries (tests: 0). */
   webApiRetries?: number;
+  /** Socket Mode pong timeout and reconnect wait (tests shorten it). */
+  socketPingTimeoutMs?: number;
   /** Interface to listen on in HTTP mode. */
   host?: string;
   /** Name of this process in run leases. */
@@ -98,6 +100,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       metrics,
       webApiRetries: options.webApiRetries,
+      socketPingTimeoutMs: options.socketPingTimeoutMs,
       healthy: () =>
         store.ping().then(
           () => true,

@@ -4,6 +4,7 @@ import type { Log } from '../core/log';
 import type { Metrics } from '../observability/metrics';
 import { boltLogger } from './bolt-logger';
 import { GuardedHttpReceiver } from './http-server';
+import { SocketReceiver } from './socket-receiver';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -19,6 +20,8 @@ export interface SlackAppOptions {
   healthy: () => Promise<boolean>;
   /** Web API retries; production keeps Slack's defaults, tests turn them off. */
   webApiRetries?: number;
+  /** Socket Mode: pong timeout, also the wait before a reconnect (Bolt's default 5 s); tests shorten it. */
+  socketPingTimeoutMs?: number;
 }
 
 function routes(options: SlackAppOptions): CustomRoute[] {
@@ -81,10 +84,15 @@ export function createSlackApp(options: SlackAppOptions): App {
   const app = options.appToken
     ? new App({
         ...common,
-        socketMode: true,
-        appToken: options.appToken,
-        customRoutes: routes(options),
-        installerOptions: { port: options.port },
+        // Bolt's own socketMode flag only accepts its SocketModeReceiver, which this one wraps.
+        receiver: new SocketReceiver({
+          appToken: options.appToken,
+          logger,
+          clientOptions,
+          customRoutes: routes(options),
+          port: options.port,
+          clientPingTimeoutMs: options.socketPingTimeoutMs,
+        }),
       })
     : new App({
         ...common,

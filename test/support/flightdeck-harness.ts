@@ -9,6 +9,7 @@ import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
 import { FakeSlack, waitFor, type ElementInput, type FakeMessage, type FakeView } from '../fakes/slack';
+import { FakeSocketMode } from '../fakes/slack/socket-mode';
 import type { RunRecord } from '../../src/store/port';
 import { SlackDriver, type CommandResponse } from './slack-driver';
 import type { StorePlace } from './stores';
@@ -36,7 +37,15 @@ export interface HarnessOptions {
   /** The bot's clock; the system clock when left out. */
   clock?: Clock;
   slack?: FakeSlack;
+  /** Socket Mode (SLACK_APP_TOKEN, no signing secret) over a FakeSocketMode instead of signed HTTP. */
+  socketMode?: boolean;
 }
+
+/**
+ * Socket Mode pong timeout, which is also the client's wait before reconnecting: short, yet long enough that a
+ * busy test machine never misses a pong.
+ */
+export const SOCKET_PING_TIMEOUT_MS = 2_000;
 
 /** Every log line the bot wrote, as text (for the secret scan and for debugging a failure). */
 export class LogSink {
@@ -49,8 +58,8 @@ export class LogSink {
 }
 
 /**
- * The bot as it runs in production (HTTP mode, real Bolt receiver, real store), on loopback, talking to a
- * fake Slack; `driver` acts as Slack towards it with signed requests.
+ * The bot as it runs in production (HTTP mode or Socket Mode, real Bolt receiver, real store), on loopback,
+ * talking to a fake Slack; `driver` acts as Slack towards it with signed requests or Socket Mode envelopes.
  */
 export class Harness {
   bot!: Flightdeck;
@@ -61,13 +70,16 @@ export class Harness {
     readonly slack: FakeSlack,
     private readonly options: HarnessOptions,
     private readonly env: Record<string, string>,
+    /** Set in Socket Mode. */
+    readonly socket?: FakeSocketMode,
   ) {}
 
   static async start(options: HarnessOptions): Promise<Harness> {
     const slack = options.slack ?? (await FakeSlack.start());
+    const socket = options.socketMode ? await FakeSocketMode.start(slack) : undefined;
     const env: Record<string, string> = {
       SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       LOG_LEVEL: 'debug',
@@ -78,7 +90,7 @@ export class Harness {
       writeFileSync(path, options.configYaml);
       env.FLIGHTDECK_CONFIG = path;
     }
-    const harness = new Harness(slack, options, env);
+    const harness = new Harness(slack, options, env, socket);
     await harness.boot();
     return harness;
   }
@@ -92,16 +104,21 @@ export class Harness {
       log,
       host: '127.0.0.1',
       webApiRetries: 0,
+      socketPingTimeoutMs: SOCKET_PING_TIMEOUT_MS,
       engine: { ...FAST_ENGINE, ...this.options.engine },
       digests: this.options.digests,
       clock: this.options.clock,
       openStore: () => this.options.place.openStore({ log }),
     });
-    this.driver = new SlackDriver({
-      baseUrl: `http://127.0.0.1:${String(this.bot.port)}`,
-      signingSecret: SIGNING_SECRET,
-      fake: this.slack,
-    });
+    this.driver = new SlackDriver(
+      this.socket
+        ? { socket: this.socket, fake: this.slack }
+        : {
+            baseUrl: `http://127.0.0.1:${String(this.bot.port)}`,
+            signingSecret: SIGNING_SECRET,
+            fake: this.slack,
+          },
+    );
   }
 
   async restart(): Promise<void> {
@@ -116,6 +133,7 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.stopBot();
+    await this.socket?.close();
     if (!this.options.slack) await this.slack.close();
   }
 

@@ -11,6 +11,7 @@ import {
   type JsonObject,
 } from '../fakes/slack';
 import { newEventId } from '../fakes/slack/ids';
+import type { EnvelopeType, FakeSocketMode } from '../fakes/slack/socket-mode';
 import { slackSignature } from './slack-signature';
 
 /** Slack shows an error to the user when a command or interaction is not acknowledged within this. */
@@ -19,21 +20,35 @@ export const ACK_DEADLINE_MS = 3000;
 const FORM = 'application/x-www-form-urlencoded';
 const VERIFICATION_TOKEN = 'deprecated-verification-token';
 
-export interface DriverOptions {
+/** HTTP mode: signed POSTs to the bot's endpoint. */
+export interface HttpDriverOptions {
   /** The bot's base URL, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
   signingSecret: string;
-  /** Mints trigger_ids and response_urls, and learns what happened to views. */
-  fake: FakeSlack;
   /** Default `/slack/events`. */
   path?: string;
 }
 
+/** Socket Mode: envelopes over the bot's connection to the fake; the ack's payload is the answer. */
+export interface SocketDriverOptions {
+  socket: FakeSocketMode;
+}
+
+export type DriverOptions = (HttpDriverOptions | SocketDriverOptions) & {
+  /** Mints trigger_ids and response_urls, and learns what happened to views. */
+  fake: FakeSlack;
+};
+
 /** How to send a request, beyond what Slack normally does; for security and retry tests. */
 export interface SendOptions {
-  /** `X-Slack-Retry-Num` (and `X-Slack-Retry-Reason`, default `http_timeout`). */
+  /**
+   * `X-Slack-Retry-Num` (and `X-Slack-Retry-Reason`, default `http_timeout`); in Socket Mode the envelope's
+   * `retry_attempt` and `retry_reason`. The signature and header options apply to HTTP mode only.
+   */
   retryNum?: number;
   retryReason?: string;
+  /** Socket Mode: the socket fails just as the ack arrives, so Slack redelivers the envelope. */
+  loseAck?: boolean;
   /** `forged` signs with another secret; `missing` sends no signature header. Default `valid`. */
   signature?: 'valid' | 'forged' | 'missing';
   /** Added to now for `X-Slack-Request-Timestamp`: -301 is stale, 3600 is in the future. */
@@ -125,13 +140,21 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   }
 }
 
-/** Acts as Slack towards a bot in HTTP mode: signed commands, interactions and events. */
+/** What Slack sends, in both of its forms: an HTTP body, or a Socket Mode envelope's payload. */
+interface Delivery {
+  type: EnvelopeType;
+  payload: JsonObject;
+  body: string;
+  contentType: string;
+}
+
+/** Acts as Slack towards a bot, in HTTP mode (signed requests) or Socket Mode: commands, interactions, events. */
 export class SlackDriver {
   private readonly agent = new Agent({ keepAliveTimeout: 2000 });
   private readonly url: string;
 
   constructor(private readonly options: DriverOptions) {
-    this.url = `${options.baseUrl}${options.path ?? '/slack/events'}`;
+    this.url = 'baseUrl' in options ? `${options.baseUrl}${options.path ?? '/slack/events'}` : '';
   }
 
   private get team() {
@@ -156,8 +179,9 @@ export class SlackDriver {
     };
   }
 
-  /** POSTs a body exactly as given, signed per `options`. */
+  /** POSTs a body exactly as given, signed per `options` (HTTP mode). */
   async send(body: string, contentType: string, options: SendOptions = {}): Promise<DriverResponse> {
+    if (!('signingSecret' in this.options)) throw new Error('slack driver: raw requests need HTTP mode');
     const timestamp = String(Math.floor(Date.now() / 1000) + (options.timestampOffsetSec ?? 0));
     const secret =
       options.signature === 'forged' ? `${this.options.signingSecret}-forged` : this.options.signingSecret;
@@ -188,8 +212,27 @@ export class SlackDriver {
     };
   }
 
+  private async deliver(delivery: Delivery, options: SendOptions): Promise<DriverResponse> {
+    if (!('socket' in this.options)) return this.send(delivery.body, delivery.contentType, options);
+    const ack = await this.options.socket.deliver(delivery.type, delivery.payload, {
+      retryAttempt: options.retryNum,
+      retryReason: options.retryReason,
+      loseAck: options.loseAck,
+    });
+    // A bare ack reads like HTTP mode's empty 200, so one assertion serves both modes.
+    const bare = Object.keys(ack.payload).length === 0;
+    return {
+      status: 200,
+      body: bare ? '' : ack.payload,
+      text: bare ? '' : JSON.stringify(ack.payload),
+      headers: {},
+      latencyMs: ack.latencyMs,
+    };
+  }
+
   private interaction(payload: JsonObject, options: SendOptions): Promise<DriverResponse> {
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM, options);
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return this.deliver({ type: 'interactive', payload, body, contentType: FORM }, options);
   }
 
   /** A slash command, form-encoded the way Slack sends it. */
@@ -197,7 +240,7 @@ export class SlackDriver {
     const { fake } = this.options;
     const triggerId = fake.issueTriggerId({ userId: options.userId, channelId: options.channelId });
     const responseUrl = fake.issueResponseUrl({ channelId: options.channelId, userId: options.userId });
-    const body = new URLSearchParams({
+    const fields = {
       token: VERIFICATION_TOKEN,
       team_id: options.teamId ?? this.team.id,
       team_domain: this.team.domain,
@@ -211,8 +254,10 @@ export class SlackDriver {
       is_enterprise_install: 'false',
       response_url: responseUrl,
       trigger_id: triggerId,
-    }).toString();
-    return { ...(await this.send(body, FORM, options)), triggerId, responseUrl };
+    };
+    const body = new URLSearchParams(fields).toString();
+    const delivery: Delivery = { type: 'slash_commands', payload: fields, body, contentType: FORM };
+    return { ...(await this.deliver(delivery, options)), triggerId, responseUrl };
   }
 
   /** A click or selection (`block_actions`) on a message or in a view. */
@@ -376,7 +421,13 @@ export class SlackDriver {
       ],
       is_ext_shared_channel: false,
     };
-    return { ...(await this.send(JSON.stringify(envelope), 'application/json', options)), eventId };
+    const delivery: Delivery = {
+      type: 'events_api',
+      payload: envelope,
+      body: JSON.stringify(envelope),
+      contentType: 'application/json',
+    };
+    return { ...(await this.deliver(delivery, options)), eventId };
   }
 
   /** `app_home_opened` for the Home tab. */

@@ -52,6 +52,7 @@ export interface FakeCall {
 
 const METHODS: Record<string, MethodHandler> = { ...directoryMethods, ...chatMethods, ...viewMethods };
 const JSON_TYPE = 'application/json; charset=utf-8';
+const CONNECTIONS_OPEN = 'apps.connections.open';
 
 function bearer(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -75,6 +76,8 @@ export class FakeSlack {
   private readonly faults = new FaultQueue();
   private readonly recorded: FakeCall[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Socket Mode: the app-level token and where apps.connections.open gets each new WebSocket URL. */
+  private socketMode?: { appToken: string; openUrl: () => string };
 
   private constructor(
     private readonly server: Server,
@@ -133,6 +136,14 @@ export class FakeSlack {
 
   issueResponseUrl(context: ResponseContext): string {
     return `${this.url}/response/${this.state.responseUrls.issue(context)}`;
+  }
+
+  /**
+   * Turns on Socket Mode: `apps.connections.open` with `appToken` (an `xapp-` token, in the Authorization
+   * header as Slack requires) answers with a fresh URL from `openUrl`.
+   */
+  enableSocketMode(appToken: string, openUrl: () => string): void {
+    this.socketMode = { appToken, openUrl };
   }
 
   // ---- faults ---------------------------------------------------------------------------------
@@ -411,9 +422,11 @@ export class FakeSlack {
   ): JsonObject {
     try {
       const handler = METHODS[method];
+      if (method === CONNECTIONS_OPEN) return { ok: true, url: this.openConnection(token) };
       if (!handler) throw new SlackApiError('unknown_method');
       if (!params) throw new SlackApiError('invalid_json');
       if (!token) throw new SlackApiError('not_authed');
+      if (token === this.socketMode?.appToken) throw new SlackApiError('not_allowed_token_type');
       const identity = this.state.tokens.get(token);
       if (!identity) throw new SlackApiError('invalid_auth');
       return { ok: true, ...handler({ params, identity, state: this.state, receivedAt }) };
@@ -421,6 +434,14 @@ export class FakeSlack {
       if (error instanceof SlackApiError) return { ok: false, error: error.code, ...error.extra };
       throw error;
     }
+  }
+
+  /** Slack hands out Socket Mode URLs only for an app-level token; a bot or user token is the wrong type. */
+  private openConnection(token: string | undefined): string {
+    if (!token) throw new SlackApiError('not_authed');
+    if (this.state.tokens.has(token)) throw new SlackApiError('not_allowed_token_type');
+    if (!this.socketMode || token !== this.socketMode.appToken) throw new SlackApiError('invalid_auth');
+    return this.socketMode.openUrl();
   }
 
   private send(

@@ -140,9 +140,10 @@ export class Policy {
 
   /**
    * Decides adding or removing a channel's digest. Deny rules naming the operation refuse first, then
-   * allow rules grant. Without a rule that grants it: anyone in the channel may schedule while no rule
-   * names `digest.schedule` (once one does, what no rule allows is denied), and a schedule's creator or
-   * an admin may always remove it. Digest rules never wait for approval (the config refuses them).
+   * allow rules grant. Beyond those: anyone in the channel may schedule until an allow rule names
+   * `digest.schedule` (then only whom the allow rules name may), and a schedule's creator or an admin
+   * may remove it. So deny rules only take away, and digest rules never wait for approval (the config
+   * refuses them).
    */
   async decideDigest(
     subject: Subject,
@@ -161,9 +162,11 @@ export class Policy {
         reason: `Allowed by rule "${allow.rule.name}".`,
         contacts: [],
       };
-    const named = this.rules.some((rule) => rule.operations.some((p) => matchesOperation(p, operationId)));
+    const granted = this.rules.some(
+      (rule) => rule.effect === 'allow' && rule.operations.some((p) => matchesOperation(p, operationId)),
+    );
     if (operationId === 'digest.schedule') {
-      return named
+      return granted
         ? this.noRuleAllows(operationId, false)
         : { allowed: true, reason: 'Anyone in the channel may schedule its digests.', contacts: [] };
     }
@@ -171,7 +174,7 @@ export class Policy {
       return { allowed: true, reason: 'You scheduled this digest.', contacts: [] };
     if (owner?.isAdmin) return { allowed: true, reason: 'You are a Flightdeck admin.', contacts: [] };
     const fallback = `Only whoever scheduled it${owner ? ` (<@${owner.creatorId}>)` : ''} or a Flightdeck admin may remove a digest.`;
-    if (!named) return { allowed: false, reason: fallback, contacts: [] };
+    if (!granted) return { allowed: false, reason: fallback, contacts: [] };
     const refusal = this.noRuleAllows(operationId, false);
     return { ...refusal, reason: `${fallback} ${refusal.reason}` };
   }

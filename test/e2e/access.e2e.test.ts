@@ -162,7 +162,9 @@ describe.each(storeBackends())('who sees which runs, and who manages digests, on
       expect(pages).toHaveLength(2);
       expect(pages[1]?.params.cursor).toEqual(expect.any(String));
       expect((await ask(`status ${crowdRun.id}`, BOB, 'C0OPS')).text).toContain('does not show run');
-      expect(h.slack.calls('conversations.members').filter((c) => c.params.channel === CROWD)).toHaveLength(2);
+      expect(h.slack.calls('conversations.members').filter((c) => c.params.channel === CROWD)).toHaveLength(
+        2,
+      );
     });
   });
 

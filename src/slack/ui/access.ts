@@ -71,5 +71,7 @@ export function hiddenNote(hidden: { notMember: number; unknown: number }): stri
       : '',
   ].filter(Boolean);
   const total = hidden.notMember + hidden.unknown;
-  return parts.length > 0 ? `:lock: ${total} run${total === 1 ? '' : 's'} not shown: ${parts.join(', ')}.` : undefined;
+  return parts.length > 0
+    ? `:lock: ${total} run${total === 1 ? '' : 's'} not shown: ${parts.join(', ')}.`
+    : undefined;
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { Config } from './config';
+import { ChannelAccess } from './core/access';
 import { systemClock, type Clock } from './core/clock';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from './core/digest/scheduler';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './core/engine-deps';
@@ -19,6 +20,7 @@ import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { SlackApprovalBoard } from './slack/approval-board';
 import { AuditFeed, withAuditFeed } from './slack/audit-feed';
+import { SlackChannelMembership } from './slack/channel-members';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
@@ -172,6 +174,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       afterAck,
       approvals,
+      access: new ChannelAccess(new SlackChannelMembership(app.client, clock, log), config.file.admins),
       audit: { admins: config.file.admins, permalinks: auditLinks },
       digests: { timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },

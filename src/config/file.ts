@@ -79,6 +79,15 @@ const ruleSchema = z
         });
       return;
     }
+    rule.operations.forEach((pattern, index) => {
+      // Digest commands have no approval flow; reading such a rule as deny would surprise whoever wrote it.
+      if (pattern.startsWith('digest.'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operations', index],
+          message: `${pattern} cannot wait for approval: a digest is scheduled or removed at once, so use effect allow or deny`,
+        });
+    });
     const approvers = rule.approvers ?? { users: [], groups: [] };
     if (approvers.users.length === 0 && approvers.groups.length === 0) {
       ctx.addIssue({

@@ -78,8 +78,27 @@ export interface Outlook {
   contacts: string[];
 }
 
+/**
+ * Managing a channel's digests, under the policy like runs. `*` means every run operation and not
+ * these: a policy written before digests were governed keeps its meaning, so rules name them
+ * (`digest.schedule`, `digest.remove` or `digest.*`).
+ */
+export const DIGEST_OPERATIONS = ['digest.schedule', 'digest.remove'] as const;
+export type DigestOperation = (typeof DIGEST_OPERATIONS)[number];
+
+export function isDigestOperation(operationId: string): operationId is DigestOperation {
+  return (DIGEST_OPERATIONS as readonly string[]).includes(operationId);
+}
+
+/** Who stands behind a digest schedule, for `digest.remove`. */
+export interface DigestOwnership {
+  creatorId: string;
+  /** A Flightdeck admin (`admins` in the config). */
+  isAdmin: boolean;
+}
+
 export function matchesOperation(pattern: string, operationId: string): boolean {
-  if (pattern === '*') return true;
+  if (pattern === '*') return !isDigestOperation(operationId);
   if (pattern.endsWith('.*')) return operationId.startsWith(pattern.slice(0, -1));
   return pattern === operationId;
 }
@@ -114,8 +133,50 @@ export class Policy {
     this.defaultExpiryMs = options.defaultExpiresAfterMs ?? DEFAULT_EXPIRY_MS;
   }
 
+  /** Whether any rule is about runs; rules only about digests leave runs open to everyone. */
   get configured(): boolean {
-    return this.rules.length > 0;
+    return this.rules.some((rule) => rule.operations.some((p) => !p.startsWith('digest.')));
+  }
+
+  /**
+   * Decides adding or removing a channel's digest. Deny rules naming the operation refuse first, then
+   * allow rules grant. Beyond those: anyone in the channel may schedule until an allow rule names
+   * `digest.schedule` (then only whom the allow rules name may), and a schedule's creator or an admin
+   * may remove it. So deny rules only take away, and digest rules never wait for approval (the config
+   * refuses them).
+   */
+  async decideDigest(
+    subject: Subject,
+    operationId: DigestOperation,
+    input: Record<string, string>,
+    owner?: DigestOwnership,
+  ): Promise<Decision> {
+    const ev = await this.evaluate(subject, operationId, { values: input, partial: false });
+    const deny = ev.deny.find((m) => m.holds === 'yes');
+    if (deny) return denied(deny.rule, operationId);
+    const allow = ev.allow.find((m) => m.holds === 'yes');
+    if (allow)
+      return {
+        allowed: true,
+        rule: allow.rule.name,
+        reason: `Allowed by rule "${allow.rule.name}".`,
+        contacts: [],
+      };
+    const granted = this.rules.some(
+      (rule) => rule.effect === 'allow' && rule.operations.some((p) => matchesOperation(p, operationId)),
+    );
+    if (operationId === 'digest.schedule') {
+      return granted
+        ? this.noRuleAllows(operationId, false)
+        : { allowed: true, reason: 'Anyone in the channel may schedule its digests.', contacts: [] };
+    }
+    if (owner?.creatorId === subject.userId)
+      return { allowed: true, reason: 'You scheduled this digest.', contacts: [] };
+    if (owner?.isAdmin) return { allowed: true, reason: 'You are a Flightdeck admin.', contacts: [] };
+    const fallback = `Only whoever scheduled it${owner ? ` (<@${owner.creatorId}>)` : ''} or a Flightdeck admin may remove a digest.`;
+    if (!granted) return { allowed: false, reason: fallback, contacts: [] };
+    const refusal = this.noRuleAllows(operationId, false);
+    return { ...refusal, reason: `${fallback} ${refusal.reason}` };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { ChannelAccess } from '../core/access';
 import type { Approvals } from '../core/approvals';
 import type { Clock } from '../core/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
@@ -22,6 +23,8 @@ export interface SlackDeps {
   log: Log;
   afterAck: AfterAck;
   approvals: Approvals;
+  /** Who may see a channel's runs: its members and admins. */
+  access: ChannelAccess;
   /** `/ops audit`: who may read it, and links to the threads it names. */
   audit: { admins: string[]; permalinks: Permalinks };
   /** Digest commands and the Home tab: people's time zones, message links, posting digests now. */

@@ -61,3 +61,17 @@ export function canIMessage(item: OperationOutlook, args: Record<string, string>
   blocks.push(context('Nothing was run.'));
   return { text: `${item.operationId}: ${item.outlook.verdict}`, blocks };
 }
+
+/** Says that runs were left out, and why, without saying anything about them. */
+export function hiddenNote(hidden: { notMember: number; unknown: number }): string | undefined {
+  const parts = [
+    hidden.notMember > 0 ? `${hidden.notMember} in channels you are not in` : '',
+    hidden.unknown > 0
+      ? `${hidden.unknown} in channels whose members Slack would not tell Flightdeck just now`
+      : '',
+  ].filter(Boolean);
+  const total = hidden.notMember + hidden.unknown;
+  return parts.length > 0
+    ? `:lock: ${total} run${total === 1 ? '' : 's'} not shown: ${parts.join(', ')}.`
+    : undefined;
+}

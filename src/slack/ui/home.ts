@@ -14,6 +14,7 @@ import {
   truncate,
 } from './blocks';
 import { packedSections, scheduleLabel, zonedTime } from './digest';
+import { hiddenNote } from './access';
 import { stateLabel } from './run-message';
 
 /** What the Home tab lists at most, so that it stays well inside the 100 blocks of a view. */
@@ -43,6 +44,8 @@ export interface HomeOperation {
 export interface HomeContent {
   now: Date;
   recent: HomeRun[];
+  /** Recent runs left out because the viewer may not see their channel now. */
+  hidden?: { notMember: number; unknown: number };
   waiting: HomeRun[];
   schedules: HomeSchedule[];
   operations: HomeOperation[];
@@ -87,6 +90,10 @@ function launchButtons(operations: HomeOperation[]): KnownBlock[] {
   return blocks;
 }
 
+function optional(note: string | undefined): KnownBlock[] {
+  return note ? [context(note)] : [];
+}
+
 /** The Home tab: launch buttons, runs waiting for the viewer, their recent runs, the digests they scheduled. */
 export function homeView(content: HomeContent): HomeView {
   const launch =
@@ -113,6 +120,7 @@ export function homeView(content: HomeContent): HomeView {
       HOME_LIMITS.runs,
       'You have not launched anything yet.',
     ),
+    ...optional(content.hidden && hiddenNote(content.hidden)),
     { type: 'divider' },
     ...listing(
       '*Digests you scheduled*',

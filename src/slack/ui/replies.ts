@@ -72,12 +72,20 @@ export function runsMessage(
   title: string,
   runs: RunRecord[],
   titles: (run: RunRecord) => string,
+  options: { showChannel?: boolean; note?: string } = {},
 ): MessageContent {
   const lines = runs.map(
     (run) =>
-      `${stateLabel(run.state)} · *${escapeMrkdwn(titles(run))}* by <@${run.requesterId}> · ${slackDate(run.createdAt)} · \`${run.id}\``,
+      `${stateLabel(run.state)} · *${escapeMrkdwn(titles(run))}*${options.showChannel ? ` in <#${run.channelId}>` : ''} by <@${run.requesterId}> · ${slackDate(run.createdAt)} · \`${run.id}\``,
   );
-  return reportMessage({ title, lines, empty: 'No runs yet.' });
+  const message = reportMessage({ title, lines, empty: 'No runs yet.' });
+  return options.note ? { ...message, blocks: [...message.blocks, context(options.note)] } : message;
+}
+
+/** `/ops status` of a run the caller may not see: why, and nothing of the run beyond its id. */
+export function statusRefusal(runId: string, reason: string): MessageContent {
+  const text = `:lock: Flightdeck does not show run \`${escapeMrkdwn(runId)}\` to you. ${reason} Ask someone in that channel, or a Flightdeck admin.`;
+  return { text: `Run ${runId} is not shown to you.`, blocks: [section(text)] };
 }
 
 export function runStatusMessage(title: string, run: RunRecord, now: Date): MessageContent {

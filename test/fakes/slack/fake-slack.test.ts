@@ -229,6 +229,42 @@ describe('directory', () => {
   });
 });
 
+describe('conversations.members', () => {
+  const everyone = Array.from({ length: 250 }, (_, i) => `U${String(i).padStart(4, '0')}`);
+
+  test('pages through members with response_metadata.next_cursor, empty on the last page', async () => {
+    fake.addChannel({ id: 'C0BIG', name: 'big', isPrivate: false, isArchived: false, members: everyone });
+    const first = await client.conversations.members({ channel: 'C0BIG', limit: 200 });
+    expect(first.members).toEqual(everyone.slice(0, 200));
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    expect(cursor).not.toBe('');
+    const last = await client.conversations.members({ channel: 'C0BIG', limit: 200, cursor });
+    expect(last.members).toEqual(everyone.slice(200));
+    expect(last.response_metadata?.next_cursor).toBe('');
+    const defaults = await client.conversations.members({ channel: 'C0BIG' });
+    expect(defaults.members).toHaveLength(100);
+  });
+
+  test('a private channel the bot is not in does not exist for it; bad cursors and limits are refused', async () => {
+    await expect(client.conversations.members({ channel: 'C0OPS' })).resolves.toMatchObject({
+      members: ['U0BOT', 'U0ALICE', 'U0BOB', 'U0CAROL'],
+      response_metadata: { next_cursor: '' },
+    });
+    await expect(errorOf(client.conversations.members({ channel: 'C0PRIVATE' }))).resolves.toBe(
+      'channel_not_found',
+    );
+    await expect(errorOf(client.conversations.members({ channel: 'C0NOPE' }))).resolves.toBe(
+      'channel_not_found',
+    );
+    await expect(
+      errorOf(client.conversations.members({ channel: 'C0OPS', cursor: 'not-a-cursor' })),
+    ).resolves.toBe('invalid_cursor');
+    await expect(errorOf(client.conversations.members({ channel: 'C0OPS', limit: 0 }))).resolves.toBe(
+      'invalid_limit',
+    );
+  });
+});
+
 describe('views', () => {
   test('a trigger_id opens one modal, once, while fresh', async () => {
     const trigger = fake.issueTriggerId({ userId: 'U0ALICE' });

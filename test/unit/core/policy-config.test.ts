@@ -109,6 +109,30 @@ policy:
     ]);
   });
 
+  it('digest operations cannot wait for approval: such a rule stops start-up, named', () => {
+    expect(
+      problems(`
+policy:
+  rules:
+    - name: four-eyes-digests
+      effect: require-approval
+      operations: ['itential.*', 'digest.*']
+      approvers: { users: [U0BOB] }
+`),
+    ).toEqual([
+      'fd.yml: policy.rules.0.operations.1: digest.* cannot wait for approval: a digest is scheduled or removed at once, so use effect allow or deny',
+    ]);
+    expect(
+      problems(`
+policy:
+  rules:
+    - name: deny-digests
+      effect: deny
+      operations: [digest.schedule, digest.remove]
+`),
+    ).toEqual([]);
+  });
+
   it('duplicate rule names are refused: denials and the audit trail name rules', () => {
     expect(
       problems(`

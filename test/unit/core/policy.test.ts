@@ -108,6 +108,70 @@ describe('Policy', () => {
     expect(matchesOperation('a.b', 'a.b')).toBe(true);
     expect(matchesOperation('a.b', 'a.bc')).toBe(false);
   });
+
+  it('`*` means every run operation, not digest management, which rules name', () => {
+    expect(matchesOperation('*', 'digest.schedule')).toBe(false);
+    expect(matchesOperation('digest.*', 'digest.remove')).toBe(true);
+    expect(matchesOperation('digest.remove', 'digest.remove')).toBe(true);
+  });
+});
+
+describe('Policy: digest management', () => {
+  const subject = { userId: 'U1', channelId: 'C1' };
+  const owner = (creatorId: string, isAdmin = false) => ({ creatorId, isAdmin });
+
+  it('without digest rules: anyone schedules; the creator or an admin removes; runs stay open', async () => {
+    const policy = new Policy(
+      [rule({ name: 'deny-prod', effect: 'deny', operations: ['*'] })],
+      directory({}),
+    );
+    expect((await policy.decideDigest(subject, 'digest.schedule', {})).allowed).toBe(true);
+    expect((await policy.decideDigest(subject, 'digest.remove', {}, owner('U1'))).allowed).toBe(true);
+    expect((await policy.decideDigest(subject, 'digest.remove', {}, owner('U2', true))).allowed).toBe(true);
+    const refused = await policy.decideDigest(subject, 'digest.remove', {}, owner('U2'));
+    expect(refused).toMatchObject({
+      allowed: false,
+      reason: 'Only whoever scheduled it (<@U2>) or a Flightdeck admin may remove a digest.',
+    });
+    const digestOnly = new Policy(
+      [rule({ name: 'd', effect: 'deny', operations: ['digest.*'] })],
+      directory({}),
+    );
+    expect(digestOnly.configured).toBe(false);
+    expect((await digestOnly.decide(subject, 'itential.start')).allowed).toBe(true);
+  });
+
+  it('deny rules take away, even from the creator; allow rules add to whoever may remove', async () => {
+    const policy = new Policy(
+      [
+        rule({ name: 'no-u1', effect: 'deny', operations: ['digest.*'], users: ['U1'] }),
+        rule({ name: 'tidy', operations: ['digest.remove'], users: ['U3'] }),
+      ],
+      directory({}),
+    );
+    expect(await policy.decideDigest(subject, 'digest.remove', {}, owner('U1'))).toMatchObject({
+      allowed: false,
+      rule: 'no-u1',
+    });
+    expect(await policy.decideDigest(subject, 'digest.schedule', {})).toMatchObject({ allowed: false });
+    const u3 = { userId: 'U3', channelId: 'C1' };
+    expect(await policy.decideDigest(u3, 'digest.remove', {}, owner('U2'))).toMatchObject({
+      allowed: true,
+      rule: 'tidy',
+    });
+    expect((await policy.decideDigest(u3, 'digest.schedule', {})).allowed).toBe(true);
+  });
+
+  it('an allow rule naming digest.schedule limits scheduling to whom it names, with conditions on the schedule', async () => {
+    const policy = new Policy(
+      [rule({ name: 'daily-only', operations: ['digest.schedule'], when: { cron: ['0 9 * * *'] } })],
+      directory({}),
+    );
+    expect((await policy.decideDigest(subject, 'digest.schedule', { cron: '0 9 * * *' })).allowed).toBe(true);
+    const hourly = await policy.decideDigest(subject, 'digest.schedule', { cron: '0 * * * *' });
+    expect(hourly.allowed).toBe(false);
+    expect(hourly.reason).toContain('No rule allows `digest.schedule` to you');
+  });
 });
 
 describe('Policy: conditions on arguments and approvals', () => {

@@ -4,6 +4,7 @@ import { composeDigest } from '../../../core/digest/compose';
 import { DigestCron } from '../../../core/digest/cron';
 import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
 import type { NotifyError } from '../../../core/notifier';
+import type { Decision, DigestOperation } from '../../../core/policy';
 import type { DigestScheduleRecord } from '../../../store/port';
 import type { SlackDeps } from '../../deps';
 import { digestNames } from '../../slack-digest-publisher';
@@ -11,7 +12,7 @@ import { toNotifyError } from '../../slack-errors';
 import type { MessageContent } from '../../ui/blocks';
 import { filtersText, scheduleLabel, scheduleListMessage, zonedTime } from '../../ui/digest';
 import { usageMessage } from '../../ui/help';
-import { infoMessage } from '../../ui/replies';
+import { deniedMessage, infoMessage } from '../../ui/replies';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -65,36 +66,45 @@ export async function digestCommand(deps: SlackDeps, parsed: DigestCommand, args
       await respond(ephemeral(scheduleListMessage(overviews, next, digestNames(deps.registry))));
       return;
     }
-    case 'remove': {
-      const existing = await deps.store.getDigestSchedule(parsed.id);
-      const removed = existing !== undefined && (await deps.store.removeDigestSchedule(parsed.id, channelId));
-      if (!existing || !removed) {
-        await respond(
-          ephemeral(
-            infoMessage(
-              `There is no digest \`${parsed.id}\` in this channel. \`/ops digest list\` shows them.`,
-            ),
-          ),
-        );
-        return;
-      }
-      await audit(deps, command.user_id, channelId, 'digest.remove', {
-        id: existing.id,
-        label: existing.label,
-      });
-      await respond(
-        inChannel(
-          infoMessage(
-            `:wastebasket: <@${command.user_id}> stopped the digest \`${existing.id}\` (${scheduleLabel(existing.label)}).`,
-          ),
-        ),
-      );
+    case 'remove':
+      await respond(await remove(deps, parsed.id, channelId, command.user_id));
       return;
-    }
     case 'now':
       await postNow(deps, args, parsed.windowMs);
       return;
   }
+}
+
+/** Only a schedule of this channel can be removed from it; whether the caller may is the policy's call. */
+async function remove(
+  deps: SlackDeps,
+  id: string,
+  channelId: string,
+  userId: string,
+): Promise<ReturnType<typeof ephemeral> | ReturnType<typeof inChannel>> {
+  const existing = await deps.store.getDigestSchedule(id);
+  const missing = ephemeral(
+    infoMessage(`There is no digest \`${id}\` in this channel. \`/ops digest list\` shows them.`),
+  );
+  if (existing?.channelId !== channelId) return missing;
+  const decision = await deps.policy.decideDigest(
+    { userId, channelId },
+    'digest.remove',
+    { id: existing.id, createdBy: existing.createdBy },
+    { creatorId: existing.createdBy, isAdmin: deps.access.isAdmin(userId) },
+  );
+  const detail = { id: existing.id, label: existing.label };
+  if (!decision.allowed) {
+    await audit(deps, userId, channelId, 'digest.remove', decision, detail);
+    return ephemeral(deniedMessage(`remove the digest \`${existing.id}\``, decision));
+  }
+  if (!(await deps.store.removeDigestSchedule(existing.id, channelId))) return missing;
+  await audit(deps, userId, channelId, 'digest.remove', decision, detail);
+  return inChannel(
+    infoMessage(
+      `:wastebasket: <@${userId}> stopped the digest \`${existing.id}\` (${scheduleLabel(existing.label)}).`,
+    ),
+  );
 }
 
 async function schedule(
@@ -105,6 +115,15 @@ async function schedule(
 ): Promise<ReturnType<typeof ephemeral> | ReturnType<typeof inChannel>> {
   const own = spec.timeZone ?? (await deps.digests.timeZones.of(userId));
   const timeZone = own ?? FALLBACK_ZONE;
+  const decision = await deps.policy.decideDigest({ userId, channelId }, 'digest.schedule', {
+    cron: spec.cron,
+    timeZone,
+    label: spec.label,
+  });
+  if (!decision.allowed) {
+    await audit(deps, userId, channelId, 'digest.schedule', decision, { cron: spec.cron, timeZone });
+    return ephemeral(deniedMessage('schedule a digest', decision));
+  }
   const existing = (await deps.store.listDigestSchedules({ channelId })).map((o) => o.schedule);
   const twin = existing.find(
     (s) =>
@@ -134,7 +153,7 @@ async function schedule(
     createdAt: now,
   };
   await deps.store.createDigestSchedule(record);
-  await audit(deps, userId, channelId, 'digest.schedule', {
+  await audit(deps, userId, channelId, 'digest.schedule', decision, {
     id: record.id,
     cron: record.cron,
     timeZone,
@@ -176,11 +195,13 @@ async function postNow(deps: SlackDeps, { command, respond }: Args, windowMs: nu
   }
 }
 
+/** Every digest change and every refusal: who, where, and the rule that decided when one did. */
 async function audit(
   deps: SlackDeps,
   actorId: string,
   channelId: string,
-  action: string,
+  action: DigestOperation,
+  decision: Decision,
   detail: Record<string, unknown>,
 ): Promise<void> {
   await deps.store.appendAudit({
@@ -190,8 +211,8 @@ async function audit(
     action,
     operationId: null,
     runId: null,
-    outcome: 'done',
-    rule: null,
-    detail,
+    outcome: decision.allowed ? 'done' : 'denied',
+    rule: decision.rule ?? null,
+    detail: decision.allowed ? detail : { ...detail, why: decision.reason },
   });
 }

@@ -17,7 +17,11 @@ import {
   reportMessage,
   runsMessage,
   runStatusMessage,
+  statusRefusal,
 } from '../../ui/replies';
+import type { MessageContent } from '../../ui/blocks';
+import { hiddenNote } from '../../ui/access';
+import type { RunRecord } from '../../../store/port';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -127,39 +131,73 @@ export function opsCommand(deps: SlackDeps) {
         }
         return;
       }
-      case 'runs': {
+      case 'runs':
         await ack();
-        const runs = await deps.store.listRuns({
-          channelId: command.channel_id,
-          ...(parsed.mine ? { requesterId: command.user_id } : {}),
-          limit: 20,
-        });
-        const title = parsed.mine ? 'Your recent runs here' : 'Recent runs in this channel';
-        await respond(
-          ephemeral(
-            runsMessage(
-              title,
-              runs,
-              (run) => registry.operationInfo(run.operationId)?.title ?? run.operationId,
-            ),
-          ),
-        );
+        await respond(ephemeral(await recentRuns(deps, command.user_id, command.channel_id, parsed.mine)));
         return;
-      }
       case 'digest':
         await digestCommand(deps, parsed.command, args);
         return;
-      case 'status': {
+      case 'status':
         await ack();
-        const run = await deps.store.getRun(parsed.runId);
-        if (!run) {
-          await respond(ephemeral(infoMessage(`No run \`${parsed.runId}\` is known to Flightdeck.`)));
-          return;
-        }
-        const title = `${registry.systemName(run.system)}: ${registry.operationInfo(run.operationId)?.title ?? run.operationId}`;
-        await respond(ephemeral(runStatusMessage(title, run, deps.clock.now())));
+        await respond(ephemeral(await runStatus(deps, command.user_id, command.channel_id, parsed.runId)));
         return;
-      }
     }
   };
+}
+
+const RUNS_SHOWN = 20;
+
+/**
+ * `/ops runs`: this channel's runs (Slack sent the command from it, so the caller is in it);
+ * `mine`: the caller's runs in every channel they are still in.
+ */
+async function recentRuns(
+  deps: SlackDeps,
+  userId: string,
+  channelId: string,
+  mine: boolean,
+): Promise<MessageContent> {
+  const { registry } = deps;
+  const titleOf = (run: RunRecord) => registry.operationInfo(run.operationId)?.title ?? run.operationId;
+  if (!mine) {
+    const runs = await deps.store.listRuns({ channelId, limit: RUNS_SHOWN });
+    return runsMessage('Recent runs in this channel', runs, titleOf);
+  }
+  // Read past what is shown, so runs in channels left behind do not crowd out the rest.
+  const runs = await deps.store.listRuns({ requesterId: userId, limit: RUNS_SHOWN * 3 });
+  const seen = await deps.access.filter(userId, runs, (run) => run.channelId);
+  return runsMessage('Your recent runs', seen.visible.slice(0, RUNS_SHOWN), titleOf, {
+    showChannel: true,
+    note: hiddenNote(seen),
+  });
+}
+
+/** `/ops status <run>`: only to members of the run's channel (and admins); a refusal is audited. */
+async function runStatus(
+  deps: SlackDeps,
+  userId: string,
+  channelId: string,
+  runId: string,
+): Promise<MessageContent> {
+  const { registry } = deps;
+  const run = await deps.store.getRun(runId);
+  if (!run) return infoMessage(`No run \`${runId}\` is known to Flightdeck.`);
+  const access = await deps.access.check(userId, run.channelId, channelId);
+  if (!access.allowed) {
+    await deps.store.appendAudit({
+      at: deps.clock.now(),
+      actorId: userId,
+      channelId,
+      action: 'status',
+      operationId: run.operationId,
+      runId: run.id,
+      outcome: 'refused',
+      rule: null,
+      detail: { why: access.reason },
+    });
+    return statusRefusal(run.id, access.reason);
+  }
+  const title = `${registry.systemName(run.system)}: ${registry.operationInfo(run.operationId)?.title ?? run.operationId}`;
+  return runStatusMessage(title, run, deps.clock.now());
 }

@@ -11,12 +11,17 @@ type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>;
 export async function homeContent(deps: SlackDeps, userId: string): Promise<HomeContent> {
   const { store, registry, clock } = deps;
   const now = clock.now();
-  const [recent, waiting, schedules] = await Promise.all([
-    // One more than is shown, so that the Home tab can say there are more.
-    store.listRuns({ requesterId: userId, limit: HOME_LIMITS.runs + 1 }),
-    store.listRuns({ requesterId: userId, states: ['waiting'], limit: HOME_LIMITS.waiting + 1 }),
+  // Read past what is shown: runs in channels the viewer has left are dropped, and one more than is
+  // shown lets the Home tab say there are more.
+  const [recentRead, waitingRead, schedules] = await Promise.all([
+    store.listRuns({ requesterId: userId, limit: (HOME_LIMITS.runs + 1) * 2 }),
+    store.listRuns({ requesterId: userId, states: ['waiting'], limit: (HOME_LIMITS.waiting + 1) * 2 }),
     store.listDigestSchedules({ createdBy: userId }),
   ]);
+  const visible = (runs: RunRecord[]) => deps.access.filter(userId, runs, (run) => run.channelId);
+  const [recentSeen, waitingSeen] = await Promise.all([visible(recentRead), visible(waitingRead)]);
+  const recent = recentSeen.visible.slice(0, HOME_LIMITS.runs + 1);
+  const waiting = waitingSeen.visible.slice(0, HOME_LIMITS.waiting + 1);
   const links = await deps.digests.permalinks.many(
     [...waiting, ...recent].flatMap((run) =>
       run.parentTs ? [{ key: run.id, channel: run.channelId, ts: run.parentTs }] : [],
@@ -31,6 +36,7 @@ export async function homeContent(deps: SlackDeps, userId: string): Promise<Home
   return {
     now,
     recent: recent.map(homeRun),
+    hidden: { notMember: recentSeen.notMember, unknown: recentSeen.unknown },
     waiting: waiting.map(homeRun),
     schedules: schedules.map(({ schedule }) => {
       const next = new DigestCron(schedule.cron, schedule.timeZone).next(now);

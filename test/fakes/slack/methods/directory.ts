@@ -88,6 +88,33 @@ const conversationsReplies: MethodHandler = ({ params, state, identity }) => {
   return { messages: thread, has_more: false, response_metadata: { next_cursor: '' } };
 };
 
+/** Slack's cursors are opaque strings; this one encodes where the next page starts. */
+const encodeCursor = (offset: number) => Buffer.from(`member:${offset}`).toString('base64');
+
+function decodeCursor(cursor: string): number {
+  const match = /^member:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!match) throw new SlackApiError('invalid_cursor');
+  return Number(match[1]);
+}
+
+/** Members a page at a time (default 100, at most 1000); the last page's `next_cursor` is empty. */
+const conversationsMembers: MethodHandler = ({ params, state, identity }) => {
+  const args = parseArgs(
+    z.object({ channel: text.optional(), cursor: text.optional(), limit: text.optional() }),
+    params,
+  );
+  const limit = args.limit === undefined || args.limit === '' ? 100 : Number(args.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackApiError('invalid_limit');
+  const channel = state.visibleChannel(args.channel, identity);
+  const start = args.cursor ? decodeCursor(args.cursor) : 0;
+  if (start > channel.members.length) throw new SlackApiError('invalid_cursor');
+  const end = start + limit;
+  return {
+    members: channel.members.slice(start, end),
+    response_metadata: { next_cursor: end < channel.members.length ? encodeCursor(end) : '' },
+  };
+};
+
 const usergroupsUsersList: MethodHandler = ({ params, state }) => {
   const { usergroup } = parseArgs(z.object({ usergroup: text.optional() }), params);
   const users = usergroup ? state.usergroups.get(usergroup) : undefined;
@@ -100,5 +127,6 @@ export const directoryMethods: Record<string, MethodHandler> = {
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,
   'conversations.replies': conversationsReplies,
+  'conversations.members': conversationsMembers,
   'usergroups.users.list': usergroupsUsersList,
 };

@@ -85,8 +85,10 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
   let current = run;
   if (current.notifiedSeq < current.seq) {
     const pending = await deps.store.pendingTransitions(current.id);
-    if (pending.length > 0 && !current.parentTs) current = await postParent(deps, current);
+    if (pending.length > 0 && !current.parentTs)
+      current = await postParent(deps, await holdForPost(deps, current));
     for (const transition of pending) {
+      current = await holdForPost(deps, current);
       const ts = await attempt(
         (at) => deps.store.markAttempted(run.id, deps.owner, transition.seq, at),
         transition.attemptedAt !== null,
@@ -110,6 +112,17 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
     });
   }
   return current;
+}
+
+/**
+ * Keeps the run leased until a post that starts now has landed or failed for certain. A lease that ran out
+ * mid-post would let another process take the run over, look for the post before it lands, find nothing
+ * and post it again. Throws LeaseLostError when the run is no longer ours: then this process must not post.
+ */
+async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
+  const until = new Date(deps.clock.now().getTime() + deps.settings.postHoldMs);
+  if (run.leaseOwner === deps.owner && run.leaseUntil !== null && run.leaseUntil >= until) return run;
+  return deps.store.updateRun(run.id, deps.owner, { leaseUntil: until });
 }
 
 /**

@@ -13,6 +13,12 @@ export interface EngineSettings {
   poll: PollSchedule;
   /** How long a claim on a run lasts; a process that dies loses its runs to others after this. */
   leaseMs: number;
+  /**
+   * How long a run stays leased from the start of each post at least: longer than one post can take (its
+   * lookup for an earlier attempt, its wait for a turn, Slack's timeout), so no other process takes the run
+   * over while the post may still land, finds nothing and posts it a second time.
+   */
+  postHoldMs: number;
   /** How long a start may take before another process treats it as interrupted. */
   startLeaseMs: number;
   /** Pauses before each attempt to find what an ambiguous start created. */
@@ -43,6 +49,7 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<
   poll: { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 },
   leaseMs: 60_000,
   startLeaseMs: 120_000,
+  postHoldMs: 30_000,
   recoverDelaysMs: [1_000, 4_000],
   contactLostAfter: 3,
   tickMs: 500,

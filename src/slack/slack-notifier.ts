@@ -21,6 +21,9 @@ export const DEFAULT_NOTIFIER_PACING: NotifierPacing = {
   maxWaitMs: 1_500,
 };
 
+/** How long one Web API call of the notifier may take before it is given up. */
+export const NOTIFIER_TIMEOUT_MS = 10_000;
+
 const POST = 'chat.postMessage';
 const PARENT_EVENT = 'flightdeck_run';
 const TRANSITION_EVENT = 'flightdeck_transition';
@@ -55,7 +58,7 @@ export function notifierClient(options: { token: string; apiUrl?: string; log: L
   return new webApi.WebClient(options.token, {
     slackApiUrl: options.apiUrl,
     logger: boltLogger(options.log),
-    timeout: 10_000,
+    timeout: NOTIFIER_TIMEOUT_MS,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });

@@ -45,14 +45,14 @@ describe('a bot killed mid-flight and started again', () => {
     world.proxy.holdAnswers('chat.postMessage', 30);
     const first = await BotProcess.start(entry, world.botEnv('bot-1', place), world.logFile('bot-1'));
     bots.push(first);
-    await waitUntil(() => world.proxy.heldCount >= 10, 10_000, 'ten posts in the crash window');
+    await waitUntil(() => world.proxy.heldCount >= 10, 30_000, 'ten posts in the crash window');
     await first.kill();
     const held = world.proxy.heldCount;
 
     world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
     const second = await BotProcess.start(entry, world.botEnv('bot-2', place), world.logFile('bot-2'));
     bots.push(second);
-    const runs = await allDelivered(store, ids, 20_000);
+    const runs = await allDelivered(store, ids, 40_000);
 
     for (const run of runs) {
       const thread = threadOf(world.slack, run);
@@ -74,7 +74,7 @@ describe('a bot killed mid-flight and started again', () => {
       world.proxy.callsOf('conversations.replies').length +
       world.proxy.callsOf('conversations.history').length;
     expect(lookups).toBeGreaterThanOrEqual(held);
-  }, 45_000);
+  }, 75_000);
 });
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

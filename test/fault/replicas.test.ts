@@ -49,12 +49,12 @@ const script = [
     await place.dispose();
   });
 
-  async function startBot(owner: string): Promise<BotProcess> {
+  async function startBot(owner: string): Promise<{ bot: BotProcess; proxy: TaggingProxy }> {
     const proxy = await TaggingProxy.start(world.itential.url, owner, upstream);
     proxies.push(proxy);
     const bot = await BotProcess.start(entry, world.botEnv(owner, place, proxy.url), world.logFile(owner));
     bots.push(bot);
-    return bot;
+    return { bot, proxy };
   }
 
   it('polls each run from one process at a time, takes over a dead one’s runs, posts each transition once', async () => {
@@ -65,13 +65,13 @@ const script = [
     );
     const [a] = await Promise.all([startBot('bot-a'), startBot('bot-b')]);
     const polls = (tag: string) => upstream.filter((c) => c.tag === tag && JOB_PATH.test(c.path)).length;
-    await waitUntil(() => polls('bot-a') + polls('bot-b') >= RUNS * 2, 10_000, 'a third of the polls');
-    await a?.kill();
+    await waitUntil(() => polls('bot-a') + polls('bot-b') >= RUNS * 2, 30_000, 'a third of the polls');
+    await a.bot.kill();
     // Requests the killed process had already written may still reach the proxy just after it died.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await a.proxy.quiet();
     const aPolls = polls('bot-a');
 
-    const runs = await allDelivered(store, ids, 25_000);
+    const runs = await allDelivered(store, ids, 45_000);
 
     expect(overlapping(upstream, JOB_PATH)).toEqual([]);
     expect(aPolls).toBeGreaterThan(0);
@@ -93,7 +93,7 @@ const script = [
       expect(thread.repliesWith('Succeeded')).toBe(1);
       expect(thread.parentText).toContain('Succeeded');
     }
-  }, 50_000);
+  }, 75_000);
 });
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -21,6 +21,8 @@ export const FAST_ENGINE: Partial<EngineSettings> = {
   poll: { minMs: 40, maxMs: 150, failureMaxMs: 400 },
   leaseMs: 1_500,
   startLeaseMs: 1_500,
+  // Longer than any post to the fake Slack on loopback takes, even on a loaded machine.
+  postHoldMs: 5_000,
   recoverDelaysMs: [50, 200],
   contactLostAfter: 3,
   tickMs: 20,

@@ -6,6 +6,7 @@ export const engineOverrides = z
     poll: z.object({ minMs: z.number(), maxMs: z.number(), failureMaxMs: z.number() }),
     leaseMs: z.number(),
     startLeaseMs: z.number(),
+    postHoldMs: z.number(),
     tickMs: z.number(),
     batchSize: z.number(),
     pollBudget: z.object({

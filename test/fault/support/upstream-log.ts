@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readBody } from '../../fakes/slack/request-body';
 import { forward } from './forward';
@@ -15,14 +15,32 @@ export interface UpstreamCall {
 
 /** A proxy in front of a fake upstream that tags every request with the process it serves. */
 export class TaggingProxy {
+  private readonly sockets = new Set<Socket>();
+  private inFlight = 0;
+  private onQuiet: (() => void)[] = [];
+
   private constructor(
     private readonly server: Server,
     readonly url: string,
-  ) {}
+  ) {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        this.settle();
+      });
+    });
+  }
 
   static async start(target: string, tag: string, log: UpstreamCall[]): Promise<TaggingProxy> {
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // Nobody knows the URL before this returns, so no request can come before the handlers are on.
+    const proxy = new TaggingProxy(server, `http://127.0.0.1:${port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const start = performance.now();
+      proxy.inFlight += 1;
       readBody(req)
         .then((body) => forward(target, req.method ?? 'GET', req.url ?? '/', req.headers, body))
         .then((answer) => {
@@ -36,11 +54,31 @@ export class TaggingProxy {
           res.writeHead(answer.status, { 'content-type': answer.headers['content-type'] ?? 'text/plain' });
           res.end(answer.body);
         })
-        .catch(() => res.destroy());
+        .catch(() => res.destroy())
+        .finally(() => {
+          proxy.inFlight -= 1;
+          proxy.settle();
+        });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return new TaggingProxy(server, `http://127.0.0.1:${port}`);
+    return proxy;
+  }
+
+  /**
+   * Resolves once no connection is open and no request is in flight. After its process was killed, every
+   * request the process had sent is in the log by then.
+   */
+  quiet(): Promise<void> {
+    return new Promise((resolve) => {
+      this.onQuiet.push(resolve);
+      this.settle();
+    });
+  }
+
+  private settle(): void {
+    if (this.sockets.size > 0 || this.inFlight > 0) return;
+    const waiting = this.onQuiet;
+    this.onQuiet = [];
+    for (const resolve of waiting) resolve();
   }
 
   async close(): Promise<void> {

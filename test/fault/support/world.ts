@@ -11,11 +11,15 @@ import { SlackProxy } from './slack-proxy';
 export const WORKFLOW = 'Nightly Backup';
 export const ITENTIAL_TOKEN = 'fault-itential-token';
 
-/** Production's shape with test timings: a dead process's runs are taken over after 1.5 s. */
+/**
+ * Production's shape with test timings: a dead process's runs are taken over after 1.5 s, or 5 s after its
+ * last post began (longer than any post to the fake Slack on loopback takes, even on a loaded machine).
+ */
 export const FAULT_ENGINE: EngineOverrides = {
   poll: { minMs: 40, maxMs: 150, failureMaxMs: 400 },
   leaseMs: 1_500,
   startLeaseMs: 1_500,
+  postHoldMs: 5_000,
   tickMs: 20,
   pollBudget: { perSecond: 200, bySystem: {}, maxWaitMs: 500 },
   parentEditIntervalMs: 300,

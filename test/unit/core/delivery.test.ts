@@ -39,6 +39,8 @@ class ScriptedNotifier implements Notifier {
   failures: { error: Error; afterLanding?: boolean }[] = [];
   /** Thrown instead of making the next edits. */
   editFailures: Error[] = [];
+  /** Set: the next post stays in flight, neither landed nor failed, until this lets it go. */
+  inFlight?: { started: () => void; landing: Promise<void> };
 
   postParent(view: RunView): Promise<string> {
     return this.post('parent', view.run.id, 0, view.run.parentAttemptedAt !== null);
@@ -59,6 +61,12 @@ class ScriptedNotifier implements Notifier {
   }
 
   private async post(kind: Posted['kind'], runId: string, seq: number, attemptedBefore: boolean) {
+    const flight = this.inFlight;
+    this.inFlight = undefined;
+    if (flight) {
+      flight.started();
+      await flight.landing;
+    }
     const key = `${runId}/${seq}`;
     const earlier = this.landed.get(key);
     if (attemptedBefore && earlier) return earlier;
@@ -77,13 +85,13 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
   let store: Store;
   let notifier: ScriptedNotifier;
   let now: Date;
-  const deps = () => ({
+  const deps = (owner = OWNER) => ({
     store,
     registry: new Registry([]),
     notifier,
     clock: { now: () => now },
     log: silentLog,
-    owner: OWNER,
+    owner,
     settings,
   });
 
@@ -157,6 +165,29 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     expect(resumed.notifiedSeq).toBe(2);
     const stored = await store.pendingTransitions(run.id);
     expect(stored).toEqual([]);
+  });
+
+  it('holds the run while a post is in flight, so a process taking over after the lease cannot post it twice', async () => {
+    const run = await runWith(['running']);
+    const leased = await store.updateRun(run.id, OWNER, { leaseUntil: new Date(now.getTime() + 1_000) });
+    let land = () => {};
+    const started = new Promise<void>((resolve) => {
+      notifier.inFlight = { started: resolve, landing: new Promise((done) => (land = done)) };
+    });
+    const first = deliver(deps(), leased);
+    await started;
+
+    // Slack is slow: the lease this process took for the run would have run out before the post lands.
+    later(settings.postHoldMs - 1);
+    const other = 'tracker-b';
+    const taken = await store.claim(run.id, other, now, new Date(now.getTime() + settings.leaseMs));
+    if (taken) await deliver(deps(other), taken);
+    land();
+    await first;
+
+    expect(taken).toBeUndefined();
+    expect(notifier.posts('parent')).toHaveLength(1);
+    expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1]);
   });
 
   it('forgets the attempt when Slack certainly did not take the post, so the retry does not look first', async () => {

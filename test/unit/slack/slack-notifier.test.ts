@@ -1,8 +1,14 @@
 import { runView } from '../../../src/core/delivery';
+import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine-deps';
 import { silentLog, type Log } from '../../../src/core/log';
 import { NotifyError } from '../../../src/core/notifier';
 import { Registry } from '../../../src/core/registry';
-import { notifierClient, SlackNotifier } from '../../../src/slack/slack-notifier';
+import {
+  DEFAULT_NOTIFIER_PACING,
+  NOTIFIER_TIMEOUT_MS,
+  notifierClient,
+  SlackNotifier,
+} from '../../../src/slack/slack-notifier';
 import type { RunRecord, TransitionRecord } from '../../../src/store/port';
 import { FakeSlack } from '../../fakes/slack';
 import { SlackProxy } from '../../fault/support/slack-proxy';
@@ -128,4 +134,9 @@ describe('SlackNotifier', () => {
       expect(refused).toMatchObject({ code, permanent: true, unsent: true });
     }
   });
+});
+
+it('the engine holds a run longer than one post can take: a lookup and a post, each with its wait for a turn', () => {
+  const oneCall = DEFAULT_NOTIFIER_PACING.maxWaitMs + NOTIFIER_TIMEOUT_MS;
+  expect(DEFAULT_ENGINE_SETTINGS.postHoldMs).toBeGreaterThan(2 * oneCall);
 });

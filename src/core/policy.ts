@@ -155,13 +155,7 @@ export class Policy {
     const deny = ev.deny.find((m) => m.holds === 'yes');
     if (deny) return denied(deny.rule, operationId);
     const allow = ev.allow.find((m) => m.holds === 'yes');
-    if (allow)
-      return {
-        allowed: true,
-        rule: allow.rule.name,
-        reason: `Allowed by rule "${allow.rule.name}".`,
-        contacts: [],
-      };
+    if (allow) return allowedBy(allow.rule);
     const granted = this.rules.some(
       (rule) => rule.effect === 'allow' && rule.operations.some((p) => matchesOperation(p, operationId)),
     );
@@ -202,13 +196,7 @@ export class Policy {
       };
     }
     const allow = ev.allow.find((m) => m.holds === 'yes');
-    if (allow)
-      return {
-        allowed: true,
-        rule: allow.rule.name,
-        reason: `Allowed by rule "${allow.rule.name}".`,
-        contacts: [],
-      };
+    if (allow) return allowedBy(allow.rule);
     const possible = [...ev.approval, ...ev.allow].find((m) => m.holds !== 'no');
     if (!known && possible) {
       return {
@@ -347,6 +335,10 @@ export class Policy {
 }
 
 const NO_POLICY = 'No policy is configured, so everyone may run everything.';
+
+function allowedBy(rule: PolicyRule): Decision {
+  return { allowed: true, rule: rule.name, reason: `Allowed by rule "${rule.name}".`, contacts: [] };
+}
 
 function denied(rule: PolicyRule, operationId: string): Decision {
   const condition = Object.keys(rule.when).length > 0 ? ` when ${when(rule)}` : '';

@@ -21,6 +21,8 @@ describe('Periodic', () => {
     let passes = 0;
     let concurrent = 0;
     let maxConcurrent = 0;
+    let fourPasses!: () => void;
+    const fourth = new Promise<void>((resolve) => (fourPasses = resolve));
     const loop = new Periodic(
       'test pass',
       5,
@@ -30,12 +32,13 @@ describe('Periodic', () => {
         maxConcurrent = Math.max(maxConcurrent, concurrent);
         await sleep(3);
         concurrent -= 1;
+        if (passes === 4) fourPasses();
         if (passes === 2) throw new Error('boom');
       },
       log,
     );
     loop.start();
-    await sleep(80);
+    await fourth;
     await loop.stop();
     const after = passes;
     await sleep(30);

@@ -233,6 +233,19 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
     expect(harness.requestsTo('createExecution')).toHaveLength(0);
   });
 
+  it('a stage the pipeline execution does not have gets the error under the stage, on the submitted form', async () => {
+    const plan = pipeline([{ status: 'Running', stage: 'plan' }]);
+    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
+    const values = { ...iacmRunValues(moduleId, plan), pipelineStageId: 'deploy' };
+    const res = await h.driver.viewSubmission(view, values, ALICE);
+    expect(res.body).toEqual({
+      response_action: 'errors',
+      errors: { pipelineStageId: 'That execution has no stage deploy (its stages: plan, apply).' },
+    });
+    expect(res.viewProblem).toBeUndefined();
+    expect(harness.requestsTo('createExecution')).toHaveLength(0);
+  });
+
   it('/ops iacm executions lists the module’s executions, newest first', async () => {
     harness.addExecution({
       moduleId,

@@ -26,6 +26,10 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
         { name: 'Backup Devices', script: scripts.happy() },
         { name: 'Push Config', script: scripts.adapterError() },
         {
+          name: 'Configure VLAN',
+          inputSchema: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'] },
+        },
+        {
           name: 'Long Job',
           script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5), steps.complete()],
         },
@@ -122,6 +126,16 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
     const errors = (submission.body as { errors: Record<string, string> }).errors;
     expect(errors.variables).toMatch(/JSON/);
     expect(errors.groups).toContain("'not-a-group'");
+    expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);
+  });
+
+  it('variables that do not fit the picked workflow get the error under the variables, on the submitted form', async () => {
+    const { submission } = await launch('Configure VLAN', { variables: '{"vlan": 12}' });
+    expect(submission.body).toEqual({
+      response_action: 'errors',
+      errors: { variables: "'device' is required (rule: required)" },
+    });
+    expect(submission.viewProblem).toBeUndefined();
     expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);
   });
 

@@ -237,6 +237,54 @@ describe.each(storeBackends())('Zitadel end to end on $name', (backend) => {
     expect(put.targets).toEqual([audit]);
   });
 
+  it.each([
+    ['request', undefined, {}, { scope: 'Choose one method, one service, or all API calls.' }],
+    ['request', 'method', {}, { method: 'Choose a method from the list.' }],
+    ['response', 'service', {}, { service: 'Choose a service from the list.' }],
+    ['function', undefined, {}, { function: 'Choose a function from the list.' }],
+    ['event', undefined, {}, { scope: 'Choose one event, a group of events, or all events.' }],
+    ['event', 'event', { event: '   ' }, { event: 'Enter the event, e.g. user.human.added.' }],
+    ['event', 'group', {}, { group: 'Enter the event group, e.g. user.human.' }],
+  ] as const)(
+    'a %s condition (%s) missing its value gets the error under that field',
+    async (kind, scope, typed, errors) => {
+      const view = await openForm(kind, scope);
+      const before = zitadel.requests().length;
+      const sub = await h.driver.viewSubmission(view, { kind, ...(scope ? { scope } : {}), ...typed }, ALICE);
+      expect(sub.body).toEqual({ response_action: 'errors', errors });
+      expect(sub.viewProblem).toBeUndefined();
+      expect(zitadel.requests()).toHaveLength(before);
+    },
+  );
+
+  it('a picked method Zitadel no longer offers is reported under the method', async () => {
+    const view = await openForm('request', 'method');
+    const gone = {
+      value: '~gonegonegonegonegonego',
+      text: 'zitadel.gone.v2.GoneService/RemovedLongMethodName',
+    };
+    const sub = await h.driver.viewSubmission(
+      view,
+      { kind: 'request', scope: 'method', method: gone },
+      ALICE,
+    );
+    expect(sub.body).toEqual({
+      response_action: 'errors',
+      errors: { method: 'Zitadel no longer offers this method; pick it again.' },
+    });
+    expect(sub.viewProblem).toBeUndefined();
+  });
+
+  it('a form submitted before it was rebuilt for a new trigger gets the error on a block it shows', async () => {
+    const view = await openForm('request', 'method');
+    const sub = await h.driver.viewSubmission(view, { kind: 'function', scope: 'method' }, ALICE);
+    expect(sub.body).toEqual({
+      response_action: 'errors',
+      errors: { kind: 'Function: Choose a function from the list.' },
+    });
+    expect(sub.viewProblem).toBeUndefined();
+  });
+
   it('a reorder is shown as such and the order is kept', async () => {
     zitadel.setTargets(HUMAN_ADDED, [audit, pager]);
     const form = await openEventForm();

@@ -190,13 +190,41 @@ export function noticeModal(title: string, body: string | KnownBlock[]): ModalVi
   };
 }
 
-export function fieldErrorsFor(fields: FormField[], errors: FieldErrors): FieldErrors {
-  const known = new Set(fields.map((f) => f.id));
-  const fallback = fields[0]?.id;
-  const result: FieldErrors = {};
-  for (const [id, message] of Object.entries(errors)) {
-    const target = known.has(id) ? id : fallback;
-    if (target && !result[target]) result[target] = truncate(message, 300);
+/** A block of the view that was submitted; only its input blocks can carry an error. */
+export interface SubmittedBlock {
+  type: string;
+  block_id?: string;
+}
+
+/**
+ * Puts each error under the input block of the field it is about, among the blocks of the view that was
+ * submitted: Slack rejects an error for a block the view does not have. An error about a field the view
+ * does not show (a form submitted before it was rebuilt for a new choice) is named and put under the
+ * nearest field shown before it in `fields` (the form for the submitted values), else under the first one.
+ */
+export function fieldErrorsFor(
+  submitted: readonly SubmittedBlock[],
+  fields: readonly FormField[],
+  errors: FieldErrors,
+): FieldErrors {
+  const shown = submitted.flatMap((b) => (b.type === 'input' && b.block_id ? [b.block_id] : []));
+  const isShown = new Set(shown);
+  const order = fields.map((f) => f.id);
+  const hostOf = (id: string) =>
+    order
+      .slice(0, Math.max(order.indexOf(id), 0))
+      .reverse()
+      .find((f) => isShown.has(f)) ?? shown[0];
+  const placed = new Map<string, string[]>();
+  const place = (blockId: string | undefined, text: string) => {
+    if (blockId) placed.set(blockId, [...(placed.get(blockId) ?? []), text]);
+  };
+  const entries = Object.entries(errors);
+  for (const [id, message] of entries) if (isShown.has(id)) place(id, message);
+  for (const [id, message] of entries) {
+    if (isShown.has(id)) continue;
+    const label = fields.find((f) => f.id === id)?.label;
+    place(hostOf(id), label ? `${label}: ${message}` : message);
   }
-  return result;
+  return Object.fromEntries([...placed].map(([blockId, texts]) => [blockId, truncate(texts.join(' '), 300)]));
 }

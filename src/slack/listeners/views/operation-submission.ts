@@ -45,21 +45,26 @@ export function operationSubmission(deps: SlackDeps) {
       return;
     }
     const systemName = deps.registry.systemName(op.system);
-    const fields = op.fields({});
     const values = readFormValues(view.state.values);
+    // The submitted view shows the fields of the submitted values (dependent fields included), not the empty form's.
+    const reject = (errors: FieldErrors) =>
+      ack({
+        response_action: 'errors',
+        errors: fieldErrorsFor(view.blocks, op.fields({ values }), errors),
+      });
     const unavailable = unavailablePicks(values, systemName);
     if (Object.keys(unavailable).length > 0) {
-      await ack({ response_action: 'errors', errors: fieldErrorsFor(fields, unavailable) });
+      await reject(unavailable);
       return;
     }
     const parsed = parseForm(op, values);
     if (!parsed.ok) {
-      await ack({ response_action: 'errors', errors: fieldErrorsFor(fields, parsed.errors) });
+      await reject(parsed.errors);
       return;
     }
     const upstreamErrors = await validateUpstream(op, parsed.input, deps.timing.validateDeadlineMs);
     if (upstreamErrors && Object.keys(upstreamErrors).length > 0) {
-      await ack({ response_action: 'errors', errors: fieldErrorsFor(fields, upstreamErrors) });
+      await reject(upstreamErrors);
       return;
     }
     const requester = { id: body.user.id, name: body.user.name };

@@ -28,3 +28,14 @@ export function readFormValues(state: unknown): FormValues {
   }
   return values;
 }
+
+const submittedBlockSchema = z.object({ type: z.string(), block_id: z.string().optional() }).loose();
+
+/** The blocks of a submitted view that can be read; anything else in the payload is skipped, never trusted. */
+export function readSubmittedBlocks(blocks: unknown): { type: string; block_id?: string }[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((block) => {
+    const parsed = submittedBlockSchema.safeParse(block);
+    return parsed.success ? [{ type: parsed.data.type, block_id: parsed.data.block_id }] : [];
+  });
+}

@@ -4,7 +4,7 @@ import type { FieldErrors, FormValues } from '../../../core/operations';
 import { isUpstreamError } from '../../../core/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
-import { readFormValues } from '../../form-values';
+import { readFormValues, readSubmittedBlocks } from '../../form-values';
 import { readModalMetadata } from '../../modal-metadata';
 import { UNAVAILABLE_CHOICE } from '../options/field-options';
 import { launchAndReport } from '../../launch';
@@ -50,7 +50,7 @@ export function operationSubmission(deps: SlackDeps) {
     const reject = (errors: FieldErrors) =>
       ack({
         response_action: 'errors',
-        errors: fieldErrorsFor(view.blocks, op.fields({ values }), errors),
+        errors: fieldErrorsFor(readSubmittedBlocks(view.blocks), op.fields({ values }), errors),
       });
     const unavailable = unavailablePicks(values, systemName);
     if (Object.keys(unavailable).length > 0) {

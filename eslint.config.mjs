@@ -29,5 +29,36 @@ export default tseslint.config(
     files: ['bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
+  // The layering of the README's architecture section: the core knows neither Slack nor HTTP nor the
+  // store's engines, integrations know only the core, and the store implements the core's ports.
+  // Relative patterns are per folder depth, so `../../*` from src/core/<feature>/ means "outside src/core".
+  ...layer(['src/core/*.ts'], ['../*', '@slack/*', 'axios', 'kysely', 'pg', 'libsql']),
+  ...layer(['src/core/*/*.ts'], ['../../*', '@slack/*', 'axios', 'kysely', 'pg', 'libsql']),
+  ...layer(
+    ['src/integrations/*.ts'],
+    ['../*', '!../core', '!../core/**', '@slack/*', 'kysely', 'pg', 'libsql'],
+  ),
+  ...layer(
+    ['src/integrations/*/*.ts'],
+    ['../../*', '!../../core', '!../../core/**', '@slack/*', 'kysely', 'pg', 'libsql'],
+  ),
+  ...layer(['src/store/*.ts'], ['../*', '!../core', '!../core/**', '@slack/*', 'axios']),
+  ...layer(['src/store/*/*.ts'], ['../../*', '!../../core', '!../../core/**', '@slack/*', 'axios']),
   prettier,
 );
+
+function layer(files, group) {
+  return [
+    {
+      files,
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [{ group, message: 'This layer may not import that (see the README, Architecture).' }],
+          },
+        ],
+      },
+    },
+  ];
+}

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Benchmark, BenchReport } from './benchmark';
 import { envCount } from './benchmark';
 import { composeDigest } from '../src/core/digest/compose';
-import type { RunState } from '../src/core/runs';
+import type { RunState } from '../src/core/runs/lifecycle';
 import { digestMessages } from '../src/slack/ui/digest';
 import { openStore } from '../src/store';
 import { median, percentile } from './support/stats';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config';
 import { startFlightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
-import type { Store } from '../../src/store/port';
+import type { Store } from '../../src/core/store';
 import { serveChild } from '../support/child-main';
 
 /** Where the benchmark's commands come from, so `/ops runs` has a full page to read and render. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Env } from '../core/integration';
+import type { Env } from '../core/operations/integration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_SECRET_NAME_PATTERNS } from '../core/secrets';
+import { DEFAULT_SECRET_NAME_PATTERNS } from '../core/operations/secrets';
 
 const slackId = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `must be a Slack ${what} id (${prefix}…)`);

@@ -1,4 +1,4 @@
-import type { Env, Integration } from '../core/integration';
+import type { Env, Integration } from '../core/operations/integration';
 import { parseCoreEnv, type CoreEnv } from './env';
 import { readFileConfig, type FileConfig } from './file';
 

@@ -1,4 +1,4 @@
-import type { Integration } from '../core/integration';
+import type { Integration } from '../core/operations/integration';
 import { harnessIacm } from './harness-iacm';
 import { itential } from './itential';
 import { zitadel } from './zitadel';

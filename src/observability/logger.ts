@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 
 /** Field names whose values are never logged, wherever they appear in a log object. */
 const SECRET_KEYS = [

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
-import type { Notifier, RunView } from '../core/notifier';
-import type { TransitionRecord } from '../store/port';
+import type { Notifier, RunView } from '../core/runs/notifier';
+import type { TransitionRecord } from '../core/runs/run-store';
 
 /** Prometheus metrics served at /metrics. One registry per process (and per test app). */
 export class Metrics {

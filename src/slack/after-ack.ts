@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 
 /**
  * Work that follows an ack (opening modals, starting runs, posting replies) runs here, bounded: under a

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 import type { Metrics } from '../observability/metrics';
 import { boltLogger } from './bolt-logger';
 import { GuardedHttpReceiver } from './http-server';

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { ApprovalBoard, ApprovalView } from '../core/approval-board';
-import type { Log } from '../core/log';
+import type { ApprovalBoard, ApprovalView } from '../core/approvals/board';
+import type { Log } from '../core/kit/log';
 import { tellUser } from './ephemeral';
 import { approvalRequestMessage, requesterNotice } from './ui/approval';
 

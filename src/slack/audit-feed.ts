@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { Log } from '../core/log';
-import type { NewAuditRecord, Store } from '../store/port';
+import type { Log } from '../core/kit/log';
+import type { NewAuditRecord } from '../core/audit/audit-store';
+import type { Store } from '../core/store';
 import type { MessageRef, Permalinks } from './permalinks';
 import { auditLine, auditThread } from './ui/audit';
 

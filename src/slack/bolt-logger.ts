@@ -1,5 +1,5 @@
 import { LogLevel, type Logger } from '@slack/bolt';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 
 const text = (msg: unknown[]) =>
   msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');

@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import { type ChannelMembership, MembershipUnavailable } from '../core/access';
-import type { Clock } from '../core/clock';
-import type { Log } from '../core/log';
-import { TtlCache } from '../core/ttl-cache';
+import { type ChannelMembership, MembershipUnavailable } from '../core/runs/access';
+import type { Clock } from '../core/kit/clock';
+import type { Log } from '../core/kit/log';
+import { TtlCache } from '../core/kit/ttl-cache';
 import { slackErrorCode } from './slack-errors';
 
 /** Slack's recommended page size for cursor pagination (its maximum is 999). */

@@ -1,5 +1,5 @@
 import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
-import type { SystemDefinition } from '../core/operations';
+import type { SystemDefinition } from '../core/operations/contract';
 import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
 
 export type OpsCommand =

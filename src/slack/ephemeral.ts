@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 import type { MessageContent } from './ui/blocks';
 
 /** Tells one person something in the channel; a channel the bot cannot post to is logged, not thrown. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FormValues } from '../core/operations';
+import type { FormValues } from '../core/operations/contract';
 
 const optionSchema = z.object({ value: z.string() }).loose();
 const stateValueSchema = z

@@ -8,7 +8,7 @@ import {
   type Logger,
   type Receiver,
 } from '@slack/bolt';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 import { ReplayCache } from './replay-cache';
 import { guardSlackRequest, type RejectionStatus } from './request-guard';
 

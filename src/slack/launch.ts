@@ -1,4 +1,4 @@
-import type { LaunchRequest, StartOutcome } from '../core/launcher';
+import type { LaunchRequest, StartOutcome } from '../core/runs/launcher';
 import type { SlackDeps } from './deps';
 import { awaitingApprovalNotice } from './ui/approval';
 import type { MessageContent } from './ui/blocks';

@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import type { Clock } from '../core/clock';
-import type { Log } from '../core/log';
-import type { MembershipDirectory } from '../core/policy';
-import { TtlCache } from '../core/ttl-cache';
+import type { Clock } from '../core/kit/clock';
+import type { Log } from '../core/kit/log';
+import type { MembershipDirectory } from '../core/policy/policy';
+import { TtlCache } from '../core/kit/ttl-cache';
 
 /**
  * Slack user-group membership through `usergroups.users.list`, cached per group for a short time

@@ -1,5 +1,5 @@
-import type { FormContext, Operation } from '../core/operations';
-import type { Registry } from '../core/registry';
+import type { FormContext, Operation } from '../core/operations/contract';
+import type { Registry } from '../core/operations/registry';
 import { operationModal, type ModalMetadata } from './ui/operation-modal';
 import type { ModalView } from './ui/blocks';
 

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { Log } from '../core/log';
-import { TtlCache } from '../core/ttl-cache';
+import type { Log } from '../core/kit/log';
+import { TtlCache } from '../core/kit/ttl-cache';
 
 /** Message permalinks never change, so they are kept; this many at most (oldest forgotten first). */
 const CACHE_SIZE = 5_000;

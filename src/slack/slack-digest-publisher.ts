@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { DigestPost, DigestProgress, DigestPublisher } from '../core/digest/publisher';
-import type { Registry } from '../core/registry';
-import type { RunRecord } from '../store/port';
+import type { Registry } from '../core/operations/registry';
+import type { RunRecord } from '../core/runs/run-store';
 import type { Permalinks } from './permalinks';
 import { toNotifyError } from './slack-errors';
 import { digestMessages, type DigestNames } from './ui/digest';

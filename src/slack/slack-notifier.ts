@@ -1,10 +1,10 @@
 import { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import type { Clock } from '../core/clock';
-import type { Log } from '../core/log';
-import { NotifyError, type Notifier, type RunView } from '../core/notifier';
-import { KeyedPacer, sleep, type Rate } from '../core/pacing';
-import type { TransitionRecord } from '../store/port';
+import type { Clock } from '../core/kit/clock';
+import type { Log } from '../core/kit/log';
+import { NotifyError, type Notifier, type RunView } from '../core/runs/notifier';
+import { KeyedPacer, sleep, type Rate } from '../core/kit/pacing';
+import type { TransitionRecord } from '../core/runs/run-store';
 import { boltLogger } from './bolt-logger';
 import { toNotifyError } from './slack-errors';
 import { parentMessage, transitionReply } from './ui/run-message';

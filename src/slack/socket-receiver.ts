@@ -7,7 +7,7 @@ import {
   SocketModeReceiver,
   type webApi,
 } from '@slack/bolt';
-import { TtlCache } from '../core/ttl-cache';
+import { TtlCache } from '../core/kit/ttl-cache';
 
 /** Slack redelivers an unacknowledged envelope within minutes; a delivery is remembered well past that. */
 const REMEMBER_MS = 15 * 60_000;

@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import type { Clock } from '../core/clock';
-import type { Log } from '../core/log';
+import type { Clock } from '../core/kit/clock';
+import type { Log } from '../core/kit/log';
 import { timeZoneName } from '../core/digest/time-zone';
-import { TtlCache } from '../core/ttl-cache';
+import { TtlCache } from '../core/kit/ttl-cache';
 
 /** People's time zones from `users.info`, kept for a while: they rarely change, and a command must not wait on Slack twice. */
 export class UserTimeZones {

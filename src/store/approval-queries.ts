@@ -6,9 +6,8 @@ import type {
   ApprovalStore,
   ApprovalVoteRecord,
   NewApprovalRequest,
-  RunPatch,
-  RunRecord,
-} from './port';
+} from '../core/approvals/approval-store';
+import type { RunPatch, RunRecord } from '../core/runs/run-store';
 import { patchRow, runRecord } from './rows';
 import type { ApprovalRequestsTable, ApprovalVotesTable, Database } from './schema';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import Database from 'libsql';
 import { Pool, types, type CustomTypesConfig } from 'pg';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 import type { Engine } from './engine';
 import type { Database as Tables } from './schema';
 

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Selectable } from 'kysely';
-import { isFinal, RUN_STATES } from '../core/runs';
+import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
 import type { Engine } from './engine';
 import type {
   DigestFilters,
@@ -12,8 +12,8 @@ import type {
   DigestWindowRecord,
   NewDigestWindow,
   RunDuration,
-  RunRecord,
-} from './port';
+} from '../core/digest/digest-store';
+import type { RunRecord } from '../core/runs/run-store';
 import { runRecord } from './rows';
 import type { Database, DigestSchedulesTable, DigestWindowsTable } from './schema';
 

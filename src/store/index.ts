@@ -1,7 +1,7 @@
-import { systemClock, type Clock } from '../core/clock';
-import { silentLog, type Log } from '../core/log';
+import { systemClock, type Clock } from '../core/kit/clock';
+import { silentLog, type Log } from '../core/kit/log';
 import { connect } from './connection';
-import type { Store } from './port';
+import type { Store } from '../core/store';
 import { SqlStore } from './sql-store';
 
 export interface OpenStoreOptions {

@@ -1,5 +1,5 @@
 import { Migrator } from 'kysely';
-import type { Log } from '../core/log';
+import type { Log } from '../core/kit/log';
 import type { Connection } from './connection';
 import { migrations } from './migrations';
 

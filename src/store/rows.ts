@@ -1,10 +1,9 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Fact } from '../core/operations';
-import type { Problem } from '../core/problem';
-import type { RunState } from '../core/runs';
+import type { Fact } from '../core/operations/contract';
+import type { Problem } from '../core/operations/problem';
+import type { RunState } from '../core/runs/lifecycle';
+import type { AuditRecord, NewAuditRecord } from '../core/audit/audit-store';
 import type {
-  AuditRecord,
-  NewAuditRecord,
   NewRun,
   NewTransition,
   NotifyProblem,
@@ -12,7 +11,7 @@ import type {
   RunRecord,
   TransitionKind,
   TransitionRecord,
-} from './port';
+} from '../core/runs/run-store';
 import type { AuditTable, RunsTable, TransitionsTable } from './schema';
 
 /** Converts records to rows and back: Dates ↔ milliseconds, objects ↔ JSON text, booleans ↔ 0/1. */

@@ -1,18 +1,28 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import type { Clock } from '../core/clock';
-import type { Log } from '../core/log';
-import { isFinal, RUN_STATES } from '../core/runs';
+import type { Clock } from '../core/kit/clock';
+import type { Log } from '../core/kit/log';
+import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
 import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { DigestQueries } from './digest-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
+  type NewRun,
+  type NewTransition,
+  type RunFilter,
+  type RunPatch,
+  type RunRecord,
+  type TransitionRecord,
+} from '../core/runs/run-store';
+import {
   type ApprovalOutcome,
   type ApprovalStatus,
   type ApprovalVoteRecord,
   type NewApprovalRequest,
-  type AuditFilter,
+} from '../core/approvals/approval-store';
+import { type AuditFilter, type AuditRecord, type NewAuditRecord } from '../core/audit/audit-store';
+import {
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
@@ -21,16 +31,8 @@ import {
   type DigestWindowRecord,
   type NewDigestWindow,
   type RunDuration,
-  type AuditRecord,
-  type NewAuditRecord,
-  type NewRun,
-  type NewTransition,
-  type RunFilter,
-  type RunPatch,
-  type RunRecord,
-  type Store,
-  type TransitionRecord,
-} from './port';
+} from '../core/digest/digest-store';
+import { type Store } from '../core/store';
 import {
   auditRecord,
   auditRow,

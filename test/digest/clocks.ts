@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/core/clock';
+import type { Clock } from '../../src/core/kit/clock';
 
 /** Stands still until told otherwise. */
 export class FixedClock implements Clock {

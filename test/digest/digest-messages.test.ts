@@ -1,6 +1,6 @@
 import type { DigestPost } from '../../src/core/digest/publisher';
 import { summarizeDigest } from '../../src/core/digest/summary';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import { digestMessages, scheduleListMessage, windowText } from '../../src/slack/ui/digest';
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';

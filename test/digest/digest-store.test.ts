@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DigestScheduleRecord, NewRun, RunPatch, Store } from '../../src/store/port';
+import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
+import type { NewRun, RunPatch } from '../../src/core/runs/run-store';
+import type { Store } from '../../src/core/store';
 import { storeBackends, type StoreFixture } from '../support/stores';
 import { digestSchedule } from './schedules';
 import { seedRun } from './seed';

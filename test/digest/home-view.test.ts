@@ -1,4 +1,4 @@
-import type { DigestScheduleRecord } from '../../src/store/port';
+import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
 import { channelPickModal, HOME_LIMITS, homeView } from '../../src/slack/ui/home';
 import { validateView } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';

@@ -1,9 +1,10 @@
-import type { Clock } from '../../src/core/clock';
+import type { Clock } from '../../src/core/kit/clock';
 import type { DigestPost, DigestProgress, DigestPublisher } from '../../src/core/digest/publisher';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler } from '../../src/core/digest/scheduler';
-import { silentLog } from '../../src/core/log';
-import { NotifyError } from '../../src/core/notifier';
-import type { DigestScheduleRecord, Store } from '../../src/store/port';
+import { silentLog } from '../../src/core/kit/log';
+import { NotifyError } from '../../src/core/runs/notifier';
+import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
+import type { Store } from '../../src/core/store';
 import { storeBackends, type StoreFixture } from '../support/stores';
 import { FixedClock } from './clocks';
 import { digestSchedule } from './schedules';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DigestScheduleRecord } from '../../src/store/port';
+import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
 
 /** Alice's daily 09:00 (Berlin) digest of everything in C0OPS; a test names what matters to it. */
 export function digestSchedule(

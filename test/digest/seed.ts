@@ -1,4 +1,5 @@
-import type { NewRun, RunPatch, RunRecord, Store } from '../../src/store/port';
+import type { NewRun, RunPatch, RunRecord } from '../../src/core/runs/run-store';
+import type { Store } from '../../src/core/store';
 import { newRun } from '../support/run-fixtures';
 
 const SEEDER = 'test-seeder';

@@ -2,8 +2,7 @@ import { waitFor } from '../fakes/slack';
 import { seedRun } from '../digest/seed';
 import { blocksText, Harness } from '../support/flightdeck-harness';
 import { storeBackends, type StoreFixture } from '../support/stores';
-import type { RunRecord } from '../../src/store/port';
-
+import type { RunRecord } from '../../src/core/runs/run-store';
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 /** An admin in the config below. */

@@ -1,6 +1,6 @@
 import { type FakeItential, scripts } from '../fakes/itential';
 import { FakeSlack, waitFor, type FakeMessage } from '../fakes/slack';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { eventually } from '../support/eventually';
 import { startItentialBot, type ItentialBot } from '../support/itential-bot';

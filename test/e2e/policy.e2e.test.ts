@@ -1,6 +1,6 @@
 import { type FakeItential, scripts } from '../fakes/itential';
 import { FakeSlack, waitFor } from '../fakes/slack';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
 import { eventually } from '../support/eventually';

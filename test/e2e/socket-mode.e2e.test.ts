@@ -1,7 +1,7 @@
 import { type FakeItential, scripts, steps } from '../fakes/itential';
 import { FakeSlack, waitFor, type JsonObject } from '../fakes/slack';
 import type { FakeSocketMode } from '../fakes/slack/socket-mode';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import { eventually } from '../support/eventually';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { startItentialBot, type ItentialBot } from '../support/itential-bot';

@@ -1,6 +1,6 @@
 import { scripts } from '../fakes/itential';
 import { storeBackends, type StorePlace } from '../support/stores';
-import type { Store } from '../../src/store/port';
+import type { Store } from '../../src/core/store';
 import { BotProcess, buildBot } from './support/bot-process';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered, threadOf } from './support/threads';

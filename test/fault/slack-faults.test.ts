@@ -1,7 +1,7 @@
 import { scripts, steps, type JobScript } from '../fakes/itential';
 import { Harness } from '../support/flightdeck-harness';
 import { storeBackends, type StorePlace } from '../support/stores';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import type { ProxiedCall } from './support/slack-proxy';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered, threadOf } from './support/threads';

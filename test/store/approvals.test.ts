@@ -1,5 +1,7 @@
-import type { Clock } from '../../src/core/clock';
-import type { NewApprovalRequest, NewRun, RunPatch, Store } from '../../src/store/port';
+import type { Clock } from '../../src/core/kit/clock';
+import type { NewApprovalRequest } from '../../src/core/approvals/approval-store';
+import type { NewRun, RunPatch } from '../../src/core/runs/run-store';
+import type { Store } from '../../src/core/store';
 import { newRun } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, types } from 'pg';
-import type { Clock } from '../../src/core/clock';
-import { LeaseLostError, type NewRun, type NewTransition, type Store } from '../../src/store/port';
+import type { Clock } from '../../src/core/kit/clock';
+import { LeaseLostError, type NewRun, type NewTransition } from '../../src/core/runs/run-store';
+import { type Store } from '../../src/core/store';
 import { openStore } from '../../src/store';
 import { CREATED_RUN_DEFAULTS, newRun as baseRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';

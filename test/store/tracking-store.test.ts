@@ -1,4 +1,4 @@
-import { LeaseLostError, type NotifyProblem, type RunRecord } from '../../src/store/port';
+import { LeaseLostError, type NotifyProblem, type RunRecord } from '../../src/core/runs/run-store';
 import { newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 

@@ -2,15 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import type { Clock } from '../../src/core/clock';
+import type { Clock } from '../../src/core/kit/clock';
 import type { DigestSettings } from '../../src/core/digest/scheduler';
-import type { EngineSettings } from '../../src/core/engine-deps';
+import type { EngineSettings } from '../../src/core/runs/engine-deps';
 import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
 import { FakeSlack, waitFor, type ElementInput, type FakeMessage, type FakeView } from '../fakes/slack';
 import { FakeSocketMode } from '../fakes/slack/socket-mode';
-import type { RunRecord } from '../../src/store/port';
+import type { RunRecord } from '../../src/core/runs/run-store';
 import { SlackDriver, type CommandResponse } from './slack-driver';
 import type { StorePlace } from './stores';
 

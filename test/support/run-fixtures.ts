@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewRun, NewTransition, RunRecord, TransitionRecord } from '../../src/store/port';
+import type { NewRun, NewTransition, RunRecord, TransitionRecord } from '../../src/core/runs/run-store';
 
 /**
  * A run as the launcher creates it: an Itential start by U0ALICE in C0OPS, running, not leased. A test

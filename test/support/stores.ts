@@ -7,7 +7,7 @@ import Database from 'libsql';
 import { Client } from 'pg';
 import { openStore, type OpenStoreOptions } from '../../src/store';
 import { SQLITE_FILE } from '../../src/store/connection';
-import type { Store } from '../../src/store/port';
+import type { Store } from '../../src/core/store';
 
 /**
  * The databases a store suite runs against. SQLite always; PostgreSQL when TEST_DATABASE_URL is set or the

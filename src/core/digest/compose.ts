@@ -1,5 +1,6 @@
-import type { DigestFilters, Store } from '../../store/port';
-import { isFinal } from '../runs';
+import type { DigestFilters } from './digest-store';
+import type { Store } from '../store';
+import { isFinal } from '../runs/lifecycle';
 import { EXPECTED_DURATION, summarizeDigest, type DigestSummary, type DigestWindow } from './summary';
 
 /** A digest reads at most this many runs; beyond, it says it counted only the newest. */

@@ -1,4 +1,4 @@
-import type { DigestScheduleRecord } from '../../store/port';
+import type { DigestScheduleRecord } from './digest-store';
 import type { DigestSummary } from './summary';
 
 /** One digest to post. */

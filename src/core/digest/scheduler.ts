@@ -1,13 +1,14 @@
-import type { DigestScheduleRecord, DigestWindowRecord, Store } from '../../store/port';
-import type { Clock } from '../clock';
-import { describe } from '../launcher';
-import type { Log } from '../log';
-import { NotifyError } from '../notifier';
+import type { DigestScheduleRecord, DigestWindowRecord } from './digest-store';
+import type { Store } from '../store';
+import type { Clock } from '../kit/clock';
+import { describe } from '../runs/launcher';
+import type { Log } from '../kit/log';
+import { NotifyError } from '../runs/notifier';
 import { composeDigest } from './compose';
 import { DigestCron } from './cron';
 import { dueWindow } from './due-window';
 import type { DigestPost, DigestPublisher } from './publisher';
-import { Periodic } from '../periodic';
+import { Periodic } from '../kit/periodic';
 
 export interface DigestSettings {
   /** How often the scheduler looks for due windows. */

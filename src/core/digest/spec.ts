@@ -1,4 +1,4 @@
-import type { DigestFilters } from '../../store/port';
+import type { DigestFilters } from './digest-store';
 import { DigestCron } from './cron';
 import { timeZoneName } from './time-zone';
 

@@ -1,5 +1,6 @@
-import type { RunDuration, RunRecord } from '../../store/port';
-import { isFinal, type RunState } from '../runs';
+import type { RunDuration } from './digest-store';
+import type { RunRecord } from '../runs/run-store';
+import { isFinal, type RunState } from '../runs/lifecycle';
 
 export type FinalState = Extract<RunState, 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'rejected'>;
 /** A run's outcome in a digest: its final state, or still in progress. */

@@ -1,4 +1,4 @@
-import type { OperationInfo, QueryInfo, SystemDefinition } from '../../core/operations';
+import type { OperationInfo, QueryInfo, SystemDefinition } from '../../core/operations/contract';
 import { SYSTEM_ID } from './errors';
 
 export const SYSTEM_NAME = 'Harness IaCM';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../core/problem';
+import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import { parseJson } from '../shared/json';
 import { REDACTED, Redactor } from '../shared/redaction';

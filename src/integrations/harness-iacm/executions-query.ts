@@ -1,7 +1,7 @@
 import { tz } from '@date-fns/tz';
 import { format, formatDistance } from 'date-fns';
-import type { Clock } from '../../core/clock';
-import type { Query, Report } from '../../core/operations';
+import type { Clock } from '../../core/kit/clock';
+import type { Query, Report } from '../../core/operations/contract';
 import type { HarnessApi } from './api';
 import type { HarnessConfig } from './config';
 import { EXECUTIONS_INFO } from './definition';

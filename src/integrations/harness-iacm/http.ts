@@ -1,5 +1,5 @@
 import type { RetryPolicy } from 'cockatiel';
-import type { Log } from '../../core/log';
+import type { Log } from '../../core/kit/log';
 import { HttpTransport, type QueryParams } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';

@@ -1,4 +1,4 @@
-import type { Integration } from '../../core/integration';
+import type { Integration } from '../../core/operations/integration';
 import { HarnessApi } from './api';
 import { configureHarness, type HarnessConfig } from './config';
 import { definition } from './definition';

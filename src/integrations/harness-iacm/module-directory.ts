@@ -1,5 +1,5 @@
-import { isUpstreamError } from '../../core/problem';
-import { TtlCache } from '../../core/ttl-cache';
+import { isUpstreamError } from '../../core/operations/problem';
+import { TtlCache } from '../../core/kit/ttl-cache';
 import type { HarnessApi } from './api';
 import { MODULE_NAME_PREFIX } from './identifiers';
 import type { HarnessModule } from './schemas';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../core/problem';
+import { UpstreamError } from '../../core/operations/problem';
 import type { TransportFailure } from '../shared/transport-failure';
 import { type ErrorContext, SYSTEM_ID } from './errors';
 

@@ -1,6 +1,6 @@
-import type { Observation } from '../../core/operations';
-import type { Problem } from '../../core/problem';
-import type { ObservedState } from '../../core/runs';
+import type { Observation } from '../../core/operations/contract';
+import type { Problem } from '../../core/operations/problem';
+import type { ObservedState } from '../../core/runs/lifecycle';
 import type { LayoutNode, PipelineSummary } from './schemas';
 
 interface StatusMeaning {

@@ -10,9 +10,9 @@ import type {
   Operation,
   StartResult,
   UpstreamRef,
-} from '../../core/operations';
-import { isUpstreamError, UpstreamError } from '../../core/problem';
-import { isFinal } from '../../core/runs';
+} from '../../core/operations/contract';
+import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
+import { isFinal } from '../../core/runs/lifecycle';
 import { truncate } from '../shared/truncate';
 import type { CreateExecution, HarnessApi, PipelineScope } from './api';
 import type { HarnessConfig } from './config';

@@ -1,5 +1,5 @@
-import type { CancelOutcome } from '../../core/operations';
-import { isUpstreamError } from '../../core/problem';
+import type { CancelOutcome } from '../../core/operations/contract';
+import { isUpstreamError } from '../../core/operations/problem';
 import { isRecord } from '../shared/json';
 import type { ItentialClient } from './client';
 import type { ItentialTuning } from './config';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Clock } from '../../core/clock';
-import { UpstreamError } from '../../core/problem';
+import type { Clock } from '../../core/kit/clock';
+import { UpstreamError } from '../../core/operations/problem';
 import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
 import type { ItentialAuth } from './config';

@@ -1,8 +1,8 @@
 import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
-import type { Clock } from '../../core/clock';
-import type { Log } from '../../core/log';
-import type { UpstreamError } from '../../core/problem';
+import type { Clock } from '../../core/kit/clock';
+import type { Log } from '../../core/kit/log';
+import type { UpstreamError } from '../../core/operations/problem';
 import type { RawResponse } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Env, IntegrationSettings } from '../../core/integration';
+import type { Env, IntegrationSettings } from '../../core/operations/integration';
 
 export type ItentialAuth =
   | { kind: 'token'; token: string }

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../core/problem';
+import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import type { RawResponse } from '../shared/http-transport';
 import { isRecord, parseJson } from '../shared/json';

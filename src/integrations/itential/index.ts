@@ -1,4 +1,4 @@
-import type { Integration } from '../../core/integration';
+import type { Integration } from '../../core/operations/integration';
 import { ItentialApi } from './api';
 import { ItentialClient } from './client';
 import { configureItential, type ItentialConfig } from './config';

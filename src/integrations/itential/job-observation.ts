@@ -1,5 +1,5 @@
-import type { Observation } from '../../core/operations';
-import type { Problem } from '../../core/problem';
+import type { Observation } from '../../core/operations/contract';
+import type { Problem } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
 import { readableMessage, upstreamCode } from './upstream-message';
 import type { Job, JobError, JobTask } from './upstream-schemas';

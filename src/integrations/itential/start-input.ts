@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FormContext, FormField } from '../../core/operations';
+import type { FormContext, FormField } from '../../core/operations/contract';
 import { truncate } from '../shared/truncate';
 import { findJsonSyntaxError } from './json-syntax';
 

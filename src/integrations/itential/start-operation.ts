@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Log } from '../../core/log';
+import type { Log } from '../../core/kit/log';
 import type {
   CancelOutcome,
   Choice,
@@ -13,8 +13,8 @@ import type {
   StartContext,
   StartResult,
   UpstreamRef,
-} from '../../core/operations';
-import { isUpstreamError, UpstreamError } from '../../core/problem';
+} from '../../core/operations/contract';
+import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
 import { truncate } from '../shared/truncate';
 import type { ItentialApi, StartBody } from './api';

@@ -1,5 +1,5 @@
-import type { Log } from '../../core/log';
-import { UpstreamError } from '../../core/problem';
+import type { Log } from '../../core/kit/log';
+import { UpstreamError } from '../../core/operations/problem';
 import { HttpTransport, type RawRequest, type RawResponse } from '../shared/http-transport';
 import type { TransportFailure } from '../shared/transport-failure';
 import type { ItentialTuning } from './config';

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Log } from '../../core/log';
+import type { Log } from '../../core/kit/log';
 import { isRecord } from '../shared/json';
 import { truncate } from '../shared/truncate';
 

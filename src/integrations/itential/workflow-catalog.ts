@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../core/clock';
-import type { Choice } from '../../core/operations';
+import type { Clock } from '../../core/kit/clock';
+import type { Choice } from '../../core/operations/contract';
 import { truncate } from '../shared/truncate';
-import { TtlCache } from '../../core/ttl-cache';
+import { TtlCache } from '../../core/kit/ttl-cache';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
 import type { Workflow } from './upstream-schemas';

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import type { Log } from '../../core/log';
+import type { Log } from '../../core/kit/log';
 import { classifyFailure, type TransportFailure } from './transport-failure';
 
 export type QueryParams = Record<string, string | number | boolean | undefined>;

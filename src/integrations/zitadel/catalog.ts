@@ -1,6 +1,6 @@
-import type { Clock } from '../../core/clock';
-import type { Choice } from '../../core/operations';
-import { TtlCache } from '../../core/ttl-cache';
+import type { Clock } from '../../core/kit/clock';
+import type { Choice } from '../../core/operations/contract';
+import { TtlCache } from '../../core/kit/ttl-cache';
 import { choiceRef, isHashRef, resolveRef } from './choice-ref';
 import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './client';
 import { conditionKey, conditionLabel } from './condition';

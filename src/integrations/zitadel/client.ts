@@ -1,4 +1,4 @@
-import type { Log } from '../../core/log';
+import type { Log } from '../../core/kit/log';
 import { type Condition, fromWire, toWire } from './condition';
 import type { ZitadelHttp } from './http';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Env, IntegrationSettings } from '../../core/integration';
+import type { Env, IntegrationSettings } from '../../core/operations/integration';
 import type { RetrySettings } from '../shared/retry-policy';
 
 export interface ZitadelConfig {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpstreamError } from '../../core/problem';
+import { UpstreamError } from '../../core/operations/problem';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';

@@ -1,4 +1,4 @@
-import type { Query, QueryInfo, Report } from '../../core/operations';
+import type { Query, QueryInfo, Report } from '../../core/operations/contract';
 import type { Catalog } from './catalog';
 import type { ZitadelClient } from './client';
 import { conditionLabel } from './condition';

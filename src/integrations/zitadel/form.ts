@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Choice, FormField, FormValues } from '../../core/operations';
+import type { Choice, FormField, FormValues } from '../../core/operations/contract';
 import { CONDITION_KINDS, type ConditionKind } from './condition';
 
 /** Zitadel's limit on every condition string. */

@@ -1,7 +1,7 @@
 import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
-import type { Log } from '../../core/log';
-import { UpstreamError } from '../../core/problem';
+import type { Log } from '../../core/kit/log';
+import { UpstreamError } from '../../core/operations/problem';
 import { HttpTransport } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import { Redactor } from '../shared/redaction';

@@ -1,4 +1,4 @@
-import type { Integration } from '../../core/integration';
+import type { Integration } from '../../core/operations/integration';
 import { Catalog } from './catalog';
 import { ZitadelClient } from './client';
 import { configureZitadel, type ZitadelConfig } from './config';

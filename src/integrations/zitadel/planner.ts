@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../../core/operations';
+import type { FieldErrors } from '../../core/operations/contract';
 import { isHashRef, resolveRef } from './choice-ref';
 import type { Catalog } from './catalog';
 import type { Execution, ZitadelClient } from './client';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeyedMutex } from '../../core/keyed-mutex';
+import { KeyedMutex } from '../../core/kit/keyed-mutex';
 import type {
   Fact,
   FieldErrors,
@@ -9,8 +9,8 @@ import type {
   Preview,
   StartResult,
   UpstreamRef,
-} from '../../core/operations';
-import { PreviewOutdatedError, UpstreamError } from '../../core/problem';
+} from '../../core/operations/contract';
+import { PreviewOutdatedError, UpstreamError } from '../../core/operations/problem';
 import { type RetrySettings, retryPolicy } from '../shared/retry-policy';
 import type { Catalog } from './catalog';
 import type { ZitadelClient } from './client';

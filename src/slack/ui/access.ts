@@ -1,4 +1,4 @@
-import type { Outlook } from '../../core/policy';
+import type { Outlook } from '../../core/policy/policy';
 import { context, escapeMrkdwn, header, type KnownBlock, type MessageContent, section } from './blocks';
 
 const VERDICT: Record<Outlook['verdict'], string> = {

@@ -1,7 +1,7 @@
-import type { ApprovalView } from '../../core/approval-board';
-import type { VoteResult } from '../../core/approvals';
-import { approverPhrase, type Decision } from '../../core/policy';
-import type { RunRecord } from '../../store/port';
+import type { ApprovalView } from '../../core/approvals/board';
+import type { VoteResult } from '../../core/approvals/decisions';
+import { approverPhrase, type Decision } from '../../core/policy/policy';
+import type { RunRecord } from '../../core/runs/run-store';
 import { ACTIONS } from '../ids';
 import {
   context,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditRecord, NewAuditRecord } from '../../store/port';
+import type { AuditRecord, NewAuditRecord } from '../../core/audit/audit-store';
 import { context, escapeMrkdwn, header, type MessageContent, section, slackDate, truncate } from './blocks';
 
 const detailSchema = z

@@ -3,7 +3,8 @@ import { format, isSameDay } from 'date-fns';
 import { SKIPPED_COUNT_CAP } from '../../core/digest/due-window';
 import type { DigestPost } from '../../core/digest/publisher';
 import type { DigestOutcome, DigestSummary, OverdueRun } from '../../core/digest/summary';
-import type { DigestFilters, DigestScheduleOverview, RunRecord } from '../../store/port';
+import type { DigestFilters, DigestScheduleOverview } from '../../core/digest/digest-store';
+import type { RunRecord } from '../../core/runs/run-store';
 import {
   context,
   escapeMrkdwn,

@@ -1,4 +1,4 @@
-import type { SystemDefinition } from '../../core/operations';
+import type { SystemDefinition } from '../../core/operations/contract';
 import { context, escapeMrkdwn, header, type MessageContent, section } from './blocks';
 
 export interface SystemStatus {

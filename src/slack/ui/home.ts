@@ -1,4 +1,5 @@
-import type { DigestScheduleRecord, RunRecord } from '../../store/port';
+import type { DigestScheduleRecord } from '../../core/digest/digest-store';
+import type { RunRecord } from '../../core/runs/run-store';
 import { ACTIONS, homeLaunchActionId, VIEWS } from '../ids';
 import {
   context,

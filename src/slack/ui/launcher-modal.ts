@@ -1,4 +1,4 @@
-import type { OperationInfo } from '../../core/operations';
+import type { OperationInfo } from '../../core/operations/contract';
 import { ACTIONS, VIEWS } from '../ids';
 import { LIMITS, type ModalView, option, plain, section } from './blocks';
 import type { ModalMetadata } from './operation-modal';

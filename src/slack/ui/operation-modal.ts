@@ -5,7 +5,7 @@ import type {
   FormValues,
   OperationInfo,
   Preview,
-} from '../../core/operations';
+} from '../../core/operations/contract';
 import { refreshActionId, VIEWS } from '../ids';
 import {
   context,

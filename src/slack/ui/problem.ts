@@ -1,4 +1,4 @@
-import type { Problem } from '../../core/problem';
+import type { Problem } from '../../core/operations/problem';
 import { escapeMrkdwn, LIMITS, truncate } from './blocks';
 
 /** A readable error: what failed, the upstream's own words and ids, and what to try next. */

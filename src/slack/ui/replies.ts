@@ -1,6 +1,6 @@
-import type { Report } from '../../core/operations';
-import type { Decision } from '../../core/policy';
-import type { RunRecord } from '../../store/port';
+import type { Report } from '../../core/operations/contract';
+import type { Decision } from '../../core/policy/policy';
+import type { RunRecord } from '../../core/runs/run-store';
 import {
   context,
   escapeMrkdwn,
@@ -14,7 +14,7 @@ import {
 } from './blocks';
 import { problemText } from './problem';
 import { stateLabel, statusLine } from './run-message';
-import type { Problem } from '../../core/problem';
+import type { Problem } from '../../core/operations/problem';
 
 /** A denial names the rule that decided and who can help. `what` is a verb phrase: "run Start a job". */
 export function deniedMessage(what: string, decision: Decision): MessageContent {

@@ -1,8 +1,8 @@
 import { formatDuration, intervalToDuration } from 'date-fns';
-import type { RunView } from '../../core/notifier';
-import type { RunState } from '../../core/runs';
-import { isFinal } from '../../core/runs';
-import type { RunRecord, TransitionRecord } from '../../store/port';
+import type { RunView } from '../../core/runs/notifier';
+import type { RunState } from '../../core/runs/lifecycle';
+import { isFinal } from '../../core/runs/lifecycle';
+import type { RunRecord, TransitionRecord } from '../../core/runs/run-store';
 import { ACTIONS } from '../ids';
 import { approvalButtons } from './approval';
 import {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../../src/store/port';
+import type { Store } from '../../../src/core/store';
 import { newRun, newTransition } from '../../support/run-fixtures';
 
 /** Leases held while seeding, so the seeded transitions are written the way the engine writes them. */

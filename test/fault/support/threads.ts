@@ -1,5 +1,6 @@
-import { isFinal } from '../../../src/core/runs';
-import type { RunRecord, Store } from '../../../src/store/port';
+import { isFinal } from '../../../src/core/runs/lifecycle';
+import type { RunRecord } from '../../../src/core/runs/run-store';
+import type { Store } from '../../../src/core/store';
 import type { FakeMessage, FakeSlack } from '../../fakes/slack';
 import { blocksText } from '../../support/flightdeck-harness';
 

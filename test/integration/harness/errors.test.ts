@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { DECLARED_STATUSES } from '../../fakes/harness/error-bodies';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 

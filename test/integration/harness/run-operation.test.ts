@@ -1,5 +1,5 @@
-import { isUpstreamError, UpstreamError } from '../../../src/core/problem';
-import type { Observation } from '../../../src/core/operations';
+import { isUpstreamError, UpstreamError } from '../../../src/core/operations/problem';
+import type { Observation } from '../../../src/core/operations/contract';
 import type { PipelineStep } from '../../fakes/harness/pipeline-script';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../../../src/core/clock';
-import type { Log } from '../../../src/core/log';
-import type { Query } from '../../../src/core/operations';
+import type { Clock } from '../../../src/core/kit/clock';
+import type { Log } from '../../../src/core/kit/log';
+import type { Query } from '../../../src/core/operations/contract';
 import { harnessIacm, type HarnessConfig } from '../../../src/integrations/harness-iacm';
 import { RunOperation, type RunInput } from '../../../src/integrations/harness-iacm/run-operation';
 import { HarnessFake, type FakeHarnessOptions } from '../../fakes/harness/harness-fake';

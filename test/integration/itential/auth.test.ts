@@ -1,5 +1,5 @@
-import type { UpstreamRef } from '../../../src/core/operations';
-import type { UpstreamError } from '../../../src/core/problem';
+import type { UpstreamRef } from '../../../src/core/operations/contract';
+import type { UpstreamError } from '../../../src/core/operations/problem';
 import type { StartInput } from '../../../src/integrations/itential/start-input';
 import { type FaultKind, steps } from '../../fakes/itential';
 import {

@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import type { FakeWorkflow } from '../../fakes/itential';
 import { caught, parseInput, type Rig, type RigOptions, startRig } from './rig';
 

@@ -1,7 +1,7 @@
-import { type Clock, systemClock } from '../../../src/core/clock';
-import type { Env } from '../../../src/core/integration';
-import type { Log } from '../../../src/core/log';
-import type { Operation, StartContext } from '../../../src/core/operations';
+import { type Clock, systemClock } from '../../../src/core/kit/clock';
+import type { Env } from '../../../src/core/operations/integration';
+import type { Log } from '../../../src/core/kit/log';
+import type { Operation, StartContext } from '../../../src/core/operations/contract';
 import { itential, type ItentialConfig } from '../../../src/integrations/itential';
 import { DEFAULT_TUNING, type ItentialTuning } from '../../../src/integrations/itential/config';
 import type { StartInput } from '../../../src/integrations/itential/start-input';

@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { type FaultKind, scripts } from '../../fakes/itential';
 import { caught, parseInput, type Rig, startContext, startRig } from './rig';
 

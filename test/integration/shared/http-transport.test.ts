@@ -2,7 +2,7 @@ import { AxiosError } from 'axios';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { silentLog } from '../../../src/core/log';
+import { silentLog } from '../../../src/core/kit/log';
 import { HttpTransport, type TransportOptions } from '../../../src/integrations/shared/http-transport';
 import { classifyFailure } from '../../../src/integrations/shared/transport-failure';
 

@@ -1,5 +1,5 @@
-import type { Log } from '../../../src/core/log';
-import { UpstreamError } from '../../../src/core/problem';
+import type { Log } from '../../../src/core/kit/log';
+import { UpstreamError } from '../../../src/core/operations/problem';
 import { retryPolicy } from '../../../src/integrations/shared/retry-policy';
 
 const settings = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 };

@@ -1,5 +1,5 @@
-import type { FormValues } from '../../../src/core/operations';
-import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import type { FormValues } from '../../../src/core/operations/contract';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { parseErrorBody } from '../../../src/integrations/zitadel/errors';
 import { type ErrorStyle } from '../../fakes/zitadel';
 import { apply, ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';

@@ -1,5 +1,5 @@
-import type { FormField, FormValues } from '../../../src/core/operations';
-import { parseForm } from '../../../src/core/forms';
+import type { FormField, FormValues } from '../../../src/core/operations/contract';
+import { parseForm } from '../../../src/core/operations/forms';
 import { choiceRef } from '../../../src/integrations/zitadel/choice-ref';
 import { defined, firstChoice, type Harness, parseInput, startHarness } from './harness';
 

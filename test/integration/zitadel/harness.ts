@@ -1,5 +1,5 @@
-import { systemClock } from '../../../src/core/clock';
-import type { Log } from '../../../src/core/log';
+import { systemClock } from '../../../src/core/kit/clock';
+import type { Log } from '../../../src/core/kit/log';
 import type {
   Choice,
   FormValues,
@@ -8,7 +8,7 @@ import type {
   Query,
   StartContext,
   StartResult,
-} from '../../../src/core/operations';
+} from '../../../src/core/operations/contract';
 import { zitadel, type ZitadelConfig } from '../../../src/integrations/zitadel';
 import { FakeZitadel, type FakeZitadelOptions } from '../../fakes/zitadel';
 

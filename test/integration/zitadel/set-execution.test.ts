@@ -1,5 +1,5 @@
-import type { FormValues } from '../../../src/core/operations';
-import { isUpstreamError, PreviewOutdatedError } from '../../../src/core/problem';
+import type { FormValues } from '../../../src/core/operations/contract';
+import { isUpstreamError, PreviewOutdatedError } from '../../../src/core/operations/problem';
 import { apply, ctx, defined, failure, firstChoice, type Harness, parseInput, startHarness } from './harness';
 
 const LIST_SESSIONS = '/zitadel.session.v2.SessionService/ListSessions';

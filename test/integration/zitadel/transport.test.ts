@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/problem';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
 
 let h: Harness;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { parseFileConfig, toMs } from '../../../src/config/file';
-import type { Integration } from '../../../src/core/integration';
+import type { Integration } from '../../../src/core/operations/integration';
 
 const fakeSystem: Integration<{ url: string }> = {
   definition: { id: 'fake', name: 'Fake', operations: [], queries: [] },

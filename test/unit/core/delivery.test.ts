@@ -1,10 +1,11 @@
-import { deliver, deliveryDueAt } from '../../../src/core/delivery';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/engine-deps';
-import { silentLog } from '../../../src/core/log';
-import { NotifyError, type Notifier, type RunView } from '../../../src/core/notifier';
-import { Registry } from '../../../src/core/registry';
-import type { RunState } from '../../../src/core/runs';
-import type { RunRecord, Store, TransitionRecord } from '../../../src/store/port';
+import { deliver, deliveryDueAt } from '../../../src/core/runs/delivery';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/runs/engine-deps';
+import { silentLog } from '../../../src/core/kit/log';
+import { NotifyError, type Notifier, type RunView } from '../../../src/core/runs/notifier';
+import { Registry } from '../../../src/core/operations/registry';
+import type { RunState } from '../../../src/core/runs/lifecycle';
+import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
+import type { Store } from '../../../src/core/store';
 import { newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 

@@ -1,4 +1,4 @@
-import { KeyedMutex } from '../../../src/core/keyed-mutex';
+import { KeyedMutex } from '../../../src/core/kit/keyed-mutex';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

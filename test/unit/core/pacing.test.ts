@@ -1,5 +1,5 @@
-import { KeyedPacer } from '../../../src/core/pacing';
-import { PollBudget } from '../../../src/core/poll-budget';
+import { KeyedPacer } from '../../../src/core/kit/pacing';
+import { PollBudget } from '../../../src/core/runs/poll-budget';
 
 /** A pacer on a clock the test moves. */
 function pacerAt(rate = { perSecond: 1, burst: 3 }) {

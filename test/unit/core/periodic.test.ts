@@ -1,5 +1,5 @@
-import { Periodic } from '../../../src/core/periodic';
-import type { Log } from '../../../src/core/log';
+import { Periodic } from '../../../src/core/kit/periodic';
+import type { Log } from '../../../src/core/kit/log';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFileConfig, parseFileConfig, toMs } from '../../../src/config/file';
-import { Policy } from '../../../src/core/policy';
+import { Policy } from '../../../src/core/policy/policy';
 
 const problems = (yaml: string) => parseFileConfig(yaml, 'fd.yml').problems;
 

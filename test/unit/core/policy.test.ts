@@ -3,7 +3,7 @@ import {
   Policy,
   type MembershipDirectory,
   type PolicyRule,
-} from '../../../src/core/policy';
+} from '../../../src/core/policy/policy';
 
 const directory = (groups: Record<string, string[]>): MembershipDirectory & { calls: number } => {
   const dir = {

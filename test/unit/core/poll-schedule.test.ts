@@ -1,4 +1,4 @@
-import { nextPollDelay } from '../../../src/core/poll-schedule';
+import { nextPollDelay } from '../../../src/core/runs/poll-schedule';
 
 const schedule = { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 };
 

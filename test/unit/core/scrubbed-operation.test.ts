@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Operation } from '../../../src/core/operations';
-import { UpstreamError } from '../../../src/core/problem';
-import { scrubbedOperation } from '../../../src/core/scrubbed-operation';
-import { SecretScrubber } from '../../../src/core/secrets';
+import type { Operation } from '../../../src/core/operations/contract';
+import { UpstreamError } from '../../../src/core/operations/problem';
+import { scrubbedOperation } from '../../../src/core/operations/scrubbed-operation';
+import { SecretScrubber } from '../../../src/core/operations/secrets';
 
 interface Input {
   variables: Record<string, string>;

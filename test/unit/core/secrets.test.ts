@@ -1,4 +1,4 @@
-import { SecretScrubber } from '../../../src/core/secrets';
+import { SecretScrubber } from '../../../src/core/operations/secrets';
 
 describe('SecretScrubber', () => {
   const scrubber = new SecretScrubber();

@@ -1,5 +1,5 @@
-import type { Clock } from '../../../src/core/clock';
-import { TtlCache } from '../../../src/core/ttl-cache';
+import type { Clock } from '../../../src/core/kit/clock';
+import { TtlCache } from '../../../src/core/kit/ttl-cache';
 
 function manualClock(): Clock & { advance(ms: number): void } {
   let now = Date.parse('2025-01-01T00:00:00Z');

@@ -1,7 +1,7 @@
-import type { RunView } from '../../../src/core/notifier';
-import type { FormField, OperationInfo } from '../../../src/core/operations';
-import { RUN_STATES, type RunState } from '../../../src/core/runs';
-import type { RunRecord, TransitionKind, TransitionRecord } from '../../../src/store/port';
+import type { RunView } from '../../../src/core/runs/notifier';
+import type { FormField, OperationInfo } from '../../../src/core/operations/contract';
+import { RUN_STATES, type RunState } from '../../../src/core/runs/lifecycle';
+import type { RunRecord, TransitionKind, TransitionRecord } from '../../../src/core/runs/run-store';
 import { escapeMrkdwn, truncate } from '../../../src/slack/ui/blocks';
 import { helpMessage, usageMessage } from '../../../src/slack/ui/help';
 import { launcherModal } from '../../../src/slack/ui/launcher-modal';

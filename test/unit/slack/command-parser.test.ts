@@ -1,4 +1,4 @@
-import type { SystemDefinition } from '../../../src/core/operations';
+import type { SystemDefinition } from '../../../src/core/operations/contract';
 import { MAX_COMMAND_LENGTH, parseOpsCommand } from '../../../src/slack/command-parser';
 
 const systems: SystemDefinition[] = [

@@ -1,4 +1,4 @@
-import type { FormField } from '../../../src/core/operations';
+import type { FormField } from '../../../src/core/operations/contract';
 import { fieldErrorsFor, operationModal } from '../../../src/slack/ui/operation-modal';
 
 const text = (id: string, label: string): FormField => ({ id, kind: 'text', label });

@@ -1,15 +1,15 @@
-import { runView } from '../../../src/core/delivery';
-import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/engine-deps';
-import { silentLog, type Log } from '../../../src/core/log';
-import { NotifyError } from '../../../src/core/notifier';
-import { Registry } from '../../../src/core/registry';
+import { runView } from '../../../src/core/runs/delivery';
+import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/runs/engine-deps';
+import { silentLog, type Log } from '../../../src/core/kit/log';
+import { NotifyError } from '../../../src/core/runs/notifier';
+import { Registry } from '../../../src/core/operations/registry';
 import {
   DEFAULT_NOTIFIER_PACING,
   NOTIFIER_TIMEOUT_MS,
   notifierClient,
   SlackNotifier,
 } from '../../../src/slack/slack-notifier';
-import type { RunRecord, TransitionRecord } from '../../../src/store/port';
+import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
 import { FakeSlack } from '../../fakes/slack';
 import { SlackProxy } from '../../fault/support/slack-proxy';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { Vote } from '../../../core/approvals';
-import { RunBusyError } from '../../../core/lease';
+import type { Vote } from '../../../core/approvals/decisions';
+import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { voteReply } from '../../ui/approval';

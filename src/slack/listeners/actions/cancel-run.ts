@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { RunBusyError } from '../../../core/lease';
+import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { deniedMessage, infoMessage } from '../../ui/replies';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { isUpstreamError } from '../../../core/problem';
+import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { formValuesOf } from '../../form-values-of';

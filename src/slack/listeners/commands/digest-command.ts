@@ -3,9 +3,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { composeDigest } from '../../../core/digest/compose';
 import { DigestCron } from '../../../core/digest/cron';
 import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
-import type { NotifyError } from '../../../core/notifier';
-import type { Decision, DigestOperation } from '../../../core/policy';
-import type { DigestScheduleRecord } from '../../../store/port';
+import type { NotifyError } from '../../../core/runs/notifier';
+import type { Decision, DigestOperation } from '../../../core/policy/policy';
+import type { DigestScheduleRecord } from '../../../core/digest/digest-store';
 import type { SlackDeps } from '../../deps';
 import { digestNames } from '../../slack-digest-publisher';
 import { toNotifyError } from '../../slack-errors';

@@ -1,4 +1,4 @@
-import type { Subject } from '../../../core/policy';
+import type { Subject } from '../../../core/policy/policy';
 import type { SlackDeps } from '../../deps';
 import type { MessageContent } from '../../ui/blocks';
 import { helpMessage } from '../../ui/help';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { isUpstreamError } from '../../../core/problem';
+import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand } from '../../command-parser';
 import type { SlackDeps } from '../../deps';
 import { auditTrail } from './audit-command';
@@ -21,8 +21,7 @@ import {
 } from '../../ui/replies';
 import type { MessageContent } from '../../ui/blocks';
 import { hiddenNote } from '../../ui/access';
-import type { RunRecord } from '../../../store/port';
-
+import type { RunRecord } from '../../../core/runs/run-store';
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/ops …`: answers that need nothing upstream come in the ack; everything else follows it. */

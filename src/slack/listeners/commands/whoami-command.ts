@@ -1,4 +1,4 @@
-import type { Outlook, Subject } from '../../../core/policy';
+import type { Outlook, Subject } from '../../../core/policy/policy';
 import type { SlackDeps } from '../../deps';
 import { whoamiMessage, type OperationOutlook } from '../../ui/access';
 import type { MessageContent } from '../../ui/blocks';

@@ -3,8 +3,7 @@ import { DigestCron } from '../../../core/digest/cron';
 import type { SlackDeps } from '../../deps';
 import { slackErrorCode } from '../../slack-errors';
 import { HOME_LIMITS, homeView, type HomeContent, type HomeRun } from '../../ui/home';
-import type { RunRecord } from '../../../store/port';
-
+import type { RunRecord } from '../../../core/runs/run-store';
 type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>;
 
 /** Everything the viewer's Home tab shows, read from the store (and message links from Slack). */

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockSuggestion, SlackOptionsMiddlewareArgs } from '@slack/bolt';
-import type { Choice } from '../../../core/operations';
-import { isUpstreamError } from '../../../core/problem';
+import type { Choice } from '../../../core/operations/contract';
+import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { readFormValues } from '../../form-values';
 import { readModalMetadata } from '../../modal-metadata';

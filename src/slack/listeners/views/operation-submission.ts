@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { parseForm, validateUpstream } from '../../../core/forms';
-import type { FieldErrors, FormValues } from '../../../core/operations';
-import { isUpstreamError } from '../../../core/problem';
+import { parseForm, validateUpstream } from '../../../core/operations/forms';
+import type { FieldErrors, FormValues } from '../../../core/operations/contract';
+import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { readFormValues, readSubmittedBlocks } from '../../form-values';

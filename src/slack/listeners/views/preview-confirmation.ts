@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { parseForm } from '../../../core/forms';
+import { parseForm } from '../../../core/operations/forms';
 import type { SlackDeps } from '../../deps';
 import { launchAndReport } from '../../launch';
 import { readPreviewMetadata } from '../../modal-metadata';

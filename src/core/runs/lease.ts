@@ -1,4 +1,4 @@
-import { LeaseLostError, type RunPatch, type RunRecord } from '../store/port';
+import { LeaseLostError, type RunPatch, type RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
 
 export class RunBusyError extends Error {

@@ -1,7 +1,7 @@
-import type { NotifyProblem, RunPatch, RunRecord } from '../store/port';
+import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
 import { NotifyError, type RunView } from './notifier';
-import { isFinal } from './runs';
+import { isFinal } from './lifecycle';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {

@@ -1,18 +1,12 @@
-import type { ApprovalOutcome, ApprovalStatus, RunRecord } from '../store/port';
-import {
-  announceApproved,
-  closeRejected,
-  recordedNeed,
-  rejectedPatch,
-  settle,
-  transition,
-} from './approvals-flow';
-import { runAudit } from './audit';
-import type { EngineDeps } from './engine-deps';
-import type { Launcher, StartOutcome } from './launcher';
-import { withRun } from './lease';
-import { approverPhrase, type Decision } from './policy';
-import type { RunState } from './runs';
+import type { ApprovalOutcome, ApprovalStatus } from './approval-store';
+import type { RunRecord } from '../runs/run-store';
+import { announceApproved, closeRejected, recordedNeed, rejectedPatch, settle, transition } from './flow';
+import { runAudit } from '../audit/run-audit';
+import type { EngineDeps } from '../runs/engine-deps';
+import type { Launcher, StartOutcome } from '../runs/launcher';
+import { withRun } from '../runs/lease';
+import { approverPhrase, type Decision } from '../policy/policy';
+import type { RunState } from '../runs/lifecycle';
 
 export type Vote = 'approve' | 'reject';
 

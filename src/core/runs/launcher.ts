@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { RunPatch, RunRecord } from '../store/port';
-import { openApprovalRequest } from './approvals-flow';
-import { runAudit } from './audit';
+import type { RunPatch, RunRecord } from './run-store';
+import { openApprovalRequest } from '../approvals/flow';
+import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
 import { NotifyError } from './notifier';
-import { observationPatch } from './observe';
-import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from './operations';
-import type { Decision } from './policy';
-import { isUpstreamError, PreviewOutdatedError, type Problem } from './problem';
-import { isFinal } from './runs';
+import { observationPatch } from '../operations/observation';
+import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from '../operations/contract';
+import type { Decision } from '../policy/policy';
+import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
+import { isFinal } from './lifecycle';
 import { nextPollDelay } from './poll-schedule';
 
 export interface LaunchRequest {

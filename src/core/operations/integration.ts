@@ -1,6 +1,6 @@
-import type { Clock } from './clock';
-import type { Log } from './log';
-import type { SystemDefinition, SystemRuntime } from './operations';
+import type { Clock } from '../kit/clock';
+import type { Log } from '../kit/log';
+import type { SystemDefinition, SystemRuntime } from './contract';
 
 export type Env = Record<string, string | undefined>;
 

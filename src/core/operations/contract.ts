@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from './problem';
-import type { ObservedState } from './runs';
+import type { ObservedState } from '../runs/lifecycle';
 
 /** A value offered by a picker. Slack limits `value` and `label` to 75 characters. */
 export interface Choice {

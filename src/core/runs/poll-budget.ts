@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { KeyedPacer, sleep, type Slot } from './pacing';
+import { KeyedPacer, sleep, type Slot } from '../kit/pacing';
 
 export interface PollBudgetSettings {
   /** Polls per second each upstream system may get from this process. */

@@ -1,4 +1,4 @@
-import type { FieldErrors, FormValues, Operation } from './operations';
+import type { FieldErrors, FormValues, Operation } from './contract';
 
 export type FormResult<I> = { ok: true; input: I } | { ok: false; errors: FieldErrors };
 

@@ -1,6 +1,6 @@
-import type { RunPatch, RunRecord } from '../store/port';
-import type { Observation } from './operations';
-import { isFinal } from './runs';
+import type { RunPatch, RunRecord } from '../runs/run-store';
+import type { Observation } from './contract';
+import { isFinal } from '../runs/lifecycle';
 
 /** The run fields an observation sets. */
 export function observationPatch(observation: Observation, now: Date): RunPatch {

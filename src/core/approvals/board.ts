@@ -1,4 +1,5 @@
-import type { ApprovalStatus, RunRecord } from '../store/port';
+import type { ApprovalStatus } from './approval-store';
+import type { RunRecord } from '../runs/run-store';
 
 /** A run that waits (or waited) for approval, with what a person needs to read the request. */
 export interface ApprovalView {

@@ -1,4 +1,4 @@
-import { describe } from './launcher';
+import { describe } from '../runs/launcher';
 import type { Log } from './log';
 
 /**

@@ -5,7 +5,7 @@ import {
   type Conditions,
   type Holds,
   type KnownInput,
-} from './policy-conditions';
+} from './conditions';
 
 export type Effect = 'allow' | 'deny' | 'require-approval';
 

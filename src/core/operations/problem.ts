@@ -1,4 +1,4 @@
-import type { Preview } from './operations';
+import type { Preview } from './contract';
 
 /**
  * One readable shape for everything that can go wrong upstream, whatever the system.

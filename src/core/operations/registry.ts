@@ -1,4 +1,4 @@
-import type { Operation, OperationInfo, Query, SystemDefinition, SystemRuntime } from './operations';
+import type { Operation, OperationInfo, Query, SystemDefinition, SystemRuntime } from './contract';
 import { scrubbedOperation } from './scrubbed-operation';
 import { SecretScrubber } from './secrets';
 

@@ -1,17 +1,17 @@
-import { LeaseLostError, type RunPatch, type RunRecord } from '../store/port';
-import { awaitApproval } from './approvals-flow';
+import { LeaseLostError, type RunPatch, type RunRecord } from './run-store';
+import { awaitApproval } from '../approvals/flow';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
 import { describe } from './launcher';
 import { withRun } from './lease';
-import { isNewState, observationPatch } from './observe';
-import type { Observation } from './operations';
+import { isNewState, observationPatch } from '../operations/observation';
+import type { Observation } from '../operations/contract';
 import { PollBudget } from './poll-budget';
-import { isUpstreamError, type Problem } from './problem';
+import { isUpstreamError, type Problem } from '../operations/problem';
 import { nextPollDelay } from './poll-schedule';
-import { isFinal } from './runs';
-import { Periodic } from './periodic';
+import { isFinal } from './lifecycle';
+import { Periodic } from '../kit/periodic';
 
 /**
  * Follows every unfinished run: claims the ones that are due, polls their upstream within each system's

@@ -1,5 +1,5 @@
-import type { RunRecord, TransitionRecord } from '../store/port';
-import type { OperationInfo } from './operations';
+import type { RunRecord, TransitionRecord } from './run-store';
+import type { OperationInfo } from '../operations/contract';
 
 /** A run with what a person needs to read it. */
 export interface RunView {

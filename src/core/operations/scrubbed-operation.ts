@@ -1,4 +1,4 @@
-import type { Observation, Operation, StartResult } from './operations';
+import type { Observation, Operation, StartResult } from './contract';
 import { UpstreamError } from './problem';
 import type { SecretScrubber } from './secrets';
 

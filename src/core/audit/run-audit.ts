@@ -1,4 +1,5 @@
-import type { NewAuditRecord, RunRecord } from '../store/port';
+import type { NewAuditRecord } from './audit-store';
+import type { RunRecord } from '../runs/run-store';
 
 /**
  * One audit record about a run: who did what to which run, with its facts (never the raw input, so no

@@ -1,13 +1,13 @@
-import type { Store } from '../store/port';
-import type { ApprovalBoard } from './approval-board';
-import type { Clock } from './clock';
-import type { KeyedMutex } from './keyed-mutex';
-import type { Log } from './log';
+import type { Store } from '../store';
+import type { ApprovalBoard } from '../approvals/board';
+import type { Clock } from '../kit/clock';
+import type { KeyedMutex } from '../kit/keyed-mutex';
+import type { Log } from '../kit/log';
 import type { Notifier } from './notifier';
-import type { Policy } from './policy';
+import type { Policy } from '../policy/policy';
 import { DEFAULT_POLL_BUDGET, type PollBudgetSettings } from './poll-budget';
 import type { PollSchedule } from './poll-schedule';
-import type { Registry } from './registry';
+import type { Registry } from '../operations/registry';
 
 export interface EngineSettings {
   poll: PollSchedule;

@@ -1,17 +1,11 @@
-import type {
-  ApprovalOutcome,
-  ApprovalRequestRecord,
-  ApprovalStatus,
-  NewTransition,
-  RunPatch,
-  RunRecord,
-} from '../store/port';
-import type { ApprovalView } from './approval-board';
-import { runAudit } from './audit';
-import { deliver, deliveryDueAt, earliest } from './delivery';
-import type { EngineDeps } from './engine-deps';
-import { approverPhrase, type ApprovalNeed } from './policy';
-import type { Problem } from './problem';
+import type { ApprovalOutcome, ApprovalRequestRecord, ApprovalStatus } from './approval-store';
+import type { NewTransition, RunPatch, RunRecord } from '../runs/run-store';
+import type { ApprovalView } from './board';
+import { runAudit } from '../audit/run-audit';
+import { deliver, deliveryDueAt, earliest } from '../runs/delivery';
+import type { EngineDeps } from '../runs/engine-deps';
+import { approverPhrase, type ApprovalNeed } from '../policy/policy';
+import type { Problem } from '../operations/problem';
 
 /**
  * The parts of an approval that several paths share: opening a request (the launcher), recording a

@@ -1,0 +1,208 @@
+import type { Fact } from '../operations/contract';
+import type { Problem } from '../operations/problem';
+import type { RunState } from './lifecycle';
+
+export interface RunRecord {
+  id: string;
+  /** One submission = one run: the view id (or trigger id) that asked for it. Unique. */
+  idempotencyKey: string;
+  operationId: string;
+  system: string;
+  channelId: string;
+  requesterId: string;
+  input: unknown;
+  facts: Fact[];
+  state: RunState;
+  upstreamId: string | null;
+  upstreamUrl: string | null;
+  upstreamStatus: string | null;
+  detail: string | null;
+  progress: number | null;
+  waitingFor: string | null;
+  problem: Problem | null;
+  memo: Record<string, unknown> | null;
+  /** Failed, but the upstream may still recover it: keep polling slowly. */
+  mayRecover: boolean;
+  /** Number of the last transition recorded (0 = none). */
+  seq: number;
+  /** Number of the last transition posted to the thread. */
+  notifiedSeq: number;
+  /** The parent message in `channelId`, once posted. */
+  parentTs: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** When the tracker should next look at it; null = never again. */
+  nextPollAt: Date | null;
+  /** Consecutive failed polls. */
+  pollFailures: number;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  cancelRequestedBy: string | null;
+  cancelRequestedAt: Date | null;
+  /** Set just before the parent is posted: if it is set and `parentTs` is not, the post may have landed. */
+  parentAttemptedAt: Date | null;
+  /** The transition the parent's status line shows (0 = none yet). */
+  parentSeq: number;
+  /** When the parent was last posted or edited: edits are coalesced per message. */
+  parentEditedAt: Date | null;
+  /** Posting is retried no earlier than this (Slack refused, rate-limited or could not be reached). */
+  notifyAfter: Date | null;
+  /** Why this run's updates are not reaching Slack; null once they are. For the Home tab. */
+  notifyProblem: NotifyProblem | null;
+}
+
+/** Slack did not take a run's update: the run keeps its state; this says why, for people to fix it. */
+export interface NotifyProblem {
+  /** Slack's error code (`channel_not_found`, `not_in_channel`, `is_archived`, `message_not_found`, …). */
+  code: string;
+  message: string;
+  /** Retrying soon will not help (the channel is gone, the bot was removed). */
+  permanent: boolean;
+  /** Failed attempts in a row. */
+  failures: number;
+  since: Date;
+  lastAt: Date;
+}
+
+export type NewRun = Pick<
+  RunRecord,
+  | 'id'
+  | 'idempotencyKey'
+  | 'operationId'
+  | 'system'
+  | 'channelId'
+  | 'requesterId'
+  | 'input'
+  | 'facts'
+  | 'state'
+  | 'createdAt'
+  | 'nextPollAt'
+  | 'leaseOwner'
+  | 'leaseUntil'
+>;
+
+/** Fields a caller may change; absent keys are left alone, `null` clears. */
+export type RunPatch = Partial<
+  Pick<
+    RunRecord,
+    | 'facts'
+    | 'state'
+    | 'upstreamId'
+    | 'upstreamUrl'
+    | 'upstreamStatus'
+    | 'detail'
+    | 'progress'
+    | 'waitingFor'
+    | 'problem'
+    | 'memo'
+    | 'mayRecover'
+    | 'parentTs'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'nextPollAt'
+    | 'pollFailures'
+    | 'leaseOwner'
+    | 'leaseUntil'
+    | 'cancelRequestedBy'
+    | 'cancelRequestedAt'
+    | 'parentAttemptedAt'
+    | 'parentSeq'
+    | 'parentEditedAt'
+    | 'notifyAfter'
+    | 'notifyProblem'
+  >
+>;
+
+export const TRANSITION_KINDS = [
+  'started',
+  'state',
+  'cancel_requested',
+  'contact_lost',
+  'contact_restored',
+  /** The run waits for approval (`detail` says by whom). */
+  'approval_requested',
+  /** One approver approved (`actorId`); `detail` counts the approvals. */
+  'approved',
+] as const;
+
+export type TransitionKind = (typeof TRANSITION_KINDS)[number];
+
+/** One change worth a thread reply. `(runId, seq)` is unique. */
+export interface TransitionRecord {
+  runId: string;
+  seq: number;
+  kind: TransitionKind;
+  state: RunState;
+  upstreamStatus: string | null;
+  detail: string | null;
+  progress: number | null;
+  waitingFor: string | null;
+  problem: Problem | null;
+  /** Who caused it, when a person did (cancel). */
+  actorId: string | null;
+  at: Date;
+  /** The thread reply's ts once Slack accepted it. */
+  notifiedTs: string | null;
+  /** Set just before the reply is posted: if it is set and `notifiedTs` is not, the post may have landed. */
+  attemptedAt: Date | null;
+}
+
+export type NewTransition = Omit<TransitionRecord, 'runId' | 'seq' | 'notifiedTs' | 'attemptedAt'>;
+
+export interface RunFilter {
+  channelId?: string;
+  requesterId?: string;
+  states?: RunState[];
+  createdSince?: Date;
+  limit: number;
+}
+
+/** Thrown when a lease-guarded write finds that another process holds the run. */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`lease on run ${runId} is held by another process`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** Runs, their transitions and leases. */
+export interface RunStore {
+  /** Inserts unless a run with the same idempotency key exists; then returns that one with `created: false`. */
+  createRun(run: NewRun): Promise<{ created: boolean; run: RunRecord }>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Updates a run this process holds the lease on (`owner`); throws LeaseLostError otherwise. */
+  updateRun(id: string, owner: string, patch: RunPatch): Promise<RunRecord>;
+  /** Records a transition and applies `patch` in one transaction; seq = previous seq + 1. Lease-guarded like updateRun. */
+  appendTransition(
+    id: string,
+    owner: string,
+    patch: RunPatch,
+    transition: NewTransition,
+  ): Promise<{ run: RunRecord; transition: TransitionRecord }>;
+  /** Transitions not yet posted (seq > notifiedSeq), oldest first. */
+  pendingTransitions(id: string): Promise<TransitionRecord[]>;
+  /**
+   * Records (or, with null, forgets) that transition `seq` is about to be posted. Lease-guarded like
+   * updateRun, so a process that lost the run cannot post its replies.
+   */
+  markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void>;
+  /** Stores the reply ts and raises notifiedSeq to `seq` (never lowers it). */
+  markNotified(id: string, seq: number, ts: string): Promise<void>;
+  /** Sets the parent ts unless one is already set; returns the ts that is stored. */
+  setParentTs(id: string, ts: string): Promise<string>;
+  /**
+   * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
+   * < now). Each run is leased to at most one caller. Unposted transitions do not make a run due by
+   * themselves: whoever records one leaves nextPollAt due, so a failed post is retried on its schedule.
+   */
+  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
+  /** Takes the lease on one run if free (or already ours); undefined when another process holds it. */
+  claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined>;
+  /** Gives the lease back, applying `patch`. No-op if the lease is no longer ours. */
+  release(id: string, owner: string, patch: RunPatch): Promise<void>;
+  /** First caller wins: true when this call recorded the request, false when one was already recorded or the run is final. */
+  requestCancel(id: string, userId: string, at: Date): Promise<boolean>;
+  listRuns(filter: RunFilter): Promise<RunRecord[]>;
+}

@@ -84,6 +84,7 @@ export class Harness {
       ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'debug',
       ...options.env,
     };

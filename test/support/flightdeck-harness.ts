@@ -101,7 +101,7 @@ export class Harness {
   /** Starts the bot (again): a restart keeps the store, the fakes and the logs. */
   async boot(): Promise<void> {
     const config = loadConfig(this.env, INTEGRATIONS);
-    const log = createLogger('debug', this.logs);
+    const log = createLogger(config.env.LOG_LEVEL, this.logs);
     this.bot = await startFlightdeck({
       config,
       log,

@@ -13,7 +13,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/data \
-    PORT=3000
+    PORT=3000 \
+    METRICS_PORT=9464
 WORKDIR /app
 # The code stays root-owned and read-only for the app user; only /data is writable
 # (the embedded SQLite store lives there when DATABASE_URL is unset).
@@ -24,8 +25,11 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 # The image's `node` user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
+# Only the Slack port: the metrics port listens on the container's loopback (METRICS_HOST=127.0.0.1) unless
+# METRICS_HOST=0.0.0.0 is set, and then it is published on purpose (-p 127.0.0.1:9464:9464).
 EXPOSE 3000
-# Slim images have no curl; Node 20's fetch does the probe. /healthz is served in Socket Mode too.
+# Slim images have no curl; Node 20's fetch does the probe, inside the container, on the metrics port,
+# which serves /healthz in Socket Mode too (there is no Slack port then).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/main.js"]

@@ -166,6 +166,7 @@ async function startServers(context: BenchContext): Promise<Record<ServerKind, C
       {
         ...slackEnv,
         PORT: '0',
+        METRICS_PORT: '0',
         DATA_DIR: join(context.workDir, 'ack-latency-data'),
         BENCH_SEED_CHANNEL: identity.channelId,
         BENCH_SEED_USER: identity.userId,

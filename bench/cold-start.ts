@@ -55,6 +55,7 @@ async function coldStart(context: BenchContext, attempt: number, agent: Agent): 
       SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
       SLACK_API_URL: apiUrl,
       PORT: String(port),
+      METRICS_PORT: '0',
       DATA_DIR: join(dir, 'data'),
     },
     stdio: ['ignore', log, log],

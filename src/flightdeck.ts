@@ -16,6 +16,7 @@ import { Registry } from './core/operations/registry';
 import { SecretScrubber } from './core/operations/secrets';
 import { Tracker } from './core/runs/tracker';
 import { Metrics } from './observability/metrics';
+import { startOpsServer, type OpsServer } from './observability/ops-server';
 import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { SlackApprovalBoard } from './slack/approval-board';
@@ -61,6 +62,8 @@ export interface Flightdeck {
   metrics: Metrics;
   /** The HTTP port actually bound (HTTP mode). */
   port?: number;
+  /** The metrics and health port actually bound (both modes). */
+  metricsPort: number;
   stop(): Promise<void>;
 }
 
@@ -89,25 +92,33 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
   const store = options.openStore
     ? await options.openStore()
     : await openStore({ databaseUrl: config.env.DATABASE_URL, dataDir: config.env.DATA_DIR, log });
+  const metrics = new Metrics(clock);
+  let ops: OpsServer | undefined;
   try {
     const registry = buildRegistry(config, log, clock);
-    const metrics = new Metrics();
+    const healthy = () =>
+      store.ping().then(
+        () => true,
+        () => false,
+      );
+    metrics.watchRuns(store);
+    ops = await startOpsServer({
+      host: config.env.METRICS_HOST,
+      port: config.env.METRICS_PORT,
+      metrics,
+      healthy,
+      log,
+    });
     const app = createSlackApp({
       botToken: config.env.SLACK_BOT_TOKEN,
       appToken: config.env.SLACK_APP_TOKEN,
       signingSecret: config.env.SLACK_SIGNING_SECRET,
       apiUrl: config.env.SLACK_API_URL,
-      port: config.env.PORT,
-      host: options.host,
       log,
       metrics,
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,
-      healthy: () =>
-        store.ping().then(
-          () => true,
-          () => false,
-        ),
+      healthy,
     });
     await app.init();
     const rules = config.file.policy.rules;
@@ -121,16 +132,16 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const auditFeed = auditChannel
       ? new AuditFeed(app.client, auditChannel, auditLinks, store, log)
       : undefined;
+    const notifyClient = notifierClient({
+      token: config.env.SLACK_BOT_TOKEN,
+      apiUrl: config.env.SLACK_API_URL,
+      log,
+    });
+    metrics.watchSlackClient(notifyClient);
     const deps: EngineDeps = {
       store: auditFeed ? withAuditFeed(store, auditFeed) : store,
       registry,
-      notifier: metrics.observe(
-        new SlackNotifier(
-          notifierClient({ token: config.env.SLACK_BOT_TOKEN, apiUrl: config.env.SLACK_API_URL, log }),
-          clock,
-          log,
-        ),
-      ),
+      notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log)),
       policy,
       clock,
       log,
@@ -153,7 +164,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
     const permalinks = new Permalinks(app.client, log);
-    const publisher = new SlackDigestPublisher(app.client, registry, permalinks);
+    const publisher = metrics.observeDigests(new SlackDigestPublisher(app.client, registry, permalinks));
     const digests = new DigestScheduler({
       store,
       clock,
@@ -190,6 +201,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     log.info(
       {
         port,
+        metricsPort: ops.port,
         mode: config.env.SLACK_APP_TOKEN ? 'socket' : 'http',
         systems: registry.runnable().map((op) => op.id),
       },
@@ -205,16 +217,21 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       afterAck,
       metrics,
       port,
+      metricsPort: ops.port,
       stop: async () => {
         await tracker.stop();
         await digests.stop();
         await app.stop();
         await afterAck.drain();
         await auditFeed?.drain();
+        await ops?.stop();
+        metrics.close();
         await store.close();
       },
     };
   } catch (err) {
+    await ops?.stop();
+    metrics.close();
     await store.close();
     throw err;
   }

@@ -122,6 +122,8 @@ describe('.env.example', () => {
       'SLACK_SIGNING_SECRET',
       'SLACK_API_URL',
       'PORT',
+      'METRICS_PORT',
+      'METRICS_HOST',
       'DATABASE_URL',
       'DATA_DIR',
       'FLIGHTDECK_CONFIG',

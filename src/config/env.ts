@@ -6,6 +6,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
+
 /**
  * The core runtime contract (DESIGN.md "Runtime contract"). Each message says how to fix the value and
  * never repeats it, since most of these are secrets.
@@ -30,12 +36,13 @@ const envSchema = z
       z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information'),
     ),
     SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
-    PORT: z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 (any free port) and 65535')
-      .max(65535, 'must be between 0 (any free port) and 65535')
-      .default(3000),
+    PORT: port.default(3000),
+    // Metrics and health on their own port, on loopback unless told otherwise: /metrics names systems,
+    // operations and volumes that the public Slack port has no reason to show.
+    METRICS_PORT: port.default(9464),
+    METRICS_HOST: optional(
+      z.string().regex(/^[^\s/]+$/, 'must be a host name or an address such as 127.0.0.1 or 0.0.0.0'),
+    ).default('127.0.0.1'),
     DATABASE_URL: optional(
       z
         .string()

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { Log } from '../core/kit/log';
 import type { Metrics } from '../observability/metrics';
+import { answerHealth } from '../observability/ops-server';
 import { boltLogger } from './bolt-logger';
 import { GuardedHttpReceiver } from './http-server';
 import { SocketReceiver } from './socket-receiver';
@@ -12,8 +13,6 @@ export interface SlackAppOptions {
   appToken?: string;
   signingSecret?: string;
   apiUrl?: string;
-  port: number;
-  host?: string;
   log: Log;
   metrics: Metrics;
   /** Answers /healthz: true when the store answers. */
@@ -24,38 +23,16 @@ export interface SlackAppOptions {
   socketPingTimeoutMs?: number;
 }
 
+/**
+ * The Slack port (HTTP mode) answers /healthz too, for a load balancer that can only reach it; /metrics
+ * is served on the metrics port only (src/observability/ops-server.ts).
+ */
 function routes(options: SlackAppOptions): CustomRoute[] {
-  const send = (res: ServerResponse, status: number, type: string, body: string) => {
-    res.writeHead(status, { 'content-type': type });
-    res.end(body);
-  };
   return [
     {
       path: '/healthz',
       method: ['GET'],
-      handler: (_req: IncomingMessage, res: ServerResponse) => {
-        options
-          .healthy()
-          .then((ok) =>
-            send(
-              res,
-              ok ? 200 : 503,
-              'application/json',
-              JSON.stringify({ status: ok ? 'ok' : 'store unavailable' }),
-            ),
-          )
-          .catch(() => send(res, 503, 'application/json', JSON.stringify({ status: 'store unavailable' })));
-      },
-    },
-    {
-      path: '/metrics',
-      method: ['GET'],
-      handler: (_req: IncomingMessage, res: ServerResponse) => {
-        options.metrics.registry
-          .metrics()
-          .then((body) => send(res, 200, options.metrics.registry.contentType, body))
-          .catch(() => send(res, 500, 'text/plain', 'metrics unavailable'));
-      },
+      handler: (_req: IncomingMessage, res: ServerResponse) => answerHealth(options.healthy, res),
     },
   ];
 }
@@ -89,8 +66,6 @@ export function createSlackApp(options: SlackAppOptions): App {
           appToken: options.appToken,
           logger,
           clientOptions,
-          customRoutes: routes(options),
-          port: options.port,
           clientPingTimeoutMs: options.socketPingTimeoutMs,
         }),
       })
@@ -103,9 +78,12 @@ export function createSlackApp(options: SlackAppOptions): App {
           logger,
         }),
       });
-  app.use(async ({ body, next }) => {
+  options.metrics.watchSlackClient(app.client);
+  app.use(async ({ body, client, next }) => {
     const kind = typeof body.type === 'string' ? body.type : 'command' in body ? 'slash_command' : 'other';
     options.metrics.slackRequests.inc({ kind });
+    // Listeners get a client from Bolt's pool, not app.client: its 429s count too.
+    options.metrics.watchSlackClient(client);
     await next();
   });
   app.error(async (err) => {

@@ -1,6 +1,5 @@
 import {
   type App,
-  type CustomRoute,
   type Logger,
   type Receiver,
   type ReceiverEvent,
@@ -17,8 +16,6 @@ export interface SocketReceiverOptions {
   appToken: string;
   logger: Logger;
   clientOptions: webApi.WebClientOptions;
-  customRoutes: CustomRoute[];
-  port: number;
   /**
    * How long a pong may take before the connection counts as dead; the client also waits this long (times the
    * failures in a row) before each reconnect. Bolt's default is 5 s.
@@ -55,8 +52,8 @@ export class SocketReceiver implements Receiver {
       appToken: options.appToken,
       logger: options.logger,
       clientPingTimeout: options.clientPingTimeoutMs,
-      customRoutes: options.customRoutes,
-      installerOptions: { port: options.port, clientOptions: options.clientOptions },
+      // No custom routes, so Bolt opens no HTTP port: metrics and health are on the metrics port.
+      installerOptions: { clientOptions: options.clientOptions },
     });
   }
 

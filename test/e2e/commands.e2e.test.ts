@@ -179,7 +179,7 @@ describe.each(storeBackends())('/ops commands end to end on $name', (backend) =>
     const health = await request(`${base}/healthz`);
     expect(health.statusCode).toBe(200);
     expect(await health.body.json()).toEqual({ status: 'ok' });
-    const metrics = await request(`${base}/metrics`);
+    const metrics = await request(`http://127.0.0.1:${String(h.bot.metricsPort)}/metrics`);
     expect(metrics.statusCode).toBe(200);
     const text = await metrics.body.text();
     expect(text).toContain('flightdeck_slack_requests_total');

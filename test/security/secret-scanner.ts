@@ -36,14 +36,22 @@ function excerpt(text: string, needle: string): string {
   return around.split(needle).join('«secret»');
 }
 
-/** The line's `msg`, which says what wrote it. */
+/** The start of the line's `msg`, which says what wrote it (the excerpt shows the rest, masked). */
 function logMessage(line: string): string {
   try {
     const { msg } = JSON.parse(line) as { msg?: unknown };
-    return typeof msg === 'string' ? `"${msg}"` : '';
+    return typeof msg === 'string' ? `"${msg.slice(0, 60)}${msg.length > 60 ? '…' : ''}"` : '';
   } catch {
     return '';
   }
+}
+
+/** `text` with every secret (and telling piece of one) masked, so a report never repeats what it found. */
+function masked(text: string, secrets: Secret[]): string {
+  return secrets.reduce(
+    (t, secret) => needles(secret).reduce((u, n) => u.split(n).join('«secret»'), t),
+    text,
+  );
 }
 
 function walk(value: unknown, path: string, visit: (text: string, path: string) => void): void {
@@ -65,7 +73,11 @@ export function findSecrets(value: unknown, secrets: Secret[], where: string): H
     for (const secret of secrets) {
       const needle = needles(secret).find((n) => text.includes(n));
       if (needle)
-        hits.push({ secret: secret.name, where: `${where} ${path}`.trim(), excerpt: excerpt(text, needle) });
+        hits.push({
+          secret: secret.name,
+          where: masked(`${where} ${path}`.trim(), secrets),
+          excerpt: masked(excerpt(text, needle), secrets),
+        });
     }
   });
   return hits;

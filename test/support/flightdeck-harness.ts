@@ -84,6 +84,7 @@ export class Harness {
       ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'debug',
       ...options.env,
     };
@@ -100,7 +101,7 @@ export class Harness {
   /** Starts the bot (again): a restart keeps the store, the fakes and the logs. */
   async boot(): Promise<void> {
     const config = loadConfig(this.env, INTEGRATIONS);
-    const log = createLogger('debug', this.logs);
+    const log = createLogger(config.env.LOG_LEVEL, this.logs);
     this.bot = await startFlightdeck({
       config,
       log,

@@ -5,7 +5,7 @@ import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { retryPolicy } from '../shared/retry-policy';
 import type { HttpSettings } from './config';
-import { badResponse, type ErrorContext, harnessRedactor, httpError, isNgFailure } from './errors';
+import { badResponse, type ErrorContext, harnessRedactor, httpError, isNgFailure, SYSTEM_ID } from './errors';
 import { transportError } from './network-errors';
 
 export interface HarnessRequest {
@@ -46,6 +46,7 @@ export class HarnessHttp {
     const { settings } = options;
     this.redactor = harnessRedactor(options.apiKey);
     this.transport = new HttpTransport({
+      system: SYSTEM_ID,
       baseUrl: options.baseUrl,
       headers: {
         'x-api-key': options.apiKey,

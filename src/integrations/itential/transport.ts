@@ -32,6 +32,7 @@ export class Transport {
   constructor(baseUrl: string, tuning: ItentialTuning, log: Log) {
     this.maxResponseBytes = tuning.maxResponseBytes;
     this.http = new HttpTransport({
+      system: SYSTEM_ID,
       baseUrl,
       timeoutMs: tuning.requestTimeoutMs,
       maxResponseBytes: tuning.maxResponseBytes,

@@ -1,10 +1,30 @@
+import { channel } from 'node:diagnostics_channel';
 import axios, { type AxiosInstance } from 'axios';
 import type { Log } from '../../core/kit/log';
 import { classifyFailure, type TransportFailure } from './transport-failure';
 
 export type QueryParams = Record<string, string | number | boolean | undefined>;
 
+/** One finished exchange, published for metrics: no path, parameters or body, only what is safe to label. */
+export interface UpstreamExchange {
+  system: string;
+  /** The HTTP status, or why no answer came back (`timed_out`, `not_sent`, …). */
+  status: string;
+  /** A transport failure or an HTTP status of 400 or more. */
+  failed: boolean;
+  seconds: number;
+}
+
+/**
+ * Where every upstream exchange is published. A diagnostics channel keeps the integrations free of the
+ * metrics module: whoever wants the numbers subscribes (src/observability/metrics.ts).
+ */
+export const UPSTREAM_EXCHANGES = 'flightdeck:upstream-exchange';
+const exchanges = channel(UPSTREAM_EXCHANGES);
+
 export interface TransportOptions {
+  /** The integration's id (`itential`, …), the `system` label of its metrics. */
+  system: string;
   baseUrl: string;
   /** Sent with every request (auth, Accept); a request's own headers win. */
   headers?: Record<string, string>;
@@ -89,6 +109,7 @@ export class HttpTransport {
         if (typeof value === 'string') headers[name.toLowerCase()] = value;
       }
       this.options.log.debug({ ...where, status: res.status, ms: Date.now() - started }, 'upstream request');
+      this.publish(String(res.status), res.status >= 400, started);
       return {
         ok: true,
         response: {
@@ -104,7 +125,19 @@ export class HttpTransport {
         { ...where, reason: failure.reason, code: failure.code, ms: Date.now() - started },
         'upstream request failed',
       );
+      this.publish(failure.reason, true, started);
       return { ok: false, failure };
     }
+  }
+
+  private publish(status: string, failed: boolean, started: number): void {
+    if (!exchanges.hasSubscribers) return;
+    const exchange: UpstreamExchange = {
+      system: this.options.system,
+      status,
+      failed,
+      seconds: (Date.now() - started) / 1000,
+    };
+    exchanges.publish(exchange);
   }
 }

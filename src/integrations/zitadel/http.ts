@@ -33,6 +33,7 @@ export class ZitadelHttp {
   ) {
     this.redactor = new Redactor([config.token]);
     this.transport = new HttpTransport({
+      system: SYSTEM,
       baseUrl: config.baseUrl,
       headers: {
         Authorization: `Bearer ${config.token}`,

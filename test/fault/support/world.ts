@@ -81,6 +81,7 @@ export class FaultWorld {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: this.proxy.apiUrl,
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ITENTIAL_BASE_URL: itentialUrl,
       ITENTIAL_TOKEN,

@@ -41,7 +41,14 @@ afterEach(async () => {
 });
 
 const transport = (options: Partial<TransportOptions> = {}) =>
-  new HttpTransport({ baseUrl, timeoutMs: 2_000, maxResponseBytes: 64 * 1024, log: silentLog, ...options });
+  new HttpTransport({
+    system: 'test',
+    baseUrl,
+    timeoutMs: 2_000,
+    maxResponseBytes: 64 * 1024,
+    log: silentLog,
+    ...options,
+  });
 
 describe('answers', () => {
   it('returns any status as text, with headers in lower case', async () => {

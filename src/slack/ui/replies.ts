@@ -13,12 +13,13 @@ import {
   truncate,
 } from './blocks';
 import { problemText } from './problem';
+import { mrkdwnText } from './text';
 import { stateLabel, statusLine } from './run-message';
 import type { Problem } from '../../core/operations/problem';
 
 /** A denial names the rule that decided and who can help. `what` is a verb phrase: "run Start a job". */
 export function deniedMessage(what: string, decision: Decision): MessageContent {
-  const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, decision.reason];
+  const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, mrkdwnText(decision.reason)];
   if (decision.contacts.length > 0)
     lines.push(`Ask ${decision.contacts.map(escapeMrkdwn).join(' or ')} for access.`);
   return {

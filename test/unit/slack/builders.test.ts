@@ -1,3 +1,4 @@
+import { code, txt } from '../../../src/core/kit/text';
 import type { RunView } from '../../../src/core/runs/notifier';
 import type { FormField, OperationInfo } from '../../../src/core/operations/contract';
 import { RUN_STATES, type RunState } from '../../../src/core/runs/lifecycle';
@@ -261,7 +262,7 @@ describe('replies', () => {
     const denied = deniedMessage('run Start a job', {
       allowed: false,
       rule: 'netops',
-      reason: 'Rule "netops" denies `itential.start` to you.',
+      reason: txt`Rule "netops" denies ${code('itential.start')} to you.`,
       contacts: ['#netops-leads'],
     });
     expect(validateBlocks(denied.blocks, 'message')).toBeUndefined();

@@ -1,5 +1,6 @@
 import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
 import type { SystemDefinition } from '../core/operations/contract';
+import { digestUsageError } from './ui/digest';
 import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
 
 export type OpsCommand =
@@ -61,7 +62,9 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
       systems: systems.map((s) => s.id),
       operations: systems.flatMap((s) => s.operations.map((op) => op.id)),
     });
-    return digest.ok ? { kind: 'digest', command: digest.value } : { kind: 'unknown', reason: digest.error };
+    return digest.ok
+      ? { kind: 'digest', command: digest.value }
+      : { kind: 'unknown', reason: digestUsageError(digest.error) };
   }
 
   const system = systems.find((s) => s.id === word);

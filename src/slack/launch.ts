@@ -3,6 +3,7 @@ import type { SlackDeps } from './deps';
 import { awaitingApprovalNotice } from './ui/approval';
 import type { MessageContent } from './ui/blocks';
 import { deniedMessage, infoMessage } from './ui/replies';
+import { mrkdwnText } from './ui/text';
 
 export type LaunchReport =
   | { kind: 'notice'; content: MessageContent }
@@ -21,7 +22,7 @@ export async function launchAndReport(deps: SlackDeps, request: LaunchRequest): 
       return { kind: 'notice', content: deniedMessage(`run ${title}`, result.decision) };
     }
     case 'unavailable':
-      return { kind: 'notice', content: infoMessage(result.reason) };
+      return { kind: 'notice', content: infoMessage(mrkdwnText(result.reason)) };
     case 'duplicate':
       return { kind: 'duplicate' };
     case 'accepted':

@@ -12,6 +12,7 @@ import type {
   TransitionKind,
   TransitionRecord,
 } from '../core/runs/run-store';
+import { type TransitionPayload, transitionPayloadSchema } from '../core/approvals/transition-payload';
 import type { AuditTable, RunsTable, TransitionsTable } from './schema';
 
 /** Converts records to rows and back: Dates ↔ milliseconds, objects ↔ JSON text, booleans ↔ 0/1. */
@@ -144,11 +145,25 @@ export function transitionRow(runId: string, seq: number, t: NewTransition): Ins
     progress: t.progress,
     waiting_for: t.waitingFor,
     problem: jsonOrNull(t.problem),
+    payload: jsonOrNull(t.payload ?? null),
     actor_id: t.actorId,
     at: t.at.getTime(),
     notified_ts: null,
     attempted_at: null,
   };
+}
+
+/** A payload this version cannot read (corrupt, or written by a newer one) is shown as none. */
+function payloadOf(text: string | null): TransitionPayload | null {
+  if (text === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = transitionPayloadSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
 }
 
 export function transitionRecord(row: Selectable<TransitionsTable>): TransitionRecord {
@@ -162,6 +177,7 @@ export function transitionRecord(row: Selectable<TransitionsTable>): TransitionR
     progress: row.progress,
     waitingFor: row.waiting_for,
     problem: parseOrNull<Problem>(row.problem),
+    payload: payloadOf(row.payload),
     actorId: row.actor_id,
     at: new Date(row.at),
     notifiedTs: row.notified_ts,

@@ -54,6 +54,8 @@ export interface TransitionsTable {
   progress: number | null;
   waiting_for: string | null;
   problem: string | null;
+  /** JSON: the approval transition's payload (migration 005). */
+  payload: string | null;
   actor_id: string | null;
   at: number;
   notified_ts: string | null;

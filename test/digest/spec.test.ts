@@ -1,16 +1,18 @@
 import { parseDigestCommand, parseWindow, type DigestCommand, type Parsed } from '../../src/core/digest/spec';
+import { digestUsageError } from '../../src/slack/ui/digest';
 
 const KNOWN = { systems: ['itential', 'iacm', 'zitadel'], operations: ['itential.start', 'iacm.run'] };
 const parse = (text: string) => parseDigestCommand(text.split(/\s+/).filter(Boolean), KNOWN);
 
 function value(result: Parsed<DigestCommand>): DigestCommand {
-  if (!result.ok) throw new Error(`expected a command, got: ${result.error}`);
+  if (!result.ok) throw new Error(`expected a command, got: ${digestUsageError(result.error)}`);
   return result.value;
 }
 
 function error(result: Parsed<unknown>): string {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  return result.error;
+  // As Slack shows it: what is wrong, then the usage.
+  return digestUsageError(result.error);
 }
 
 describe('/ops digest schedule', () => {

@@ -226,10 +226,40 @@ describe.each(storeBackends())('store on $name', (backend) => {
         ...failed,
         runId: run.id,
         seq: 2,
+        payload: null,
         notifiedTs: null,
         attemptedAt: null,
       });
       expect(await store.pendingTransitions(run.id)).toEqual([first.transition, second.transition]);
+    });
+
+    it('keeps an approval transition’s payload as data, dates included', async () => {
+      const run = await leasedRun();
+      const requested = transition({
+        kind: 'approval_requested',
+        state: 'awaiting_approval',
+        upstreamStatus: null,
+        payload: {
+          kind: 'approval_requested',
+          approvers: { users: ['U1'], groups: ['S1'] },
+          approvals: 2,
+          expiresAt: at(60),
+          requestChannelId: 'C9',
+        },
+      });
+      const counted = transition({
+        kind: 'approved',
+        state: 'awaiting_approval',
+        upstreamStatus: null,
+        actorId: 'U1',
+        payload: { kind: 'approvals', approvals: 1, required: 2, approvedBy: [] },
+      });
+      await store.appendTransition(run.id, 'p1', {}, requested);
+      await store.appendTransition(run.id, 'p1', {}, counted);
+      const [first, second] = await store.pendingTransitions(run.id);
+      expect(first).toMatchObject({ detail: null, payload: requested.payload });
+      expect((first?.payload as { expiresAt: Date }).expiresAt).toBeInstanceOf(Date);
+      expect(second).toMatchObject({ payload: counted.payload });
     });
 
     it('records nothing when the lease is lost', async () => {

@@ -86,5 +86,11 @@ export function newTransition(fields: Partial<NewTransition> & { at: Date }): Ne
 export function transitionRecord(
   fields: Partial<TransitionRecord> & Pick<TransitionRecord, 'runId' | 'seq' | 'at'>,
 ): TransitionRecord {
-  return { ...newTransition(fields), notifiedTs: null, attemptedAt: null, ...fields };
+  return {
+    ...newTransition(fields),
+    notifiedTs: null,
+    attemptedAt: null,
+    ...fields,
+    payload: fields.payload ?? null,
+  };
 }

@@ -7,6 +7,7 @@ import type { Launcher, StartOutcome } from '../runs/launcher';
 import { withRun } from '../runs/lease';
 import { approverPhrase, type Decision } from '../policy/policy';
 import type { RunState } from '../runs/lifecycle';
+import { plainText, type Text } from '../kit/text';
 
 export type Vote = 'approve' | 'reject';
 
@@ -20,7 +21,7 @@ export type VoteResult =
   /** Someone (or the clock) decided first. */
   | { kind: 'decided'; state: RunState; outcome: ApprovalOutcome | null; by: string | null }
   | { kind: 'own_run' }
-  | { kind: 'not_approver'; approvers: string }
+  | { kind: 'not_approver'; approvers: Text }
   /** The policy re-checked at approval time no longer lets the requester run it: the run is rejected. */
   | { kind: 'no_longer_allowed'; decision: Decision }
   | { kind: 'not_found' };
@@ -95,8 +96,7 @@ export class Approvals {
   ): Promise<VoteResult> {
     const now = this.deps.clock.now();
     const voters = [...status.votes.filter((v) => v.vote === 'approve').map((v) => v.approverId), userId];
-    const by = [...new Set(voters)].map((u) => `<@${u}>`).join(', ');
-    const detail = required > 1 ? `${approvals} of ${required}: ${by}` : null;
+    const payload = { kind: 'approvals' as const, approvals, required, approvedBy: [...new Set(voters)] };
     const settled = await this.deps.mutex.run(run.id, () =>
       settle(
         this.deps,
@@ -108,7 +108,7 @@ export class Approvals {
           detail: null,
           nextPollAt: new Date(now.getTime() + this.deps.settings.startLeaseMs),
         },
-        transition('approved', 'starting', userId, detail, now),
+        transition('approved', 'starting', userId, payload, now),
       ),
     );
     if (!settled) return this.lateDecision(run.id);
@@ -177,7 +177,13 @@ export class Approvals {
           run.id,
           this.deps.owner,
           { detail: `${approvals} of ${required} approvals` },
-          transition('approved', 'awaiting_approval', userId, `${approvals} of ${required}`, now),
+          transition(
+            'approved',
+            'awaiting_approval',
+            userId,
+            { kind: 'approvals', approvals, required, approvedBy: [] },
+            now,
+          ),
         );
         // The tracker posts it and keeps watching the expiry.
         return { result: updated, release: { nextPollAt: clock.now() } };
@@ -236,7 +242,7 @@ export class Approvals {
       runAudit(
         rejected,
         { at: now, actorId: userId, action: 'approve', outcome: 'rejected', rule: decision.rule },
-        { why: decision.reason },
+        { why: plainText(decision.reason) },
       ),
     );
     await this.deps.mutex.run(run.id, () => closeRejected(this.deps, rejected));

@@ -4,7 +4,8 @@ import type { ApprovalView } from './board';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from '../runs/delivery';
 import type { EngineDeps } from '../runs/engine-deps';
-import { approverPhrase, type ApprovalNeed } from '../policy/policy';
+import type { ApprovalNeed } from '../policy/policy';
+import type { TransitionPayload } from './transition-payload';
 import type { Problem } from '../operations/problem';
 
 /**
@@ -30,15 +31,15 @@ export function recordedNeed(request: ApprovalRequestRecord): ApprovalNeed {
   };
 }
 
-/** Slack's date token: shown in each reader's time zone, with the ISO time as fallback. */
-function dateToken(date: Date): string {
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString()}>`;
-}
-
-function requestText(run: RunRecord, need: ApprovalNeed, expiresAt: Date): string {
-  const where =
-    need.channelId && need.channelId !== run.channelId ? ` The request is in <#${need.channelId}>.` : '';
-  return `It needs ${approverPhrase(need)} (not <@${run.requesterId}>) before ${dateToken(expiresAt)}.${where}`;
+/** What the thread says when a run starts waiting: by whom, until when, and where the request is. */
+function requestPayload(run: RunRecord, need: ApprovalNeed, expiresAt: Date): TransitionPayload {
+  return {
+    kind: 'approval_requested',
+    approvers: need.approvers,
+    approvals: need.approvals,
+    expiresAt,
+    requestChannelId: need.channelId && need.channelId !== run.channelId ? need.channelId : null,
+  };
 }
 
 export function approvalView(
@@ -115,7 +116,7 @@ export async function openApprovalRequest(
       run.id,
       deps.owner,
       { waitingFor: 'approval', detail: `0 of ${need.approvals} approvals` },
-      transition('approval_requested', 'awaiting_approval', null, requestText(run, need, expiresAt), now),
+      transition('approval_requested', 'awaiting_approval', null, requestPayload(run, need, expiresAt), now),
     );
     let posted = recorded;
     try {
@@ -135,7 +136,7 @@ export function transition(
   kind: NewTransition['kind'],
   state: NewTransition['state'],
   actorId: string | null,
-  detail: string | null,
+  payload: TransitionPayload | null,
   at: Date,
   problem: Problem | null = null,
 ): NewTransition {
@@ -143,7 +144,8 @@ export function transition(
     kind,
     state,
     upstreamStatus: null,
-    detail,
+    detail: null,
+    payload,
     progress: null,
     waitingFor: null,
     problem,

@@ -1,6 +1,7 @@
 import type { DigestFilters } from './digest-store';
 import { DigestCron } from './cron';
 import { timeZoneName } from './time-zone';
+import { code, joinText, type Text, txt } from '../kit/text';
 
 /** What `/ops digest schedule` asked for; the time zone is the requester's when they named none. */
 export interface ScheduleSpec {
@@ -16,7 +17,8 @@ export type DigestCommand =
   | { action: 'remove'; id: string }
   | { action: 'now'; windowMs: number; windowLabel: string };
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A refusal says what is wrong; the surface adds the usage (in Slack, `digestUsageError`). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Text };
 
 /** The ids filters may name. */
 export interface KnownIds {
@@ -24,23 +26,13 @@ export interface KnownIds {
   operations: string[];
 }
 
-export const DIGEST_USAGE = [
-  '`/ops digest schedule <when> [time zone] [filters]` — post a digest here on a schedule',
-  '    <when>: `daily HH:MM`, `weekdays HH:MM`, `hourly`, or a cron expression like `30 7 * * 1-5`',
-  '    time zone: an IANA name like `Europe/Berlin` (default: your Slack time zone)',
-  '    filters: `system=<id>`, `operation=<id>`, `failures` (only failed runs)',
-  '`/ops digest list` — the schedules of this channel',
-  '`/ops digest remove <id>` — stop one',
-  '`/ops digest now [window]` — post one now, for the last `24h` (or `90m`, `7d`, …)',
-].join('\n');
-
 /** The shortest and longest window `/ops digest now` covers. */
 export const NOW_WINDOW_LIMITS = { minMs: 60_000, maxMs: 31 * 86_400_000 } as const;
 
 const SCHEDULE_ID = /^[a-z0-9]{4,16}$/;
 const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error: `${error}\n\n${DIGEST_USAGE}` });
+const fail = <T>(error: Text): Parsed<T> => ({ ok: false, error });
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 
 /** Parses the words after `/ops digest`. Words are case-insensitive; ids and zone names keep their case. */
@@ -52,24 +44,29 @@ export function parseDigestCommand(words: string[], known: KnownIds): Parsed<Dig
       return spec.ok ? ok({ action: 'schedule', spec: spec.value }) : spec;
     }
     case 'list':
-      return rest.length === 0 ? ok({ action: 'list' }) : fail('`/ops digest list` takes no arguments.');
+      return rest.length === 0
+        ? ok({ action: 'list' })
+        : fail(txt`${code('/ops digest list')} takes no arguments.`);
     case 'remove': {
       const id = rest[0]?.toLowerCase() ?? '';
       if (rest.length !== 1 || !SCHEDULE_ID.test(id))
-        return fail('Which schedule? `/ops digest remove <id>` (the ids are in `/ops digest list`).');
+        return fail(
+          txt`Which schedule? ${code('/ops digest remove <id>')} (the ids are in ${code('/ops digest list')}).`,
+        );
       return ok({ action: 'remove', id });
     }
     case 'now': {
-      if (rest.length > 1) return fail('`/ops digest now` takes one window, like `24h`.');
+      if (rest.length > 1)
+        return fail(txt`${code('/ops digest now')} takes one window, like ${code('24h')}.`);
       const window = parseWindow(rest[0] ?? '24h');
       return window.ok
         ? ok({ action: 'now', windowMs: window.value, windowLabel: (rest[0] ?? '24h').toLowerCase() })
         : window;
     }
     case '':
-      return fail('What should Flightdeck do with digests?');
+      return fail(txt`What should Flightdeck do with digests?`);
     default:
-      return fail(`\`${first}\` is not a digest command.`);
+      return fail(txt`${code(first)} is not a digest command.`);
   }
 }
 
@@ -77,10 +74,12 @@ export function parseDigestCommand(words: string[], known: KnownIds): Parsed<Dig
 export function parseWindow(text: string): Parsed<number> {
   const match = /^(\d{1,4})([mhd])$/i.exec(text);
   if (!match)
-    return fail(`\`${text}\` is not a window: use minutes, hours or days, like \`90m\`, \`24h\`, \`7d\`.`);
+    return fail(
+      txt`${code(text)} is not a window: use minutes, hours or days, like ${code('90m')}, ${code('24h')}, ${code('7d')}.`,
+    );
   const ms = Number(match[1]) * UNITS[(match[2] ?? 'h').toLowerCase() as keyof typeof UNITS];
   if (ms < NOW_WINDOW_LIMITS.minMs || ms > NOW_WINDOW_LIMITS.maxMs)
-    return fail(`\`${text}\` is out of range: a digest covers between 1 minute and 31 days.`);
+    return fail(txt`${code(text)} is out of range: a digest covers between 1 minute and 31 days.`);
   return ok(ms);
 }
 
@@ -100,42 +99,48 @@ export function parseScheduleSpec(words: string[], known: KnownIds): Parsed<Sche
         continue;
       }
       const zone = timeZoneName(word);
-      if (!zone) return fail(`\`${word}\` is neither a time zone (like \`Europe/Berlin\`) nor a filter.`);
-      if (timeZone !== undefined) return fail('Name one time zone at most.');
+      if (!zone)
+        return fail(txt`${code(word)} is neither a time zone (like ${code('Europe/Berlin')}) nor a filter.`);
+      if (timeZone !== undefined) return fail(txt`Name one time zone at most.`);
       timeZone = zone;
       continue;
     }
-    if (extra !== undefined || value === '') return fail(`\`${word}\` is not a filter: use \`key=value\`.`);
+    if (extra !== undefined || value === '')
+      return fail(txt`${code(word)} is not a filter: use ${code('key=value')}.`);
     if (lower === 'system') {
       if (!known.systems.includes(value.toLowerCase()))
-        return fail(`There is no system \`${value}\`. Systems: ${list(known.systems)}.`);
+        return fail(txt`There is no system ${code(value)}. Systems: ${list(known.systems)}.`);
       filters.system = value.toLowerCase();
     } else if (lower === 'operation') {
       if (!known.operations.includes(value.toLowerCase()))
-        return fail(`There is no operation \`${value}\`. Operations: ${list(known.operations)}.`);
+        return fail(txt`There is no operation ${code(value)}. Operations: ${list(known.operations)}.`);
       filters.operationId = value.toLowerCase();
     } else {
-      return fail(`\`${key}\` is not a filter: use \`system=\`, \`operation=\` or \`failures\`.`);
+      return fail(
+        txt`${code(key)} is not a filter: use ${code('system=')}, ${code('operation=')} or ${code('failures')}.`,
+      );
     }
   }
   return ok({ cron, label, filters, ...(timeZone ? { timeZone } : {}) });
 }
 
-function list(ids: string[]): string {
-  return ids.length > 0 ? ids.map((id) => `\`${id}\``).join(', ') : 'none configured';
+function list(ids: string[]): Text {
+  return ids.length > 0 ? joinText(ids.map(code), ', ') : txt`none configured`;
 }
 
 function parseWhen(words: string[]): Parsed<{ cron: string; label: string; rest: string[] }> {
   const [first = '', second = '', ...after] = words;
   const keyword = first.toLowerCase();
-  if (keyword === '') return fail('When should the digest be posted?');
+  if (keyword === '') return fail(txt`When should the digest be posted?`);
   if (keyword === 'hourly') return ok({ cron: '0 * * * *', label: 'hourly', rest: words.slice(1) });
   if (keyword === 'daily' || keyword === 'weekdays') {
     const time = /^(\d{1,2}):(\d{2})$/.exec(second);
     const hour = Number(time?.[1]);
     const minute = Number(time?.[2]);
     if (!time || hour > 23 || minute > 59)
-      return fail(`\`${keyword}\` needs a time of day like \`09:00\`${second ? `, not \`${second}\`` : ''}.`);
+      return fail(
+        txt`${code(keyword)} needs a time of day like ${code('09:00')}${second ? txt`, not ${code(second)}` : ''}.`,
+      );
     const days = keyword === 'daily' ? '*' : '1-5';
     const label = `${keyword} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
     return ok({ cron: `${minute} ${hour} * * ${days}`, label, rest: after });
@@ -143,15 +148,15 @@ function parseWhen(words: string[]): Parsed<{ cron: string; label: string; rest:
   const fields = words.slice(0, 5);
   if (fields.length < 5 || !fields.every((f) => /^[\d*,/\-A-Za-z?#LW]+$/.test(f)))
     return fail(
-      `\`${first}\` is not a schedule: use \`daily HH:MM\`, \`weekdays HH:MM\`, \`hourly\` or a cron expression.`,
+      txt`${code(first)} is not a schedule: use ${code('daily HH:MM')}, ${code('weekdays HH:MM')}, ${code('hourly')} or a cron expression.`,
     );
   const cron = fields.join(' ');
   try {
     // Five fields have no year, so a cron that fires at all fires after 1970.
-    if (!new DigestCron(cron, 'UTC').next(new Date(0))) return fail(`\`${cron}\` never fires.`);
+    if (!new DigestCron(cron, 'UTC').next(new Date(0))) return fail(txt`${code(cron)} never fires.`);
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^CronPattern:\s*/, '') : 'invalid';
-    return fail(`\`${cron}\` is not a valid cron expression: ${reason}.`);
+    return fail(txt`${code(cron)} is not a valid cron expression: ${reason}.`);
   }
   return ok({ cron, label: cron, rest: words.slice(5) });
 }

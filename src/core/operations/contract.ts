@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from './problem';
 import type { ObservedState } from '../runs/lifecycle';
+import type { Text } from '../kit/text';
 
 /** A value offered by a picker. Slack limits `value` and `label` to 75 characters. */
 export interface Choice {
@@ -94,10 +95,24 @@ export interface UpstreamRef<Input = unknown> {
 
 export type CancelOutcome = 'requested' | 'already_finished';
 
+/**
+ * What kind of line a preview row is, so a surface can mark it: the state before and after has none;
+ * `unchanged`, `cleared`, `added`, `removed`, `moved` say what the change does; `included` is something it
+ * brings in from elsewhere; `warning` is what will go wrong.
+ */
+export type PreviewMark = 'unchanged' | 'cleared' | 'added' | 'removed' | 'moved' | 'included' | 'warning';
+
+/** One line of a preview: "Now: 1. audit-log → 2. geo-block"; without a label, a sentence of its own. */
+export interface PreviewRow {
+  label?: string;
+  value: Text;
+  mark?: PreviewMark;
+}
+
 /** A change shown to the requester before it is made, and confirmed. */
 export interface Preview {
-  /** Markdown lines describing the change. */
-  lines: string[];
+  /** The change, one row per line; none means no change. */
+  rows: PreviewRow[];
   /** Identifies the state the preview was computed from; start refuses when it has changed. */
   fingerprint: string;
 }
@@ -143,7 +158,8 @@ export interface QueryInfo {
 
 export interface Report {
   title: string;
-  lines: string[];
+  /** One entry per line of the answer. */
+  lines: Text[];
   /** Said when `lines` is empty. */
   empty: string;
 }

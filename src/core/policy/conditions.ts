@@ -1,3 +1,5 @@
+import { code, joinText, type Text, txt } from '../kit/text';
+
 /** Conditions on an operation's input (`when:` in a rule): field id → globs, matched case-insensitively. */
 export type Conditions = Record<string, string[]>;
 
@@ -66,15 +68,15 @@ export function conditionsHold(when: Conditions, input: KnownInput | undefined, 
 }
 
 /** "`workflow` is `Prod *`" / "`org` is one of `a`, `b`"; keys joined with "and". */
-export function describeConditions(when: Conditions): string {
-  return Object.entries(when)
-    .map(([key, globs]) => {
-      const values = globs.map((g) => `\`${g}\``);
-      return values.length === 1
-        ? `\`${key}\` is ${values[0] ?? ''}`
-        : `\`${key}\` is one of ${values.join(', ')}`;
-    })
-    .join(' and ');
+export function describeConditions(when: Conditions): Text {
+  return joinText(
+    Object.entries(when).map(([key, globs]) =>
+      globs.length === 1
+        ? txt`${code(key)} is ${code(globs[0] ?? '')}`
+        : txt`${code(key)} is one of ${joinText(globs.map(code), ', ')}`,
+    ),
+    ' and ',
+  );
 }
 
 /** An input object's own values, or none when the input is not an object. */

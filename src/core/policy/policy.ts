@@ -6,6 +6,7 @@ import {
   type Holds,
   type KnownInput,
 } from './conditions';
+import { channel, code, group, joinText, type Text, type TextPart, textOf, txt, user } from '../kit/text';
 
 export type Effect = 'allow' | 'deny' | 'require-approval';
 
@@ -63,8 +64,8 @@ export interface Decision {
   allowed: boolean;
   /** The rule that decided; absent when no policy is configured or no rule matched. */
   rule?: string;
-  /** One sentence a person can read. Slack mentions (`<@U…>`, `<#C…>`, `<!subteam^S…>`) are allowed. */
-  reason: string;
+  /** One sentence a person can read. */
+  reason: Text;
   /** Who can grant access (or approve). */
   contacts: string[];
   approval?: ApprovalNeed;
@@ -73,8 +74,8 @@ export interface Decision {
 /** What a person may do with one operation, before (or without) running it: `/ops whoami`, `/ops can-i`. */
 export interface Outlook {
   verdict: 'yes' | 'approval' | 'conditional' | 'no';
-  /** Mrkdwn: the verdict, the rule and what else applies. */
-  summary: string;
+  /** The verdict, the rule and what else applies. */
+  summary: Text;
   contacts: string[];
 }
 
@@ -162,15 +163,15 @@ export class Policy {
     if (operationId === 'digest.schedule') {
       return granted
         ? this.noRuleAllows(operationId, false)
-        : { allowed: true, reason: 'Anyone in the channel may schedule its digests.', contacts: [] };
+        : { allowed: true, reason: txt`Anyone in the channel may schedule its digests.`, contacts: [] };
     }
     if (owner?.creatorId === subject.userId)
-      return { allowed: true, reason: 'You scheduled this digest.', contacts: [] };
-    if (owner?.isAdmin) return { allowed: true, reason: 'You are a Flightdeck admin.', contacts: [] };
-    const fallback = `Only whoever scheduled it${owner ? ` (<@${owner.creatorId}>)` : ''} or a Flightdeck admin may remove a digest.`;
+      return { allowed: true, reason: txt`You scheduled this digest.`, contacts: [] };
+    if (owner?.isAdmin) return { allowed: true, reason: txt`You are a Flightdeck admin.`, contacts: [] };
+    const fallback = txt`Only whoever scheduled it${owner ? txt` (${user(owner.creatorId)})` : ''} or a Flightdeck admin may remove a digest.`;
     if (!granted) return { allowed: false, reason: fallback, contacts: [] };
     const refusal = this.noRuleAllows(operationId, false);
-    return { ...refusal, reason: `${fallback} ${refusal.reason}` };
+    return { ...refusal, reason: txt`${fallback} ${refusal.reason}` };
   }
 
   /**
@@ -179,7 +180,7 @@ export class Policy {
    * decision is final, including whether approval is needed.
    */
   async decide(subject: Subject, operationId: string, input?: unknown): Promise<Decision> {
-    if (!this.configured) return { allowed: true, reason: NO_POLICY, contacts: [] };
+    if (!this.configured) return { allowed: true, reason: txt`${NO_POLICY}`, contacts: [] };
     const known = input === undefined ? undefined : { values: inputValues(input), partial: false };
     const ev = await this.evaluate(subject, operationId, known);
     const deny = ev.deny.find((m) => m.holds === 'yes');
@@ -190,7 +191,7 @@ export class Policy {
       return {
         allowed: true,
         rule: approval.rule.name,
-        reason: `Rule "${approval.rule.name}" needs ${approverPhrase(need)}.`,
+        reason: txt`Rule "${approval.rule.name}" needs ${approverPhrase(need)}.`,
         contacts: contactsOf([approval.rule]),
         approval: need,
       };
@@ -202,7 +203,7 @@ export class Policy {
       return {
         allowed: true,
         rule: possible.rule.name,
-        reason: `Rule "${possible.rule.name}" may allow it, depending on the arguments.`,
+        reason: txt`Rule "${possible.rule.name}" may allow it, depending on the arguments.`,
         contacts: [],
       };
     }
@@ -214,26 +215,26 @@ export class Policy {
    * input keys; keys not given stay open.
    */
   async outlook(subject: Subject, operationId: string, args?: Record<string, string>): Promise<Outlook> {
-    if (!this.configured) return { verdict: 'yes', summary: `Yes. ${NO_POLICY}`, contacts: [] };
+    if (!this.configured) return { verdict: 'yes', summary: txt`Yes. ${NO_POLICY}`, contacts: [] };
     const known = args ? { values: args, partial: true } : undefined;
     const ev = await this.evaluate(subject, operationId, known);
     const deny = ev.deny.find((m) => m.holds === 'yes');
     if (deny) {
       return {
         verdict: 'no',
-        summary: `No, by rule "${deny.rule.name}".`,
+        summary: txt`No, by rule "${deny.rule.name}".`,
         contacts: contactsOf([deny.rule]),
       };
     }
     const unless = ev.deny
       .filter((m) => m.holds === 'maybe')
-      .map((m) => `never when ${when(m.rule)} (rule "${m.rule.name}")`);
+      .map((m) => txt`never when ${when(m.rule)} (rule "${m.rule.name}")`);
     const approval = ev.approval.find((m) => m.holds === 'yes');
     if (approval) {
       return {
         verdict: 'approval',
         summary: joinNotes(
-          `Yes, with ${approverPhrase(this.need(approval.rule))} (rule "${approval.rule.name}")`,
+          txt`Yes, with ${approverPhrase(this.need(approval.rule))} (rule "${approval.rule.name}")`,
           unless,
         ),
         contacts: contactsOf([approval.rule]),
@@ -241,27 +242,29 @@ export class Policy {
     }
     const approvalWhen = ev.approval
       .filter((m) => m.holds === 'maybe')
-      .map((m) => `needs ${approverPhrase(this.need(m.rule))} when ${when(m.rule)} (rule "${m.rule.name}")`);
+      .map(
+        (m) => txt`needs ${approverPhrase(this.need(m.rule))} when ${when(m.rule)} (rule "${m.rule.name}")`,
+      );
     const allow = ev.allow.find((m) => m.holds === 'yes');
     if (allow) {
       return {
         verdict: 'yes',
-        summary: joinNotes(`Yes (rule "${allow.rule.name}")`, [...approvalWhen, ...unless]),
+        summary: joinNotes(txt`Yes (rule "${allow.rule.name}")`, [...approvalWhen, ...unless]),
         contacts: [],
       };
     }
     const allowWhen = ev.allow
       .filter((m) => m.holds === 'maybe')
-      .map((m) => `when ${when(m.rule)} (rule "${m.rule.name}")`);
+      .map((m) => txt`when ${when(m.rule)} (rule "${m.rule.name}")`);
     if (allowWhen.length > 0 || approvalWhen.length > 0) {
       return {
         verdict: 'conditional',
-        summary: joinNotes('Only', [...allowWhen, ...approvalWhen, ...unless], ': '),
+        summary: joinNotes(txt`Only`, [...allowWhen, ...approvalWhen, ...unless], ': '),
         contacts: contactsOf([...ev.allow, ...ev.approval].map((m) => m.rule)),
       };
     }
     const refusal = this.noRuleAllows(operationId, known !== undefined);
-    return { verdict: 'no', summary: `No. ${refusal.reason}`, contacts: refusal.contacts };
+    return { verdict: 'no', summary: txt`No. ${refusal.reason}`, contacts: refusal.contacts };
   }
 
   /** The user groups the rules mention (as subjects or approvers) that `userId` belongs to. */
@@ -322,13 +325,14 @@ export class Policy {
     );
     const who = wouldAllow.map(
       (rule) =>
-        `"${rule.name}" (${subjects(rule)}${scope(rule)}${Object.keys(rule.when).length > 0 ? `, when ${when(rule)}` : ''}${rule.effect === 'require-approval' ? ', with approval' : ''})`,
+        txt`"${rule.name}" (${subjects(rule)}${scope(rule)}${Object.keys(rule.when).length > 0 ? txt`, when ${when(rule)}` : ''}${rule.effect === 'require-approval' ? ', with approval' : ''})`,
     );
     return {
       allowed: false,
-      reason:
-        `No rule allows \`${operationId}\` to you in this channel${withArguments ? ' with these arguments' : ''}, and what no rule allows is denied.` +
-        (who.length > 0 ? ` Rules that allow it: ${who.join('; ')}.` : ' No rule allows it to anyone.'),
+      reason: textOf(
+        txt`No rule allows ${code(operationId)} to you in this channel${withArguments ? ' with these arguments' : ''}, and what no rule allows is denied.`,
+        who.length > 0 ? txt` Rules that allow it: ${joinText(who, '; ')}.` : ' No rule allows it to anyone.',
+      ),
       contacts: contactsOf(wouldAllow),
     };
   }
@@ -337,15 +341,15 @@ export class Policy {
 const NO_POLICY = 'No policy is configured, so everyone may run everything.';
 
 function allowedBy(rule: PolicyRule): Decision {
-  return { allowed: true, rule: rule.name, reason: `Allowed by rule "${rule.name}".`, contacts: [] };
+  return { allowed: true, rule: rule.name, reason: txt`Allowed by rule "${rule.name}".`, contacts: [] };
 }
 
 function denied(rule: PolicyRule, operationId: string): Decision {
-  const condition = Object.keys(rule.when).length > 0 ? ` when ${when(rule)}` : '';
+  const condition = Object.keys(rule.when).length > 0 ? txt` when ${when(rule)}` : '';
   return {
     allowed: false,
     rule: rule.name,
-    reason: `Rule "${rule.name}" denies \`${operationId}\` to you${scope(rule)}${condition}.`,
+    reason: txt`Rule "${rule.name}" denies ${code(operationId)} to you${scope(rule)}${condition}.`,
     contacts: contactsOf([rule]),
   };
 }
@@ -354,29 +358,29 @@ function contactsOf(rules: PolicyRule[]): string[] {
   return [...new Set(rules.flatMap((rule) => (rule.contact ? [rule.contact] : [])))];
 }
 
-function when(rule: PolicyRule): string {
+function when(rule: PolicyRule): Text {
   return describeConditions(rule.when);
 }
 
-function joinNotes(head: string, notes: string[], separator = '; '): string {
-  return notes.length > 0 ? `${head}${separator}${notes.join('; ')}.` : `${head}.`;
+function joinNotes(head: Text, notes: Text[], separator = '; '): Text {
+  return notes.length > 0 ? txt`${head}${separator}${joinText(notes, '; ')}.` : txt`${head}.`;
 }
 
-/** "approval by <@U1> or <!subteam^S1>" / "2 approvals from …". */
-export function approverPhrase(need: Pick<ApprovalNeed, 'approvers' | 'approvals'>): string {
-  const who = mentions(need.approvers).join(' or ');
-  return need.approvals > 1 ? `${need.approvals} approvals from ${who}` : `approval by ${who}`;
+/** "approval by @U1 or @S1" / "2 approvals from …", with the people and groups as parts. */
+export function approverPhrase(need: Pick<ApprovalNeed, 'approvers' | 'approvals'>): Text {
+  const who = joinText(mentions(need.approvers), ' or ');
+  return need.approvals > 1 ? txt`${need.approvals} approvals from ${who}` : txt`approval by ${who}`;
 }
 
-export function mentions(who: Approvers): string[] {
-  return [...who.users.map((u) => `<@${u}>`), ...who.groups.map((g) => `<!subteam^${g}>`)];
+export function mentions(who: Approvers): TextPart[] {
+  return [...who.users.map(user), ...who.groups.map(group)];
 }
 
-function subjects(rule: PolicyRule): string {
+function subjects(rule: PolicyRule): Text {
   const parts = mentions(rule);
-  return parts.length > 0 ? parts.join(', ') : 'everyone';
+  return parts.length > 0 ? joinText(parts, ', ') : txt`everyone`;
 }
 
-function scope(rule: PolicyRule): string {
-  return rule.channels.length > 0 ? ` in ${rule.channels.map((c) => `<#${c}>`).join(', ')}` : '';
+function scope(rule: PolicyRule): Text {
+  return rule.channels.length > 0 ? txt` in ${joinText(rule.channels.map(channel), ', ')}` : [];
 }

@@ -12,6 +12,7 @@ import type { Decision } from '../policy/policy';
 import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
 import { isFinal } from './lifecycle';
 import { nextPollDelay } from './poll-schedule';
+import { code, type Text, txt } from '../kit/text';
 
 export interface LaunchRequest {
   operationId: string;
@@ -31,7 +32,7 @@ export type StartOutcome =
 
 export type LaunchResult =
   | { kind: 'denied'; decision: Decision }
-  | { kind: 'unavailable'; reason: string }
+  | { kind: 'unavailable'; reason: Text }
   | { kind: 'duplicate'; run: RunRecord }
   | { kind: 'accepted'; run: RunRecord; started: Promise<StartOutcome> }
   /** Waits for approval (`decision.approval` says whose); `posted` resolves once the request is out. */
@@ -58,7 +59,7 @@ export class Launcher {
     if (!op) {
       return {
         kind: 'unavailable',
-        reason: `\`${request.operationId}\` is not available: its system is not configured.`,
+        reason: txt`${code(request.operationId)} is not available: its system is not configured.`,
       };
     }
     const decision = await policy.decide(

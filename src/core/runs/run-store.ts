@@ -1,6 +1,7 @@
 import type { Fact } from '../operations/contract';
 import type { Problem } from '../operations/problem';
 import type { RunState } from './lifecycle';
+import type { TransitionPayload } from '../approvals/transition-payload';
 
 export interface RunRecord {
   id: string;
@@ -121,9 +122,9 @@ export const TRANSITION_KINDS = [
   'cancel_requested',
   'contact_lost',
   'contact_restored',
-  /** The run waits for approval (`detail` says by whom). */
+  /** The run waits for approval (`payload` says by whom, until when). */
   'approval_requested',
-  /** One approver approved (`actorId`); `detail` counts the approvals. */
+  /** One approver approved (`actorId`); `payload` counts the approvals. */
   'approved',
 ] as const;
 
@@ -140,6 +141,11 @@ export interface TransitionRecord {
   progress: number | null;
   waitingFor: string | null;
   problem: Problem | null;
+  /**
+   * What an approval transition says, as data. Transitions recorded before it existed (and every other
+   * kind) have none; an old approval transition has Flightdeck's own words in `detail` instead.
+   */
+  payload: TransitionPayload | null;
   /** Who caused it, when a person did (cancel). */
   actorId: string | null;
   at: Date;
@@ -149,7 +155,13 @@ export interface TransitionRecord {
   attemptedAt: Date | null;
 }
 
-export type NewTransition = Omit<TransitionRecord, 'runId' | 'seq' | 'notifiedTs' | 'attemptedAt'>;
+export type NewTransition = Omit<
+  TransitionRecord,
+  'runId' | 'seq' | 'notifiedTs' | 'attemptedAt' | 'payload'
+> & {
+  /** Only approval transitions carry one. */
+  payload?: TransitionPayload | null;
+};
 
 export interface RunFilter {
   channelId?: string;

@@ -2,6 +2,7 @@ import { tz } from '@date-fns/tz';
 import { format, formatDistance } from 'date-fns';
 import type { Clock } from '../../core/kit/clock';
 import type { Query, Report } from '../../core/operations/contract';
+import { joinText, link, strong, type Text, txt } from '../../core/kit/text';
 import type { HarnessApi } from './api';
 import type { HarnessConfig } from './config';
 import { EXECUTIONS_INFO } from './definition';
@@ -18,9 +19,6 @@ export interface ExecutionsQueryDeps {
 
 const SHOWN = 15;
 const PAGE_SIZE = 100;
-
-/** Report lines are Slack mrkdwn: upstream text must not open links or mentions. */
-const safe = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Trigger info is a free-form map (§A.2); these keys name a person or a trigger when present. */
 const TRIGGER_KEYS = [
@@ -70,7 +68,7 @@ export class ExecutionsQuery implements Query {
     if (!found.module) {
       return {
         title: `No module named ${wanted}`,
-        lines: found.suggestions.map((m) => `Did you mean *${safe(m.name)}*?`),
+        lines: found.suggestions.map((m) => txt`Did you mean ${strong(m.name)}?`),
         empty: `Harness has no module named or with id "${wanted}".`,
       };
     }
@@ -95,7 +93,7 @@ export class ExecutionsQuery implements Query {
     return [...first.items, ...(last?.items ?? [])].sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
   }
 
-  private line(execution: ModuleExecution): string {
+  private line(execution: ModuleExecution): Text {
     const meta = execution.metadata ?? {};
     const status = execution.status || 'unknown';
     const pipeline = meta.pipeline_name || meta.pipeline || 'unknown pipeline';
@@ -110,13 +108,13 @@ export class ExecutionsQuery implements Query {
             meta.pipeline_execution_id,
           )
         : undefined;
-    const run = number ? (url ? `<${url}|${number}>` : number) : url ? `<${url}|open>` : undefined;
-    const parts = [`*${safe(status)}*`, `${safe(pipeline)}${run ? ` ${run}` : ''}`];
-    if (meta.pipeline_stage_id) parts.push(`stage ${safe(meta.pipeline_stage_id)}`);
-    if (execution.created) parts.push(this.when(execution.created));
+    const run = number ? (url ? link(url, number) : number) : url ? link(url, 'open') : undefined;
+    const parts: Text[] = [[strong(status)], run ? txt`${pipeline} ${run}` : txt`${pipeline}`];
+    if (meta.pipeline_stage_id) parts.push(txt`stage ${meta.pipeline_stage_id}`);
+    if (execution.created) parts.push(txt`${this.when(execution.created)}`);
     const who = triggeredBy(execution);
-    if (who) parts.push(`by ${safe(who)}`);
-    return parts.join(' · ');
+    if (who) parts.push(txt`by ${who}`);
+    return joinText(parts, ' · ');
   }
 
   private when(createdMs: number): string {

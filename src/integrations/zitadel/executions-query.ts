@@ -3,7 +3,7 @@ import type { Catalog } from './catalog';
 import type { ZitadelClient } from './client';
 import { conditionLabel } from './condition';
 import { SYSTEM } from './errors';
-import { code } from './markdown';
+import { code, joinText, txt } from '../../core/kit/text';
 import { targetNamer } from './preview-lines';
 
 export const EXECUTIONS_QUERY: QueryInfo = {
@@ -45,7 +45,7 @@ export function executionsQuery(client: ZitadelClient, catalog: Catalog): Query 
         title: filter
           ? `Zitadel executions matching "${args.trim()}" (${rows.length})`
           : `Zitadel executions (${rows.length})`,
-        lines: rows.map((row) => `${code(row.label)} → ${row.targets.map(name).join(' → ')}`),
+        lines: rows.map((row) => txt`${code(row.label)} → ${joinText(row.targets.map(name), ' → ')}`),
         empty: filter
           ? `No execution's condition or target matches "${args.trim()}".`
           : 'No execution has any targets.',

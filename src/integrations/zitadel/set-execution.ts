@@ -26,7 +26,7 @@ import {
 } from './form';
 import { conditionOf, pickedValue } from './input-condition';
 import type { Plan, Planner } from './planner';
-import { plainTargetNames, previewLines } from './preview-lines';
+import { plainTargetNames, previewRows } from './preview-lines';
 
 export const SET_EXECUTION: OperationInfo = {
   id: 'zitadel.set-execution',
@@ -125,7 +125,7 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
     const byKey = conditionFromKey(picked);
     return byKey ? conditionLabel(byKey) : (catalog.peekValue(picked) ?? picked);
   };
-  const preview = (plan: Plan): Preview => ({ lines: previewLines(plan), fingerprint: plan.fingerprint });
+  const preview = (plan: Plan): Preview => ({ rows: previewRows(plan), fingerprint: plan.fingerprint });
 
   return {
     ...SET_EXECUTION,

@@ -1,5 +1,6 @@
 import type { Outlook } from '../../core/policy/policy';
 import { context, escapeMrkdwn, header, type KnownBlock, type MessageContent, section } from './blocks';
+import { mrkdwnText } from './text';
 
 const VERDICT: Record<Outlook['verdict'], string> = {
   yes: ':white_check_mark:',
@@ -16,7 +17,7 @@ export interface OperationOutlook {
 }
 
 function outlookLine({ operationId, title, outlook }: OperationOutlook): string {
-  return `${VERDICT[outlook.verdict]} *${escapeMrkdwn(title)}* (\`${operationId}\`) — ${outlook.summary}`;
+  return `${VERDICT[outlook.verdict]} *${escapeMrkdwn(title)}* (\`${operationId}\`) — ${mrkdwnText(outlook.summary)}`;
 }
 
 function contactsLine(contacts: string[]): string | undefined {
@@ -54,7 +55,7 @@ export function canIMessage(item: OperationOutlook, args: Record<string, string>
   const given = Object.entries(args).map(([k, v]) => `\`${k}\`=\`${escapeMrkdwn(v)}\``);
   const question = `Can you run *${escapeMrkdwn(item.title)}* (\`${item.operationId}\`)${given.length > 0 ? ` with ${given.join(', ')}` : ''} here?`;
   const blocks: KnownBlock[] = [
-    section(`${question}\n${VERDICT[item.outlook.verdict]} ${item.outlook.summary}`),
+    section(`${question}\n${VERDICT[item.outlook.verdict]} ${mrkdwnText(item.outlook.summary)}`),
   ];
   const help = contactsLine(item.outlook.contacts);
   if (help) blocks.push(context(help));

@@ -16,6 +16,7 @@ import {
   slackDate,
   truncate,
 } from './blocks';
+import { mrkdwnText } from './text';
 
 /** Approve and Reject, on the run's parent message and on a request in an approval channel. */
 export function approvalButtons(runId: string): KnownBlock {
@@ -70,7 +71,7 @@ export function approvalState(view: ApprovalView): string {
       return `:alarm_clock: Expired ${slackDate(request.expiresAt)}: nobody approved it in time.`;
     case null:
       return (
-        `:raised_hand: Needs ${approverPhrase({ approvers: request.approvers, approvals: request.required })}` +
+        `:raised_hand: Needs ${mrkdwnText(approverPhrase({ approvers: request.approvers, approvals: request.required }))}` +
         ` before ${slackDate(request.expiresAt)}` +
         (approvedBy.length > 0 ? ` · approved so far by ${approvedBy.join(', ')}` : '') +
         '.'
@@ -109,7 +110,7 @@ export function requesterNotice(view: ApprovalView): MessageContent {
 /** Said to the requester right after submitting, when the run waits for approval. */
 export function awaitingApprovalNotice(decision: Decision, channelId: string): MessageContent {
   const need = decision.approval;
-  const who = need ? approverPhrase(need) : 'approval';
+  const who = need ? mrkdwnText(approverPhrase(need)) : 'approval';
   const where = need?.channelId && need.channelId !== channelId ? `<#${need.channelId}>` : `<#${channelId}>`;
   const text = `:raised_hand: Sent for approval: rule "${escapeMrkdwn(decision.rule ?? '')}" needs ${who}. The request is in ${where}; you will be told when it is decided.`;
   return { text: `Sent for approval (rule ${decision.rule ?? ''}).`, blocks: [section(text)] };
@@ -132,9 +133,9 @@ export function voteReply(result: VoteResult): string | undefined {
     case 'own_run':
       return 'You cannot approve your own request: someone else must. (You may withdraw it with Reject.)';
     case 'not_approver':
-      return `You are not an approver for this request: it needs ${result.approvers}.`;
+      return `You are not an approver for this request: it needs ${mrkdwnText(result.approvers)}.`;
     case 'no_longer_allowed':
-      return `The requester is no longer allowed to run this, so it was rejected. ${result.decision.reason}`;
+      return `The requester is no longer allowed to run this, so it was rejected. ${mrkdwnText(result.decision.reason)}`;
     case 'not_found':
       return 'Flightdeck has no pending approval for this run.';
   }

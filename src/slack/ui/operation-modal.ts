@@ -5,6 +5,8 @@ import type {
   FormValues,
   OperationInfo,
   Preview,
+  PreviewMark,
+  PreviewRow,
 } from '../../core/operations/contract';
 import { refreshActionId, VIEWS } from '../ids';
 import {
@@ -20,6 +22,7 @@ import {
   section,
   truncate,
 } from './blocks';
+import { mrkdwnText } from './text';
 
 export const fieldActionId = (field: FormField) =>
   field.refreshOnChange ? refreshActionId(field.id) : `fd.field.${field.id}`;
@@ -137,6 +140,22 @@ export interface PreviewMetadata extends ModalMetadata {
   fingerprint: string;
 }
 
+const MARK: Record<PreviewMark, string> = {
+  unchanged: ':white_check_mark:',
+  cleared: ':warning:',
+  added: ':heavy_plus_sign:',
+  removed: ':heavy_minus_sign:',
+  moved: ':twisted_rightwards_arrows:',
+  included: ':link:',
+  warning: ':warning:',
+};
+
+/** ":heavy_plus_sign: *Added:* `geo-block` (1st)". */
+export function previewRowMrkdwn(row: PreviewRow): string {
+  const label = row.label === undefined ? '' : `*${escapeMrkdwn(row.label)}:* `;
+  return `${row.mark ? `${MARK[row.mark]} ` : ''}${label}${mrkdwnText(row.value)}`;
+}
+
 /** The change the requester confirms; `outdated` says it changed since the last look. */
 export function previewModal(
   op: OperationInfo,
@@ -159,7 +178,7 @@ export function previewModal(
       ),
     );
   }
-  const lines = preview.lines.length > 0 ? preview.lines : ['No change.'];
+  const lines = preview.rows.length > 0 ? preview.rows.map(previewRowMrkdwn) : ['No change.'];
   let chunk = '';
   for (const line of lines) {
     if (chunk.length + line.length + 1 > LIMITS.sectionText - 10) {

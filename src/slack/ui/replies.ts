@@ -13,12 +13,13 @@ import {
   truncate,
 } from './blocks';
 import { problemText } from './problem';
+import { mrkdwnText } from './text';
 import { stateLabel, statusLine } from './run-message';
 import type { Problem } from '../../core/operations/problem';
 
 /** A denial names the rule that decided and who can help. `what` is a verb phrase: "run Start a job". */
 export function deniedMessage(what: string, decision: Decision): MessageContent {
-  const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, decision.reason];
+  const lines = [`:no_entry: You can't ${escapeMrkdwn(what)} here.`, mrkdwnText(decision.reason)];
   if (decision.contacts.length > 0)
     lines.push(`Ask ${decision.contacts.map(escapeMrkdwn).join(' or ')} for access.`);
   return {
@@ -62,10 +63,15 @@ function linesToBlocks(lines: string[], maxBlocks: number): KnownBlock[] {
 }
 
 export function reportMessage(report: Report): MessageContent {
-  const blocks: KnownBlock[] = [header(report.title)];
-  if (report.lines.length === 0) blocks.push(section(escapeMrkdwn(report.empty)));
-  else blocks.push(...linesToBlocks(report.lines, LIMITS.messageBlocks - 2));
-  return { text: report.title, blocks };
+  return listMessage(report.title, report.lines.map(mrkdwnText), escapeMrkdwn(report.empty));
+}
+
+/** A titled list of mrkdwn lines, or `empty` (mrkdwn) when there are none. */
+function listMessage(title: string, lines: string[], empty: string): MessageContent {
+  const blocks: KnownBlock[] = [header(title)];
+  if (lines.length === 0) blocks.push(section(empty));
+  else blocks.push(...linesToBlocks(lines, LIMITS.messageBlocks - 2));
+  return { text: title, blocks };
 }
 
 export function runsMessage(
@@ -78,7 +84,7 @@ export function runsMessage(
     (run) =>
       `${stateLabel(run.state)} · *${escapeMrkdwn(titles(run))}*${options.showChannel ? ` in <#${run.channelId}>` : ''} by <@${run.requesterId}> · ${slackDate(run.createdAt)} · \`${run.id}\``,
   );
-  const message = reportMessage({ title, lines, empty: 'No runs yet.' });
+  const message = listMessage(title, lines, 'No runs yet.');
   return options.note ? { ...message, blocks: [...message.blocks, context(options.note)] } : message;
 }
 

@@ -19,6 +19,8 @@ import {
   truncate,
 } from './blocks';
 import { problemText } from './problem';
+import { mrkdwnText } from './text';
+import { payloadText } from '../../core/approvals/transition-payload';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
   awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
@@ -154,11 +156,13 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
       line = `:electric_plug: ${view.systemName} answers again: ${stateLabel(transition.state)}${suffix}`;
       break;
     case 'approval_requested':
-      line = `:raised_hand: <@${run.requesterId}> asked to run this. ${transition.detail ?? ''}`;
+      line = `:raised_hand: <@${run.requesterId}> asked to run this. ${approvalDetail(run, transition)}`;
       break;
-    case 'approved':
-      line = `:ballot_box_with_check: Approved by <@${transition.actorId}>${transition.detail ? ` (${transition.detail})` : ''}`;
+    case 'approved': {
+      const detail = approvalDetail(run, transition);
+      line = `:ballot_box_with_check: Approved by <@${transition.actorId}>${detail ? ` (${detail})` : ''}`;
       break;
+    }
     case 'state':
       line = stateSentence(view, transition) + suffix;
       break;
@@ -169,6 +173,25 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
     blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));
   }
   return { text: truncate(`${view.operation.title}: ${plainLine(line)}`, LIMITS.fallbackText), blocks };
+}
+
+/**
+ * The words of an approval transition: from its payload; for one recorded before payloads existed, the
+ * text Flightdeck stored then, in which only the tokens it wrote itself (people, groups, channels, dates)
+ * stay Slack tokens and everything else is escaped.
+ */
+function approvalDetail(run: RunRecord, transition: TransitionRecord): string {
+  if (transition.payload) return mrkdwnText(payloadText(transition.payload, run.requesterId));
+  return legacyDetail(transition.detail ?? '');
+}
+
+const OWN_TOKEN = /(<@[UW][A-Z0-9]+>|<!subteam\^[A-Z0-9]+>|<#C[A-Z0-9]+>|<!date\^\d+\^[^|<>]*\|[^|<>]*>)/;
+
+function legacyDetail(detail: string): string {
+  return detail
+    .split(OWN_TOKEN)
+    .map((piece, i) => (i % 2 === 1 ? piece : escapeMrkdwn(piece)))
+    .join('');
 }
 
 function stateSentence(view: RunView, transition: TransitionRecord): string {

@@ -1,4 +1,9 @@
 import { fixedClock, harnessWorld, type HarnessWorld } from './world';
+import type { Report } from '../../../src/core/operations/contract';
+import { mrkdwnText } from '../../../src/slack/ui/text';
+
+/** The report's lines as Slack shows them. */
+const slackLines = (report: Report) => report.lines.map(mrkdwnText);
 
 const NOW = '2026-05-08T12:00:00Z';
 const hoursAgo = (h: number) => Date.parse(NOW) - h * 3_600_000;
@@ -43,8 +48,8 @@ describe('iacm.executions', () => {
     const report = await world.query.run('terraform-aws-vpc');
 
     expect(report.title).toBe('Recent executions of terraform-aws-vpc');
-    expect(report.lines).toHaveLength(3);
-    const [first, second, third] = report.lines;
+    expect(slackLines(report)).toHaveLength(3);
+    const [first, second, third] = slackLines(report);
     expect(first).toBe(
       `*succeeded* · Module tests <${world.fake.rootUrl}/ng/account/${world.fake.accountId}/module/iacm/orgs/default/projects/infra/pipelines/module_tests/executions/new/pipeline|#9> · stage plan · about 2 hours ago (2026-05-08 10:00 UTC) · by ana@example.com`,
     );
@@ -73,9 +78,9 @@ describe('iacm.executions', () => {
     const report = await world.query.run(module.id);
     const pages = world.fake.requestsTo('listExecutions').map((r) => r.query.get('page'));
     expect(pages).toEqual(['1', '2']);
-    expect(report.lines).toHaveLength(15);
-    expect(report.lines[0]).toContain('#149');
-    expect(report.lines[14]).toContain('#135');
+    expect(slackLines(report)).toHaveLength(15);
+    expect(slackLines(report)[0]).toContain('#149');
+    expect(slackLines(report)[14]).toContain('#135');
   });
 
   it('finds a module by id when its name does not match', async () => {
@@ -83,7 +88,7 @@ describe('iacm.executions', () => {
     world.fake.addExecution({ moduleId: module.id, created: hoursAgo(1) });
     const report = await world.query.run('6f1c2a6e-1d5b-4a55-9b0a-3c8a9e7d1f20');
     expect(report.title).toBe('Recent executions of net');
-    expect(report.lines).toHaveLength(1);
+    expect(slackLines(report)).toHaveLength(1);
   });
 
   it('suggests modules when the name is not exact, and lists nothing', async () => {
@@ -91,13 +96,16 @@ describe('iacm.executions', () => {
     world.fake.addModule({ name: 'terraform-aws-eks' });
     const report = await world.query.run('terraform-aws');
     expect(report.title).toBe('No module named terraform-aws');
-    expect(report.lines).toEqual(['Did you mean *terraform-aws-eks*?', 'Did you mean *terraform-aws-vpc*?']);
+    expect(slackLines(report)).toEqual([
+      'Did you mean *terraform-aws-eks*?',
+      'Did you mean *terraform-aws-vpc*?',
+    ]);
     expect(world.fake.requestsTo('listExecutions')).toHaveLength(0);
   });
 
   it('says how to use it when no module is given, without calling Harness', async () => {
     const report = await world.query.run('  ');
-    expect(report.lines).toEqual([]);
+    expect(slackLines(report)).toEqual([]);
     expect(report.empty).toContain('/ops iacm executions <module');
     expect(world.fake.requests).toHaveLength(0);
   });
@@ -105,7 +113,7 @@ describe('iacm.executions', () => {
   it('says when a module has no executions', async () => {
     world.fake.addModule({ name: 'fresh' });
     const report = await world.query.run('FRESH');
-    expect(report.lines).toEqual([]);
+    expect(slackLines(report)).toEqual([]);
     expect(report.empty).toBe('Module fresh has no executions yet.');
   });
 });

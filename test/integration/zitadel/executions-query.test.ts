@@ -1,4 +1,9 @@
 import { type Harness, startHarness } from './harness';
+import type { Report } from '../../../src/core/operations/contract';
+import { mrkdwnText } from '../../../src/slack/ui/text';
+
+/** The report's lines as Slack shows them. */
+const slackLines = (report: Report) => report.lines.map(mrkdwnText);
 
 let h: Harness;
 beforeEach(async () => {
@@ -19,7 +24,7 @@ describe('/ops zitadel executions [filter]', () => {
     h.fake.setTargets({ response: { all: true } }, [audit]);
     const report = await h.query.run('');
     expect(report.title).toBe('Zitadel executions (4)');
-    expect(report.lines).toEqual([
+    expect(slackLines(report)).toEqual([
       '`event group user.human` → `audit-log`',
       '`function preaccesstoken` → `ip-allow-list`',
       '`request method /zitadel.session.v2.SessionService/ListSessions` → `ip-allow-list` → `audit-log`',
@@ -32,12 +37,12 @@ describe('/ops zitadel executions [filter]', () => {
     const allow = h.fake.addTarget({ name: 'ip-allow-list' });
     h.fake.setTargets({ event: { event: 'user.human.added' } }, [audit]);
     h.fake.setTargets({ function: { name: 'preaccesstoken' } }, [allow]);
-    expect((await h.query.run('HUMAN')).lines).toEqual(['`event user.human.added` → `Audit-Log`']);
+    expect(slackLines(await h.query.run('HUMAN'))).toEqual(['`event user.human.added` → `Audit-Log`']);
     const byTarget = await h.query.run(' allow ');
     expect(byTarget.title).toBe('Zitadel executions matching "allow" (1)');
-    expect(byTarget.lines).toEqual(['`function preaccesstoken` → `ip-allow-list`']);
+    expect(slackLines(byTarget)).toEqual(['`function preaccesstoken` → `ip-allow-list`']);
     const none = await h.query.run('nothing-like-this');
-    expect(none.lines).toEqual([]);
+    expect(slackLines(none)).toEqual([]);
     expect(none.empty).toBe('No execution\'s condition or target matches "nothing-like-this".');
   });
 
@@ -47,8 +52,8 @@ describe('/ops zitadel executions [filter]', () => {
       h.fake.setTargets({ event: { event: `custom.event.${String(i).padStart(3, '0')}` } }, [hook]);
     h.fake.setTargets({ function: { name: 'preuserinfo' } }, ['777']);
     const report = await h.query.run('');
-    expect(report.lines).toHaveLength(231);
-    expect(report.lines).toContain('`function preuserinfo` → unknown target (`777`)');
+    expect(slackLines(report)).toHaveLength(231);
+    expect(slackLines(report)).toContain('`function preuserinfo` → unknown target (`777`)');
     const pages = h.fake.requests('ListExecutions').map((r) => r.body);
     expect(pages).toEqual(
       [0, 100, 200].map((offset) =>
@@ -59,7 +64,7 @@ describe('/ops zitadel executions [filter]', () => {
 
   it('says so when no execution has targets', async () => {
     const report = await h.query.run('');
-    expect(report.lines).toEqual([]);
+    expect(slackLines(report)).toEqual([]);
     expect(report.empty).toBe('No execution has any targets.');
   });
 });

@@ -1,6 +1,10 @@
-import type { FormValues } from '../../../src/core/operations/contract';
+import type { FormValues, Preview } from '../../../src/core/operations/contract';
+import { previewRowMrkdwn } from '../../../src/slack/ui/operation-modal';
 import { isUpstreamError, PreviewOutdatedError } from '../../../src/core/operations/problem';
 import { apply, ctx, defined, failure, firstChoice, type Harness, parseInput, startHarness } from './harness';
+
+/** The preview as the confirmation modal shows it in Slack. */
+const slackLines = (preview: Preview) => preview.rows.map(previewRowMrkdwn);
 
 const LIST_SESSIONS = '/zitadel.session.v2.SessionService/ListSessions';
 const SESSION_SERVICE = 'zitadel.session.v2.SessionService';
@@ -90,8 +94,8 @@ describe('each condition kind, end to end against the fake', () => {
     '$name: previews, sets the ordered targets and reports them',
     async ({ values, wire, label }) => {
       const { preview, result } = await apply(h.op, { ...values, targets: [ids.geo, ids.audit] });
-      expect(preview.lines[0]).toContain('*Condition:*');
-      expect(preview.lines.join('\n')).toContain(
+      expect(slackLines(preview)[0]).toContain('*Condition:*');
+      expect(slackLines(preview).join('\n')).toContain(
         ':heavy_plus_sign: *Added:* `geo-block` (1st), `audit-log` (2nd)',
       );
       expect(putBodies()).toEqual([{ condition: wire, targets: [ids.geo, ids.audit] }]);
@@ -119,13 +123,13 @@ describe('each condition kind, end to end against the fake', () => {
     const method = await h.op.preview(
       parseInput(h.op, { kind: 'request', scope: 'method', method: LIST_SESSIONS, targets: [ids.audit] }),
     );
-    expect(method.lines).toContain(
+    expect(slackLines(method)).toContain(
       ':white_check_mark: *No change:* the condition already calls exactly these targets, in this order.',
     );
     const group = await h.op.preview(
       parseInput(h.op, { kind: 'event', scope: 'group', group: 'user.human', targets: [] }),
     );
-    expect(group.lines).toContain(
+    expect(slackLines(group)).toContain(
       ':warning: *All targets removed:* after this change the condition calls nothing.',
     );
   });
@@ -140,7 +144,7 @@ describe('the diff', () => {
     targets,
     ...extra,
   });
-  const previewOf = async (v: FormValues) => (await h.op.preview(parseInput(h.op, v))).lines.join('\n');
+  const previewOf = async (v: FormValues) => slackLines(await h.op.preview(parseInput(h.op, v))).join('\n');
 
   beforeEach(() => h.fake.setTargets(condition, [ids.audit, ids.allow, ids.geo]));
 
@@ -162,11 +166,11 @@ describe('the diff', () => {
 
   it('shows removing every target as such, and the PUT sends an empty list that clears the condition', async () => {
     const { preview } = await apply(h.op, values([]));
-    expect(preview.lines).toContain('*After:* _no targets_');
-    expect(preview.lines).toContain(
+    expect(slackLines(preview)).toContain('*After:* _no targets_');
+    expect(slackLines(preview)).toContain(
       ':warning: *All targets removed:* after this change the condition calls nothing.',
     );
-    expect(preview.lines.join('\n')).toContain(
+    expect(slackLines(preview).join('\n')).toContain(
       ':heavy_minus_sign: *Removed:* `audit-log`, `ip-allow-list`, `geo-block`',
     );
     expect(putBodies()).toEqual([{ condition, targets: [] }]);
@@ -178,6 +182,20 @@ describe('the diff', () => {
     const lines = await previewOf(values([ids.audit, ids.allow, ids.geo]));
     expect(lines).toContain(':white_check_mark: *No change:*');
     expect(lines).not.toMatch(/Added|Removed|Reordered|All targets removed/);
+  });
+
+  it('shows a Slack-looking target name escaped, as words and never as a ping or a link', async () => {
+    const hostile = h.fake.addTarget({ name: '<!channel> & <https://evil.example|x>' });
+    const preview = await h.op.preview(parseInput(h.op, values([hostile])));
+    const shown = slackLines(preview).join('\n');
+    expect(shown).toContain('`&lt;!channel&gt; &amp; &lt;https://evil.example|x&gt;` (1st)');
+    expect(shown).not.toContain('<!channel>');
+    expect(preview.rows).toContainEqual(
+      expect.objectContaining({
+        label: 'Added',
+        value: expect.arrayContaining([{ kind: 'code', text: '<!channel> & <https://evil.example|x>' }]),
+      }),
+    );
   });
 
   it('adds the id when two targets share a name, and flags ids Zitadel does not know', async () => {
@@ -235,7 +253,7 @@ describe('include and order', () => {
     expect(putBodies()).toEqual([
       { condition: { function: { name: 'preuserinfo' } }, targets: [ids.geo, ids.audit, ids.allow] },
     ]);
-    expect(preview.lines).toContain(
+    expect(slackLines(preview)).toContain(
       `:link: *Included from* request method \`${LIST_SESSIONS}\`: \`ip-allow-list\`, \`geo-block\``,
     );
   });
@@ -321,10 +339,10 @@ describe('revert', () => {
     });
     expect(parseInput(h.op, revert as FormValues)).toEqual(revert);
     const preview = await h.op.preview(revert);
-    expect(preview.lines.join('\n')).toContain(
+    expect(slackLines(preview).join('\n')).toContain(
       ':heavy_plus_sign: *Added:* `audit-log` (1st), `ip-allow-list` (2nd)',
     );
-    expect(preview.lines.join('\n')).toContain(':heavy_minus_sign: *Removed:* `geo-block`');
+    expect(slackLines(preview).join('\n')).toContain(':heavy_minus_sign: *Removed:* `geo-block`');
     await h.op.start(revert, ctx('run-2'), preview.fingerprint);
     expect(h.fake.targetsOf(condition)).toEqual([ids.audit, ids.allow]);
   });
@@ -340,7 +358,7 @@ describe('revert', () => {
     const revert = h.op.revertInput({ upstreamId: result.upstreamId, input, memo: result.memo });
     expect(revert).toEqual({ kind: 'response', scope: 'service', service: SESSION_SERVICE, targets: [] });
     const preview = await h.op.preview(revert);
-    expect(preview.lines).toContain(
+    expect(slackLines(preview)).toContain(
       ':warning: *All targets removed:* after this change the condition calls nothing.',
     );
   });
@@ -367,7 +385,9 @@ describe('two people changing the same condition', () => {
     expect(err).toBeInstanceOf(PreviewOutdatedError);
     const fresh = (err as PreviewOutdatedError).preview;
     expect(fresh.fingerprint).not.toBe(seen.fingerprint);
-    expect(fresh.lines.join('\n')).toContain(':heavy_minus_sign: *Removed:* `ip-allow-list`, `geo-block`');
+    expect(slackLines(fresh).join('\n')).toContain(
+      ':heavy_minus_sign: *Removed:* `ip-allow-list`, `geo-block`',
+    );
     expect(putBodies()).toEqual([]);
     expect(h.fake.targetsOf(condition)).toEqual([ids.allow, ids.geo]);
     await h.op.start(input, ctx(), fresh.fingerprint);

@@ -1,5 +1,10 @@
 import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
+import type { Report } from '../../../src/core/operations/contract';
+import { mrkdwnText } from '../../../src/slack/ui/text';
 import { ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
+
+/** The report's lines as Slack shows them. */
+const slackLines = (report: Report) => report.lines.map(mrkdwnText);
 
 let h: Harness;
 afterEach(() => h.close());
@@ -20,7 +25,7 @@ describe('reads', () => {
   it.each([4, 8, 10, 14])('are retried on transient code %i and then succeed', async (code) => {
     h.fake.inject('ListExecutions', { kind: 'grpc', code, message: 'busy' }, 2);
     const report = await h.query.run('');
-    expect(report.lines).toEqual([]);
+    expect(slackLines(report)).toEqual([]);
     expect(h.fake.requests('ListExecutions')).toHaveLength(3);
     expect(h.log.lines.filter((l) => l.includes('retrying a Zitadel read'))).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { code, txt } from '../../../src/core/kit/text';
 import type { RunView } from '../../../src/core/runs/notifier';
 import type { FormField, OperationInfo } from '../../../src/core/operations/contract';
 import { RUN_STATES, type RunState } from '../../../src/core/runs/lifecycle';
@@ -211,10 +212,14 @@ describe('modals', () => {
   });
 
   it('a preview modal splits long diffs into valid sections and flags an outdated one', () => {
-    const lines = Array.from({ length: 400 }, (_, i) => `• added target \`t-${i}\``);
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      label: 'Added',
+      mark: 'added' as const,
+      value: [code(`t-${i}`)],
+    }));
     const modal = previewModal(
       info,
-      { lines, fingerprint: 'f1' },
+      { rows, fingerprint: 'f1' },
       { operationId: info.id, channelId: 'C1', values: {}, fingerprint: 'f1' },
       true,
     );
@@ -226,7 +231,7 @@ describe('modals', () => {
     const values = { targets: Array.from({ length: 200 }, (_, i) => `target-id-${i}`) };
     const modal = previewModal(
       info,
-      { lines: ['x'], fingerprint: 'f' },
+      { rows: [{ label: 'x', value: txt`y` }], fingerprint: 'f' },
       { operationId: info.id, channelId: 'C1', values, fingerprint: 'f' },
     );
     expect(validateView(modal)).toBeUndefined();
@@ -261,7 +266,7 @@ describe('replies', () => {
     const denied = deniedMessage('run Start a job', {
       allowed: false,
       rule: 'netops',
-      reason: 'Rule "netops" denies `itential.start` to you.',
+      reason: txt`Rule "netops" denies ${code('itential.start')} to you.`,
       contacts: ['#netops-leads'],
     });
     expect(validateBlocks(denied.blocks, 'message')).toBeUndefined();
@@ -269,7 +274,7 @@ describe('replies', () => {
   });
 
   it('a long report is split within the block limit and says how much was left out', () => {
-    const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(60)}`);
+    const lines = Array.from({ length: 3000 }, (_, i) => txt`line ${i} ${'x'.repeat(60)}`);
     const msg = reportMessage({ title: 'Executions', lines, empty: 'none' });
     expect(validateBlocks(msg.blocks, 'message')).toBeUndefined();
     expect(JSON.stringify(msg.blocks)).toMatch(/…and \d+ more not shown/);

@@ -6,6 +6,7 @@ import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { Decision, DigestOperation } from '../../../core/policy/policy';
 import type { DigestScheduleRecord } from '../../../core/digest/digest-store';
+import { plainText } from '../../../core/kit/text';
 import type { SlackDeps } from '../../deps';
 import { digestNames } from '../../slack-digest-publisher';
 import { toNotifyError } from '../../slack-errors';
@@ -213,6 +214,6 @@ async function audit(
     runId: null,
     outcome: decision.allowed ? 'done' : 'denied',
     rule: decision.rule ?? null,
-    detail: decision.allowed ? detail : { ...detail, why: decision.reason },
+    detail: decision.allowed ? detail : { ...detail, why: plainText(decision.reason) },
   });
 }

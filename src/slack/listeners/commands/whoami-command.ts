@@ -1,4 +1,5 @@
 import type { Outlook, Subject } from '../../../core/policy/policy';
+import { txt } from '../../../core/kit/text';
 import type { SlackDeps } from '../../deps';
 import { whoamiMessage, type OperationOutlook } from '../../ui/access';
 import type { MessageContent } from '../../ui/blocks';
@@ -10,7 +11,7 @@ export async function operationOutlooks(deps: SlackDeps, subject: Subject): Prom
   return operations.map((op, i) => ({
     operationId: op.id,
     title: `${deps.registry.systemName(op.system)}: ${op.title}`,
-    outlook: outlooks[i] ?? { verdict: 'no', summary: 'No.', contacts: [] },
+    outlook: outlooks[i] ?? { verdict: 'no', summary: txt`No.`, contacts: [] },
   }));
 }
 

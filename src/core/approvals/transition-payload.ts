@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { approverPhrase } from '../policy/policy';
+import { channel, type Text, time, txt, joinText, user } from '../kit/text';
+
+/**
+ * What an approval transition says, as data (stored as JSON with the transition): each surface words it
+ * from this, so nothing pre-rendered is ever stored beside the upstream's free text.
+ */
+export type TransitionPayload =
+  /** The run waits for approval: by whom, how many, until when, and where the request is. */
+  | {
+      kind: 'approval_requested';
+      approvers: { users: string[]; groups: string[] };
+      approvals: number;
+      expiresAt: Date;
+      /** The approval channel, when the request is not in the run's own channel. */
+      requestChannelId: string | null;
+    }
+  /** An approval counted: how many of how many; `approvedBy` once the last one needed is in. */
+  | { kind: 'approvals'; approvals: number; required: number; approvedBy: string[] };
+
+/** The stored JSON, read back; what does not parse is treated as no payload. */
+export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('approval_requested'),
+    approvers: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }),
+    approvals: z.number().int().positive(),
+    expiresAt: z.iso.datetime().transform((at) => new Date(at)),
+    requestChannelId: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('approvals'),
+    approvals: z.number().int().nonnegative(),
+    required: z.number().int().positive(),
+    approvedBy: z.array(z.string()),
+  }),
+]);
+
+/**
+ * The payload's sentence: "It needs approval by @S1 (not @U1) before <time>. The request is in #C2." /
+ * "2 of 2: @U2, @U3". Empty when there is nothing to add (one approval of one).
+ */
+export function payloadText(payload: TransitionPayload, requesterId: string): Text {
+  if (payload.kind === 'approval_requested') {
+    const where = payload.requestChannelId
+      ? txt` The request is in ${channel(payload.requestChannelId)}.`
+      : [];
+    return txt`It needs ${approverPhrase(payload)} (not ${user(requesterId)}) before ${time(payload.expiresAt)}.${where}`;
+  }
+  if (payload.required <= 1) return [];
+  const by = payload.approvedBy.length > 0 ? txt`: ${joinText(payload.approvedBy.map(user), ', ')}` : [];
+  return txt`${payload.approvals} of ${payload.required}${by}`;
+}

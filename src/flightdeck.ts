@@ -9,6 +9,9 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from '.
 import type { Integration } from './core/operations/integration';
 import { KeyedMutex } from './core/kit/keyed-mutex';
 import { Approvals } from './core/approvals/decisions';
+import { AuditTrail } from './core/audit/trail';
+import { DigestSchedules } from './core/digest/schedules';
+import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
@@ -20,7 +23,7 @@ import { startOpsServer, type OpsServer } from './observability/ops-server';
 import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { SlackApprovalBoard } from './slack/approval-board';
-import { AuditFeed, withAuditFeed } from './slack/audit-feed';
+import { AuditFeed } from './slack/audit-feed';
 import { SlackChannelMembership } from './slack/channel-members';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
@@ -127,11 +130,14 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log), {
       defaultExpiresAfterMs: config.file.approvals.expiresAfter,
     });
+    const access = new ChannelAccess(new SlackChannelMembership(app.client, clock, log), config.file.admins);
+    const audit = new AuditTrail({ store, access, clock, log });
     const auditLinks = new Permalinks(app.client, log);
     const { auditChannel } = config.file;
     const auditFeed = auditChannel
-      ? new AuditFeed(app.client, auditChannel, auditLinks, store, log)
+      ? new AuditFeed(app.client, auditChannel, auditLinks, audit, log)
       : undefined;
+    if (auditFeed) audit.subscribe(auditFeed);
     const notifyClient = notifierClient({
       token: config.env.SLACK_BOT_TOKEN,
       apiUrl: config.env.SLACK_API_URL,
@@ -139,7 +145,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     });
     metrics.watchSlackClient(notifyClient);
     const deps: EngineDeps = {
-      store: auditFeed ? withAuditFeed(store, auditFeed) : store,
+      store,
+      audit,
       registry,
       notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log)),
       policy,
@@ -175,19 +182,19 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     });
     const tracker = new Tracker(deps, launcher);
     const afterAck = new AfterAck(log);
+    const schedules = new DigestSchedules({ store, policy, access, audit, clock });
     registerListeners(app, {
       registry,
       policy,
       launcher,
       tracker,
-      store: deps.store,
+      runs: new RunQueries({ store, access, audit, schedules, clock }),
       clock,
       log,
       afterAck,
       approvals,
-      access: new ChannelAccess(new SlackChannelMembership(app.client, clock, log), config.file.admins),
-      audit: { admins: config.file.admins, permalinks: auditLinks },
-      digests: { timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
+      audit: { trail: audit, permalinks: auditLinks },
+      digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
     });
     const server: unknown = config.env.SLACK_APP_TOKEN

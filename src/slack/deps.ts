@@ -1,5 +1,7 @@
-import type { ChannelAccess } from '../core/runs/access';
 import type { Approvals } from '../core/approvals/decisions';
+import type { AuditTrail } from '../core/audit/trail';
+import type { DigestSchedules } from '../core/digest/schedules';
+import type { RunQueries } from '../core/runs/run-queries';
 import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
@@ -7,7 +9,6 @@ import type { Log } from '../core/kit/log';
 import type { Policy } from '../core/policy/policy';
 import type { Registry } from '../core/operations/registry';
 import type { Tracker } from '../core/runs/tracker';
-import type { Store } from '../core/store';
 import type { AfterAck } from './after-ack';
 import type { Permalinks } from './permalinks';
 import type { UserTimeZones } from './user-time-zones';
@@ -18,17 +19,17 @@ export interface SlackDeps {
   policy: Policy;
   launcher: Launcher;
   tracker: Tracker;
-  store: Store;
+  /** `/ops status`, `/ops runs`, the Home tab. */
+  runs: RunQueries;
   clock: Clock;
   log: Log;
   afterAck: AfterAck;
   approvals: Approvals;
-  /** Who may see a channel's runs: its members and admins. */
-  access: ChannelAccess;
-  /** `/ops audit`: who may read it, and links to the threads it names. */
-  audit: { admins: string[]; permalinks: Permalinks };
-  /** Digest commands and the Home tab: people's time zones, message links, posting digests now. */
+  /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
+  audit: { trail: AuditTrail; permalinks: Permalinks };
+  /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */
   digests: {
+    schedules: DigestSchedules;
     timeZones: UserTimeZones;
     permalinks: Permalinks;
     publisher: DigestPublisher;

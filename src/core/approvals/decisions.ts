@@ -46,7 +46,7 @@ export class Approvals {
     if (run.state !== 'awaiting_approval') return decided(run, status);
     const action = vote;
     const refused = async (why: string, result: VoteResult) => {
-      await store.appendAudit(
+      await this.deps.audit.append(
         runAudit(
           run,
           { at: clock.now(), actorId: userId, action, outcome: 'refused', rule: status.request.rule },
@@ -112,7 +112,7 @@ export class Approvals {
       ),
     );
     if (!settled) return this.lateDecision(run.id);
-    await this.deps.store.appendAudit(
+    await this.deps.audit.append(
       runAudit(
         settled,
         { at: now, actorId: userId, action: 'approve', outcome: 'approved', rule: status.request.rule },
@@ -161,7 +161,7 @@ export class Approvals {
   ): Promise<VoteResult> {
     const { store, clock } = this.deps;
     const now = clock.now();
-    await store.appendAudit(
+    await this.deps.audit.append(
       runAudit(
         run,
         { at: now, actorId: userId, action: 'approve', outcome: 'counted', rule: status.request.rule },
@@ -206,7 +206,7 @@ export class Approvals {
       ),
     );
     if (!rejected) return this.lateDecision(run.id);
-    await this.deps.store.appendAudit(
+    await this.deps.audit.append(
       runAudit(rejected, {
         at: now,
         actorId: userId,
@@ -238,7 +238,7 @@ export class Approvals {
       ),
     );
     if (!rejected) return this.lateDecision(run.id);
-    await this.deps.store.appendAudit(
+    await this.deps.audit.append(
       runAudit(
         rejected,
         { at: now, actorId: userId, action: 'approve', outcome: 'rejected', rule: decision.rule },

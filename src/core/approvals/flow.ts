@@ -227,7 +227,7 @@ export async function awaitApproval(deps: EngineDeps, run: RunRecord): Promise<R
     transition('state', 'rejected', null, null, now, EXPIRED),
   );
   if (!expired) return {};
-  await deps.store.appendAudit(
+  await deps.audit.append(
     runAudit(expired, {
       at: now,
       actorId: null,

@@ -1,4 +1,5 @@
 import type { Store } from '../store';
+import type { AuditTrail } from '../audit/trail';
 import type { ApprovalBoard } from '../approvals/board';
 import type { Clock } from '../kit/clock';
 import type { KeyedMutex } from '../kit/keyed-mutex';
@@ -61,7 +62,9 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<
 };
 
 export interface EngineDeps {
-  store: Store;
+  /** Audit records go through `audit`, so that every sink gets them. */
+  store: Omit<Store, 'appendAudit'>;
+  audit: Pick<AuditTrail, 'append'>;
   registry: Registry;
   notifier: Notifier;
   policy: Policy;

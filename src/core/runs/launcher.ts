@@ -69,7 +69,7 @@ export class Launcher {
     );
     const facts = op.describe(request.input);
     const audit = (outcome: string, runId: string | null) =>
-      store.appendAudit({
+      this.deps.audit.append({
         at: clock.now(),
         actorId: request.requester.id,
         channelId: request.channelId,
@@ -244,7 +244,7 @@ export class Launcher {
       actorId: run.requesterId,
       at: now,
     });
-    await this.deps.store.appendAudit(
+    await this.deps.audit.append(
       runAudit(updated, { at: now, actorId: run.requesterId, action: 'start', outcome: 'started' }),
     );
     return updated;
@@ -268,7 +268,7 @@ export class Launcher {
         at: now,
       },
     );
-    await this.deps.store.appendAudit({
+    await this.deps.audit.append({
       at: now,
       actorId: run.requesterId,
       channelId: run.channelId,
@@ -319,7 +319,7 @@ export class Launcher {
     });
     if (input === undefined) return undefined;
     // The change it leads to is audited as a launch; this records who asked to undo which run.
-    await this.deps.store.appendAudit(
+    await this.deps.audit.append(
       runAudit(run, {
         at: this.deps.clock.now(),
         actorId: requester.id,
@@ -347,7 +347,7 @@ export class Launcher {
       if (latest && isFinal(latest.state) && !latest.mayRecover) return { kind: 'finished', run: latest };
       return { kind: 'already_requested', by: latest?.cancelRequestedBy ?? 'someone' };
     }
-    await store.appendAudit({
+    await this.deps.audit.append({
       at: clock.now(),
       actorId: requester.id,
       channelId,

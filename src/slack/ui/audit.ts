@@ -6,19 +6,12 @@ const detailSchema = z
   .object({
     facts: z.array(z.object({ label: z.string(), value: z.string() }).loose()).optional(),
     upstreamId: z.string().optional(),
-    thread: z.object({ channel: z.string(), ts: z.string() }).loose().optional(),
     why: z.string().optional(),
     problem: z.string().optional(),
     approvals: z.number().optional(),
     required: z.number().optional(),
   })
   .loose();
-
-/** Where a record's thread is, when it has one: for a permalink. */
-export function auditThread(record: NewAuditRecord): { channel: string; ts: string } | undefined {
-  const parsed = detailSchema.safeParse(record.detail);
-  return parsed.success ? parsed.data.thread : undefined;
-}
 
 /**
  * One record in one line: when, who, what, where, the outcome and why, the parameters (the run's facts,

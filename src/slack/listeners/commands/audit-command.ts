@@ -1,10 +1,6 @@
-import { threadOf } from '../../audit-feed';
 import type { SlackDeps } from '../../deps';
-import type { MessageRef } from '../../permalinks';
 import { auditMessage, auditRefusal } from '../../ui/audit';
 import type { MessageContent } from '../../ui/blocks';
-
-const LIMIT = 50;
 
 /** `/ops audit`: recent records for admins (from the config); everyone else is told who can read it. */
 export async function auditTrail(
@@ -12,27 +8,17 @@ export async function auditTrail(
   userId: string,
   query: { user?: string; sinceMs: number; sinceText: string },
 ): Promise<MessageContent> {
-  if (!deps.audit.admins.includes(userId)) {
-    await deps.store.appendAudit({
-      at: deps.clock.now(),
-      actorId: userId,
-      channelId: null,
-      action: 'audit',
-      operationId: null,
-      runId: null,
-      outcome: 'refused',
-      rule: null,
-      detail: {},
-    });
-    return auditRefusal();
-  }
-  const since = new Date(deps.clock.now().getTime() - query.sinceMs);
-  const records = await deps.store.listAudit({ actorId: query.user, since, limit: LIMIT });
-  const refs = await Promise.all(records.map((r) => threadOf(deps.store, r, String(r.id))));
+  const reading = await deps.audit.trail.read(userId, { actorId: query.user, sinceMs: query.sinceMs });
+  if (!reading.allowed) return auditRefusal();
   const byKey = await deps.audit.permalinks.many(
-    refs.filter((ref): ref is MessageRef => ref !== undefined),
-    LIMIT,
+    reading.entries.flatMap(({ record, thread }) => (thread ? [{ key: String(record.id), ...thread }] : [])),
+    reading.limit,
   );
   const links = new Map([...byKey].map(([key, url]) => [Number(key), url]));
-  return auditMessage(records, links, query, LIMIT);
+  return auditMessage(
+    reading.entries.map((e) => e.record),
+    links,
+    query,
+    reading.limit,
+  );
 }

@@ -97,7 +97,7 @@ export function opsCommand(deps: SlackDeps) {
           op.id,
         );
         if (!decision.allowed) {
-          await deps.store.appendAudit({
+          await deps.audit.trail.append({
             at: deps.clock.now(),
             actorId: command.user_id,
             channelId: command.channel_id,
@@ -160,16 +160,12 @@ async function recentRuns(
   const { registry } = deps;
   const titleOf = (run: RunRecord) => registry.operationInfo(run.operationId)?.title ?? run.operationId;
   if (!mine) {
-    const runs = await deps.store.listRuns({ channelId, limit: RUNS_SHOWN });
-    return runsMessage('Recent runs in this channel', runs, titleOf);
+    const listed = await deps.runs.inChannel({ userId, here: channelId }, channelId, RUNS_SHOWN);
+    if (!listed.allowed) return infoMessage(listed.reason);
+    return runsMessage('Recent runs in this channel', listed.runs, titleOf);
   }
-  // Read past what is shown, so runs in channels left behind do not crowd out the rest.
-  const runs = await deps.store.listRuns({ requesterId: userId, limit: RUNS_SHOWN * 3 });
-  const seen = await deps.access.filter(userId, runs, (run) => run.channelId);
-  return runsMessage('Your recent runs', seen.visible.slice(0, RUNS_SHOWN), titleOf, {
-    showChannel: true,
-    note: hiddenNote(seen),
-  });
+  const { runs, hidden } = await deps.runs.mine(userId, RUNS_SHOWN);
+  return runsMessage('Your recent runs', runs, titleOf, { showChannel: true, note: hiddenNote(hidden) });
 }
 
 /** `/ops status <run>`: only to members of the run's channel (and admins); a refusal is audited. */
@@ -180,23 +176,16 @@ async function runStatus(
   runId: string,
 ): Promise<MessageContent> {
   const { registry } = deps;
-  const run = await deps.store.getRun(runId);
-  if (!run) return infoMessage(`No run \`${runId}\` is known to Flightdeck.`);
-  const access = await deps.access.check(userId, run.channelId, channelId);
-  if (!access.allowed) {
-    await deps.store.appendAudit({
-      at: deps.clock.now(),
-      actorId: userId,
-      channelId,
-      action: 'status',
-      operationId: run.operationId,
-      runId: run.id,
-      outcome: 'refused',
-      rule: null,
-      detail: { why: access.reason },
-    });
-    return statusRefusal(run.id, access.reason);
+  const status = await deps.runs.status({ userId, here: channelId }, runId);
+  switch (status.kind) {
+    case 'unknown':
+      return infoMessage(`No run \`${runId}\` is known to Flightdeck.`);
+    case 'refused':
+      return statusRefusal(status.runId, status.reason);
+    case 'shown': {
+      const { run } = status;
+      const title = `${registry.systemName(run.system)}: ${registry.operationInfo(run.operationId)?.title ?? run.operationId}`;
+      return runStatusMessage(title, run, deps.clock.now());
+    }
   }
-  const title = `${registry.systemName(run.system)}: ${registry.operationInfo(run.operationId)?.title ?? run.operationId}`;
-  return runStatusMessage(title, run, deps.clock.now());
 }

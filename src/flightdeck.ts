@@ -116,10 +116,11 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const policy = new Policy(rules, new SlackMembershipDirectory(app.client, clock, log), {
       defaultExpiresAfterMs: config.file.approvals.expiresAfter,
     });
-    const auditLinks = new Permalinks(app.client, log);
+    // One cache of message links: the audit feed, /ops audit and the digests all link to run messages.
+    const permalinks = new Permalinks(app.client, log);
     const { auditChannel } = config.file;
     const auditFeed = auditChannel
-      ? new AuditFeed(app.client, auditChannel, auditLinks, store, log)
+      ? new AuditFeed(app.client, auditChannel, permalinks, store, log)
       : undefined;
     const deps: EngineDeps = {
       store: auditFeed ? withAuditFeed(store, auditFeed) : store,
@@ -152,7 +153,6 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const permalinks = new Permalinks(app.client, log);
     const publisher = new SlackDigestPublisher(app.client, registry, permalinks);
     const digests = new DigestScheduler({
       store,
@@ -175,7 +175,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       afterAck,
       approvals,
       access: new ChannelAccess(new SlackChannelMembership(app.client, clock, log), config.file.admins),
-      audit: { admins: config.file.admins, permalinks: auditLinks },
+      audit: { admins: config.file.admins, permalinks },
       digests: { timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
     });

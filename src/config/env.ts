@@ -7,8 +7,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
 /**
- * The core runtime contract (DESIGN.md "Runtime contract"). Each message says how to fix the value and
- * never repeats it, since most of these are secrets.
+ * The core runtime contract (the README's "Configuration" table). Each message says how to fix the value
+ * and never repeats it, since most of these are secrets.
  */
 const envSchema = z
   .object({
@@ -60,7 +60,6 @@ const envSchema = z
   });
 
 export type CoreEnv = z.infer<typeof envSchema>;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
   const result = envSchema.safeParse(env);

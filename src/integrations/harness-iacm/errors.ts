@@ -2,7 +2,7 @@ import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import { parseJson } from '../shared/json';
 import { REDACTED, Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './schemas';
 
 export const SYSTEM_ID = 'iacm';

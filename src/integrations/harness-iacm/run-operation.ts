@@ -13,7 +13,7 @@ import type {
 } from '../../core/operations/contract';
 import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import { isFinal } from '../../core/runs/lifecycle';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import type { CreateExecution, HarnessApi, PipelineScope } from './api';
 import type { HarnessConfig } from './config';
 import { RUN_INFO } from './definition';

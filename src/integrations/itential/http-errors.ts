@@ -3,7 +3,7 @@ import { htmlTitle, isHtml } from '../shared/html-page';
 import type { RawResponse } from '../shared/http-transport';
 import { isRecord, parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import { SYSTEM_ID } from './system';
 import { readableMessage } from './upstream-message';
 

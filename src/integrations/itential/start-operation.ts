@@ -16,7 +16,7 @@ import type {
 } from '../../core/operations/contract';
 import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/kit/clock';
 import type { Choice } from '../../core/operations/contract';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import { TtlCache } from '../../core/kit/ttl-cache';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';

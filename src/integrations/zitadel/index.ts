@@ -9,7 +9,6 @@ import { Planner } from './planner';
 import { SET_EXECUTION, setExecutionOperation } from './set-execution';
 
 export type { ZitadelConfig } from './config';
-export type { SetExecutionInput } from './form';
 
 /** Zitadel Actions v2: set the ordered targets of an execution condition, with a diff first and a revert after. */
 export const zitadel: Integration<ZitadelConfig> = {

@@ -1,9 +1,9 @@
 import type { Integration } from '../../core/operations/integration';
 import { ItentialApi } from './api';
-import { ItentialClient } from './client';
+import { ItentialClient } from './http';
 import { configureItential, type ItentialConfig } from './config';
 import { START_INFO, StartJobOperation } from './start-operation';
-import { SYSTEM_ID, SYSTEM_NAME } from './system';
+import { SYSTEM_ID, SYSTEM_NAME } from './definition';
 import { VariablesCheck } from './variables-check';
 import { WorkflowCatalog } from './workflow-catalog';
 

@@ -22,8 +22,8 @@ import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
 import { FIELD, startFields, startInputSchema, type StartInput } from './start-input';
-import { SYSTEM_ID } from './system';
-import type { Job } from './upstream-schemas';
+import { SYSTEM_ID } from './definition';
+import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
 import type { WorkflowCatalog } from './workflow-catalog';
 

@@ -3,7 +3,7 @@ import { UpstreamError } from '../../core/operations/problem';
 import { HttpTransport, type RawRequest, type RawResponse } from '../shared/http-transport';
 import type { TransportFailure } from '../shared/transport-failure';
 import type { ItentialTuning } from './config';
-import { SYSTEM_ID } from './system';
+import { SYSTEM_ID } from './definition';
 
 export interface ItentialRequest extends Omit<RawRequest, 'write'> {
   /** What the bot was doing, for error messages: "read the job". */

@@ -1,6 +1,6 @@
 import type { Query, QueryInfo, Report } from '../../core/operations/contract';
 import type { Catalog } from './catalog';
-import type { ZitadelClient } from './client';
+import type { ZitadelClient } from './api';
 import { conditionLabel } from './condition';
 import { SYSTEM } from './errors';
 import { code } from './markdown';

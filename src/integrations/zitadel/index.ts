@@ -1,12 +1,12 @@
 import type { Integration } from '../../core/operations/integration';
 import { Catalog } from './catalog';
-import { ZitadelClient } from './client';
+import { ZitadelClient } from './api';
 import { configureZitadel, type ZitadelConfig } from './config';
 import { SYSTEM } from './errors';
 import { EXECUTIONS_QUERY, executionsQuery } from './executions-query';
 import { ZitadelHttp } from './http';
 import { Planner } from './planner';
-import { SET_EXECUTION, setExecutionOperation } from './set-execution';
+import { SET_EXECUTION, setExecutionOperation } from './set-execution-operation';
 
 export type { ZitadelConfig } from './config';
 

@@ -4,7 +4,7 @@ import type { RawResponse } from '../shared/http-transport';
 import { isRecord, parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import { truncate } from '../../core/kit/truncate';
-import { SYSTEM_ID } from './system';
+import { SYSTEM_ID } from './definition';
 import { readableMessage } from './upstream-message';
 
 const MAX_MESSAGE = 600;

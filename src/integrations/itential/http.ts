@@ -10,7 +10,7 @@ import { retryPolicy } from '../shared/retry-policy';
 import { firstIssue } from '../shared/zod-issue';
 import { Authenticator, type Credential, credentialVariables } from './auth';
 import type { ItentialConfig } from './config';
-import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
+import { badResponse, type FailureContext, jsonBody, statusError } from './errors';
 import { itentialRedactor } from './redaction';
 import { type ItentialRequest, Transport } from './transport';
 

@@ -13,7 +13,7 @@ import type {
 import { PreviewOutdatedError, UpstreamError } from '../../core/operations/problem';
 import { type RetrySettings, retryPolicy } from '../shared/retry-policy';
 import type { Catalog } from './catalog';
-import type { ZitadelClient } from './client';
+import type { ZitadelClient } from './api';
 import { conditionFromKey, conditionKey, conditionLabel } from './condition';
 import { diffTargets } from './diff';
 import { SYSTEM } from './errors';

@@ -10,7 +10,7 @@ import {
   type Target,
   type TargetFilter,
   type WireCondition,
-} from './wire';
+} from './schemas';
 
 /** Zitadel's default page size; also the most options Slack shows at once. */
 export const PAGE_SIZE = 100;

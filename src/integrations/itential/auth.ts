@@ -6,7 +6,7 @@ import type { Redactor } from '../shared/redaction';
 import type { ItentialAuth } from './config';
 import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './errors';
 import { SYSTEM_ID } from './definition';
-import type { Transport } from './transport';
+import type { Transport } from './http';
 
 /** How a request proves who it is: `?token=` for login and static tokens, a Bearer header for OAuth. */
 export interface Credential {

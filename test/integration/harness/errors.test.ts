@@ -1,14 +1,5 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
+import { upstreamRejection as failure } from '../../support/rejection';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
-  return err;
-}
 
 describe('Harness errors become readable UpstreamErrors', () => {
   let world: HarnessWorld;

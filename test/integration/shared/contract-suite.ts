@@ -1,9 +1,6 @@
-import {
-  isUpstreamError,
-  type UpstreamError,
-  type UpstreamErrorKind,
-} from '../../../src/core/operations/problem';
+import type { UpstreamError, UpstreamErrorKind } from '../../../src/core/operations/problem';
 import { findSecrets, type Secret } from '../../security/secret-scanner';
+import { upstreamRejection } from '../../support/rejection';
 
 /**
  * The contract every integration keeps, run against each system's fake by one small file per system:
@@ -69,15 +66,6 @@ export interface ContractWorld<A> {
   close(): Promise<void>;
 }
 
-async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
-  return err;
-}
-
 /** What of an error can reach a user or a log: its message, hint and the problem Slack renders. */
 function shown(err: UpstreamError, systemName: string): unknown {
   return { message: err.message, hint: err.hint, stack: err.stack, problem: err.toProblem(systemName) };
@@ -100,7 +88,7 @@ export function runContractSuite<A>(system: ContractSystem<A>): void {
     describe('error table: what the upstream answers → the problem the user sees', () => {
       it.each(system.errorTable)('write answered $name', async (row) => {
         world.answerWrite(row.answer, 5);
-        const err = await upstreamFailure(world.write());
+        const err = await upstreamRejection(world.write());
         seen.push({ where: row.name, value: shown(err, system.name), secrets: world.secrets() });
 
         const { hint, message, ...fields } = row.problem;
@@ -127,14 +115,14 @@ export function runContractSuite<A>(system: ContractSystem<A>): void {
 
       it('a read gives up after its bounded attempts, with a retryable problem', async () => {
         world.answerRead(system.transient, system.readAttempts + 2);
-        const err = await upstreamFailure(world.read());
+        const err = await upstreamRejection(world.read());
         expect(err).toMatchObject({ system: system.id, action: system.readAction, retryable: true });
         expect(world.reads()).toBe(system.readAttempts);
       });
 
       it('a read answered with a permanent error is not retried', async () => {
         world.answerRead(system.permanent, 5);
-        const err = await upstreamFailure(world.read());
+        const err = await upstreamRejection(world.read());
         expect(err.retryable).toBe(false);
         expect(world.reads()).toBe(1);
       });
@@ -145,9 +133,9 @@ export function runContractSuite<A>(system: ContractSystem<A>): void {
         const held = world.secrets().map((s) => s.value);
         const text = `rejected: ${held.join(' / ')} (Bearer ${held[0] ?? ''})`;
         world.answerWrite(system.echo(text), 5);
-        const write = await upstreamFailure(world.write());
+        const write = await upstreamRejection(world.write());
         world.answerRead(system.echo(text), system.readAttempts + 2);
-        const read = await upstreamFailure(world.read());
+        const read = await upstreamRejection(world.read());
 
         const values = [write, read].map((err) => shown(err, system.name));
         for (const value of values) seen.push({ where: 'echo', value, secrets: world.secrets() });

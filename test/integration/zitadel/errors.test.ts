@@ -1,8 +1,9 @@
 import type { FormValues } from '../../../src/core/operations/contract';
-import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
+import type { UpstreamError } from '../../../src/core/operations/problem';
+import { upstreamRejection as upstreamError } from '../../support/rejection';
 import { parseErrorBody } from '../../../src/integrations/zitadel/errors';
 import { type ErrorStyle } from '../../fakes/zitadel';
-import { apply, ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
+import { apply, ctx, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
 
 const VALUES: FormValues = { kind: 'event', scope: 'event', event: 'user.human.added' };
 
@@ -15,12 +16,6 @@ async function setUp(options: HarnessOptions = {}) {
 }
 
 afterEach(() => h.close());
-
-async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
-  const err = await failure(promise);
-  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
-  return err;
-}
 
 /** Preview, then a start whose PUT meets whatever the fake was told. */
 async function startError(values: FormValues = { ...VALUES, targets: [audit] }): Promise<UpstreamError> {

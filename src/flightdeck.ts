@@ -132,10 +132,11 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     });
     const access = new ChannelAccess(new SlackChannelMembership(app.client, clock, log), config.file.admins);
     const audit = new AuditTrail({ store, access, clock, log });
-    const auditLinks = new Permalinks(app.client, log);
+    // One cache of message links: the audit feed, /ops audit and the digests all link to run messages.
+    const permalinks = new Permalinks(app.client, log);
     const { auditChannel } = config.file;
     const auditFeed = auditChannel
-      ? new AuditFeed(app.client, auditChannel, auditLinks, audit, log)
+      ? new AuditFeed(app.client, auditChannel, permalinks, audit, log)
       : undefined;
     if (auditFeed) audit.subscribe(auditFeed);
     const notifyClient = notifierClient({
@@ -170,7 +171,6 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const permalinks = new Permalinks(app.client, log);
     const publisher = metrics.observeDigests(new SlackDigestPublisher(app.client, registry, permalinks));
     const digests = new DigestScheduler({
       store,
@@ -193,7 +193,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       afterAck,
       approvals,
-      audit: { trail: audit, permalinks: auditLinks },
+      audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
     });

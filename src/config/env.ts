@@ -13,8 +13,8 @@ const port = z.coerce
   .max(65535, 'must be between 0 (any free port) and 65535');
 
 /**
- * The core runtime contract (DESIGN.md "Runtime contract"). Each message says how to fix the value and
- * never repeats it, since most of these are secrets.
+ * The core runtime contract (the README's "Configuration" table). Each message says how to fix the value
+ * and never repeats it, since most of these are secrets.
  */
 const envSchema = z
   .object({
@@ -67,7 +67,6 @@ const envSchema = z
   });
 
 export type CoreEnv = z.infer<typeof envSchema>;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
   const result = envSchema.safeParse(env);

@@ -168,7 +168,6 @@ function isRegExp(pattern: string): boolean {
 }
 
 export type FileConfig = z.infer<typeof fileSchema>;
-export type PolicyRule = z.infer<typeof ruleSchema>;
 
 /** Rule names appear in denials and the audit trail, so each must say which rule it is. */
 function uniqueNames(rules: { name: string }[], ctx: z.RefinementCtx): void {
@@ -184,7 +183,6 @@ function uniqueNames(rules: { name: string }[], ctx: z.RefinementCtx): void {
       });
   });
 }
-export type TrackingConfig = FileConfig['tracking'];
 
 export function toMs(duration: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);

@@ -12,7 +12,6 @@ const stateValueSchema = z
   .loose();
 
 export const viewStateSchema = z.record(z.string(), z.record(z.string(), stateValueSchema));
-export type ViewState = z.infer<typeof viewStateSchema>;
 
 /** Reads a modal's `state.values` as field id (= block id) → text or selected value(s). */
 export function readFormValues(state: unknown): FormValues {

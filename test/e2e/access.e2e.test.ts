@@ -95,16 +95,7 @@ describe.each(storeBackends())('who sees which runs, and who manages digests, on
   }
 
   async function openHome(user: string) {
-    const before = h.slack.calls('views.publish').length;
-    await h.driver.appHomeOpened(user);
-    await waitFor(
-      () => (h.slack.calls('views.publish').length > before ? true : undefined),
-      3_000,
-      () => 'views.publish',
-    );
-    const home = h.slack.homeView(user);
-    if (!home) throw new Error(`no Home tab for ${user}`);
-    return blocksText(home);
+    return blocksText((await h.openHome(user)).home);
   }
 
   describe('/ops status', () => {

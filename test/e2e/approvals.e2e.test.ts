@@ -1,5 +1,5 @@
 import { type FakeItential, scripts } from '../fakes/itential';
-import { FakeSlack, waitFor, type FakeMessage } from '../fakes/slack';
+import { type FakeSlack, waitFor, type FakeMessage } from '../fakes/slack';
 import type { RunRecord } from '../../src/core/runs/run-store';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { eventually } from '../support/eventually';
@@ -61,24 +61,24 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
   let h: Harness;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start();
-    slack.addChannel({
-      id: APPROVALS,
-      name: 'approvals',
-      isPrivate: false,
-      isArchived: false,
-      members: ['U0BOT', BOB, CAROL],
-    });
     bot = await startItentialBot(backend, {
+      channels: [
+        {
+          id: APPROVALS,
+          name: 'approvals',
+          isPrivate: false,
+          isArchived: false,
+          members: ['U0BOT', BOB, CAROL],
+        },
+      ],
       workflows: WORKFLOWS.map((name) => ({ name, script: scripts.happy() })),
-      token: 'static-token-1',
       advanceOnPoll: false,
-      slack,
       configYaml: CONFIG,
       // Status lines are edited at most this often; the buttons go with the edit after a decision.
       engine: { parentEditIntervalMs: 200 },
     });
     ({ itential, h } = bot);
+    ({ slack } = h);
   });
   // Each test in its own channel: Flightdeck paces posts per channel as Slack asks (about one a second).
   let channel = '';
@@ -98,10 +98,7 @@ describe.each(storeBackends())('approvals end to end on $name', (backend) => {
   beforeEach(() => {
     channel = freshChannel();
   });
-  afterAll(async () => {
-    await bot.close();
-    await slack.close();
-  });
+  afterAll(() => bot.close());
 
   const starts = () => itential.requests.filter((r) => r.path === '/operations-manager/jobs/start');
   const startsOf = (workflow: string) =>

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { type FakeItential, scripts } from '../fakes/itential';
+import type { FakeItential } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
@@ -28,8 +28,6 @@ describe.each(storeBackends())('/ops commands end to end on $name', (backend) =>
 
   beforeAll(async () => {
     bot = await startItentialBot(backend, {
-      workflows: [{ name: 'Backup Devices', script: scripts.happy() }],
-      token: 'static-token-1',
       configYaml: POLICY,
     });
     ({ itential, h } = bot);

@@ -1,9 +1,10 @@
 import { DECLARED_STATUSES } from '../fakes/harness/error-bodies';
 import { HarnessFake } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { storeBackends } from '../support/stores';
+import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -23,32 +24,18 @@ const HINT_WORDS: Record<(typeof DECLARED_STATUSES)[number], RegExp> = {
 };
 
 describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => {
-  let db: StoreFixture;
   let harness: HarnessFake;
   let h: Harness;
   let moduleId: string;
   let counter = 0;
 
-  beforeAll(async () => {
-    db = await backend.open();
+  const bot = upstreamBotPerTest(backend, {
+    fake: () => HarnessFake.start(),
+    bot: (fake) => ({ env: harnessEnv(fake), configYaml: IACM_CONFIG }),
   });
-  afterAll(async () => {
-    await db.dispose();
-  });
-
-  beforeEach(async () => {
-    await db.reset();
-    harness = await HarnessFake.start();
+  beforeEach(() => {
+    ({ fake: harness, h } = bot);
     moduleId = harness.addModule({ name: 'vpc-network' }).id;
-    h = await Harness.start({
-      place: db,
-      env: harnessEnv(harness),
-      configYaml: IACM_CONFIG,
-    });
-  });
-  afterEach(async () => {
-    await h.close();
-    await harness.close();
   });
 
   function pipeline(steps: { status: string; stage?: string; failure?: string }[]) {
@@ -101,10 +88,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
     harness.advance(plan);
     const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
     expect(texts.filter((x) => x.includes('Succeeded'))).toHaveLength(1);
-    const edited = await waitFor(() => {
-      const m = h.slack.message(CHANNEL, parent.ts);
-      return m && blocksText(m).includes('Succeeded') ? m : undefined;
-    }, 3000);
+    const edited = await h.messageShowing(CHANNEL, parent.ts, 'Succeeded');
     expect(JSON.stringify(edited?.blocks)).toContain('/executions/' + plan);
   });
 

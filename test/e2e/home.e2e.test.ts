@@ -1,4 +1,3 @@
-import { scripts } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { seedRun } from '../digest/seed';
 import { validateView } from '../support/block-kit';
@@ -25,8 +24,6 @@ describe.each(storeBackends())('App Home end to end on $name', (backend) => {
 
   beforeAll(async () => {
     bot = await startItentialBot(backend, {
-      workflows: [{ name: 'Backup Devices', script: scripts.happy() }],
-      token: 'static-token-1',
       configYaml: POLICY,
     });
     ({ h } = bot);
@@ -34,17 +31,9 @@ describe.each(storeBackends())('App Home end to end on $name', (backend) => {
   afterAll(() => bot.close());
 
   async function openHome(user: string) {
-    const before = h.slack.calls('views.publish').length;
-    const res = await h.driver.appHomeOpened(user);
-    expect(res.status).toBe(200);
-    expect(res.latencyMs).toBeLessThan(ACK_DEADLINE_MS);
-    await waitFor(
-      () => (h.slack.calls('views.publish').length > before ? true : undefined),
-      3_000,
-      () => 'views.publish',
-    );
-    const home = h.slack.homeView(user);
-    if (!home) throw new Error(`no Home tab for ${user}`);
+    const { ack, home } = await h.openHome(user);
+    expect(ack.status).toBe(200);
+    expect(ack.latencyMs).toBeLessThan(ACK_DEADLINE_MS);
     return home;
   }
 

@@ -1,54 +1,44 @@
 import { FakeItential, scripts, steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import { blocksText, Harness } from '../support/flightdeck-harness';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
-import { storeBackends, type StorePlace } from '../support/stores';
+import { storeBackends } from '../support/stores';
+import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
 
 describe.each(storeBackends())('Itential end to end on $name', (backend) => {
-  let place: StorePlace;
   let itential: FakeItential;
   let h: Harness;
 
-  beforeAll(async () => {
-    place = await backend.open();
-  });
-  afterAll(async () => {
-    await place.dispose();
-  });
-
-  beforeEach(async () => {
-    await place.reset();
-    itential = await new FakeItential({
-      workflows: [
-        { name: 'Backup Devices', script: scripts.happy() },
-        { name: 'Push Config', script: scripts.adapterError() },
-        {
-          name: 'Configure VLAN',
-          inputSchema: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'] },
-        },
-        {
-          name: 'Long Job',
-          script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5), steps.complete()],
-        },
-      ],
-      advanceOnPoll: false,
-    }).start();
-    h = await Harness.start({
-      place,
+  const bot = upstreamBotPerTest(backend, {
+    fake: () =>
+      new FakeItential({
+        workflows: [
+          { name: 'Backup Devices', script: scripts.happy() },
+          { name: 'Push Config', script: scripts.adapterError() },
+          {
+            name: 'Configure VLAN',
+            inputSchema: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'] },
+          },
+          {
+            name: 'Long Job',
+            script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5), steps.complete()],
+          },
+        ],
+        advanceOnPoll: false,
+      }).start(),
+    bot: (fake) => ({
       env: {
-        ITENTIAL_BASE_URL: itential.url,
+        ITENTIAL_BASE_URL: fake.url,
         ITENTIAL_USERNAME: 'flightdeck',
         ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
       },
-    });
+    }),
   });
-
-  afterEach(async () => {
-    await h.close();
-    await itential.close();
+  beforeEach(() => {
+    ({ fake: itential, h } = bot);
   });
 
   async function launch(workflow: string, values: Record<string, unknown> = {}) {
@@ -98,10 +88,7 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
     expect(texts.find((x) => x.includes('Waiting'))).toContain('manual task');
     expect(texts.filter((x) => x.includes('Succeeded'))).toHaveLength(1);
 
-    const edited = await waitFor(() => {
-      const m = h.slack.message(CHANNEL, parent.ts);
-      return m && blocksText(m).includes('Succeeded') ? m : undefined;
-    }, 3000);
+    const edited = await h.messageShowing(CHANNEL, parent.ts, 'Succeeded');
     expect(edited.edits).toBeGreaterThan(0);
     expect(JSON.stringify(edited.blocks)).not.toContain('fd.run.cancel');
   });

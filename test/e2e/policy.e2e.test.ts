@@ -1,5 +1,5 @@
 import { type FakeItential, scripts } from '../fakes/itential';
-import { FakeSlack, waitFor } from '../fakes/slack';
+import { waitFor } from '../fakes/slack';
 import type { RunRecord } from '../../src/core/runs/run-store';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
@@ -41,35 +41,22 @@ policy:
 
 describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end on $name', (backend) => {
   let bot: ItentialBot;
-  let slack: FakeSlack;
   let itential: FakeItential;
   let h: Harness;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start();
-    slack.addChannel({
-      id: AUDIT,
-      name: 'audit',
-      isPrivate: true,
-      isArchived: false,
-      members: ['U0BOT', ALICE],
-    });
     bot = await startItentialBot(backend, {
+      channels: [{ id: AUDIT, name: 'audit', isPrivate: true, isArchived: false, members: ['U0BOT', ALICE] }],
       workflows: ['Backup Devices', 'Prod Push', 'Lab wipe', 'Other Thing'].map((name) => ({
         name,
         script: scripts.happy(),
       })),
-      token: 'static-token-1',
       advanceOnPoll: false,
-      slack,
       configYaml: CONFIG,
     });
     ({ itential, h } = bot);
   });
-  afterAll(async () => {
-    await bot.close();
-    await slack.close();
-  });
+  afterAll(() => bot.close());
 
   const starts = () => itential.requests.filter((r) => r.path === '/operations-manager/jobs/start').length;
   const reply = (user: string, text: string) =>

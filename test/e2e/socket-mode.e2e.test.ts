@@ -1,5 +1,5 @@
 import { type FakeItential, scripts, steps } from '../fakes/itential';
-import { FakeSlack, waitFor, type JsonObject } from '../fakes/slack';
+import { type FakeSlack, waitFor, type JsonObject } from '../fakes/slack';
 import type { FakeSocketMode } from '../fakes/slack/socket-mode';
 import type { RunRecord } from '../../src/core/runs/run-store';
 import { eventually } from '../support/eventually';
@@ -34,27 +34,22 @@ describe('Socket Mode end to end', () => {
   let socket: FakeSocketMode;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start();
     bot = await startItentialBot(backend, {
       workflows: [
         { name: 'Backup Devices', script: scripts.happy() },
         { name: 'Prod Push', script: scripts.happy() },
         { name: 'Long Job', script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5)] },
       ],
-      token: 'static-token-1',
       advanceOnPoll: false,
-      slack,
       configYaml: CONFIG,
       socketMode: true,
     });
     ({ itential, h } = bot);
+    ({ slack } = h);
     if (!h.socket) throw new Error('the harness did not start Socket Mode');
     socket = h.socket;
   });
-  afterAll(async () => {
-    await bot.close();
-    await slack.close();
-  });
+  afterAll(() => bot.close());
 
   // Each test in its own channel: Flightdeck paces posts per channel as Slack asks (about one a second).
   let channel = '';

@@ -1,7 +1,8 @@
 import { FakeZitadel } from '../fakes/zitadel';
 import { waitFor, type FakeView } from '../fakes/slack';
-import { blocksText, Harness } from '../support/flightdeck-harness';
-import { storeBackends, type StoreFixture } from '../support/stores';
+import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { storeBackends } from '../support/stores';
+import { upstreamBotPerTest } from '../support/upstream-bot';
 import { zitadelConditionForm } from '../support/zitadel-form';
 
 const CHANNEL = 'C0OPS';
@@ -19,35 +20,21 @@ policy:
 `;
 
 describe.each(storeBackends())('Zitadel end to end on $name', (backend) => {
-  let db: StoreFixture;
   let zitadel: FakeZitadel;
   let h: Harness;
   let audit: string;
   let slackHook: string;
   let pager: string;
 
-  beforeAll(async () => {
-    db = await backend.open();
+  const bot = upstreamBotPerTest(backend, {
+    fake: () => FakeZitadel.start(),
+    bot: (fake) => ({ configYaml: POLICY, env: { ZITADEL_BASE_URL: fake.url, ZITADEL_TOKEN: fake.token } }),
   });
-  afterAll(async () => {
-    await db.dispose();
-  });
-
-  beforeEach(async () => {
-    await db.reset();
-    zitadel = await FakeZitadel.start();
+  beforeEach(() => {
+    ({ fake: zitadel, h } = bot);
     audit = zitadel.addTarget({ name: 'audit-log' });
     slackHook = zitadel.addTarget({ name: 'slack-hook' });
     pager = zitadel.addTarget({ name: 'pager' });
-    h = await Harness.start({
-      place: db,
-      configYaml: POLICY,
-      env: { ZITADEL_BASE_URL: zitadel.url, ZITADEL_TOKEN: 'fake-zitadel-pat-7f3a9c' },
-    });
-  });
-  afterEach(async () => {
-    await h.close();
-    await zitadel.close();
   });
 
   /** The form with an event condition filled in, as a person would fill it. */

@@ -8,10 +8,17 @@ import type { EngineSettings } from '../../src/core/runs/engine-deps';
 import { startFlightdeck, type Flightdeck } from '../../src/flightdeck';
 import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
-import { FakeSlack, waitFor, type ElementInput, type FakeMessage, type FakeView } from '../fakes/slack';
+import {
+  type FakeChannel,
+  FakeSlack,
+  waitFor,
+  type ElementInput,
+  type FakeMessage,
+  type FakeView,
+} from '../fakes/slack';
 import { FakeSocketMode } from '../fakes/slack/socket-mode';
 import type { RunRecord } from '../../src/core/runs/run-store';
-import { SlackDriver, type CommandResponse } from './slack-driver';
+import { SlackDriver, type CommandResponse, type DriverResponse } from './slack-driver';
 import type { StorePlace } from './stores';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
@@ -39,6 +46,8 @@ export interface HarnessOptions {
   /** The bot's clock; the system clock when left out. */
   clock?: Clock;
   slack?: FakeSlack;
+  /** Channels the workspace has besides the fake's own (an approvals or audit channel). */
+  channels?: FakeChannel[];
   /** Socket Mode (SLACK_APP_TOKEN, no signing secret) over a FakeSocketMode instead of signed HTTP. */
   socketMode?: boolean;
 }
@@ -78,6 +87,7 @@ export class Harness {
 
   static async start(options: HarnessOptions): Promise<Harness> {
     const slack = options.slack ?? (await FakeSlack.start());
+    for (const channel of options.channels ?? []) slack.addChannel(channel);
     const socket = options.socketMode ? await FakeSocketMode.start(slack) : undefined;
     const env: Record<string, string> = {
       SLACK_BOT_TOKEN: slack.botToken,
@@ -193,6 +203,32 @@ export class Harness {
       3000,
       () => `view ${viewId} with block ${blockId}`,
     );
+  }
+
+  /** Message `ts` in `channel` once its text shows `text` (a status line edited in place). */
+  async messageShowing(channel: string, ts: string, text: string): Promise<FakeMessage> {
+    return waitFor(
+      () => {
+        const m = this.slack.message(channel, ts);
+        return m && blocksText(m).includes(text) ? m : undefined;
+      },
+      3000,
+      () => `message ${ts} in ${channel} showing "${text}"`,
+    );
+  }
+
+  /** `user` opens the App Home tab: the event's ack, and the Home view the bot then published for them. */
+  async openHome(user: string): Promise<{ ack: DriverResponse; home: FakeView }> {
+    const before = this.slack.calls('views.publish').length;
+    const ack = await this.driver.appHomeOpened(user);
+    await waitFor(
+      () => (this.slack.calls('views.publish').length > before ? true : undefined),
+      3_000,
+      () => 'views.publish',
+    );
+    const home = this.slack.homeView(user);
+    if (!home) throw new Error(`no Home tab for ${user}`);
+    return { ack, home };
   }
 
   /** The run's parent message: the first top-level message in the channel carrying that run's id. */

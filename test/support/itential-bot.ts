@@ -1,11 +1,12 @@
-import { FakeItential, type FakeWorkflow } from '../fakes/itential';
+import { FakeItential, type FakeWorkflow, scripts } from '../fakes/itential';
 import { Harness, type HarnessOptions } from './flightdeck-harness';
 import type { StoreBackend, StoreFixture } from './stores';
 
 export interface ItentialBotOptions extends Omit<HarnessOptions, 'place' | 'env'> {
-  workflows: FakeWorkflow[];
-  /** The one token the fake accepts as it is, and the bot's ITENTIAL_TOKEN. */
-  token: string;
+  /** Default: "Backup Devices", which runs to success. */
+  workflows?: FakeWorkflow[];
+  /** The one token the fake accepts as it is, and the bot's ITENTIAL_TOKEN; default `static-token-1`. */
+  token?: string;
   /** Off: jobs move only when the test advances them (the fake's default is on). */
   advanceOnPoll?: boolean;
 }
@@ -23,7 +24,12 @@ export async function startItentialBot(
   backend: StoreBackend,
   options: ItentialBotOptions,
 ): Promise<ItentialBot> {
-  const { workflows, token, advanceOnPoll, ...harness } = options;
+  const {
+    workflows = [{ name: 'Backup Devices', script: scripts.happy() }],
+    token = 'static-token-1',
+    advanceOnPoll,
+    ...harness
+  } = options;
   const db = await backend.open();
   const itential = await new FakeItential({ workflows, staticTokens: [token], advanceOnPoll }).start();
   const h = await Harness.start({

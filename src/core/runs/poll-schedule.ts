@@ -7,8 +7,6 @@ export interface PollSchedule {
   failureMaxMs: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 };
-
 /**
  * Fast while a run is young (most state changes happen early), slower as it ages, and backing off
  * exponentially while the upstream fails, so a long job or an outage costs few requests.

@@ -1,6 +1,6 @@
 import type { OperationInfo, QueryInfo, SystemDefinition } from '../../core/operations/contract';
-import { SYSTEM_ID } from './errors';
 
+export const SYSTEM_ID = 'iacm';
 export const SYSTEM_NAME = 'Harness IaCM';
 
 export const RUN_INFO: OperationInfo = {

@@ -2,10 +2,10 @@ import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import { parseJson } from '../shared/json';
 import { REDACTED, Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
+import type { TransportFailure } from '../shared/transport-failure';
+import { SYSTEM_ID } from './definition';
 import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './schemas';
-
-export const SYSTEM_ID = 'iacm';
 
 /** What a request was for, so an error can say what failed and what to check. */
 export interface ErrorContext {
@@ -173,5 +173,44 @@ export function badResponse(
         ? 'Check HARNESS_BASE_URL: it must be the API gateway (for SaaS https://app.harness.io/gateway), not the web UI.'
         : 'Harness may have changed this API. Check the run in Harness; report this to the Flightdeck maintainers.',
     retryable: false,
+  });
+}
+
+/** A request that got no usable answer, in Harness's words. */
+export function transportError(ctx: ErrorContext, failure: TransportFailure, host: string): UpstreamError {
+  const base = { system: SYSTEM_ID, action: ctx.action };
+  if (failure.reason === 'too_large') {
+    return new UpstreamError({
+      ...base,
+      kind: 'bad_response',
+      message: 'Harness sent a larger answer than Flightdeck accepts.',
+      hint: 'Narrow the request (fewer items); report this to the Flightdeck maintainers if it keeps happening.',
+      retryable: false,
+    });
+  }
+  if (failure.reason === 'timed_out') {
+    return new UpstreamError({
+      ...base,
+      kind: 'timeout',
+      message: `Harness did not answer within ${Math.round(failure.timeoutMs / 1000)} s.`,
+      hint: 'Harness is slow or unreachable. This is usually temporary: try again shortly.',
+      retryable: true,
+      ambiguous: failure.ambiguous,
+    });
+  }
+  const code = failure.code ?? 'network error';
+  const sent = failure.reason !== 'not_sent';
+  return new UpstreamError({
+    ...base,
+    kind: 'network',
+    code,
+    message: sent
+      ? `The connection to Harness (${host}) broke before it answered (${code}).`
+      : `Could not reach Harness at ${host} (${code}).`,
+    hint: sent
+      ? 'This is usually temporary: try again shortly.'
+      : 'Check HARNESS_BASE_URL and that Flightdeck can reach Harness (DNS, proxy, firewall, TLS).',
+    retryable: true,
+    ambiguous: failure.ambiguous,
   });
 }

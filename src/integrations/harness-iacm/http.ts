@@ -1,12 +1,18 @@
-import type { RetryPolicy } from 'cockatiel';
 import type { Log } from '../../core/kit/log';
 import { HttpTransport, type QueryParams } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
-import { retryPolicy } from '../shared/retry-policy';
+import { CallPolicy } from '../shared/retry-policy';
 import type { HttpSettings } from './config';
-import { badResponse, type ErrorContext, harnessRedactor, httpError, isNgFailure, SYSTEM_ID } from './errors';
-import { transportError } from './network-errors';
+import { SYSTEM_ID } from './definition';
+import {
+  badResponse,
+  type ErrorContext,
+  harnessRedactor,
+  httpError,
+  isNgFailure,
+  transportError,
+} from './errors';
 
 export interface HarnessRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -39,7 +45,7 @@ export interface HarnessHttpOptions {
  */
 export class HarnessHttp {
   private readonly transport: HttpTransport;
-  private readonly readPolicy: RetryPolicy;
+  private readonly calls: CallPolicy;
   private readonly redactor: Redactor;
 
   constructor(options: HarnessHttpOptions) {
@@ -58,7 +64,7 @@ export class HarnessHttp {
       maxResponseBytes: settings.maxResponseBytes,
       log: options.log,
     });
-    this.readPolicy = retryPolicy(
+    this.calls = new CallPolicy(
       {
         maxAttempts: settings.readRetries + 1,
         initialDelayMs: settings.backoffInitialMs,
@@ -70,8 +76,9 @@ export class HarnessHttp {
   }
 
   async send(request: HarnessRequest): Promise<HarnessResponse> {
-    if (request.method !== 'GET' || request.once) return this.attempt(request);
-    return this.readPolicy.execute(() => this.attempt(request));
+    return this.calls.run({ write: request.method !== 'GET', once: request.once }, () =>
+      this.attempt(request),
+    );
   }
 
   private async attempt(request: HarnessRequest): Promise<HarnessResponse> {

@@ -13,11 +13,10 @@ import type {
 } from '../../core/operations/contract';
 import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import { isFinal } from '../../core/runs/lifecycle';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import type { CreateExecution, HarnessApi, PipelineScope } from './api';
 import type { HarnessConfig } from './config';
-import { RUN_INFO } from './definition';
-import { SYSTEM_ID } from './errors';
+import { RUN_INFO, SYSTEM_ID } from './definition';
 import {
   harnessIdentifier,
   MODULE_NAME_PREFIX,

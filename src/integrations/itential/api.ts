@@ -1,7 +1,7 @@
 import type { CancelOutcome } from '../../core/operations/contract';
 import { isUpstreamError } from '../../core/operations/problem';
 import { isRecord } from '../shared/json';
-import type { ItentialClient } from './client';
+import type { ItentialClient } from './http';
 import type { ItentialTuning } from './config';
 import {
   envelope,
@@ -13,7 +13,7 @@ import {
   workflowDetailSchema,
   workflowListSchema,
   workflowSchema,
-} from './upstream-schemas';
+} from './schemas';
 
 /**
  * The job fields the bot reads. Jobs are large (every task's transitions, variables, watchers), and

@@ -4,9 +4,9 @@ import { UpstreamError } from '../../core/operations/problem';
 import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
 import type { ItentialAuth } from './config';
-import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './http-errors';
-import { SYSTEM_ID } from './system';
-import type { Transport } from './transport';
+import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './errors';
+import { SYSTEM_ID } from './definition';
+import type { Transport } from './http';
 
 /** How a request proves who it is: `?token=` for login and static tokens, a Bearer header for OAuth. */
 export interface Credential {

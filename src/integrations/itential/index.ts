@@ -1,9 +1,9 @@
 import type { Integration } from '../../core/operations/integration';
 import { ItentialApi } from './api';
-import { ItentialClient } from './client';
+import { ItentialClient } from './http';
 import { configureItential, type ItentialConfig } from './config';
-import { START_INFO, StartJobOperation } from './start-operation';
-import { SYSTEM_ID, SYSTEM_NAME } from './system';
+import { definition, SYSTEM_ID } from './definition';
+import { StartJobOperation } from './start-operation';
 import { VariablesCheck } from './variables-check';
 import { WorkflowCatalog } from './workflow-catalog';
 
@@ -11,7 +11,7 @@ export type { ItentialConfig } from './config';
 
 /** Itential Automation Platform: start a job from a workflow and follow it in the thread. */
 export const itential: Integration<ItentialConfig> = {
-  definition: { id: SYSTEM_ID, name: SYSTEM_NAME, operations: [START_INFO], queries: [] },
+  definition,
   configure: configureItential,
   create(config, { log, clock }) {
     const scoped = log.child({ system: SYSTEM_ID });

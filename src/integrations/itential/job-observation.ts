@@ -2,7 +2,7 @@ import type { Observation } from '../../core/operations/contract';
 import type { Problem } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
 import { readableMessage, upstreamCode } from './upstream-message';
-import type { Job, JobError, JobTask } from './upstream-schemas';
+import type { Job, JobError, JobTask } from './schemas';
 
 const MAX_MESSAGE = 1200;
 const MAX_ERRORS_SHOWN = 3;

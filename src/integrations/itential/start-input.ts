@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FormContext, FormField } from '../../core/operations/contract';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import { findJsonSyntaxError } from './json-syntax';
 
 /** What `itential.start` runs with; form field ids are these keys. */

@@ -9,31 +9,22 @@ import type {
   FormField,
   Observation,
   Operation,
-  OperationInfo,
   StartContext,
   StartResult,
   UpstreamRef,
 } from '../../core/operations/contract';
 import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
 import { FIELD, startFields, startInputSchema, type StartInput } from './start-input';
-import { SYSTEM_ID } from './system';
-import type { Job } from './upstream-schemas';
+import { START_INFO, SYSTEM_ID } from './definition';
+import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
 import type { WorkflowCatalog } from './workflow-catalog';
-
-export const START_INFO: OperationInfo = {
-  id: 'itential.start',
-  system: SYSTEM_ID,
-  verb: 'start',
-  title: 'Start an Itential job',
-  usage: '[workflow]',
-};
 
 export interface StartDeps {
   config: ItentialConfig;

@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/json';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 
 const MAX_DEPTH = 6;
 const FALLBACK_JSON_CHARS = 300;

@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Log } from '../../core/kit/log';
 import { isRecord } from '../shared/json';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 
 const MAX_MESSAGES = 6;
 const MAX_TEXT = 1500;

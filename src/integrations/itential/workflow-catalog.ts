@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/kit/clock';
 import type { Choice } from '../../core/operations/contract';
-import { truncate } from '../shared/truncate';
+import { truncate } from '../../core/kit/truncate';
 import { TtlCache } from '../../core/kit/ttl-cache';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
-import type { Workflow } from './upstream-schemas';
+import type { Workflow } from './schemas';
 
 /** Slack keeps at most 75 characters of an option's value. */
 const MAX_VALUE = 75;

@@ -1,4 +1,4 @@
-import { truncate } from './truncate';
+import { truncate } from '../../core/kit/truncate';
 
 export const REDACTED = '[redacted]';
 

@@ -42,3 +42,28 @@ export function retryPolicy(
   }
   return policy;
 }
+
+/** What kind of call an attempt is, for `CallPolicy`. */
+export interface CallKind {
+  /** Changes something upstream: a lost answer may have taken effect, so it is sent once. */
+  write: boolean;
+  /** A read that must answer at once (a picker within Slack's 3 s) or whose answer is optional. */
+  once?: boolean;
+}
+
+/**
+ * Reads retried, writes sent once: the rule every system's HTTP client follows. A write that is safe
+ * to repeat (cancelling a job) is a read here; a write that re-checks before it repeats (Zitadel's
+ * SetExecution re-plans) retries above the client, never inside it.
+ */
+export class CallPolicy {
+  private readonly reads: RetryPolicy;
+
+  constructor(settings: RetrySettings, shouldRetry: (err: UpstreamError) => boolean, logTo?: RetryLog) {
+    this.reads = retryPolicy(settings, shouldRetry, logTo);
+  }
+
+  run<T>(call: CallKind, attempt: () => Promise<T>): Promise<T> {
+    return call.write || call.once === true ? attempt() : this.reads.execute(attempt);
+  }
+}

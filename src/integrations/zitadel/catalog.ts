@@ -2,9 +2,9 @@ import type { Clock } from '../../core/kit/clock';
 import type { Choice } from '../../core/operations/contract';
 import { TtlCache } from '../../core/kit/ttl-cache';
 import { choiceRef, isHashRef, resolveRef } from './choice-ref';
-import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './client';
+import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './api';
 import { conditionKey, conditionLabel } from './condition';
-import type { Target } from './wire';
+import type { Target } from './schemas';
 
 const MAX_LABEL = 75;
 /** Long method names differ at the end, so a label keeps the end and drops the start. */

@@ -1,4 +1,4 @@
-import type { WireCondition } from './wire';
+import type { WireCondition } from './schemas';
 
 /** When an execution runs: Zitadel's `condition` oneof, flattened. */
 export type Condition =

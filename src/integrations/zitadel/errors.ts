@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { UpstreamError } from '../../core/operations/problem';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
+import type { TransportFailure } from '../shared/transport-failure';
+import { SYSTEM_ID } from './definition';
 import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';
 
-export const SYSTEM = 'zitadel';
 const MAX_MESSAGE = 500;
+/** Lists of a few thousand targets or executions stay far below this. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 const AUDIENCE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
 /** Zitadel's id for "the instance feature `actions` is off". */
 const FEATURE_OFF_ID = 'ACTION-8o6pvqfjhs';
@@ -156,7 +159,7 @@ export function errorFromResponse(
   const body = parseErrorBody(bodyText);
   if (!body.code && status >= 300 && status < 400) {
     return new UpstreamError({
-      system: SYSTEM,
+      system: SYSTEM_ID,
       action: ctx.action,
       kind: 'http',
       message: `Zitadel answered with a redirect (HTTP ${status}) instead of the API.`,
@@ -170,7 +173,7 @@ export function errorFromResponse(
     ? redactor.clip(body.message, MAX_MESSAGE)
     : `Zitadel answered HTTP ${status} without an error message.`;
   return new UpstreamError({
-    system: SYSTEM,
+    system: SYSTEM_ID,
     action: ctx.action,
     kind: code.number === 16 || code.number === 7 ? 'auth' : 'http',
     message: isFeatureOff(body)
@@ -182,5 +185,49 @@ export function errorFromResponse(
     hint: hintFor(code, body, ctx),
     retryable: code.transient,
     ambiguous: ctx.write === true && (code.number === 4 || code.number === 1),
+  });
+}
+
+/** A 2xx answer Flightdeck cannot read. */
+export function badResponse(spec: CallContext & { path: string }, what: string): UpstreamError {
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: spec.action,
+    kind: 'bad_response',
+    message: `Zitadel answered ${spec.path} with something Flightdeck cannot read (${what}).`,
+    hint: 'Zitadel’s API may have changed. Report it to the Flightdeck maintainers with the Zitadel version.',
+    retryable: false,
+  });
+}
+
+/** A request that got no usable answer, in Zitadel's words. */
+export function transportError(
+  failure: TransportFailure,
+  spec: CallContext & { path: string },
+  config: { timeoutMs: number; baseUrl: string },
+  redactor: Redactor,
+): UpstreamError {
+  if (failure.reason === 'too_large') {
+    return badResponse(spec, `the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
+  }
+  const { code } = failure;
+  const write = spec.write === true;
+  const timedOut = failure.reason === 'timed_out';
+  const notSent = failure.reason === 'not_sent';
+  return new UpstreamError({
+    system: SYSTEM_ID,
+    action: spec.action,
+    kind: timedOut ? 'timeout' : 'network',
+    message: timedOut
+      ? `Zitadel did not answer within ${config.timeoutMs / 1000} s.`
+      : `Could not reach Zitadel at ${config.baseUrl} (${code ?? redactor.clean(failure.detail)}).`,
+    code,
+    hint: notSent
+      ? 'Check ZITADEL_BASE_URL and that Zitadel is reachable from Flightdeck.'
+      : write
+        ? 'The change may or may not have been applied. Check the execution in Zitadel (/ops zitadel executions) before trying again.'
+        : 'Temporary network trouble; try again in a minute.',
+    retryable: !write || notSent,
+    ambiguous: failure.ambiguous,
   });
 }

@@ -1,23 +1,15 @@
-import type { Query, QueryInfo, Report } from '../../core/operations/contract';
+import type { Query, Report } from '../../core/operations/contract';
 import type { Catalog } from './catalog';
-import type { ZitadelClient } from './client';
+import type { ZitadelClient } from './api';
 import { conditionLabel } from './condition';
-import { SYSTEM } from './errors';
+import { EXECUTIONS_INFO } from './definition';
 import { code, joinText, txt } from '../../core/kit/text';
 import { targetNamer } from './preview-lines';
-
-export const EXECUTIONS_QUERY: QueryInfo = {
-  id: 'zitadel.executions',
-  system: SYSTEM,
-  verb: 'executions',
-  title: 'Zitadel executions',
-  usage: '[filter]',
-};
 
 /** `/ops zitadel executions [filter]`: every execution with targets, condition → targets by name. */
 export function executionsQuery(client: ZitadelClient, catalog: Catalog): Query {
   return {
-    ...EXECUTIONS_QUERY,
+    ...EXECUTIONS_INFO,
     async run(args: string): Promise<Report> {
       const filter = args.trim().toLowerCase();
       const executions = await client.allExecutions();

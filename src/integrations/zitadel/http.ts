@@ -1,18 +1,19 @@
-import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Log } from '../../core/kit/log';
-import { UpstreamError } from '../../core/operations/problem';
 import { HttpTransport } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import { Redactor } from '../shared/redaction';
-import { retryPolicy } from '../shared/retry-policy';
-import type { TransportFailure } from '../shared/transport-failure';
+import { CallPolicy } from '../shared/retry-policy';
 import { firstIssue } from '../shared/zod-issue';
 import type { ZitadelConfig } from './config';
-import { type CallContext, errorFromResponse, SYSTEM } from './errors';
-
-/** Lists of a few thousand targets or executions stay far below this. */
-const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+import { SYSTEM_ID } from './definition';
+import {
+  badResponse,
+  type CallContext,
+  errorFromResponse,
+  MAX_RESPONSE_BYTES,
+  transportError,
+} from './errors';
 
 export interface CallSpec<T> extends CallContext {
   method: 'GET' | 'POST' | 'PUT';
@@ -25,7 +26,7 @@ export interface CallSpec<T> extends CallContext {
 export class ZitadelHttp {
   private readonly transport: HttpTransport;
   private readonly redactor: Redactor;
-  private readonly readRetry: RetryPolicy;
+  private readonly calls: CallPolicy;
 
   constructor(
     readonly config: ZitadelConfig,
@@ -33,7 +34,7 @@ export class ZitadelHttp {
   ) {
     this.redactor = new Redactor([config.token]);
     this.transport = new HttpTransport({
-      system: SYSTEM,
+      system: SYSTEM_ID,
       baseUrl: config.baseUrl,
       headers: {
         Authorization: `Bearer ${config.token}`,
@@ -43,26 +44,25 @@ export class ZitadelHttp {
       maxResponseBytes: MAX_RESPONSE_BYTES,
       log,
     });
-    this.readRetry = retryPolicy(config.retry, (err) => err.retryable, {
+    this.calls = new CallPolicy(config.retry, (err) => err.retryable, {
       log,
       message: 'retrying a Zitadel read',
     });
   }
 
-  /** A read: retried on transient codes and network errors, a bounded number of times. */
-  read<T>(spec: CallSpec<T>): Promise<T> {
-    return this.readRetry.execute(() => this.send(spec));
+  /** A read is retried on transient codes and network errors, a bounded number of times; a write is sent once. */
+  send<T>(spec: CallSpec<T>): Promise<T> {
+    return this.calls.run({ write: spec.write === true }, () => this.attempt(spec));
   }
 
-  /** One attempt, no retry. */
-  async send<T>(spec: CallSpec<T>): Promise<T> {
+  private async attempt<T>(spec: CallSpec<T>): Promise<T> {
     const result = await this.transport.send({
       method: spec.method,
       path: spec.path,
       json: spec.body,
       write: spec.write === true,
     });
-    if (!result.ok) throw this.transportError(result.failure, spec);
+    if (!result.ok) throw transportError(result.failure, spec, this.config, this.redactor);
     const { status, text } = result.response;
     if (status < 200 || status >= 300) throw errorFromResponse(status, text, spec, this.redactor);
     return this.parse(text, spec);
@@ -70,47 +70,10 @@ export class ZitadelHttp {
 
   private parse<T>(text: string, spec: CallSpec<T>): T {
     const json = parseJson(text);
-    if (json === undefined) throw this.badResponse(spec, 'the answer is not JSON');
+    if (json === undefined) throw badResponse(spec, 'the answer is not JSON');
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success)
-      throw this.badResponse(spec, firstIssue(parsed.error, 'body') ?? 'body: unexpected shape');
+      throw badResponse(spec, firstIssue(parsed.error, 'body') ?? 'body: unexpected shape');
     return parsed.data;
-  }
-
-  private badResponse(spec: CallContext & { path: string }, what: string): UpstreamError {
-    return new UpstreamError({
-      system: SYSTEM,
-      action: spec.action,
-      kind: 'bad_response',
-      message: `Zitadel answered ${spec.path} with something Flightdeck cannot read (${what}).`,
-      hint: 'Zitadel’s API may have changed. Report it to the Flightdeck maintainers with the Zitadel version.',
-      retryable: false,
-    });
-  }
-
-  private transportError(failure: TransportFailure, spec: CallSpec<unknown>): UpstreamError {
-    if (failure.reason === 'too_large') {
-      return this.badResponse(spec, `the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
-    }
-    const { code } = failure;
-    const write = spec.write === true;
-    const timedOut = failure.reason === 'timed_out';
-    const notSent = failure.reason === 'not_sent';
-    return new UpstreamError({
-      system: SYSTEM,
-      action: spec.action,
-      kind: timedOut ? 'timeout' : 'network',
-      message: timedOut
-        ? `Zitadel did not answer within ${this.config.timeoutMs / 1000} s.`
-        : `Could not reach Zitadel at ${this.config.baseUrl} (${code ?? this.redactor.clean(failure.detail)}).`,
-      code,
-      hint: notSent
-        ? 'Check ZITADEL_BASE_URL and that Zitadel is reachable from Flightdeck.'
-        : write
-          ? 'The change may or may not have been applied. Check the execution in Zitadel (/ops zitadel executions) before trying again.'
-          : 'Temporary network trouble; try again in a minute.',
-      retryable: !write || notSent,
-      ambiguous: failure.ambiguous,
-    });
   }
 }

@@ -1,22 +1,21 @@
 import type { Integration } from '../../core/operations/integration';
 import { Catalog } from './catalog';
-import { ZitadelClient } from './client';
+import { ZitadelClient } from './api';
 import { configureZitadel, type ZitadelConfig } from './config';
-import { SYSTEM } from './errors';
-import { EXECUTIONS_QUERY, executionsQuery } from './executions-query';
+import { definition, SYSTEM_ID } from './definition';
+import { executionsQuery } from './executions-query';
 import { ZitadelHttp } from './http';
 import { Planner } from './planner';
-import { SET_EXECUTION, setExecutionOperation } from './set-execution';
+import { setExecutionOperation } from './set-execution-operation';
 
 export type { ZitadelConfig } from './config';
-export type { SetExecutionInput } from './form';
 
 /** Zitadel Actions v2: set the ordered targets of an execution condition, with a diff first and a revert after. */
 export const zitadel: Integration<ZitadelConfig> = {
-  definition: { id: SYSTEM, name: 'Zitadel', operations: [SET_EXECUTION], queries: [EXECUTIONS_QUERY] },
+  definition,
   configure: configureZitadel,
   create(config, deps) {
-    const log = deps.log.child({ system: SYSTEM });
+    const log = deps.log.child({ system: SYSTEM_ID });
     const client = new ZitadelClient(new ZitadelHttp(config, log), log);
     const catalog = new Catalog(client, deps.clock, config.listCacheMs);
     const planner = new Planner(client, catalog);

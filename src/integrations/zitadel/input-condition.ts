@@ -1,4 +1,4 @@
-import type { ListKind } from './client';
+import type { ListKind } from './api';
 import type { Condition } from './condition';
 import type { ConditionInput } from './form';
 

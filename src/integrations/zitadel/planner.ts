@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../core/operations/contract';
 import { isHashRef, resolveRef } from './choice-ref';
 import type { Catalog } from './catalog';
-import type { Execution, ZitadelClient } from './client';
+import type { Execution, ZitadelClient } from './api';
 import { type Condition, conditionKey } from './condition';
 import { fingerprint } from './diff';
 import { FIELD, type SetExecutionInput } from './form';

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { truncate } from '../../core/kit/truncate';
 
 export type KnownBlock = types.KnownBlock;
 export type ModalView = types.ModalView;
@@ -31,10 +32,8 @@ export const LIMITS = {
   fieldText: 2000,
 } as const;
 
-/** Cuts to `max` characters, marking the cut with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
+// One cut for the whole bot; re-exported so the builders keep importing their tools from here.
+export { truncate };
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, so upstream or user text

@@ -1,8 +1,8 @@
 import type { Clock } from '../../../src/core/kit/clock';
-import type { Log } from '../../../src/core/kit/log';
 import type { Query } from '../../../src/core/operations/contract';
 import { harnessIacm, type HarnessConfig } from '../../../src/integrations/harness-iacm';
 import { RunOperation, type RunInput } from '../../../src/integrations/harness-iacm/run-operation';
+import { type LogEntry, RecordingLog } from '../../support/recording-log';
 import { HarnessFake, type FakeHarnessOptions } from '../../fakes/harness/harness-fake';
 import type { PipelineExecutionSpec, PipelineStep } from '../../fakes/harness/pipeline-script';
 
@@ -15,26 +15,6 @@ export const FAST_HTTP: HarnessConfig['http'] = {
   maxResponseBytes: 1024 * 1024,
 };
 
-export interface LogLine {
-  level: string;
-  obj: object;
-  msg?: string;
-}
-
-/** A Log that keeps every line, to check that no secret is ever logged. */
-export function recordingLog(lines: LogLine[] = [], bindings: object = {}): Log {
-  const at = (level: string) => (obj: object, msg?: string) => {
-    lines.push({ level, obj: { ...bindings, ...obj }, msg });
-  };
-  return {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => recordingLog(lines, { ...bindings, ...more }),
-  };
-}
-
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
 export interface HarnessWorld {
@@ -42,7 +22,7 @@ export interface HarnessWorld {
   config: HarnessConfig;
   op: RunOperation;
   query: Query;
-  logs: LogLine[];
+  logs: LogEntry[];
   close(): Promise<void>;
 }
 
@@ -58,16 +38,16 @@ export async function harnessWorld(
   );
   if (!settings.config) throw new Error(`fake config rejected: ${settings.problems.join('; ')}`);
   const config: HarnessConfig = { ...settings.config, http: { ...FAST_HTTP, ...options.http } };
-  const logs: LogLine[] = [];
+  const log = new RecordingLog();
   const runtime = harnessIacm.create(config, {
-    log: recordingLog(logs),
+    log,
     clock: options.clock ?? { now: () => new Date() },
   });
   const [op] = runtime.operations;
   const [query] = runtime.queries;
   if (!(op instanceof RunOperation) || !query)
     throw new Error('the Harness integration has no run operation or query');
-  return { fake, config, op, query, logs, close: () => fake.close() };
+  return { fake, config, op, query, logs: log.entries, close: () => fake.close() };
 }
 
 export const STAGES = [

@@ -136,25 +136,6 @@ describe('poll maps Itential statuses', () => {
 describe('reads retry transient failures only', () => {
   beforeEach(() => setUp({ fake: { advanceOnPoll: false } }));
 
-  test('two 503s then success: three tries', async () => {
-    const ref = await started('Single');
-    rig.fake.inject({
-      method: 'GET',
-      path: /^\/operations-manager\/jobs\/.+/,
-      times: 2,
-      fault: { kind: 'status', status: 503 },
-    });
-    expect((await poll(ref)).state).toBe('running');
-    expect(jobGets()).toBe(3);
-  });
-
-  test('a connection reset is retried', async () => {
-    const ref = await started('Single');
-    rig.fake.inject({ method: 'GET', path: /^\/operations-manager\/jobs\/.+/, fault: { kind: 'reset' } });
-    expect((await poll(ref)).state).toBe('running');
-    expect(jobGets()).toBe(2);
-  });
-
   test('bounded: three 502 pages, then a readable error', async () => {
     const ref = await started('Single');
     rig.fake.inject({

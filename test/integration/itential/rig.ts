@@ -1,11 +1,11 @@
 import { type Clock, systemClock } from '../../../src/core/kit/clock';
 import type { Env } from '../../../src/core/operations/integration';
-import type { Log } from '../../../src/core/kit/log';
 import type { Operation, StartContext } from '../../../src/core/operations/contract';
 import { itential, type ItentialConfig } from '../../../src/integrations/itential';
 import { DEFAULT_TUNING, type ItentialTuning } from '../../../src/integrations/itential/config';
 import type { StartInput } from '../../../src/integrations/itential/start-input';
 import { FakeItential, type FakeItentialOptions } from '../../fakes/itential';
+import { RecordingLog } from '../../support/recording-log';
 
 export const USER = { username: 'flightdeck', password: 'pw-Sup3r-secret' };
 export const CLIENT = { clientId: 'flightdeck-client', clientSecret: 'cs-Sup3r-secret' };
@@ -22,30 +22,6 @@ export const TEST_TUNING: ItentialTuning = {
   retryInitialDelayMs: 20,
 };
 
-export interface LogEntry {
-  level: string;
-  obj: object;
-  msg?: string;
-}
-
-/** A Log that keeps everything, so tests can scan it for secrets. */
-export function recordingLog(entries: LogEntry[] = []): Log & { entries: LogEntry[] } {
-  const at =
-    (level: string) =>
-    (obj: object, msg?: string): void => {
-      entries.push({ level, obj, msg });
-    };
-  const log = {
-    entries,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => log,
-  };
-  return log;
-}
-
 export function envFor(url: string, auth: AuthMode): Env {
   const creds: Record<AuthMode, Env> = {
     login: { ITENTIAL_USERNAME: USER.username, ITENTIAL_PASSWORD: USER.password },
@@ -59,7 +35,7 @@ export interface Rig {
   fake: FakeItential;
   op: Operation<StartInput>;
   config: ItentialConfig;
-  log: ReturnType<typeof recordingLog>;
+  log: RecordingLog;
 }
 
 export interface RigOptions {
@@ -84,7 +60,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const settings = itential.configure(env, undefined);
   if (!settings.config) throw new Error(`rig config: ${settings.problems.join('; ')}`);
   const config: ItentialConfig = { ...settings.config, tuning: { ...TEST_TUNING, ...options.tuning } };
-  const log = recordingLog();
+  const log = new RecordingLog();
   const runtime = itential.create(config, { log, clock: options.clock ?? systemClock });
   const op = runtime.operations[0] as Operation<StartInput>;
   return { fake, op, config, log };
@@ -112,11 +88,4 @@ export const SECRET_OF: Record<AuthMode, string> = {
   token: STATIC_TOKEN,
 };
 
-export async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection as caught } from '../../support/rejection';

@@ -83,24 +83,6 @@ describe('start', () => {
     expect(starts()).toBe(0);
   });
 
-  test("Itential's own refusal is readable and not ambiguous", async () => {
-    const input = parseInput(rig.op, { workflow: 'No Inputs' });
-    rig.fake.inject({
-      path: '/operations-manager/jobs/start',
-      fault: {
-        kind: 'status',
-        status: 404,
-        body: '{"message":"Workflow \\"No Inputs\\" not found","data":null}',
-      },
-    });
-    const err = (await caught(rig.op.start(input, startContext()))) as UpstreamError;
-    expect(err.httpStatus).toBe(404);
-    expect(err.message).toBe('HTTP 404: Workflow "No Inputs" not found');
-    expect(err.hint).toContain("Workflow 'No Inputs' was not found");
-    expect(err.ambiguous).toBe(false);
-    expect(starts()).toBe(1);
-  });
-
   test("a request-schema violation shows Itential's validation details", async () => {
     const input = { workflow: WORKFLOW, type: 'automation', variables: { device: 'a' }, groups: ['nothex'] };
     const err = (await caught(rig.op.start(input, startContext()))) as UpstreamError;

@@ -1,6 +1,6 @@
 import type { Log } from '../../../src/core/kit/log';
 import { UpstreamError } from '../../../src/core/operations/problem';
-import { retryPolicy } from '../../../src/integrations/shared/retry-policy';
+import { CallPolicy, type CallKind, retryPolicy } from '../../../src/integrations/shared/retry-policy';
 
 const settings = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 };
 
@@ -74,5 +74,32 @@ describe('retryPolicy', () => {
   it('a single attempt never retries', async () => {
     const policy = retryPolicy({ ...settings, maxAttempts: 1 }, () => true);
     expect((await attemptsUntilSettled(() => upstream(true), policy)).attempts).toBe(1);
+  });
+});
+
+describe('CallPolicy: reads retried, writes sent once', () => {
+  const calls = new CallPolicy(settings, (e) => e.retryable);
+
+  async function attempts(kind: CallKind): Promise<number> {
+    let count = 0;
+    await calls
+      .run(kind, () => {
+        count += 1;
+        return Promise.reject(upstream(true));
+      })
+      .catch(() => undefined);
+    return count;
+  }
+
+  it('retries a read while the error is transient', async () => {
+    expect(await attempts({ write: false })).toBe(3);
+  });
+
+  it('sends a write once, whatever the error', async () => {
+    expect(await attempts({ write: true })).toBe(1);
+  });
+
+  it('sends a read marked once a single time', async () => {
+    expect(await attempts({ write: false, once: true })).toBe(1);
   });
 });

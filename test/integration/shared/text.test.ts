@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { htmlTitle, isHtml } from '../../../src/integrations/shared/html-page';
 import { isRecord, parseJson } from '../../../src/integrations/shared/json';
 import { REDACTED, Redactor } from '../../../src/integrations/shared/redaction';
-import { truncate } from '../../../src/integrations/shared/truncate';
+import { truncate } from '../../../src/core/kit/truncate';
 import { firstIssue } from '../../../src/integrations/shared/zod-issue';
 
 describe('Redactor', () => {

@@ -1,5 +1,4 @@
 import { systemClock } from '../../../src/core/kit/clock';
-import type { Log } from '../../../src/core/kit/log';
 import type {
   Choice,
   FormValues,
@@ -11,30 +10,7 @@ import type {
 } from '../../../src/core/operations/contract';
 import { zitadel, type ZitadelConfig } from '../../../src/integrations/zitadel';
 import { FakeZitadel, type FakeZitadelOptions } from '../../fakes/zitadel';
-
-/** Everything logged, as text, to look for secrets in. */
-export class CapturingLog implements Log {
-  constructor(readonly lines: string[] = []) {}
-  private add(level: string, obj: object, msg?: string) {
-    this.lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
-  }
-  debug(obj: object, msg?: string) {
-    this.add('debug', obj, msg);
-  }
-  info(obj: object, msg?: string) {
-    this.add('info', obj, msg);
-  }
-  warn(obj: object, msg?: string) {
-    this.add('warn', obj, msg);
-  }
-  error(obj: object, msg?: string) {
-    this.add('error', obj, msg);
-  }
-  child(bindings: Record<string, unknown>): Log {
-    this.add('child', bindings);
-    return this;
-  }
-}
+import { RecordingLog } from '../../support/recording-log';
 
 /** set-execution implements every optional part of the contract. */
 export type FullOperation = Operation &
@@ -52,7 +28,7 @@ export interface Harness {
   config: ZitadelConfig;
   op: FullOperation;
   query: Query;
-  log: CapturingLog;
+  log: RecordingLog;
   close(): Promise<void>;
 }
 
@@ -72,7 +48,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     listCacheMs: 60_000,
     ...options.config,
   };
-  const log = new CapturingLog();
+  const log = new RecordingLog();
   const runtime = zitadel.create(config, { log, clock: systemClock });
   const [op] = runtime.operations;
   const [query] = runtime.queries;
@@ -105,15 +81,7 @@ export async function apply(op: FullOperation, values: FormValues): Promise<Appl
   return { input, preview, result };
 }
 
-/** Rejections of a promise, for assertions on the error's fields. */
-export async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a failure');
-}
+export { rejection as failure } from '../../support/rejection';
 
 /** The first option a picker offers. */
 export async function firstChoice(choices: Promise<Choice[]>): Promise<Choice> {

@@ -1,10 +1,12 @@
 import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import type { RawResponse } from '../shared/http-transport';
+import type { TransportFailure } from '../shared/transport-failure';
 import { isRecord, parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
-import { truncate } from '../shared/truncate';
-import { SYSTEM_ID } from './system';
+import { truncate } from '../../core/kit/truncate';
+import { SYSTEM_ID } from './definition';
+import type { ItentialRequest } from './http';
 import { readableMessage } from './upstream-message';
 
 const MAX_MESSAGE = 600;
@@ -147,4 +149,66 @@ export function jsonBody(res: RawResponse, ctx: FailureContext): unknown {
 
 function failJson(detail: string, ctx: FailureContext): never {
   throw badResponse(detail, ctx);
+}
+
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: 'Nothing accepted the connection: check ITENTIAL_BASE_URL and that Itential is running.',
+  ENOTFOUND: 'The host name did not resolve: check ITENTIAL_BASE_URL.',
+  EAI_AGAIN: 'DNS did not answer; this is usually temporary.',
+  EHOSTUNREACH: 'The host is unreachable from the bot: check the network path and ITENTIAL_BASE_URL.',
+  ENETUNREACH: 'The network is unreachable from the bot: check the network path and ITENTIAL_BASE_URL.',
+};
+
+const TLS_HINT =
+  "Itential's TLS certificate was not accepted: check ITENTIAL_BASE_URL, or give Node the CA (NODE_EXTRA_CA_CERTS).";
+
+/** A request that got no usable answer, in Itential's words, with its network and TLS hints. */
+export function transportError(
+  failure: TransportFailure,
+  req: ItentialRequest,
+  host: string,
+  maxResponseBytes: number,
+): UpstreamError {
+  const { code } = failure;
+  const base = { system: SYSTEM_ID, action: req.action };
+  if (failure.reason === 'too_large') {
+    return new UpstreamError({
+      ...base,
+      kind: 'bad_response',
+      message: `Itential's answer was larger than the ${Math.round(maxResponseBytes / 1024)} KiB the bot accepts`,
+      hint: 'An unexpectedly large answer usually means a proxy or the wrong endpoint; check ITENTIAL_BASE_URL.',
+      retryable: false,
+      ambiguous: req.oneShot,
+    });
+  }
+  if (failure.reason === 'timed_out') {
+    return new UpstreamError({
+      ...base,
+      kind: 'timeout',
+      code: 'timeout',
+      message: `Itential at ${host} did not answer within ${failure.timeoutMs / 1000} s`,
+      hint: req.oneShot
+        ? 'The request may still have taken effect: check Itential before trying again.'
+        : 'Itential is slow or unreachable; this is usually temporary, try again shortly.',
+      retryable: true,
+      ambiguous: failure.ambiguous,
+    });
+  }
+  const tls =
+    code !== undefined && (code.includes('CERT') || code.includes('TLS') || code.includes('SIGNATURE'));
+  return new UpstreamError({
+    ...base,
+    kind: 'network',
+    code,
+    message: `Itential at ${host} could not be reached (${code ?? 'network error'})`,
+    hint:
+      (code && NETWORK_HINTS[code]) ??
+      (tls
+        ? TLS_HINT
+        : req.oneShot
+          ? 'The connection dropped after the request was sent; it may have taken effect: check Itential before trying again.'
+          : 'The connection dropped; this is usually temporary, try again shortly.'),
+    retryable: !tls,
+    ambiguous: failure.ambiguous,
+  });
 }

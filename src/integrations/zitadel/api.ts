@@ -10,7 +10,7 @@ import {
   type Target,
   type TargetFilter,
   type WireCondition,
-} from './wire';
+} from './schemas';
 
 /** Zitadel's default page size; also the most options Slack shows at once. */
 export const PAGE_SIZE = 100;
@@ -37,7 +37,7 @@ export class ZitadelClient {
   ) {}
 
   async conditionValues(kind: ListKind): Promise<string[]> {
-    const body = await this.http.read({
+    const body = await this.http.send({
       method: 'GET',
       path: `/v2/actions/executions/${kind}`,
       schema: conditionValuesSchema,
@@ -82,7 +82,7 @@ export class ZitadelClient {
   /** Every execution with at least one target (Zitadel omits the empty ones). */
   async allExecutions(filters: ExecutionFilter[] = []): Promise<Execution[]> {
     const wire = await this.allPages(async (offset) => {
-      const page = await this.http.read({
+      const page = await this.http.send({
         method: 'POST',
         path: '/v2/actions/executions/search',
         body: {
@@ -127,7 +127,7 @@ export class ZitadelClient {
     offset: number,
     sortingColumn = 'TARGET_FIELD_NAME_CREATED_DATE',
   ): Promise<{ total?: number; items: Target[] }> {
-    const page = await this.http.read({
+    const page = await this.http.send({
       method: 'POST',
       path: '/v2/actions/targets/search',
       body: { pagination: { offset: String(offset), limit: PAGE_SIZE, asc: true }, sortingColumn, filters },

@@ -5,7 +5,6 @@ import type {
   FieldErrors,
   FormContext,
   Operation,
-  OperationInfo,
   Preview,
   StartResult,
   UpstreamRef,
@@ -13,10 +12,10 @@ import type {
 import { PreviewOutdatedError, UpstreamError } from '../../core/operations/problem';
 import { type RetrySettings, retryPolicy } from '../shared/retry-policy';
 import type { Catalog } from './catalog';
-import type { ZitadelClient } from './client';
+import type { ZitadelClient } from './api';
 import { conditionFromKey, conditionKey, conditionLabel } from './condition';
 import { diffTargets } from './diff';
-import { SYSTEM } from './errors';
+import { SET_EXECUTION_INFO, SYSTEM_ID } from './definition';
 import {
   conditionPart,
   FIELD,
@@ -27,14 +26,6 @@ import {
 import { conditionOf, pickedValue } from './input-condition';
 import type { Plan, Planner } from './planner';
 import { plainTargetNames, previewRows } from './preview-lines';
-
-export const SET_EXECUTION: OperationInfo = {
-  id: 'zitadel.set-execution',
-  system: SYSTEM,
-  verb: 'set-execution',
-  title: 'Set a Zitadel execution',
-  usage: '',
-};
 
 /** What a finished run keeps for a revert. */
 const memoSchema = z.object({ previousTargets: z.array(z.string()) }).loose();
@@ -50,7 +41,7 @@ const SEARCHES = { method: 'methods', service: 'services', function: 'functions'
 
 function formError(errors: FieldErrors): UpstreamError {
   return new UpstreamError({
-    system: SYSTEM,
+    system: SYSTEM_ID,
     action: 'work out the change',
     kind: 'http',
     code: 'INVALID_ARGUMENT',
@@ -128,7 +119,7 @@ export function setExecutionOperation(deps: SetExecutionDeps): Operation<SetExec
   const preview = (plan: Plan): Preview => ({ rows: previewRows(plan), fingerprint: plan.fingerprint });
 
   return {
-    ...SET_EXECUTION,
+    ...SET_EXECUTION_INFO,
     input: setExecutionInputSchema,
 
     fields: (ctx: FormContext) =>

@@ -1,18 +1,52 @@
-import type { RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import type { Clock } from '../../core/kit/clock';
 import type { Log } from '../../core/kit/log';
 import type { UpstreamError } from '../../core/operations/problem';
-import type { RawResponse } from '../shared/http-transport';
+import { HttpTransport, type RawRequest, type RawResponse } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
-import { retryPolicy } from '../shared/retry-policy';
+import { CallPolicy } from '../shared/retry-policy';
 import { firstIssue } from '../shared/zod-issue';
 import { Authenticator, type Credential, credentialVariables } from './auth';
-import type { ItentialConfig } from './config';
-import { badResponse, type FailureContext, jsonBody, statusError } from './http-errors';
+import type { ItentialConfig, ItentialTuning } from './config';
+import { SYSTEM_ID } from './definition';
+import { badResponse, type FailureContext, jsonBody, statusError, transportError } from './errors';
 import { itentialRedactor } from './redaction';
-import { type ItentialRequest, Transport } from './transport';
+
+export interface ItentialRequest extends Omit<RawRequest, 'write'> {
+  /** What the bot was doing, for error messages: "read the job". */
+  action: string;
+  /** A request that changes state once (jobs/start): a lost answer makes the outcome ambiguous. */
+  oneShot: boolean;
+}
+
+/** Sends one HTTP request to Itential and returns whatever status came back; only transport failures throw. */
+export class Transport {
+  private readonly http: HttpTransport;
+
+  private readonly maxResponseBytes: number;
+
+  constructor(baseUrl: string, tuning: ItentialTuning, log: Log) {
+    this.maxResponseBytes = tuning.maxResponseBytes;
+    this.http = new HttpTransport({
+      system: SYSTEM_ID,
+      baseUrl,
+      timeoutMs: tuning.requestTimeoutMs,
+      maxResponseBytes: tuning.maxResponseBytes,
+      log,
+    });
+  }
+
+  private get host(): string {
+    return this.http.host;
+  }
+
+  async send(req: ItentialRequest): Promise<RawResponse> {
+    const result = await this.http.send({ ...req, write: req.oneShot });
+    if (result.ok) return result.response;
+    throw transportError(result.failure, req, this.host, this.maxResponseBytes);
+  }
+}
 
 export interface ApiRequest {
   method: 'GET' | 'POST';
@@ -50,7 +84,7 @@ function zodSummary(error: z.ZodError): string {
 export class ItentialClient {
   private readonly transport: Transport;
   private readonly auth: Authenticator;
-  private readonly reads: RetryPolicy;
+  private readonly calls: CallPolicy;
   private readonly credentialHint: string;
   readonly redactor: Redactor;
 
@@ -71,7 +105,7 @@ export class ItentialClient {
       tuning.tokenRefreshMarginMs,
     );
     this.credentialHint = credentialVariables(config.auth);
-    this.reads = retryPolicy(
+    this.calls = new CallPolicy(
       { maxAttempts: tuning.readAttempts, initialDelayMs: tuning.retryInitialDelayMs, maxDelayMs: 2_000 },
       isTransient,
       { log, message: 'retrying an Itential read' },
@@ -83,8 +117,7 @@ export class ItentialClient {
   }
 
   send<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<ApiResponse<T>> {
-    const once = () => this.once(req, schema);
-    return req.retry && !req.oneShot ? this.reads.execute(once) : once();
+    return this.calls.run({ write: req.oneShot === true, once: !req.retry }, () => this.once(req, schema));
   }
 
   private async once<T>(req: ApiRequest, schema: z.ZodType<T>): Promise<ApiResponse<T>> {

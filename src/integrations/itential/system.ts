@@ -1,2 +1,0 @@
-export const SYSTEM_ID = 'itential';
-export const SYSTEM_NAME = 'Itential';

@@ -16,6 +16,7 @@ import { Registry } from './core/operations/registry';
 import { SecretScrubber } from './core/operations/secrets';
 import { Tracker } from './core/runs/tracker';
 import { Metrics } from './observability/metrics';
+import { registerSlackQueueDepth } from './observability/slack-budget-metrics';
 import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { SlackApprovalBoard } from './slack/approval-board';
@@ -26,6 +27,7 @@ import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
 import type { Store } from './core/store';
@@ -36,6 +38,8 @@ export interface FlightdeckOptions {
   clock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
+  /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
+  slackBudget?: Partial<SlackBudgetSettings>;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
   /** Slack Web API retries (tests: 0). */
@@ -121,6 +125,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const auditFeed = auditChannel
       ? new AuditFeed(app.client, auditChannel, auditLinks, store, log)
       : undefined;
+    const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
+    registerSlackQueueDepth(metrics.registry, slackBudget);
     const deps: EngineDeps = {
       store: auditFeed ? withAuditFeed(store, auditFeed) : store,
       registry,
@@ -129,6 +135,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
           notifierClient({ token: config.env.SLACK_BOT_TOKEN, apiUrl: config.env.SLACK_API_URL, log }),
           clock,
           log,
+          slackBudget,
         ),
       ),
       policy,

@@ -4,6 +4,7 @@ import { initial } from './001-initial';
 import { digests } from './002-digests';
 import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
+import { slackBudget } from './007-slack-budget';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '002-digests': digests(),
     '003-approvals': approvals(),
     '004-tracking': tracking(),
+    '007-slack-budget': slackBudget(),
   };
   return { getMigrations: async () => all };
 }

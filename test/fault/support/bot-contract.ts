@@ -20,6 +20,19 @@ export const engineOverrides = z
   .partial();
 export type EngineOverrides = z.infer<typeof engineOverrides>;
 
+const tier = z.object({ perMinute: z.number(), burst: z.number() });
+
+/** The Slack budget a benchmark sets for a bot process (FD_SLACK_BUDGET, JSON), matching its fake's tiers. */
+export const slackBudgetOverrides = z
+  .object({
+    workspace: z.record(z.string(), tier),
+    postsPerChannel: z.object({ perSecond: z.number(), burst: z.number() }),
+    aheadMs: z.object({ urgent: z.number(), routine: z.number() }),
+    maxWaiting: z.number(),
+  })
+  .partial();
+export type SlackBudgetOverrides = z.infer<typeof slackBudgetOverrides>;
+
 /** What a bot process reports when asked. */
 export const botStats = z.object({
   rssPeakBytes: z.number(),

@@ -8,12 +8,16 @@ import { silentLog } from '../src/core/kit/log';
 import { openStore } from '../src/store';
 import { connect } from '../src/store/connection';
 import { SqlStore } from '../src/store/sql-store';
-import { botStats, type BotStats, type EngineOverrides } from '../test/fault/support/bot-contract';
+import {
+  acceleratedBudget,
+  botStats,
+  type BotStats,
+  type EngineOverrides,
+} from '../test/fault/support/bot-contract';
 import { seedRuns, type SeedRun } from '../test/fault/support/seed-runs';
 import { envCount, type Benchmark, type BenchReport } from './benchmark';
 import { isFinal, RUN_STATES } from '../src/core/runs/lifecycle';
 import { DEFAULT_SLACK_BUDGET } from '../src/slack/slack-budget';
-import type { SlackBudgetOverrides } from '../test/fault/support/bot-contract';
 import { percentile } from './support/stats';
 import { Child } from './support/child';
 import { formatTable } from './support/table';
@@ -171,18 +175,6 @@ async function seedFast(dataDir: string, seeds: SeedRun[]): Promise<void> {
   } finally {
     await store.close();
   }
-}
-
-/** The bot's budget with Slack's time running `speed` times faster, as the fake's tiers do. */
-function acceleratedBudget(speed: number): SlackBudgetOverrides {
-  const d = DEFAULT_SLACK_BUDGET;
-  return {
-    workspace: Object.fromEntries(
-      Object.entries(d.workspace).map(([m, t]) => [m, { ...t, perMinute: t.perMinute * speed }]),
-    ),
-    postsPerChannel: { ...d.postsPerChannel, perSecond: d.postsPerChannel.perSecond * speed },
-    aheadMs: { urgent: d.aheadMs.urgent / speed, routine: d.aheadMs.routine / speed },
-  };
 }
 
 interface FinalChange {

@@ -20,10 +20,12 @@ export type TrackingFakeRequest = z.infer<typeof trackingFakeRequest>;
 export const trackingSlackStats = z.object({
   /** Web API calls received, by method (429 answers included). */
   calls: z.record(z.string(), z.number()),
-  /** 429s answered. */
+  /** 429s answered by the fake's tiers. */
   rateLimited: z.number(),
-  /** Calls of a method in a channel made before that channel's Retry-After had passed. */
-  insideRetryAfter: z.number(),
+  /** Thread replies Slack accepted: run id, transition seq, when (ms since the epoch). */
+  replies: z.array(z.tuple([z.string(), z.number(), z.number()])),
+  /** Status-line edits Slack accepted. */
+  edits: z.number(),
 });
 export type TrackingSlackStats = z.infer<typeof trackingSlackStats>;
 

@@ -20,6 +20,7 @@ import { SecretScrubber } from './core/operations/secrets';
 import { Tracker } from './core/runs/tracker';
 import { Metrics } from './observability/metrics';
 import { startOpsServer, type OpsServer } from './observability/ops-server';
+import { registerSlackQueueDepth } from './observability/slack-budget-metrics';
 import { AfterAck } from './slack/after-ack';
 import { createSlackApp } from './slack/app';
 import { SlackApprovalBoard } from './slack/approval-board';
@@ -30,6 +31,7 @@ import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
 import type { Store } from './core/store';
@@ -40,6 +42,8 @@ export interface FlightdeckOptions {
   clock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
+  /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
+  slackBudget?: Partial<SlackBudgetSettings>;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
   /** Slack Web API retries (tests: 0). */
@@ -145,11 +149,13 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
     });
     metrics.watchSlackClient(notifyClient);
+    const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
+    registerSlackQueueDepth(metrics.registry, slackBudget);
     const deps: EngineDeps = {
       store,
       audit,
       registry,
-      notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log)),
+      notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
       policy,
       clock,
       log,

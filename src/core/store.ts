@@ -8,8 +8,9 @@ import type { RunStore } from './runs/run-store';
 import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
+import type { BudgetStore } from './runs/budget-store';
 
-export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore {
+export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore {
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   /** Cheap round trip, for /healthz. */

@@ -2,29 +2,17 @@ import { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
-import { NotifyError, type Notifier, type RunView } from '../core/runs/notifier';
-import { KeyedPacer, sleep, type Rate } from '../core/kit/pacing';
+import { NotifyError, urgency, type Notifier, type RunView } from '../core/runs/notifier';
+import type { BudgetPriority } from '../core/runs/budget-store';
 import type { TransitionRecord } from '../core/runs/run-store';
 import { boltLogger } from './bolt-logger';
 import { toNotifyError } from './slack-errors';
+import { POST_MESSAGE as POST, type SlackBudget } from './slack-budget';
 import { parentMessage, transitionReply } from './ui/run-message';
-
-export interface NotifierPacing {
-  /** Messages posted per channel: Slack allows about one a second, with short bursts. */
-  postsPerChannel: Rate;
-  /** How long a call may wait for its turn; past that its run is put back until the turn comes. */
-  maxWaitMs: number;
-}
-
-export const DEFAULT_NOTIFIER_PACING: NotifierPacing = {
-  postsPerChannel: { perSecond: 1, burst: 4 },
-  maxWaitMs: 1_500,
-};
 
 /** How long one Web API call of the notifier may take before it is given up. */
 export const NOTIFIER_TIMEOUT_MS = 10_000;
 
-const POST = 'chat.postMessage';
 const PARENT_EVENT = 'flightdeck_run';
 const TRANSITION_EVENT = 'flightdeck_transition';
 /** How far before its recorded attempt a lost parent is looked for: clocks of Slack and the bot differ. */
@@ -67,27 +55,26 @@ export function notifierClient(options: { token: string; apiUrl?: string; log: L
 /**
  * Posts runs to Slack. Every post carries message metadata naming the run and transition, so a post that
  * Slack accepted just before a crash is found in the channel or thread and adopted instead of repeated.
- * Posts are paced per channel; a 429 pauses that method in that channel for its Retry-After, and a call
- * that would wait too long is handed back as a NotifyError with `retryAfterMs`, never sent.
+ * Every call spends the workspace's budget (SlackBudget, shared by all replicas through the store), urgent
+ * runs first; a 429 pauses that method (in that channel, for posts) for its Retry-After everywhere, and a
+ * call that has no turn soon enough is handed back as a NotifyError with `retryAfterMs`, never sent.
  */
 export class SlackNotifier implements Notifier {
-  private readonly pacer: KeyedPacer;
   private lookupUnavailableLogged = false;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly clock: Clock,
     private readonly log: Log,
-    private readonly pacing: NotifierPacing = DEFAULT_NOTIFIER_PACING,
-  ) {
-    this.pacer = new KeyedPacer((key) => (key.startsWith(`${POST} `) ? pacing.postsPerChannel : undefined));
-  }
+    private readonly budget: SlackBudget,
+  ) {}
 
   async postParent(view: RunView): Promise<string> {
     const { run } = view;
+    const priority = urgency(run);
     if (run.parentAttemptedAt) {
       const found = await this.lookUp(run.channelId, PARENT_EVENT, run.id, 0, (cursor) =>
-        this.call('conversations.history', run.channelId, () =>
+        this.call('conversations.history', run.channelId, priority, () =>
           this.client.conversations.history({
             channel: run.channelId,
             oldest: String(((run.parentAttemptedAt?.getTime() ?? 0) - CLOCK_SKEW_MS) / 1000),
@@ -101,7 +88,7 @@ export class SlackNotifier implements Notifier {
       if (found) return found;
     }
     const content = parentMessage(view, this.clock.now());
-    const res = await this.call(POST, run.channelId, () =>
+    const res = await this.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
         ...content,
@@ -115,9 +102,10 @@ export class SlackNotifier implements Notifier {
   async postTransition(view: RunView, transition: TransitionRecord): Promise<string> {
     const { run } = view;
     const parentTs = run.parentTs ?? undefined;
+    const priority = urgency(run, transition);
     if (transition.attemptedAt && parentTs) {
       const found = await this.lookUp(run.channelId, TRANSITION_EVENT, run.id, transition.seq, (cursor) =>
-        this.call('conversations.replies', run.channelId, () =>
+        this.call('conversations.replies', run.channelId, priority, () =>
           this.client.conversations.replies({
             channel: run.channelId,
             ts: parentTs,
@@ -130,7 +118,7 @@ export class SlackNotifier implements Notifier {
       if (found) return found;
     }
     const content = transitionReply(view, transition);
-    const res = await this.call(POST, run.channelId, () =>
+    const res = await this.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
         thread_ts: parentTs,
@@ -150,7 +138,7 @@ export class SlackNotifier implements Notifier {
     if (!run.parentTs) return;
     const content = parentMessage(view, this.clock.now());
     const ts = run.parentTs;
-    await this.call('chat.update', run.channelId, () =>
+    await this.call('chat.update', run.channelId, urgency(run), () =>
       this.client.chat.update({ channel: run.channelId, ts, ...content }),
     );
   }
@@ -196,21 +184,22 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** One Web API call, in its turn for this method and channel. */
-  private async call<T>(method: string, channel: string, work: () => Promise<T>): Promise<T> {
-    const key = `${method} ${channel}`;
-    const slot = this.pacer.reserve(key, this.pacing.maxWaitMs);
-    if (!slot.granted) {
-      throw new NotifyError(`${method} in ${channel} waits its turn`, 'paced', false, slot.retryInMs, true);
-    }
-    await sleep(slot.waitMs);
-    try {
-      return await work();
-    } catch (err) {
-      const error = toNotifyError(err);
-      if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
-        this.pacer.pause(key, error.retryAfterMs);
-      throw error;
-    }
+  /** One Web API call, in its turn for this method (and channel) in the workspace's budget. */
+  private async call<T>(
+    method: string,
+    channel: string,
+    priority: BudgetPriority,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.budget.spend(method, channel, priority, async () => {
+      try {
+        return await work();
+      } catch (err) {
+        const error = toNotifyError(err);
+        if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
+          await this.budget.pause(method, channel, error.retryAfterMs);
+        throw error;
+      }
+    });
   }
 }

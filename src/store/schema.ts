@@ -123,6 +123,12 @@ export interface ApprovalVotesTable {
   at: number;
 }
 
+/** The shared Slack rate budget: GCRA clocks by name (migration 007). */
+export interface SlackBudgetTable {
+  key: string;
+  at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -131,4 +137,5 @@ export interface Database {
   digest_windows: DigestWindowsTable;
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
+  slack_budget: SlackBudgetTable;
 }

@@ -4,6 +4,7 @@ import type { Log } from '../core/kit/log';
 import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
 import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
+import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
 import { migrate } from './migrate';
 import {
@@ -33,6 +34,7 @@ import {
   type RunDuration,
 } from '../core/digest/digest-store';
 import { type Store } from '../core/store';
+import type { Booking, BookingRequest, BudgetKey } from '../core/runs/budget-store';
 import {
   auditRecord,
   auditRow,
@@ -59,6 +61,7 @@ export class SqlStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
+  private readonly budget: BudgetQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -68,10 +71,19 @@ export class SqlStore implements Store {
     this.db = connection.db;
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
+    this.budget = new BudgetQueries(connection.db, connection.engine);
   }
 
   migrate(): Promise<void> {
     return migrate(this.connection, this.log);
+  }
+
+  book(request: BookingRequest): Promise<Booking> {
+    return this.budget.book(request);
+  }
+
+  pauseBudget(key: BudgetKey, until: Date): Promise<void> {
+    return this.budget.pauseBudget(key, until);
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
-import { NotifyError, type RunView } from './notifier';
+import { NotifyError, PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
 
 /** Builds what the notifier needs to render a run. */
@@ -100,12 +100,26 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
     }
   }
   const now = deps.clock.now();
+  const interval = deps.settings.parentEditIntervalMs;
+  // A reply that made the run urgent (final, waiting for a person, in trouble) brings its edit forward
+  // past a wait its earlier, routine edit was given.
+  const becameUrgent = current.notifiedSeq > run.notifiedSeq && urgency(current) === 'urgent';
   if (
     current.parentTs !== null &&
     current.parentSeq < current.seq &&
-    after(current.parentEditedAt, deps.settings.parentEditIntervalMs) <= now
+    (after(current.parentEditedAt, interval) <= now || becameUrgent)
   ) {
-    await deps.notifier.updateParent(runView(deps, current));
+    try {
+      await deps.notifier.updateParent(runView(deps, current));
+    } catch (err) {
+      if (!(err instanceof NotifyError) || err.code !== PACED || err.retryAfterMs === undefined) throw err;
+      // No turn in the edit budget yet. The edit is put off without holding up the thread's replies: it is
+      // due when its turn comes (deliveryDueAt), and it will show the run as it is by then, so the edits
+      // for states in between are never made.
+      return deps.store.updateRun(current.id, deps.owner, {
+        parentEditedAt: new Date(now.getTime() + err.retryAfterMs - interval),
+      });
+    }
     current = await deps.store.updateRun(current.id, deps.owner, {
       parentSeq: current.seq,
       parentEditedAt: now,

@@ -1,4 +1,6 @@
-import type { RunRecord, TransitionRecord } from './run-store';
+import type { RunRecord, TransitionKind, TransitionRecord } from './run-store';
+import type { BudgetPriority } from './budget-store';
+import { isFinal } from './lifecycle';
 import type { OperationInfo } from '../operations/contract';
 
 /** A run with what a person needs to read it. */
@@ -28,6 +30,9 @@ export interface Notifier {
   updateParent(view: RunView): Promise<void>;
 }
 
+/** The code of a NotifyError for a call held back because the budget had no turn for it soon enough. */
+export const PACED = 'paced';
+
 /**
  * A notification that failed; `permanent` ones (channel gone, bot removed) are not retried soon. `unsent`:
  * it certainly did not reach people (refused, rate-limited, or held back before sending), so a retry need
@@ -44,4 +49,26 @@ export class NotifyError extends Error {
     super(message);
     this.name = 'NotifyError';
   }
+}
+
+/** Transitions people wait for as much as for the end: a decision to make, a problem to look at. */
+const URGENT_KINDS: ReadonlySet<TransitionKind> = new Set([
+  'approval_requested',
+  'approved',
+  'cancel_requested',
+  'contact_lost',
+]);
+
+/**
+ * What goes first when Slack's budget is short: anything about a run that is over, waits for a person or
+ * has a problem (with every reply still queued before it in its thread, which must go first) is urgent;
+ * progress is routine.
+ */
+export function urgency(run: RunRecord, transition?: TransitionRecord): BudgetPriority {
+  const urgent =
+    isFinal(run.state) ||
+    run.state === 'awaiting_approval' ||
+    run.problem !== null ||
+    (transition !== undefined && (URGENT_KINDS.has(transition.kind) || transition.problem !== null));
+  return urgent ? 'urgent' : 'routine';
 }

@@ -46,7 +46,10 @@ export interface RunRecord {
   parentAttemptedAt: Date | null;
   /** The transition the parent's status line shows (0 = none yet). */
   parentSeq: number;
-  /** When the parent was last posted or edited: edits are coalesced per message. */
+  /**
+   * When the parent was last posted or edited: edits are coalesced per message. When Slack's edit budget had
+   * no turn, set so that the next edit falls due when the turn comes.
+   */
   parentEditedAt: Date | null;
   /** Posting is retried no earlier than this (Slack refused, rate-limited or could not be reached). */
   notifyAfter: Date | null;

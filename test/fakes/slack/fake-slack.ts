@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SlackApiError } from './api-error';
 import { isJsonObject, type JsonObject } from './json';
 import { FaultQueue, type Fault } from './faults';
+import { TierEnforcer, type TierSettings } from './tiers';
 import type { FakeResponse, ResponseContext, TriggerGrant } from './grants';
 import type { FakeEphemeral, FakeMessage } from './message-store';
 import { chatMethods } from './methods/chat';
@@ -34,6 +35,8 @@ export interface FakeSlackOptions {
   responseUrlTtlMs?: number;
   /** false → views.publish answers `not_enabled`. Default true. */
   homeTabEnabled?: boolean;
+  /** Enforce Slack's rate limits (e.g. SLACK_TIERS): over them a call gets 429 + Retry-After. Default: none. */
+  tiers?: TierSettings;
 }
 
 /** One Web API request as the fake saw it; `status`/`response` are filled once it is answered. */
@@ -76,6 +79,7 @@ export class FakeSlack {
   private readonly faults = new FaultQueue();
   private readonly recorded: FakeCall[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly tiers?: TierEnforcer;
   /** Socket Mode: the app-level token and where apps.connections.open gets each new WebSocket URL. */
   private socketMode?: { appToken: string; openUrl: () => string };
 
@@ -91,6 +95,7 @@ export class FakeSlack {
       responseUrlTtlMs: options.responseUrlTtlMs ?? 30 * 60_000,
       homeTabEnabled: options.homeTabEnabled ?? true,
     });
+    this.tiers = options.tiers && new TierEnforcer(options.tiers);
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -408,9 +413,28 @@ export class FakeSlack {
       case 'error':
         this.send(res, call, 200, { ok: false, error: fault.error, ...fault.extra });
         return;
-      default:
+      default: {
+        const limited = this.overTier(method, params, token);
+        if (limited !== undefined) {
+          call.fault = 'rate_limited';
+          this.send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) });
+          return;
+        }
         this.send(res, call, 200, this.answer(method, params, token, call.at));
+      }
     }
+  }
+
+  /** Retry-After in seconds when the call is over its tier in its workspace; undefined when it may go. */
+  private overTier(
+    method: string,
+    params: JsonObject | undefined,
+    token: string | undefined,
+  ): number | undefined {
+    const identity = token === undefined ? undefined : this.state.tokens.get(token);
+    if (!this.tiers || !identity) return undefined;
+    const channel = typeof params?.channel === 'string' ? params.channel : undefined;
+    return this.tiers.admit(method, identity.teamId, channel);
   }
 
   /** `params` is undefined when a JSON body did not parse. */

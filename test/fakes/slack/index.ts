@@ -1,5 +1,12 @@
 export { FakeSlack, type FakeCall, type FakeSlackOptions } from './fake-slack';
 export type { Fault } from './faults';
+export {
+  acceleratedTiers,
+  SLACK_TIERS,
+  type BucketLimit,
+  type TierSettings,
+  type WindowLimit,
+} from './tiers';
 export type { FakeResponse, ResponseContext, TriggerGrant } from './grants';
 export type { FakeEphemeral, FakeMessage } from './message-store';
 export type { FakeView } from './view-store';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SLACK_BUDGET } from '../../../src/slack/slack-budget';
 
 /** Engine timings a fault test or benchmark sets for a bot process (FD_ENGINE, JSON); the rest are defaults. */
 export const engineOverrides = z
@@ -19,6 +20,31 @@ export const engineOverrides = z
   })
   .partial();
 export type EngineOverrides = z.infer<typeof engineOverrides>;
+
+const tier = z.object({ perMinute: z.number(), burst: z.number() });
+
+/** The Slack budget a benchmark sets for a bot process (FD_SLACK_BUDGET, JSON), matching its fake's tiers. */
+export const slackBudgetOverrides = z
+  .object({
+    workspace: z.record(z.string(), tier),
+    postsPerChannel: z.object({ perSecond: z.number(), burst: z.number() }),
+    aheadMs: z.object({ urgent: z.number(), routine: z.number() }),
+    maxWaiting: z.number(),
+  })
+  .partial();
+export type SlackBudgetOverrides = z.infer<typeof slackBudgetOverrides>;
+
+/** The bot's Slack budget with Slack's time running `speed` times faster, as a sped-up fake's tiers are. */
+export function acceleratedBudget(speed: number): SlackBudgetOverrides {
+  const d = DEFAULT_SLACK_BUDGET;
+  return {
+    workspace: Object.fromEntries(
+      Object.entries(d.workspace).map(([m, t]) => [m, { ...t, perMinute: t.perMinute * speed }]),
+    ),
+    postsPerChannel: { ...d.postsPerChannel, perSecond: d.postsPerChannel.perSecond * speed },
+    aheadMs: { urgent: d.aheadMs.urgent / speed, routine: d.aheadMs.routine / speed },
+  };
+}
 
 /** What a bot process reports when asked. */
 export const botStats = z.object({

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config';
 import { startFlightdeck } from '../../../src/flightdeck';
 import { INTEGRATIONS } from '../../../src/integrations';
 import { createLogger } from '../../../src/observability/logger';
-import { engineOverrides, type BotStats } from './bot-contract';
+import { engineOverrides, slackBudgetOverrides, type BotStats } from './bot-contract';
 import { busiestSecond } from './busiest-second';
 
 const RSS_SAMPLE_MS = 100;
@@ -21,6 +21,7 @@ serveChild(async () => {
     host: '127.0.0.1',
     owner: process.env.FD_OWNER,
     engine,
+    slackBudget: slackBudgetOverrides.parse(JSON.parse(process.env.FD_SLACK_BUDGET ?? '{}')),
     webApiRetries: 0,
   });
   const peak = { rssPeakBytes: 0, heapUsedPeakBytes: 0, heapTotalPeakBytes: 0 };

@@ -5,7 +5,7 @@ import { FakeItential, type JobScript } from '../../fakes/itential';
 import { FakeSlack } from '../../fakes/slack';
 import { SIGNING_SECRET } from '../../support/flightdeck-harness';
 import type { StorePlace } from '../../support/stores';
-import type { EngineOverrides } from './bot-contract';
+import { acceleratedBudget, type EngineOverrides } from './bot-contract';
 import { SlackProxy } from './slack-proxy';
 
 export const WORKFLOW = 'Nightly Backup';
@@ -25,6 +25,12 @@ export const FAULT_ENGINE: EngineOverrides = {
   parentEditIntervalMs: 300,
   notifyRetryMs: 500,
 };
+
+/**
+ * Slack's budget on the same sped-up time as FAULT_ENGINE (its timings are about ten times shorter than
+ * production's): crash and replica tests run tens of runs in seconds, as Slack would in minutes.
+ */
+export const FAULT_SLACK_BUDGET = acceleratedBudget(10);
 
 /**
  * The fakes a bot process talks to, in the test process: Slack (behind a proxy that injects faults per
@@ -87,6 +93,7 @@ export class FaultWorld {
       ITENTIAL_TOKEN,
       FD_OWNER: owner,
       FD_ENGINE: JSON.stringify(FAULT_ENGINE),
+      FD_SLACK_BUDGET: JSON.stringify(FAULT_SLACK_BUDGET),
       ...store,
     };
   }

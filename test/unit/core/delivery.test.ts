@@ -1,7 +1,7 @@
 import { deliver, deliveryDueAt } from '../../../src/core/runs/delivery';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/runs/engine-deps';
 import { silentLog } from '../../../src/core/kit/log';
-import { NotifyError, type Notifier, type RunView } from '../../../src/core/runs/notifier';
+import { NotifyError, PACED, type Notifier, type RunView } from '../../../src/core/runs/notifier';
 import { Registry } from '../../../src/core/operations/registry';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
@@ -305,5 +305,28 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     const edited = await deliver(deps(), refused);
     expect(edited).toMatchObject({ parentSeq: 2, notifyProblem: null });
     expect(notifier.posts('edit').map((p) => p.seq)).toEqual([2]);
+  });
+
+  it('an edit the budget has no turn for waits its turn without holding up replies; the edits in between are never made', async () => {
+    const posted = await deliver(deps(), await runWith(['running']));
+    later(5_000);
+    const paced = () => new NotifyError('chat.update waits its turn', PACED, false, 30_000, true);
+    notifier.editFailures = [paced()];
+    let run = await deliver(deps(), await transition(posted, 'waiting'));
+    expect(run).toMatchObject({ notifiedSeq: 2, parentSeq: 1, notifyAfter: null, notifyProblem: null });
+    expect(deliveryDueAt(deps(), run)).toEqual(new Date(now.getTime() + 30_000));
+
+    // A progress change while the edit waits: its reply goes at once, its edit waits too.
+    later(1_000);
+    run = await deliver(deps(), await transition(run, 'running'));
+    expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1, 2, 3]);
+    expect(notifier.posts('edit')).toEqual([]);
+
+    // The final state: its reply at once, and its edit is tried at once (urgent), showing the final state.
+    later(1_000);
+    run = await deliver(deps(), await transition(run, 'succeeded'));
+    expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1, 2, 3, 4]);
+    expect(notifier.posts('edit').map((p) => p.seq)).toEqual([4]);
+    expect(deliveryDueAt(deps(), run)).toBeNull();
   });
 });

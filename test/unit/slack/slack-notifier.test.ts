@@ -3,12 +3,9 @@ import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/runs/engine-deps';
 import { silentLog, type Log } from '../../../src/core/kit/log';
 import { NotifyError } from '../../../src/core/runs/notifier';
 import { Registry } from '../../../src/core/operations/registry';
-import {
-  DEFAULT_NOTIFIER_PACING,
-  NOTIFIER_TIMEOUT_MS,
-  notifierClient,
-  SlackNotifier,
-} from '../../../src/slack/slack-notifier';
+import { NOTIFIER_TIMEOUT_MS, notifierClient, SlackNotifier } from '../../../src/slack/slack-notifier';
+import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from '../../../src/slack/slack-budget';
+import { memoryBudgetStore } from './memory-budget';
 import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
 import { FakeSlack } from '../../fakes/slack';
 import { SlackProxy } from '../../fault/support/slack-proxy';
@@ -52,10 +49,13 @@ describe('SlackNotifier', () => {
   let proxy: SlackProxy;
   const warnings: string[] = [];
   const log: Log = { ...silentLog, warn: (_obj, msg) => warnings.push(msg ?? ''), child: () => log };
-  const notifier = (
-    apiUrl: string,
-    pacing = { postsPerChannel: { perSecond: 1, burst: 4 }, maxWaitMs: 1_500 },
-  ) => new SlackNotifier(notifierClient({ token: slack.botToken, apiUrl, log }), clock, log, pacing);
+  const notifier = (apiUrl: string, budget: Partial<SlackBudgetSettings> = {}) =>
+    new SlackNotifier(
+      notifierClient({ token: slack.botToken, apiUrl, log }),
+      clock,
+      log,
+      new SlackBudget(memoryBudgetStore(), clock, { ...DEFAULT_SLACK_BUDGET, ...budget }),
+    );
 
   beforeAll(async () => {
     slack = await FakeSlack.start();
@@ -104,7 +104,10 @@ describe('SlackNotifier', () => {
   });
 
   it('paces posts per channel: past its patience a post is handed back unsent, other channels go on', async () => {
-    const n = notifier(proxy.apiUrl, { postsPerChannel: { perSecond: 1, burst: 2 }, maxWaitMs: 0 });
+    const n = notifier(proxy.apiUrl, {
+      postsPerChannel: { perSecond: 1, burst: 2 },
+      aheadMs: { urgent: 0, routine: 0 },
+    });
     await n.postParent(view(run()));
     await n.postParent(view(run()));
     const paced = await n.postParent(view(run())).catch((err: unknown) => err);
@@ -116,7 +119,10 @@ describe('SlackNotifier', () => {
   });
 
   it('on a 429 waits out Retry-After in that channel only, without calling Slack meanwhile', async () => {
-    const n = notifier(proxy.apiUrl, { postsPerChannel: { perSecond: 10, burst: 10 }, maxWaitMs: 100 });
+    const n = notifier(proxy.apiUrl, {
+      postsPerChannel: { perSecond: 10, burst: 10 },
+      aheadMs: { urgent: 100, routine: 100 },
+    });
     proxy.fail('chat.postMessage', CHANNEL, { kind: 'rate_limited', retryAfterSec: 2 }, 1);
     const limited = await n.postParent(view(run())).catch((err: unknown) => err);
     expect(limited).toMatchObject({ code: 'ratelimited', unsent: true, retryAfterMs: 2_000 });
@@ -137,6 +143,6 @@ describe('SlackNotifier', () => {
 });
 
 it('the engine holds a run longer than one post can take: a lookup and a post, each with its wait for a turn', () => {
-  const oneCall = DEFAULT_NOTIFIER_PACING.maxWaitMs + NOTIFIER_TIMEOUT_MS;
+  const oneCall = Math.max(...Object.values(DEFAULT_SLACK_BUDGET.aheadMs)) + NOTIFIER_TIMEOUT_MS;
   expect(DEFAULT_ENGINE_SETTINGS.postHoldMs).toBeGreaterThan(2 * oneCall);
 });

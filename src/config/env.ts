@@ -6,6 +6,27 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/** Settings every surface shares: where the store is, the YAML config, logging. */
+const runtimeFields = {
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 (any free port) and 65535')
+    .max(65535, 'must be between 0 (any free port) and 65535')
+    .default(3000),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
+  ),
+  DATA_DIR: optional(z.string()).default('./data'),
+  FLIGHTDECK_CONFIG: optional(z.string()),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+};
+
 /**
  * The core runtime contract (DESIGN.md "Runtime contract"). Each message says how to fix the value and
  * never repeats it, since most of these are secrets.
@@ -30,23 +51,7 @@ const envSchema = z
       z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information'),
     ),
     SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
-    PORT: z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 (any free port) and 65535')
-      .max(65535, 'must be between 0 (any free port) and 65535')
-      .default(3000),
-    DATABASE_URL: optional(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
-    ),
-    DATA_DIR: optional(z.string()).default('./data'),
-    FLIGHTDECK_CONFIG: optional(z.string()),
-    LOG_LEVEL: z.preprocess(
-      (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
-      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    ),
+    ...runtimeFields,
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -60,10 +65,22 @@ const envSchema = z
   });
 
 export type CoreEnv = z.infer<typeof envSchema>;
+
+/** The console surface (`npm run console`) has no Slack app, so it reads only the shared settings. */
+const consoleEnvSchema = z.object(runtimeFields);
+export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
-  const result = envSchema.safeParse(env);
+  return parseWith(envSchema, env);
+}
+
+export function parseConsoleEnv(env: Env): { env?: ConsoleEnv; problems: string[] } {
+  return parseWith(consoleEnvSchema, env);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, env: Env): { env?: T; problems: string[] } {
+  const result = schema.safeParse(env);
   if (result.success) return { env: result.data, problems: [] };
   return {
     problems: result.error.issues.map(

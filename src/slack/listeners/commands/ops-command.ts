@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isUpstreamError } from '../../../core/operations/problem';
-import { parseOpsCommand } from '../../command-parser';
+import { parseOpsCommand } from '../../../core/commands/ops-command';
 import type { SlackDeps } from '../../deps';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';

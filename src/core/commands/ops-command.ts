@@ -1,6 +1,6 @@
-import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
-import type { SystemDefinition } from '../core/operations/contract';
-import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
+import { parseDigestCommand, type DigestCommand } from '../digest/spec';
+import type { SystemDefinition } from '../operations/contract';
+import { parseAudit, parseCanI, type PolicyCommand } from './policy-command';
 
 export type OpsCommand =
   | { kind: 'launcher' }

@@ -11,5 +11,6 @@ export function slackMarkupToPlainText(text: string): string {
     .replace(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g, '#$1')
     .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, '@$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<(https?:[^>]+)>/g, '$1');
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/`([^`]*)`/g, '$1');
 }

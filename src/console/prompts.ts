@@ -102,8 +102,8 @@ async function askField(
       return answer === '' ? field.initial || undefined : answer;
     }
     case 'select': {
-      const picked = await pick(terminal, field.label, field.choices, field.initial, false);
-      return picked?.[0];
+      const picked = await pick(terminal, field.label, field.choices, field.initial, false, field.optional);
+      return picked[0];
     }
     case 'search':
     case 'multi_search': {
@@ -122,34 +122,47 @@ async function askField(
           terminal.print(`  Nothing matches "${query}". Search again.`);
           continue;
         }
-        const picked = await pick(terminal, field.label, choices.slice(0, SHOWN_CHOICES), undefined, many);
-        if (picked) return many ? picked : picked[0];
+        const picked = await pick(
+          terminal,
+          field.label,
+          choices.slice(0, SHOWN_CHOICES),
+          undefined,
+          many,
+          field.optional,
+        );
+        return many ? (picked.length > 0 ? picked : undefined) : picked[0];
       }
     }
   }
 }
 
-/** Numbered choices; the answer is numbers (several, comma-separated, when `many`) or an exact value. */
+/**
+ * Numbered choices; the answer is numbers (several, comma-separated, when `many`) or an exact value.
+ * Enter keeps the initial value, or picks none when the field is optional.
+ */
 async function pick(
   terminal: Terminal,
   label: string,
   choices: Choice[],
   initial: string | undefined,
   many: boolean,
-): Promise<string[] | undefined> {
+  optional = false,
+): Promise<string[]> {
   choices.forEach((c, i) =>
     terminal.print(`  [${i + 1}] ${c.label}${c.description ? ` — ${c.description}` : ''}`),
   );
   for (;;) {
-    const shown = initial ? ` [${choices.find((c) => c.value === initial)?.label ?? initial}]` : '';
+    const shown = initial
+      ? ` [${choices.find((c) => c.value === initial)?.label ?? initial}]`
+      : optional
+        ? ' (Enter for none)'
+        : '';
     const answer = await read(
       terminal,
       `  ${label}: ${many ? 'numbers, comma-separated' : 'number'}${shown}: `,
     );
-    if (answer === '') {
-      if (initial) return [initial];
-      if (many) return undefined;
-    }
+    if (answer === '' && initial) return [initial];
+    if (answer === '' && optional) return [];
     const words = answer.split(/[\s,]+/).filter((w) => w !== '');
     const picked = words.map(
       (w) => choices[Number(w) - 1]?.value ?? choices.find((c) => c.value === w || c.label === w)?.value,

@@ -1,6 +1,6 @@
 /**
- * Scripted time for the simulators. A scripted run moves one step per look (so every state is seen, in
- * order), and never sooner than `stepMs` after its previous step: the demo walks at a readable pace, and
+ * Scripted time for the simulators. A scripted run moves at most one step per look, and only past a step
+ * someone has seen (so every state is seen, in order), never sooner than `stepMs` after its previous step: the demo walks at a readable pace, and
  * tests pass 0 to move on every poll, never waiting on the wall clock.
  */
 export interface Pace {
@@ -14,6 +14,8 @@ export const demoPace = (stepMs = 2_000): Pace => ({ stepMs, now: () => Date.now
 export class Script<S> {
   private index = 0;
   private movedAt: number;
+  /** Whether anyone has looked at the current step: a step nobody saw is never skipped. */
+  private seen = false;
 
   constructor(
     private readonly steps: readonly S[],
@@ -34,10 +36,11 @@ export class Script<S> {
   /** Looks at the run: it moves on when its step has lasted long enough. */
   look(): S {
     const now = this.pace.now();
-    if (!this.finished && now - this.movedAt >= this.pace.stepMs) {
+    if (this.seen && !this.finished && now - this.movedAt >= this.pace.stepMs) {
       this.index += 1;
       this.movedAt = now;
     }
+    this.seen = true;
     return this.current;
   }
 }

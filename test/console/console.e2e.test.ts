@@ -99,4 +99,57 @@ describe('console (demo)', () => {
     expect(thread).toContain('approved by U0APPROVER');
     expect(thread).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
   });
+
+  test('Harness: a module execution follows its pipeline through an approval stage to success', async () => {
+    driver.type('/ops iacm run vpc-core');
+    for (const prompt of [
+      'search Module [vpc-core]',
+      'Org [platform]',
+      'Project [network]',
+      'Pipeline [iacm_apply]',
+    ]) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    await driver.until('Pipeline execution id');
+    driver.type('demoApplyOk42');
+    await driver.until('Pipeline stage id [apply]');
+    driver.type('');
+    const thread = await driver.until(/└ \S+ succeeded/);
+    expect(thread).toContain('started: running · stage Plan');
+    expect(thread).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+  });
+
+  test('Zitadel: the picked change is previewed, confirmed, set, and reverted through its numbered button', async () => {
+    driver.type('/ops zitadel set-execution');
+    await driver.until('Trigger: number: ');
+    driver.type('1');
+    await driver.until('Which API calls: number: ');
+    driver.type('1');
+    await driver.until('search Method (Enter lists all): ');
+    driver.type('');
+    await driver.until('[2] /zitadel.user.v2.UserService/DeleteUser');
+    driver.type('2');
+    await driver.until('search Targets, in execution order (Enter lists all): ');
+    driver.type('enrich');
+    await driver.until('[1] enrich-token');
+    driver.type('1');
+    await driver.until('Order');
+    driver.type('');
+    await driver.until('search Also include the targets of');
+    driver.type('');
+    await driver.until('(Enter for none): ');
+    driver.type('');
+    const preview = await driver.until('[1] Confirm  [2] Leave it: ');
+    expect(preview).toContain('Condition: request method /zitadel.user.v2.UserService/DeleteUser');
+    expect(preview).toContain('After: 1. enrich-token');
+    driver.type('1');
+    const done = await driver.until(/\[(\d+)\] Revert/);
+    expect(done).toContain('succeeded');
+    driver.type(/\[(\d+)\] Revert/.exec(done)?.[1] ?? '');
+    const revert = await driver.until('[1] Confirm  [2] Leave it: ');
+    expect(revert).toContain('After: no targets');
+    driver.type('1');
+    await driver.until(/succeeded/);
+  });
 });

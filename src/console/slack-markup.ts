@@ -13,7 +13,7 @@ export function slackMarkupToPlainText(text: string): string {
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
     .replace(/`([^`]*)`/g, '$1')
-    .replace(/:[a-z0-9_+-]+: ?/g, '')
+    .replace(/:[a-z][a-z0-9_+-]*: ?/g, '')
     .replace(/(^|\s)\*([^*\n]+)\*/g, '$1$2')
     .replace(/(^|\s)_([^_\n]+)_/g, '$1$2');
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isUpstreamError } from '../../../core/operations/problem';
-import { parseOpsCommand } from '../../command-parser';
+import { parseOpsCommand } from '../../../core/commands/ops-command';
 import type { SlackDeps } from '../../deps';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
@@ -10,6 +10,7 @@ import { digestCommand } from './digest-command';
 import { operationView } from '../../operation-view';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
+import { digestUsageError } from '../../ui/digest';
 import {
   deniedMessage,
   infoMessage,
@@ -56,6 +57,9 @@ export function opsCommand(deps: SlackDeps) {
         return;
       case 'unknown':
         await ack(ephemeral(usageMessage(parsed.reason)));
+        return;
+      case 'digest-usage':
+        await ack(ephemeral(usageMessage(digestUsageError(parsed.error))));
         return;
       case 'system': {
         const system = registry.system(parsed.systemId);

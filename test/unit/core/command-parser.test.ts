@@ -1,5 +1,5 @@
 import type { SystemDefinition } from '../../../src/core/operations/contract';
-import { MAX_COMMAND_LENGTH, parseOpsCommand } from '../../../src/slack/command-parser';
+import { MAX_COMMAND_LENGTH, parseOpsCommand } from '../../../src/core/commands/ops-command';
 
 const systems: SystemDefinition[] = [
   {

@@ -1,4 +1,4 @@
-import type { SystemDefinition } from '../core/operations/contract';
+import type { SystemDefinition } from '../operations/contract';
 
 /** `/ops whoami`, `/ops can-i <operation> [key=value …]`, `/ops audit [--user U] [--since 24h]`. */
 export type PolicyCommand =

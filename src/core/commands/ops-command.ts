@@ -1,7 +1,7 @@
-import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
-import type { SystemDefinition } from '../core/operations/contract';
-import { digestUsageError } from './ui/digest';
-import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
+import { parseDigestCommand, type DigestCommand } from '../digest/spec';
+import type { Text } from '../kit/text';
+import type { SystemDefinition } from '../operations/contract';
+import { parseAudit, parseCanI, type PolicyCommand } from './policy-command';
 
 export type OpsCommand =
   | { kind: 'launcher' }
@@ -13,7 +13,9 @@ export type OpsCommand =
   | { kind: 'status'; runId: string }
   | { kind: 'digest'; command: DigestCommand }
   | PolicyCommand
-  | { kind: 'unknown'; reason: string };
+  | { kind: 'unknown'; reason: string }
+  /** A digest command that does not parse: the surface adds its own usage to the refusal. */
+  | { kind: 'digest-usage'; error: Text };
 
 /** Longer input than this is never a command; Slack allows more, the bot does not need it. */
 export const MAX_COMMAND_LENGTH = 500;
@@ -64,7 +66,7 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
     });
     return digest.ok
       ? { kind: 'digest', command: digest.value }
-      : { kind: 'unknown', reason: digestUsageError(digest.error) };
+      : { kind: 'digest-usage', error: digest.error };
   }
 
   const system = systems.find((s) => s.id === word);

@@ -8,8 +8,8 @@ import { isUpstreamError } from '../core/operations/problem';
 import { operationOutlooks } from '../core/policy/outlooks';
 import type { Subject } from '../core/policy/policy';
 import { RunBusyError } from '../core/runs/lease';
+import type { RunRecord } from '../core/runs/run-store';
 import type { RunChoice } from './buttons';
-import { auditTrail, mayOpen, recentRuns, runStatus } from './core-adapter';
 import type { ConsoleEngine } from './engine';
 import {
   decisionLines,
@@ -20,9 +20,9 @@ import {
   reportLines,
   stateText,
   whereNowText,
+  consoleText,
 } from './plain-text';
 import { fillForm } from './prompts';
-import { slackMarkupToPlainText } from './slack-markup';
 import type { Terminal } from './terminal';
 
 export const CONSOLE_HELP = [
@@ -33,6 +33,7 @@ export const CONSOLE_HELP = [
 
 const USER = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const RUNS_SHOWN = 20;
 const DEADLINES = { validateDeadlineMs: 5_000, searchDeadlineMs: 5_000 };
 
 /** `… as U1 in C1` at the end of a line: who and where this one line is about. */
@@ -132,21 +133,24 @@ class CommandLoop {
         return this.print(...outlookLines({ operationId: info.id, title, outlook }));
       }
       case 'audit': {
-        const records = await auditTrail(this.engine, subject.userId, parsed);
-        if (!records)
+        const reading = await this.engine.audit.read(subject.userId, {
+          sinceMs: parsed.sinceMs,
+          ...(parsed.user ? { actorId: parsed.user } : {}),
+        });
+        if (!reading.allowed)
           return this.print(
             `Only Flightdeck admins read the audit trail (${this.engine.admins.join(', ') || 'none configured'}).`,
           );
-        if (records.length === 0) return this.print(`No audit records in the last ${parsed.sinceText}.`);
-        for (const r of records)
+        if (reading.entries.length === 0)
+          return this.print(`No audit records in the last ${parsed.sinceText}.`);
+        for (const { record: r } of reading.entries)
           this.print(
             `${r.at.toISOString()} ${r.actorId} ${r.action} ${r.operationId ?? ''} ${r.outcome}${r.rule ? ` (rule "${r.rule}")` : ''}${r.runId ? ` run ${r.runId.slice(0, 8)}` : ''}`,
           );
         return;
       }
       case 'unknown':
-        // Usage texts are written for Slack (backticks); they read well enough in a terminal.
-        return this.print(slackMarkupToPlainText(parsed.reason));
+        return this.print(consoleText(parsed.reason));
       case 'system': {
         const system = registry.system(parsed.systemId);
         if (!system?.runtime) return this.print(`${registry.systemName(parsed.systemId)} is not configured.`);
@@ -183,7 +187,8 @@ class CommandLoop {
         }
       }
       case 'runs': {
-        const { title, runs, hidden } = await recentRuns(this.engine, subject, parsed.mine);
+        const { title, runs, hidden } = await this.recentRuns(subject, parsed.mine);
+        if (title === undefined) return;
         this.print(`${title}:`);
         if (runs.length === 0) this.print('  none');
         for (const run of runs)
@@ -194,11 +199,15 @@ class CommandLoop {
         return;
       }
       case 'status': {
-        const answer = await runStatus(this.engine, subject, parsed.runId);
-        if (answer.kind === 'missing') return this.print(`No run ${parsed.runId} is known to Flightdeck.`);
+        const answer = await this.engine.runs.status(
+          { userId: subject.userId, here: subject.channelId },
+          parsed.runId,
+        );
+        if (answer.kind === 'unknown') return this.print(`No run ${parsed.runId} is known to Flightdeck.`);
         if (answer.kind === 'refused') return this.print(`✖ ${answer.reason}`);
         const { run } = answer;
-        this.print(`${answer.title} · run ${run.id} · by ${run.requesterId} in #${run.channelId}`);
+        const title = `${registry.systemName(run.system)}: ${registry.operationInfo(run.operationId)?.title ?? run.operationId}`;
+        this.print(`${title} · run ${run.id} · by ${run.requesterId} in #${run.channelId}`);
         if (run.facts.length > 0) this.print(`  ${factsText(run.facts)}`);
         this.print(`  ${whereNowText(run)}`);
         if (run.problem) this.print(...problemLines(run.problem).map((l) => `  ${l}`));
@@ -207,6 +216,26 @@ class CommandLoop {
       case 'digest':
         return this.print('Digests are posted to Slack channels; the console does not schedule them.');
     }
+  }
+
+  /** `runs` (this channel's) or `runs mine` (in the channels the viewer may still see). */
+  private async recentRuns(
+    subject: Subject,
+    mine: boolean,
+  ): Promise<{ title?: string; runs: RunRecord[]; hidden: number }> {
+    const { runs } = this.engine;
+    if (mine) {
+      const seen = await runs.mine(subject.userId, RUNS_SHOWN);
+      const hidden = seen.hidden.notMember + seen.hidden.unknown;
+      return { title: `Recent runs of ${subject.userId}`, runs: seen.runs, hidden };
+    }
+    const viewer = { userId: subject.userId, here: subject.channelId };
+    const listed = await runs.inChannel(viewer, subject.channelId, RUNS_SHOWN);
+    if (!listed.allowed) {
+      this.print(`✖ ${listed.reason}`);
+      return { runs: [], hidden: 0 };
+    }
+    return { title: `Recent runs in #${subject.channelId}`, runs: listed.runs, hidden: 0 };
   }
 
   private async help(subject: Subject): Promise<void> {
@@ -230,7 +259,20 @@ class CommandLoop {
 
   /** The modal as prompts, then the launch; the run's thread prints itself. */
   private async operation(op: Operation, subject: Subject, prefill: string | undefined): Promise<void> {
-    const decision = await mayOpen(this.engine, subject, op);
+    // Before the form opens only a certain refusal stops it (the input is not known yet); it is audited.
+    const decision = await this.engine.policy.decide(subject, op.id);
+    if (!decision.allowed)
+      await this.engine.audit.append({
+        at: this.engine.clock.now(),
+        actorId: subject.userId,
+        channelId: subject.channelId,
+        action: 'open',
+        operationId: op.id,
+        runId: null,
+        outcome: 'denied',
+        rule: decision.rule ?? null,
+        detail: {},
+      });
     if (!decision.allowed) return this.print(...decisionLines(`run ${op.title}`, decision));
     const systemName = this.engine.registry.systemName(op.system);
     const form = await fillForm(op, prefill, { terminal: this.terminal, systemName, ...DEADLINES });
@@ -273,13 +315,12 @@ class CommandLoop {
         case 'denied':
           return this.print(...decisionLines(`run ${op.title}`, result.decision));
         case 'unavailable':
-          return this.print(slackMarkupToPlainText(result.reason));
+          return this.print(consoleText(result.reason));
         case 'duplicate':
           return this.print(`That was already submitted: run ${result.run.id}.`);
         case 'awaiting_approval':
           await result.posted;
-          // The decision's reason names approvers as Slack mentions until "data" lands.
-          return this.print(`Waiting for approval: ${slackMarkupToPlainText(result.decision.reason)}`);
+          return this.print(`Waiting for approval: ${consoleText(result.decision.reason)}`);
         case 'accepted': {
           const outcome = await result.started;
           if (outcome.kind !== 'outdated') return;
@@ -341,8 +382,7 @@ function voteLines(result: VoteResult, userId: string): string[] {
         '✖ You cannot approve your own run (Reject withdraws it). Another approver must: `<n> as <user>`.',
       ];
     case 'not_approver':
-      // approverPhrase is Slack mentions until "data" lands.
-      return [`✖ ${userId} may not approve this; it needs ${slackMarkupToPlainText(result.approvers)}.`];
+      return [`✖ ${userId} may not approve this; it needs ${consoleText(result.approvers)}.`];
     case 'no_longer_allowed':
       return decisionLines('have this run', result.decision);
     case 'not_found':

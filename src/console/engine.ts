@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { buildRegistry, engineSettings } from '../assemble';
 import type { ConsoleConfig } from '../config';
 import { Approvals } from '../core/approvals/decisions';
+import { AuditTrail } from '../core/audit/trail';
+import { DigestSchedules } from '../core/digest/schedules';
+import { RunQueries } from '../core/runs/run-queries';
 import { systemClock, type Clock } from '../core/kit/clock';
 import { KeyedMutex } from '../core/kit/keyed-mutex';
 import type { Log } from '../core/kit/log';
@@ -15,13 +18,18 @@ import { Tracker } from '../core/runs/tracker';
 import type { Store } from '../core/store';
 import { openStore } from '../store';
 import { RunChoices } from './buttons';
-import type { AdapterDeps } from './core-adapter';
 import { ConsoleNotifier } from './thread-printer';
 import type { Terminal } from './terminal';
 
 /** The same core as the Slack bot (store, registry, policy, launcher, approvals, tracker), printing to a terminal. */
-export interface ConsoleEngine extends AdapterDeps {
+export interface ConsoleEngine {
+  store: Store;
   registry: Registry;
+  policy: Policy;
+  clock: Clock;
+  admins: readonly string[];
+  runs: RunQueries;
+  audit: AuditTrail;
   launcher: Launcher;
   approvals: Approvals;
   tracker: Tracker;
@@ -59,6 +67,9 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     defaultExpiresAfterMs: config.file.approvals.expiresAfter,
   });
   const choices = new RunChoices();
+  const access = new ChannelAccess(everyChannel, config.file.admins);
+  const audit = new AuditTrail({ store, access, clock, log });
+  const schedules = new DigestSchedules({ store, policy, access, audit, clock });
   const deps: EngineDeps = {
     store,
     registry,
@@ -67,6 +78,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     clock,
     log,
     owner: `console:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    audit,
     mutex: new KeyedMutex(),
     settings: engineSettings(config, options.engine),
   };
@@ -83,7 +95,8 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     tracker,
     choices,
     approvals: new Approvals(deps, launcher),
-    access: new ChannelAccess(everyChannel, config.file.admins),
+    runs: new RunQueries({ store, access, audit, schedules, clock }),
+    audit,
     admins: config.file.admins,
     stop: async () => {
       await tracker.stop();

@@ -1,12 +1,17 @@
-import type { Fact, Preview, Report } from '../core/operations/contract';
+import { plainText, type Text } from '../core/kit/text';
+import type { Fact, Preview, PreviewMark, Report } from '../core/operations/contract';
 import type { Problem } from '../core/operations/problem';
 import type { OperationOutlook } from '../core/policy/outlooks';
 import type { Decision } from '../core/policy/policy';
 import type { RunState } from '../core/runs/lifecycle';
 import type { RunRecord } from '../core/runs/run-store';
-import { slackMarkupToPlainText as plain } from './slack-markup';
 
 /** The core's structured values as plain terminal text: no markup, one idea per line. */
+
+/** Text on a terminal: plainText, but code spans without backticks (the terminal shows no markup at all). */
+export function consoleText(text: Text): string {
+  return plainText(text.map((part) => (part.kind === 'code' ? { kind: 'text', text: part.text } : part)));
+}
 
 const STATE: Record<RunState, string> = {
   awaiting_approval: 'awaiting approval',
@@ -31,8 +36,8 @@ export function whereNowText(
   const parts = [stateText(at.state)];
   if (at.upstreamStatus && at.upstreamStatus.toLowerCase() !== at.state)
     parts.push(`upstream "${at.upstreamStatus}"`);
-  // Core detail may still carry Slack mentions (approvals: "1 of 2: <@U…>").
-  if (at.detail) parts.push(plain(at.detail));
+  // Detail is the upstream's own words (or, on old approval transitions, Flightdeck's): shown as it is.
+  if (at.detail) parts.push(at.detail);
   if (at.progress !== null) parts.push(`${Math.round(at.progress * 100)}%`);
   if (at.waitingFor) parts.push(`waiting for ${at.waitingFor}`);
   return parts.join(' · ');
@@ -58,8 +63,7 @@ export function problemLines(problem: Problem): string[] {
 export function decisionLines(what: string, decision: Decision): string[] {
   return [
     `✖ You may not ${what}.`,
-    // Policy reasons still carry Slack mentions (`<#C…>`, `<@U…>`) until "data" lands.
-    `  ${plain(decision.reason)}`,
+    `  ${consoleText(decision.reason)}`,
     ...(decision.contacts.length > 0 ? [`  Who can help: ${decision.contacts.join(', ')}.`] : []),
   ];
 }
@@ -73,23 +77,36 @@ const VERDICT: Record<OperationOutlook['outlook']['verdict'], string> = {
 
 export function outlookLines({ operationId, title, outlook }: OperationOutlook): string[] {
   return [
-    // Outlook summaries still carry Slack mentions until "data" lands.
-    `${VERDICT[outlook.verdict]} ${title} (${operationId}): ${plain(outlook.summary)}`,
+    `${VERDICT[outlook.verdict]} ${title} (${operationId}): ${consoleText(outlook.summary)}`,
     ...(outlook.contacts.length > 0 ? [`  Who can help: ${outlook.contacts.join(', ')}.`] : []),
   ];
 }
 
 export function reportLines(report: Report): string[] {
-  // Report lines are Slack mrkdwn today (links, code); "data" makes them structured.
   return [
     report.title,
-    ...(report.lines.length > 0 ? report.lines.map((l) => `  ${plain(l)}`) : [`  ${report.empty}`]),
+    ...(report.lines.length > 0 ? report.lines.map((l) => `  ${consoleText(l)}`) : [`  ${report.empty}`]),
   ];
 }
 
+/** The Slack preview's emoji as terminal symbols: what happens to the row. */
+const MARK: Record<PreviewMark, string> = {
+  unchanged: '=',
+  cleared: '!',
+  added: '+',
+  removed: '-',
+  moved: '~',
+  included: '&',
+  warning: '!',
+};
+
+/** "  + Added: geo-block (1st)"; a row without a mark is indented as if it had one, so labels line up. */
 export function previewLines(preview: Preview): string[] {
-  // Preview lines are "Markdown lines" in the contract today; "data" makes them structured.
-  return preview.lines.map((l) => `  ${plain(l)}`);
+  if (preview.rows.length === 0) return ['    no change'];
+  return preview.rows.map(({ label, value, mark }) => {
+    const body = label === undefined ? consoleText(value) : `${label}: ${consoleText(value)}`;
+    return `  ${mark ? MARK[mark] : ' '} ${body}`;
+  });
 }
 
 export function timeText(date: Date): string {

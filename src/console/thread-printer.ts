@@ -2,8 +2,8 @@ import type { Notifier, RunView } from '../core/runs/notifier';
 import type { TransitionRecord } from '../core/runs/run-store';
 import { isFinal } from '../core/runs/lifecycle';
 import type { RunAction, RunChoices } from './buttons';
-import { factsText, problemLines, stateText, timeText, whereNowText } from './plain-text';
-import { slackMarkupToPlainText } from './slack-markup';
+import { consoleText, factsText, problemLines, stateText, timeText, whereNowText } from './plain-text';
+import { payloadText } from '../core/approvals/transition-payload';
 import type { Terminal } from './terminal';
 
 /** The short run id people type back (`/ops status 1a2b3c4d`), as on the Slack message. */
@@ -30,7 +30,9 @@ export class ConsoleNotifier implements Notifier {
 
   async postTransition(view: RunView, transition: TransitionRecord): Promise<string> {
     const { run } = view;
-    const lines = [`│ ${timeText(transition.at)} ${shortId(run.id)} ${this.transitionText(transition)}`];
+    const lines = [
+      `│ ${timeText(transition.at)} ${shortId(run.id)} ${this.transitionText(transition, run.requesterId)}`,
+    ];
     if (transition.problem) lines.push(...problemLines(transition.problem).map((l) => `│   ${l}`));
     if (transition.seq === run.seq) {
       if (run.upstreamUrl && isFinal(run.state)) lines.push(`│   open: ${run.upstreamUrl}`);
@@ -45,9 +47,9 @@ export class ConsoleNotifier implements Notifier {
 
   async updateParent(): Promise<void> {}
 
-  private transitionText(t: TransitionRecord): string {
-    // Approval details carry Slack mentions and dates until "data" lands.
-    const detail = t.detail ? slackMarkupToPlainText(t.detail) : undefined;
+  private transitionText(t: TransitionRecord, requesterId: string): string {
+    // An approval transition says its words as data; older ones (and every other kind) have `detail`.
+    const detail = (t.payload ? consoleText(payloadText(t.payload, requesterId)) : t.detail) || undefined;
     switch (t.kind) {
       case 'approval_requested':
         return `awaiting approval: ${detail ?? ''}`;

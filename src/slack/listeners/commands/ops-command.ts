@@ -11,6 +11,7 @@ import { operationView } from '../../operation-view';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
 import { digestUsageError } from '../../ui/digest';
+import { mrkdwnText } from '../../ui/text';
 import {
   deniedMessage,
   infoMessage,
@@ -56,7 +57,7 @@ export function opsCommand(deps: SlackDeps) {
         await respond(ephemeral(await auditTrail(deps, command.user_id, parsed)));
         return;
       case 'unknown':
-        await ack(ephemeral(usageMessage(parsed.reason)));
+        await ack(ephemeral(usageMessage(mrkdwnText(parsed.reason))));
         return;
       case 'digest-usage':
         await ack(ephemeral(usageMessage(digestUsageError(parsed.error))));

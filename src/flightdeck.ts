@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { App } from '@slack/bolt';
+import { buildRegistry, engineSettings } from './assemble';
 import type { Config } from './config';
 import { ChannelAccess } from './core/runs/access';
 import { systemClock, type Clock } from './core/kit/clock';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from './core/digest/scheduler';
-import { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings } from './core/runs/engine-deps';
-import type { Integration } from './core/operations/integration';
+import type { EngineDeps, EngineSettings } from './core/runs/engine-deps';
 import { KeyedMutex } from './core/kit/keyed-mutex';
 import { Approvals } from './core/approvals/decisions';
 import { AuditTrail } from './core/audit/trail';
@@ -15,8 +15,7 @@ import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
-import { Registry } from './core/operations/registry';
-import { SecretScrubber } from './core/operations/secrets';
+import type { Registry } from './core/operations/registry';
 import { Tracker } from './core/runs/tracker';
 import { Metrics } from './observability/metrics';
 import { startOpsServer, type OpsServer } from './observability/ops-server';
@@ -72,24 +71,6 @@ export interface Flightdeck {
   /** The metrics and health port actually bound (both modes). */
   metricsPort: number;
   stop(): Promise<void>;
-}
-
-function buildRegistry(config: Config, log: Log, clock: Clock): Registry {
-  return new Registry(
-    config.systems.map(
-      ({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
-        definition: integration.definition,
-        runtime:
-          systemConfig === undefined
-            ? undefined
-            : integration.create(systemConfig, {
-                log: log.child({ system: integration.definition.id }),
-                clock,
-              }),
-      }),
-    ),
-    new SecretScrubber(config.file.secrets.namePatterns),
-  );
 }
 
 /** The composition root: config → store → integrations → core → Slack app → started. */
@@ -162,18 +143,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       mutex: new KeyedMutex(),
       approvalBoard: new SlackApprovalBoard(app.client, log),
-      settings: {
-        ...DEFAULT_ENGINE_SETTINGS,
-        giveUpAfterMs: config.file.tracking.giveUpAfter,
-        watchFailedForMs: config.file.tracking.watchFailedFor,
-        watchFailedEveryMs: config.file.tracking.watchFailedEvery,
-        pollBudget: {
-          ...DEFAULT_ENGINE_SETTINGS.pollBudget,
-          perSecond: config.file.tracking.pollsPerSecond,
-          bySystem: config.file.tracking.pollsPerSecondBySystem,
-        },
-        ...options.engine,
-      },
+      settings: engineSettings(config, options.engine),
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);

@@ -12,6 +12,22 @@ const port = z.coerce
   .min(0, 'must be between 0 (any free port) and 65535')
   .max(65535, 'must be between 0 (any free port) and 65535');
 
+/** Settings every surface shares: where the store is, the YAML config, logging. */
+const runtimeFields = {
+  PORT: port.default(3000),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
+  ),
+  DATA_DIR: optional(z.string()).default('./data'),
+  FLIGHTDECK_CONFIG: optional(z.string()),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+};
+
 /**
  * The core runtime contract (the README's "Configuration" table). Each message says how to fix the value
  * and never repeats it, since most of these are secrets.
@@ -36,24 +52,13 @@ const envSchema = z
       z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information'),
     ),
     SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
-    PORT: port.default(3000),
+    ...runtimeFields,
     // Metrics and health on their own port, on loopback unless told otherwise: /metrics names systems,
     // operations and volumes that the public Slack port has no reason to show.
     METRICS_PORT: port.default(9464),
     METRICS_HOST: optional(
       z.string().regex(/^[^\s/]+$/, 'must be a host name or an address such as 127.0.0.1 or 0.0.0.0'),
     ).default('127.0.0.1'),
-    DATABASE_URL: optional(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave it unset for the embedded store)'),
-    ),
-    DATA_DIR: optional(z.string()).default('./data'),
-    FLIGHTDECK_CONFIG: optional(z.string()),
-    LOG_LEVEL: z.preprocess(
-      (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
-      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    ),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -68,8 +73,21 @@ const envSchema = z
 
 export type CoreEnv = z.infer<typeof envSchema>;
 
+/** The console surface (`npm run console`) has no Slack app, so it reads only the shared settings. */
+const consoleEnvSchema = z.object(runtimeFields);
+export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export function parseCoreEnv(env: Env): { env?: CoreEnv; problems: string[] } {
-  const result = envSchema.safeParse(env);
+  return parseWith(envSchema, env);
+}
+
+export function parseConsoleEnv(env: Env): { env?: ConsoleEnv; problems: string[] } {
+  return parseWith(consoleEnvSchema, env);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, env: Env): { env?: T; problems: string[] } {
+  const result = schema.safeParse(env);
   if (result.success) return { env: result.data, problems: [] };
   return {
     problems: result.error.issues.map(

@@ -1,5 +1,5 @@
 import type { Env, Integration } from '../core/operations/integration';
-import { parseCoreEnv, type CoreEnv } from './env';
+import { parseConsoleEnv, parseCoreEnv, type ConsoleEnv, type CoreEnv } from './env';
 import { readFileConfig, type FileConfig } from './file';
 
 export interface ConfiguredSystem {
@@ -8,11 +8,14 @@ export interface ConfiguredSystem {
   config?: unknown;
 }
 
-export interface Config {
-  env: CoreEnv;
+export interface Config<E = CoreEnv> {
+  env: E;
   file: FileConfig;
   systems: ConfiguredSystem[];
 }
+
+/** The console surface's config: the same file and systems, no Slack settings. */
+export type ConsoleConfig = Config<ConsoleEnv>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -23,7 +26,19 @@ export class ConfigError extends Error {
 
 /** Reads every setting and reports all bad ones at once, each naming the variable (or file path) and the fix. */
 export function loadConfig(env: Env, integrations: Integration[]): Config {
-  const core = parseCoreEnv(env);
+  return load(parseCoreEnv(env), env, integrations);
+}
+
+/** As loadConfig, without the Slack settings: `npm run console`. */
+export function loadConsoleConfig(env: Env, integrations: Integration[]): ConsoleConfig {
+  return load(parseConsoleEnv(env), env, integrations);
+}
+
+function load<E extends { FLIGHTDECK_CONFIG?: string }>(
+  core: { env?: E; problems: string[] },
+  env: Env,
+  integrations: Integration[],
+): Config<E> {
   const file = readFileConfig(core.env?.FLIGHTDECK_CONFIG ?? env.FLIGHTDECK_CONFIG);
   const problems = [...core.problems, ...file.problems];
   const systems = integrations.map((integration) => {

@@ -1,3 +1,4 @@
+import type { OperationOutlook } from '../../core/policy/outlooks';
 import type { Outlook } from '../../core/policy/policy';
 import { context, escapeMrkdwn, header, type KnownBlock, type MessageContent, section } from './blocks';
 import { mrkdwnText } from './text';
@@ -8,13 +9,6 @@ const VERDICT: Record<Outlook['verdict'], string> = {
   conditional: ':small_orange_diamond:',
   no: ':no_entry:',
 };
-
-export interface OperationOutlook {
-  operationId: string;
-  /** "Itential: Start a job". */
-  title: string;
-  outlook: Outlook;
-}
 
 function outlookLine({ operationId, title, outlook }: OperationOutlook): string {
   return `${VERDICT[outlook.verdict]} *${escapeMrkdwn(title)}* (\`${operationId}\`) — ${mrkdwnText(outlook.summary)}`;

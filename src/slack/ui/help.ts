@@ -58,7 +58,7 @@ export function helpMessage(
   return { text: 'Flightdeck commands: /ops help', blocks };
 }
 
-/** Unknown words: what was wrong and where to look. */
+/** Unknown words: what was wrong (mrkdwn, rendered by the caller) and where to look. */
 export function usageMessage(reason: string): MessageContent {
   return {
     text: reason,

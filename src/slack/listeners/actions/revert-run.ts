@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
-import { formValuesOf } from '../../form-values-of';
+import { formValuesOf } from '../../../core/operations/form-values-of';
 import { noticeModal, previewModal, previewPendingModal } from '../../ui/operation-modal';
 import { infoMessage, problemMessage } from '../../ui/replies';
 

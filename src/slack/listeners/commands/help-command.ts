@@ -2,7 +2,7 @@ import type { Subject } from '../../../core/policy/policy';
 import type { SlackDeps } from '../../deps';
 import type { MessageContent } from '../../ui/blocks';
 import { helpMessage } from '../../ui/help';
-import { operationOutlooks } from './whoami-command';
+import { operationOutlooks } from '../../../core/policy/outlooks';
 
 /** Help is the ack itself; when the policy cannot be read this fast, it lists everything. */
 const HELP_DEADLINE_MS = 1_500;

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isUpstreamError } from '../../../core/operations/problem';
-import { parseOpsCommand } from '../../command-parser';
+import { parseOpsCommand } from '../../../core/commands/ops-command';
 import type { SlackDeps } from '../../deps';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
@@ -10,6 +10,8 @@ import { digestCommand } from './digest-command';
 import { operationView } from '../../operation-view';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
+import { digestUsageError } from '../../ui/digest';
+import { mrkdwnText } from '../../ui/text';
 import {
   deniedMessage,
   infoMessage,
@@ -55,7 +57,10 @@ export function opsCommand(deps: SlackDeps) {
         await respond(ephemeral(await auditTrail(deps, command.user_id, parsed)));
         return;
       case 'unknown':
-        await ack(ephemeral(usageMessage(parsed.reason)));
+        await ack(ephemeral(usageMessage(mrkdwnText(parsed.reason))));
+        return;
+      case 'digest-usage':
+        await ack(ephemeral(usageMessage(digestUsageError(parsed.error))));
         return;
       case 'system': {
         const system = registry.system(parsed.systemId);

@@ -1,19 +1,8 @@
-import type { Outlook, Subject } from '../../../core/policy/policy';
-import { txt } from '../../../core/kit/text';
+import { operationOutlooks } from '../../../core/policy/outlooks';
+import type { Subject } from '../../../core/policy/policy';
 import type { SlackDeps } from '../../deps';
-import { whoamiMessage, type OperationOutlook } from '../../ui/access';
+import { whoamiMessage } from '../../ui/access';
 import type { MessageContent } from '../../ui/blocks';
-
-/** What `subject` may do with each configured operation, in registry order. */
-export async function operationOutlooks(deps: SlackDeps, subject: Subject): Promise<OperationOutlook[]> {
-  const operations = deps.registry.runnable();
-  const outlooks: Outlook[] = await Promise.all(operations.map((op) => deps.policy.outlook(subject, op.id)));
-  return operations.map((op, i) => ({
-    operationId: op.id,
-    title: `${deps.registry.systemName(op.system)}: ${op.title}`,
-    outlook: outlooks[i] ?? { verdict: 'no', summary: txt`No.`, contacts: [] },
-  }));
-}
 
 /** `/ops whoami`. */
 export async function whoami(deps: SlackDeps, subject: Subject): Promise<MessageContent> {

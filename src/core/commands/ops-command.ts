@@ -1,7 +1,7 @@
-import { parseDigestCommand, type DigestCommand } from '../core/digest/spec';
-import type { SystemDefinition } from '../core/operations/contract';
-import { digestUsageError } from './ui/digest';
-import { parseAudit, parseCanI, type PolicyCommand } from './policy-command-parser';
+import { parseDigestCommand, type DigestCommand } from '../digest/spec';
+import { code, joinText, txt, type Text } from '../kit/text';
+import type { SystemDefinition } from '../operations/contract';
+import { parseAudit, parseCanI, type PolicyCommand } from './policy-command';
 
 export type OpsCommand =
   | { kind: 'launcher' }
@@ -13,7 +13,10 @@ export type OpsCommand =
   | { kind: 'status'; runId: string }
   | { kind: 'digest'; command: DigestCommand }
   | PolicyCommand
-  | { kind: 'unknown'; reason: string };
+  /** What was wrong, for people; each surface adds its own pointer to help. */
+  | { kind: 'unknown'; reason: Text }
+  /** A digest command that does not parse: the surface adds its own usage to the refusal. */
+  | { kind: 'digest-usage'; error: Text };
 
 /** Longer input than this is never a command; Slack allows more, the bot does not need it. */
 export const MAX_COMMAND_LENGTH = 500;
@@ -28,7 +31,7 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
   if (text.length > MAX_COMMAND_LENGTH) {
     return {
       kind: 'unknown',
-      reason: `That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}.`,
+      reason: txt`That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}.`,
     };
   }
   if (text === '') return { kind: 'launcher' };
@@ -46,14 +49,14 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
   if (word === 'runs') {
     if (second === '') return { kind: 'runs', mine: false };
     if (second.toLowerCase() === 'mine' && rest.length === 0) return { kind: 'runs', mine: true };
-    return { kind: 'unknown', reason: 'Usage: `/ops runs [mine]`.' };
+    return { kind: 'unknown', reason: txt`Usage: ${code('/ops runs [mine]')}.` };
   }
   if (word === 'status') {
     if (/^[0-9a-f-]{8,36}$/i.test(second) && rest.length === 0)
       return { kind: 'status', runId: second.toLowerCase() };
     return {
       kind: 'unknown',
-      reason: 'Usage: `/ops status <run id>` (the run id is at the bottom of the run message).',
+      reason: txt`Usage: ${code('/ops status <run id>')} (the run id is at the bottom of the run message).`,
     };
   }
 
@@ -64,13 +67,16 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
     });
     return digest.ok
       ? { kind: 'digest', command: digest.value }
-      : { kind: 'unknown', reason: digestUsageError(digest.error) };
+      : { kind: 'digest-usage', error: digest.error };
   }
 
   const system = systems.find((s) => s.id === word);
   if (!system) {
-    const known = systems.map((s) => `\`${s.id}\``).join(', ');
-    return { kind: 'unknown', reason: `\`${first}\` is not a Flightdeck command. Systems: ${known}.` };
+    const known = joinText(
+      systems.map((s) => code(s.id)),
+      ', ',
+    );
+    return { kind: 'unknown', reason: txt`${code(first)} is not a Flightdeck command. Systems: ${known}.` };
   }
   if (second === '') return { kind: 'system', systemId: system.id };
   const verb = second.toLowerCase();
@@ -78,6 +84,9 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
   if (operation) return { kind: 'operation', operationId: operation.id, args: args(2) };
   const query = system.queries.find((q) => q.verb === verb);
   if (query) return { kind: 'query', queryId: query.id, args: args(2) };
-  const verbs = [...system.operations, ...system.queries].map((c) => `\`${c.verb}\``).join(', ');
-  return { kind: 'unknown', reason: `\`${system.id}\` has no \`${second}\` command. Try: ${verbs}.` };
+  const verbs = joinText(
+    [...system.operations, ...system.queries].map((c) => code(c.verb)),
+    ', ',
+  );
+  return { kind: 'unknown', reason: txt`${code(system.id)} has no ${code(second)} command. Try: ${verbs}.` };
 }

@@ -1,4 +1,5 @@
-import type { SystemDefinition } from '../core/operations/contract';
+import { code, joinText, txt, type Text } from '../kit/text';
+import type { SystemDefinition } from '../operations/contract';
 
 /** `/ops whoami`, `/ops can-i <operation> [key=value …]`, `/ops audit [--user U] [--since 24h]`. */
 export type PolicyCommand =
@@ -6,12 +7,10 @@ export type PolicyCommand =
   | { kind: 'can-i'; operationId: string; args: Record<string, string> }
   | { kind: 'audit'; user?: string; sinceMs: number; sinceText: string };
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Text };
 
-const CAN_I_USAGE =
-  'Usage: `/ops can-i <operation> [key=value …]`, e.g. `/ops can-i itential start workflow="Backup Devices"`.';
-const AUDIT_USAGE =
-  'Usage: `/ops audit [--user U0123ABCD] [--since 24h]` (since: 30m, 12h, 7d; at most 90d).';
+const CAN_I_USAGE = txt`Usage: ${code('/ops can-i <operation> [key=value …]')}, e.g. ${code('/ops can-i itential start workflow="Backup Devices"')}.`;
+const AUDIT_USAGE = txt`Usage: ${code('/ops audit [--user U0123ABCD] [--since 24h]')} (since: 30m, 12h, 7d; at most 90d).`;
 const MAX_ARGS = 10;
 const MAX_VALUE = 200;
 const MAX_SINCE_MS = 90 * 86_400_000;
@@ -27,11 +26,12 @@ export function parseCanI(rest: string, systems: SystemDefinition[]): Parsed<Pol
   const byWords = operations.find((op) => op.id === `${first.toLowerCase()}.${second.toLowerCase()}`);
   const operation = byId ?? byWords;
   if (!operation) {
-    const known = operations.map((op) => `\`${op.id}\``).join(', ');
-    return {
-      ok: false,
-      error: `${first ? `\`${first}\` is not an operation. ` : ''}${CAN_I_USAGE} Operations: ${known}.`,
-    };
+    const known = joinText(
+      operations.map((op) => code(op.id)),
+      ', ',
+    );
+    const what = first ? txt`${code(first)} is not an operation. ` : [];
+    return { ok: false, error: txt`${what}${CAN_I_USAGE} Operations: ${known}.` };
   }
   let text = rest
     .trim()
@@ -42,14 +42,17 @@ export function parseCanI(rest: string, systems: SystemDefinition[]): Parsed<Pol
   while (text !== '') {
     const match = ARG.exec(text);
     if (!match)
-      return { ok: false, error: `\`${text.split(/\s+/)[0] ?? ''}\` is not \`key=value\`. ${CAN_I_USAGE}` };
+      return {
+        ok: false,
+        error: txt`${code(text.split(/\s+/)[0] ?? '')} is not ${code('key=value')}. ${CAN_I_USAGE}`,
+      };
     const [whole, key = '', ...values] = match;
     const value = values.find((v) => v !== undefined) ?? '';
     if (value.length > MAX_VALUE)
-      return { ok: false, error: `The value of \`${key}\` is longer than ${MAX_VALUE} characters.` };
+      return { ok: false, error: txt`The value of ${code(key)} is longer than ${MAX_VALUE} characters.` };
     args[key] = value;
     if (Object.keys(args).length > MAX_ARGS)
-      return { ok: false, error: `At most ${MAX_ARGS} arguments. ${CAN_I_USAGE}` };
+      return { ok: false, error: txt`At most ${MAX_ARGS} arguments. ${CAN_I_USAGE}` };
     text = text.slice(whole.length).trim();
   }
   return { ok: true, value: { kind: 'can-i', operationId: operation.id, args } };
@@ -70,7 +73,7 @@ export function parseAudit(rest: string): Parsed<PolicyCommand> {
       if (!match?.[1])
         return {
           ok: false,
-          error: `\`${value}\` is not a Slack user id. Use the member id (U0123ABCD, from the user's profile). ${AUDIT_USAGE}`,
+          error: txt`${code(value)} is not a Slack user id. Use the member id (U0123ABCD, from the user's profile). ${AUDIT_USAGE}`,
         };
       user = match[1];
     } else if (flag === '--since') {
@@ -80,9 +83,9 @@ export function parseAudit(rest: string): Parsed<PolicyCommand> {
     }
   }
   const since = /^(\d{1,5})(m|h|d)$/.exec(sinceText);
-  if (!since) return { ok: false, error: `\`${sinceText}\` is not a duration. ${AUDIT_USAGE}` };
+  if (!since) return { ok: false, error: txt`${code(sinceText)} is not a duration. ${AUDIT_USAGE}` };
   const sinceMs = Number(since[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[since[2] as 'm' | 'h' | 'd'];
   if (sinceMs === 0 || sinceMs > MAX_SINCE_MS)
-    return { ok: false, error: `\`--since\` must be between 1m and 90d. ${AUDIT_USAGE}` };
+    return { ok: false, error: txt`${code('--since')} must be between 1m and 90d. ${AUDIT_USAGE}` };
   return { ok: true, value: { kind: 'audit', sinceMs, sinceText, ...(user ? { user } : {}) } };
 }

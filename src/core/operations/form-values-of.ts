@@ -1,4 +1,4 @@
-import type { FormValues } from '../core/operations/contract';
+import type { FormValues } from './contract';
 
 /**
  * An operation input as form values, when it is one (flat strings and string lists, as Zitadel's is):

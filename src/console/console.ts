@@ -1,0 +1,98 @@
+import type { Readable, Writable } from 'node:stream';
+import { loadConsoleConfig } from '../config';
+import { silentLog } from '../core/kit/log';
+import type { Env } from '../core/operations/integration';
+import type { EngineSettings } from '../core/runs/engine-deps';
+import { DEMO_CHANNEL, DEMO_USERS, startDemo, type Demo } from '../demo';
+import { demoPace, type Pace } from '../demo/scenario';
+import { INTEGRATIONS } from '../integrations';
+import { createLogger } from '../observability/logger';
+import { CONSOLE_HELP, runCommandLoop } from './command-loop';
+import { startConsoleEngine } from './engine';
+import { StreamTerminal } from './terminal';
+
+export interface ConsoleOptions {
+  argv: string[];
+  env: Env;
+  input: Readable;
+  output: Writable;
+  /** The simulators' scripted timing (`--demo`); tests make it instant. */
+  pace?: Pace;
+  /** Tracker timings; the demo polls often, tests oftener. */
+  engine?: Partial<EngineSettings>;
+}
+
+/** Quick enough to watch a scripted run move, slow enough to read it. */
+const DEMO_ENGINE: Partial<EngineSettings> = {
+  poll: { minMs: 500, maxMs: 2_000, failureMaxMs: 10_000 },
+  tickMs: 100,
+  parentEditIntervalMs: 0,
+};
+
+const USAGE = 'Usage: npm run console -- [--demo] [--user U0123ABCD] [--channel C0123ABCD]';
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** `npm run console`: the core with a terminal surface, against the configured upstreams or (`--demo`) simulators. */
+export async function runConsole(options: ConsoleOptions): Promise<number> {
+  const { argv, output } = options;
+  const terminal = new StreamTerminal(options.input, output);
+  const demoMode = argv.includes('--demo');
+  const unknown = argv.filter((a) => a.startsWith('--') && !['--demo', '--user', '--channel'].includes(a));
+  if (unknown.length > 0) {
+    terminal.print(`Unknown option ${unknown.join(', ')}. ${USAGE}`);
+    return 2;
+  }
+  let demo: Demo | undefined;
+  try {
+    if (demoMode) demo = await startDemo(options.pace ?? demoPace());
+    const env = demo ? { ...demo.env, LOG_LEVEL: options.env.LOG_LEVEL } : options.env;
+    let config;
+    try {
+      config = loadConsoleConfig(env, INTEGRATIONS);
+    } catch (err) {
+      terminal.print(err instanceof Error ? err.message : String(err));
+      return 2;
+    }
+    // Log lines would interleave with the session: only when asked for, and then on stderr.
+    const log = env.LOG_LEVEL ? createLogger(config.env.LOG_LEVEL, process.stderr) : silentLog;
+    const engine = await startConsoleEngine({
+      config,
+      terminal,
+      log,
+      engine: { ...(demo ? DEMO_ENGINE : {}), ...options.engine },
+    });
+    try {
+      const subject = {
+        userId: flag(argv, '--user') ?? (demo ? DEMO_USERS.you : 'U0CONSOLE1'),
+        channelId: flag(argv, '--channel') ?? (demo ? DEMO_CHANNEL : 'C0CONSOLE1'),
+      };
+      terminal.print(
+        `Flightdeck console${demo ? ' (demo: simulated Itential, Harness and Zitadel on loopback)' : ''}.`,
+        `Configured: ${
+          engine.registry
+            .runnable()
+            .map((op) => op.id)
+            .join(', ') || 'no system'
+        }.`,
+        ...(demo
+          ? [
+              `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} approves prod changes; ${DEMO_USERS.intern} may only look.`,
+              `Try: /ops itential start Backup Devices · /ops itential start Prod Push Config · /ops iacm run vpc-core`,
+              `     /ops zitadel set-execution · whoami as ${DEMO_USERS.intern} · can-i itential start workflow="Prod Push Config"`,
+            ]
+          : []),
+        ...CONSOLE_HELP,
+      );
+      await runCommandLoop(engine, terminal, subject);
+    } finally {
+      await engine.stop();
+    }
+    return 0;
+  } finally {
+    await demo?.stop();
+  }
+}

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import {
+  isRecord,
+  json,
+  serveLoopback,
+  type LoopbackServer,
+  type SimReply,
+  type SimRequest,
+} from './loopback';
+import { Script, type Pace } from './scenario';
+
+/**
+ * A scripted Itential Automation Platform for the demo: the Automation Studio workflow list and
+ * Operations Manager jobs (upstream-apis.md §C), each workflow's jobs walking through a fixed story.
+ */
+
+interface Step {
+  status: 'running' | 'complete' | 'error' | 'canceled';
+  progress: number;
+  task?: { name: string; summary: string; type: 'automatic' | 'manual' };
+  error?: string;
+}
+
+interface DemoWorkflow {
+  name: string;
+  description: string;
+  inputSchema?: Record<string, unknown>;
+  story: Step[];
+}
+
+const run = (name: string, summary: string, progress: number): Step => ({
+  status: 'running',
+  progress,
+  task: { name, summary, type: 'automatic' },
+});
+
+export const ITENTIAL_WORKFLOWS: DemoWorkflow[] = [
+  {
+    name: 'Backup Devices',
+    description: 'Back up the running config of every device in a site',
+    inputSchema: {
+      type: 'object',
+      properties: { site: { type: 'string' } },
+      required: ['site'],
+    },
+    story: [
+      run('collectInventory', 'Collect inventory', 0.1),
+      run('backUpDevice', 'Back up devices', 0.5),
+      run('verifyBackups', 'Verify backups', 0.9),
+      { status: 'complete', progress: 1 },
+    ],
+  },
+  {
+    name: 'Push Config',
+    description: 'Render and push a config template (fails in the demo: the template is broken)',
+    story: [
+      run('renderTemplate', 'Render template', 0.2),
+      {
+        status: 'error',
+        progress: 0.4,
+        task: { name: 'pushConfig', summary: 'Push config', type: 'automatic' },
+        error: 'Missing one of the following required instances: arg2, arg1',
+      },
+    ],
+  },
+  {
+    name: 'Prod Push Config',
+    description: 'Push a config to production (the demo policy asks for approval)',
+    story: [
+      run('renderTemplate', 'Render template', 0.2),
+      { status: 'running', progress: 0.5, task: { name: 'ViewData', summary: 'Check diff', type: 'manual' } },
+      run('pushConfig', 'Push config', 0.8),
+      { status: 'complete', progress: 1 },
+    ],
+  },
+];
+
+interface Job {
+  id: string;
+  workflow: DemoWorkflow;
+  description: string;
+  variables: Record<string, unknown>;
+  script: Script<Step>;
+  canceled: boolean;
+  startedAt: number;
+}
+
+export class ItentialSimulator {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly pace: Pace) {}
+
+  route(req: SimRequest): SimReply {
+    const { method, path } = req;
+    if (method === 'GET' && path === '/automation-studio/workflows') return this.workflows(req.query);
+    const detailed = /^\/automation-studio\/workflows\/detailed\/(.+)$/.exec(path);
+    if (method === 'GET' && detailed?.[1]) return this.workflow(decodeURIComponent(detailed[1]));
+    if (method === 'POST' && path === '/operations-manager/jobs/start') return this.start(req.body);
+    if (method === 'POST' && path === '/operations-manager/jobs/cancel') return this.cancel(req.body);
+    if (method === 'GET' && path === '/operations-manager/jobs') return this.list(req.query);
+    const job = /^\/operations-manager\/jobs\/([^/]+)$/.exec(path);
+    if (method === 'GET' && job?.[1]) return this.get(decodeURIComponent(job[1]));
+    return envelope(404, `Cannot ${method} ${path}`, null);
+  }
+
+  private workflows(query: URLSearchParams): SimReply {
+    const contains = (query.get('contains[name]') ?? '').toLowerCase();
+    const items = ITENTIAL_WORKFLOWS.filter((w) => w.name.toLowerCase().includes(contains)).map((w) => ({
+      _id: idOf(w.name),
+      name: w.name,
+      description: w.description,
+      ...(w.inputSchema ? { inputSchema: w.inputSchema } : {}),
+    }));
+    return json(200, { items, total: items.length });
+  }
+
+  private workflow(name: string): SimReply {
+    const w = ITENTIAL_WORKFLOWS.find((x) => x.name === name);
+    if (!w) return envelope(404, `Workflow ${name} not found`, null);
+    return json(200, {
+      _id: idOf(w.name),
+      name: w.name,
+      ...(w.inputSchema ? { inputSchema: w.inputSchema } : {}),
+    });
+  }
+
+  private start(body: unknown): SimReply {
+    const b = isRecord(body) ? body : {};
+    const options = isRecord(b.options) ? b.options : {};
+    const workflow = ITENTIAL_WORKFLOWS.find((w) => w.name === b.workflow);
+    if (!workflow) return envelope(404, `Workflow "${String(b.workflow)}" not found`, null);
+    const job: Job = {
+      id: randomBytes(12).toString('hex'),
+      workflow,
+      description: typeof options.description === 'string' ? options.description : '',
+      variables: isRecord(options.variables) ? options.variables : {},
+      script: new Script(workflow.story, this.pace),
+      canceled: false,
+      startedAt: this.pace.now(),
+    };
+    this.jobs.set(job.id, job);
+    return envelope(200, 'Successfully created the requested item', this.render(job, job.script.current));
+  }
+
+  private get(id: string): SimReply {
+    const job = this.jobs.get(id);
+    if (!job) return envelope(404, `Job ${id} not found`, null);
+    return envelope(
+      200,
+      'Successfully retrieved job',
+      this.render(job, job.canceled ? job.script.current : job.script.look()),
+    );
+  }
+
+  private list(query: URLSearchParams): SimReply {
+    const name = query.get('equals[name]');
+    const jobs = [...this.jobs.values()]
+      .filter((j) => name === null || j.workflow.name === name)
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .map((j) => this.render(j, j.script.current));
+    return envelope(200, 'Successfully retrieved jobs', jobs);
+  }
+
+  private cancel(body: unknown): SimReply {
+    const ids = isRecord(body) && Array.isArray(body.jobIds) ? body.jobIds : [];
+    const failed: Record<string, string> = {};
+    for (const id of ids) {
+      const job = this.jobs.get(String(id));
+      const status = job ? this.status(job, job.script.current) : undefined;
+      if (!job) failed[String(id)] = `Job ${String(id)} does not exist`;
+      else if (status !== 'running') failed[job.id] = `Job ${job.id} is already ${status ?? ''}`;
+      else job.canceled = true;
+    }
+    if (Object.keys(failed).length > 0) return envelope(500, 'Failed to cancel all jobs', failed);
+    return envelope(200, 'Successfully canceled all jobs', null);
+  }
+
+  private status(job: Job, step: Step): string {
+    return job.canceled ? 'canceled' : step.status;
+  }
+
+  private render(job: Job, step: Step): Record<string, unknown> {
+    const taskId = step.task ? idOf(step.task.name).slice(-4) : undefined;
+    return {
+      _id: job.id,
+      name: job.workflow.name,
+      description: job.description,
+      status: this.status(job, step),
+      variables: job.variables,
+      tasks:
+        step.task && taskId
+          ? { [taskId]: { ...step.task, status: step.status === 'error' ? 'error' : 'running' } }
+          : {},
+      error: step.error ? [{ task: taskId ?? 'job', message: step.error, timestamp: this.pace.now() }] : [],
+      metrics: { progress: step.progress, start_time: job.startedAt },
+    };
+  }
+}
+
+function envelope(status: number, message: string, data: unknown): SimReply {
+  return json(status, { message, data, metadata: {} });
+}
+
+/** A stable 24-hex id, as Itential's object ids look. */
+function idOf(seed: string): string {
+  const hash = [...seed].reduce((h, c) => (h * 33 + c.charCodeAt(0)) % 1e15, 5381);
+  return hash.toString(16).padStart(24, '0').slice(-24);
+}
+
+export async function startItentialSimulator(pace: Pace): Promise<LoopbackServer> {
+  const sim = new ItentialSimulator(pace);
+  return serveLoopback((req) => sim.route(req));
+}

@@ -1,0 +1,78 @@
+import { PassThrough, Writable } from 'node:stream';
+import { runConsole } from '../../src/console/console';
+import { HANG_FLOOR_MS } from '../fakes/slack/wait-for';
+
+/**
+ * Drives `npm run console -- --demo` through its streams: lines in, and waits on what it prints (never on
+ * the clock). The demo's scripted runs move on every poll and the tracker polls every few milliseconds.
+ */
+export class ConsoleDriver {
+  private output = '';
+  /** Where the next `until` starts reading: assertions follow the order things were printed in. */
+  private cursor = 0;
+  private readonly waiters = new Set<() => void>();
+  private readonly input = new PassThrough();
+  readonly exited: Promise<number>;
+
+  constructor(argv: string[] = ['--demo']) {
+    const output = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.output += chunk.toString('utf8');
+        for (const waiter of this.waiters) waiter();
+        done();
+      },
+    });
+    this.exited = runConsole({
+      argv,
+      env: {},
+      input: this.input,
+      output,
+      pace: { stepMs: 0, now: () => Date.now() },
+      engine: { poll: { minMs: 5, maxMs: 20, failureMaxMs: 100 }, tickMs: 5, parentEditIntervalMs: 0 },
+    });
+  }
+
+  type(line: string): void {
+    this.input.write(`${line}\n`);
+  }
+
+  /** Resolves with the printed text up to and including `expected`, found after the previous match. */
+  until(expected: string | RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const rest = this.output.slice(this.cursor);
+        const match = typeof expected === 'string' ? rest.indexOf(expected) : rest.search(expected);
+        if (match < 0) return false;
+        const length =
+          typeof expected === 'string'
+            ? expected.length
+            : (rest.slice(match).match(expected)?.[0].length ?? 0);
+        const seen = rest.slice(0, match + length);
+        this.cursor += match + length;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(seen);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(
+          new Error(
+            `console never printed ${String(expected)}; it printed:\n${this.output.slice(this.cursor)}`,
+          ),
+        );
+      }, HANG_FLOOR_MS);
+      if (!check()) this.waiters.add(check);
+    });
+  }
+
+  get transcript(): string {
+    return this.output;
+  }
+
+  async quit(): Promise<number> {
+    this.type('quit');
+    this.input.end();
+    return this.exited;
+  }
+}

@@ -1,0 +1,155 @@
+import { ConsoleDriver } from './console-driver';
+
+/** `npm run console -- --demo`, typed into: the same core as Slack, against the demo's simulators. */
+describe('console (demo)', () => {
+  let driver: ConsoleDriver;
+  beforeEach(async () => {
+    driver = new ConsoleDriver();
+    await driver.until('U0DEMOUSER@#C0DEMO0001> ');
+  });
+  afterEach(async () => {
+    expect(await driver.quit()).toBe(0);
+  });
+
+  test('a run prompts for its fields, then its thread prints each state in order to the end', async () => {
+    driver.type('/ops itential start Backup Devices');
+    await driver.until('search Workflow [Backup Devices]');
+    driver.type('');
+    await driver.until('Description: ');
+    driver.type('nightly');
+    await driver.until('Job type [automation]: ');
+    driver.type('');
+    await driver.until('Job variables');
+    driver.type('{"site": "hq"}');
+    await driver.until('Groups');
+    driver.type('');
+    const thread = await driver.until(/└ \S+ succeeded/);
+    const order = [
+      '┌ run ',
+      'Workflow: Backup Devices · Description: nightly · Job type: automation · Variables: site',
+      'started: running · task Collect inventory (collectInventory) · 10%',
+      'running · task Back up devices (backUpDevice) · 50%',
+      'running · task Verify backups (verifyBackups) · 90%',
+      'succeeded · upstream "complete" · 100%',
+    ].map((line) => thread.indexOf(line));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test('a failing run prints the upstream problem in the thread', async () => {
+    driver.type('itential start Push Config');
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const thread = await driver.until(/└ \S+ failed/);
+    expect(thread).toContain('Missing one of the following required instances: arg2, arg1');
+  });
+
+  test('a value the operation refuses is shown under its field and asked again', async () => {
+    driver.type('/ops itential start Backup Devices');
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    await driver.until('Job variables');
+    driver.type('{"site": ');
+    await driver.until('Groups');
+    driver.type('');
+    await driver.until('✖ Job variables (JSON object): Not valid JSON');
+    // Asked again, with what was typed as the value to correct.
+    await driver.until('Job variables (JSON object) [{"site":]: ');
+    driver.type('{}');
+    // The upstream check: the workflow's input schema requires `site`.
+    await driver.until(/✖ Job variables \(JSON object\): .*site/);
+    await driver.until('Job variables (JSON object) [{}]: ');
+    driver.type('{"site": "hq"}');
+    await driver.until(/└ \S+ succeeded/);
+  });
+
+  test('the policy refuses a user, and says which rule and who can help', async () => {
+    driver.type('/ops itential start as U0INTERN01');
+    const refusal = await driver.until('Who can help: #platform-help.');
+    expect(refusal).toContain('✖ You may not run Start an Itential job.');
+    expect(refusal).toContain('Rule "interns-look-only" denies itential.start to you.');
+    driver.type('can-i iacm run in C0OTHER001 as U0INTERN01');
+    expect(await driver.until('#platform-help')).toContain(
+      'Can U0INTERN01 run it in #C0OTHER001?\n✖ Harness IaCM',
+    );
+    driver.type('whoami as U0INTERN01');
+    expect(await driver.until('zitadel.set-execution')).toContain('U0INTERN01 in #C0DEMO0001:');
+  });
+
+  test('a prod run waits for approval; the requester cannot approve it, a second user does', async () => {
+    driver.type('/ops itential start Prod Push Config');
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const request = await driver.until(/\[(\d+)\] Approve {2}\[\d+\] Reject/);
+    expect(request).toContain('awaiting approval: It needs approval by @U0APPROVER (not @U0DEMOUSER) before');
+    const approve = /\[(\d+)\] Approve/.exec(request)?.[1] ?? '';
+    await driver.until('Waiting for approval: Rule "prod-needs-approval" needs approval by @U0APPROVER.');
+    driver.type(approve);
+    await driver.until('✖ You cannot approve your own run');
+    driver.type(`${approve} as U0INTERN01`);
+    await driver.until('✖ U0INTERN01 may not approve this; it needs approval by @U0APPROVER.');
+    driver.type(`${approve} as U0APPROVER`);
+    const thread = await driver.until(/└ \S+ succeeded/);
+    expect(thread).toContain('approved by U0APPROVER');
+    expect(thread).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
+  });
+
+  test('Harness: a module execution follows its pipeline through an approval stage to success', async () => {
+    driver.type('/ops iacm run vpc-core');
+    for (const prompt of [
+      'search Module [vpc-core]',
+      'Org [platform]',
+      'Project [network]',
+      'Pipeline [iacm_apply]',
+    ]) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    await driver.until('Pipeline execution id');
+    driver.type('demoApplyOk42');
+    await driver.until('Pipeline stage id [apply]');
+    driver.type('');
+    const thread = await driver.until(/└ \S+ succeeded/);
+    expect(thread).toContain('started: running · stage Plan');
+    expect(thread).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+  });
+
+  test('Zitadel: the picked change is previewed, confirmed, set, and reverted through its numbered button', async () => {
+    driver.type('/ops zitadel set-execution');
+    await driver.until('Trigger: number: ');
+    driver.type('1');
+    await driver.until('Which API calls: number: ');
+    driver.type('1');
+    await driver.until('search Method (Enter lists all): ');
+    driver.type('');
+    await driver.until('[2] /zitadel.user.v2.UserService/DeleteUser');
+    driver.type('2');
+    await driver.until('search Targets, in execution order (Enter lists all): ');
+    driver.type('enrich');
+    await driver.until('[1] enrich-token');
+    driver.type('1');
+    await driver.until('Order');
+    driver.type('');
+    await driver.until('search Also include the targets of');
+    driver.type('');
+    await driver.until('(Enter for none): ');
+    driver.type('');
+    const preview = await driver.until('[1] Confirm  [2] Leave it: ');
+    expect(preview).toContain('Condition: request method /zitadel.user.v2.UserService/DeleteUser');
+    expect(preview).toContain('After: 1. enrich-token');
+    driver.type('1');
+    const done = await driver.until(/\[(\d+)\] Revert/);
+    expect(done).toContain('succeeded');
+    driver.type(/\[(\d+)\] Revert/.exec(done)?.[1] ?? '');
+    const revert = await driver.until('[1] Confirm  [2] Leave it: ');
+    expect(revert).toContain('After: no targets');
+    driver.type('1');
+    await driver.until(/succeeded/);
+  });
+});

@@ -43,7 +43,7 @@ export interface ConsoleEngine {
  * groups match nobody; rules naming users work). Channels: the operator at the terminal already reads the
  * store, so every console user counts as a member of every channel.
  */
-const noGroups: MembershipDirectory = { memberships: async () => [] };
+const noGroups: MembershipDirectory = { memberships: async () => [], members: async () => [] };
 const everyChannel: ChannelMembership = { isMember: async () => true };
 
 export interface ConsoleEngineOptions {

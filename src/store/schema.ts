@@ -42,6 +42,8 @@ export interface RunsTable {
   parent_edited_at: number | null;
   notify_after: number | null;
   notify_problem: string | null;
+  /** The last transition whose direct messages are delivered (migration 011). */
+  dm_seq: Generated<number>;
 }
 
 export interface TransitionsTable {
@@ -129,6 +131,27 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** A direct message about one transition to one person (migration 011). */
+export interface DirectMessagesTable {
+  run_id: string;
+  seq: number;
+  user_id: string;
+  reason: string;
+  status: Generated<string>;
+  channel_id: string | null;
+  ts: string | null;
+  attempted_at: number | null;
+  shown_seq: Generated<number>;
+  update_seq: Generated<number>;
+}
+
+/** A person's choice about direct messages (migration 011). */
+export interface NotifyPrefsTable {
+  user_id: string;
+  direct_messages: number;
+  updated_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -138,4 +161,6 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  direct_messages: DirectMessagesTable;
+  notify_prefs: NotifyPrefsTable;
 }

@@ -6,6 +6,7 @@ import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
+import { DirectMessageQueries } from './direct-message-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
@@ -34,6 +35,12 @@ import {
   type RunDuration,
 } from '../core/digest/digest-store';
 import { type Store } from '../core/store';
+import type {
+  DirectMessageKey,
+  DirectMessageRecord,
+  DirectReason,
+  NewDirectMessage,
+} from '../core/direct/direct-message-store';
 import type { Booking, BookingRequest, BudgetKey } from '../core/runs/budget-store';
 import {
   auditRecord,
@@ -62,6 +69,7 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly direct: DirectMessageQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +80,7 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.direct = new DirectMessageQueries(connection.db);
   }
 
   migrate(): Promise<void> {
@@ -394,6 +403,52 @@ export class SqlStore implements Store {
     patch: RunPatch,
   ): Promise<RunRecord | undefined> {
     return this.approvals.settleApproval(runId, outcome, patch);
+  }
+
+  // Direct messages and people's choices about them: their queries live in direct-message-queries.ts.
+  planDirectMessages(messages: NewDirectMessage[]): Promise<void> {
+    return this.direct.planDirectMessages(messages);
+  }
+
+  refreshDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<void> {
+    return this.direct.refreshDirectMessages(runId, reason, seq);
+  }
+
+  outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {
+    return this.direct.outstandingDirectMessages(runId);
+  }
+
+  markDirectAttempted(
+    key: DirectMessageKey,
+    owner: string,
+    at: Date | null,
+    channelId: string | null,
+  ): Promise<void> {
+    return this.direct.markDirectAttempted(key, owner, at, channelId);
+  }
+
+  markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void> {
+    return this.direct.markDirectPosted(key, channelId, ts, shownSeq);
+  }
+
+  markDirectShown(key: DirectMessageKey, seq: number): Promise<void> {
+    return this.direct.markDirectShown(key, seq);
+  }
+
+  skipDirectMessage(key: DirectMessageKey): Promise<void> {
+    return this.direct.skipDirectMessage(key);
+  }
+
+  transitionsAfter(runId: string, seq: number): Promise<TransitionRecord[]> {
+    return this.direct.transitionsAfter(runId, seq);
+  }
+
+  directMessagesOff(userIds: string[]): Promise<Set<string>> {
+    return this.direct.directMessagesOff(userIds);
+  }
+
+  setDirectMessages(userId: string, enabled: boolean, at: Date): Promise<void> {
+    return this.direct.setDirectMessages(userId, enabled, at);
   }
 
   /** Why a lease-guarded write touched no row: the run is gone (a bug) or someone else holds it. */

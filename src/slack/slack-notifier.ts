@@ -148,7 +148,7 @@ export class SlackNotifier implements Notifier {
    * refuses (a missing history scope, a deleted thread) is logged and treated as "not found": a possible
    * duplicate is better than a missing update. A lookup that cannot be made now fails like a post.
    */
-  private async lookUp(
+  async lookUp(
     channel: string,
     eventType: string,
     runId: string,
@@ -185,7 +185,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** One Web API call, in its turn for this method (and channel) in the workspace's budget. */
-  private async call<T>(
+  async call<T>(
     method: string,
     channel: string,
     priority: BudgetPriority,

@@ -68,15 +68,10 @@ export class DirectMessageQueries implements DirectMessageStore {
     return rows.map(messageRecord);
   }
 
-  async markDirectAttempted(
-    key: DirectMessageKey,
-    owner: string,
-    at: Date | null,
-    channelId: string | null,
-  ): Promise<void> {
+  async markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
     const marked = await this.db
       .updateTable('direct_messages')
-      .set({ attempted_at: at === null ? null : at.getTime(), channel_id: channelId })
+      .set({ attempted_at: at === null ? null : at.getTime() })
       .where('run_id', '=', key.runId)
       .where('seq', '=', key.seq)
       .where('user_id', '=', key.userId)

@@ -418,13 +418,8 @@ export class SqlStore implements Store {
     return this.direct.outstandingDirectMessages(runId);
   }
 
-  markDirectAttempted(
-    key: DirectMessageKey,
-    owner: string,
-    at: Date | null,
-    channelId: string | null,
-  ): Promise<void> {
-    return this.direct.markDirectAttempted(key, owner, at, channelId);
+  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
+    return this.direct.markDirectAttempted(key, owner, at);
   }
 
   markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void> {

@@ -55,12 +55,12 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
     ]);
 
     const u2 = { runId: run.id, seq: 1, userId: 'U2' };
-    await store.markDirectAttempted(u2, OWNER, at(3), 'D2');
+    await store.markDirectAttempted(u2, OWNER, at(3));
     expect((await store.outstandingDirectMessages(run.id))[0]).toMatchObject({
       attemptedAt: at(3),
-      channelId: 'D2',
+      channelId: null,
     });
-    await expect(store.markDirectAttempted(u2, 'someone-else', at(3), 'D2')).rejects.toBeInstanceOf(
+    await expect(store.markDirectAttempted(u2, 'someone-else', at(3))).rejects.toBeInstanceOf(
       LeaseLostError,
     );
     await store.markDirectPosted(u2, 'D2', '1700000000.000100', 1);

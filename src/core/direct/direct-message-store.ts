@@ -44,15 +44,10 @@ export interface DirectMessageStore {
   /** The run's messages still to post, or posted and due for an edit, oldest first. */
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]>;
   /**
-   * Records (or, with null, forgets) that the message is about to be posted to `channelId`. Guarded by the
+   * Records (or, with null, forgets) that the message is about to be posted. Guarded by the
    * run's lease like the thread's posts: throws LeaseLostError when `owner` no longer holds the run.
    */
-  markDirectAttempted(
-    key: DirectMessageKey,
-    owner: string,
-    at: Date | null,
-    channelId: string | null,
-  ): Promise<void>;
+  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void>;
   /** Slack took it: where, and which transition it shows. */
   markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void>;
   markDirectShown(key: DirectMessageKey, seq: number): Promise<void>;

@@ -2,6 +2,7 @@ import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
 import { NotifyError, PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
+import { deliverDirect, directOutstanding } from '../direct/delivery';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {
@@ -22,11 +23,18 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
   };
 }
 
-type Deps = Pick<EngineDeps, 'store' | 'registry' | 'notifier' | 'clock' | 'log' | 'owner' | 'settings'>;
+export type DeliveryDeps = Pick<
+  EngineDeps,
+  'store' | 'registry' | 'notifier' | 'clock' | 'log' | 'owner' | 'settings'
+> &
+  Partial<Pick<EngineDeps, 'policy' | 'directMessenger' | 'homeRefresher'>>;
+type Deps = DeliveryDeps;
 
-/** Replies not posted yet, or a parent whose status line is behind. */
+/** Replies not posted yet, a parent whose status line is behind, or direct messages not yet sent. */
 function outstanding(run: RunRecord): boolean {
-  return run.notifiedSeq < run.seq || (run.parentTs !== null && run.parentSeq < run.seq);
+  return (
+    run.notifiedSeq < run.seq || (run.parentTs !== null && run.parentSeq < run.seq) || directOutstanding(run)
+  );
 }
 
 const after = (date: Date | null, ms: number) => new Date((date?.getTime() ?? 0) + ms);
@@ -53,7 +61,7 @@ export function deliveryDueAt(deps: Deps, run: RunRecord): Date | null {
       deps.clock.now().getTime() - since.getTime() >= deps.settings.notifyGiveUpAfterMs;
     return givenUp ? null : run.notifyAfter;
   }
-  if (run.notifiedSeq < run.seq) return deps.clock.now();
+  if (run.notifiedSeq < run.seq || directOutstanding(run)) return deps.clock.now();
   return after(run.parentEditedAt, deps.settings.parentEditIntervalMs);
 }
 
@@ -70,7 +78,7 @@ export async function deliver(deps: Deps, run: RunRecord): Promise<RunRecord> {
   if (!outstanding(run) || (run.notifyAfter !== null && run.notifyAfter > deps.clock.now())) return run;
   let current: RunRecord;
   try {
-    current = await postOutstanding(deps, run);
+    current = await deliverDirect(deps, await postOutstanding(deps, run));
   } catch (err) {
     if (err instanceof NotifyError) return recordFailure(deps, run, err);
     throw err;
@@ -133,7 +141,7 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
  * mid-post would let another process take the run over, look for the post before it lands, find nothing
  * and post it again. Throws LeaseLostError when the run is no longer ours: then this process must not post.
  */
-async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
+export async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
   const until = new Date(deps.clock.now().getTime() + deps.settings.postHoldMs);
   if (run.leaseOwner === deps.owner && run.leaseUntil !== null && run.leaseUntil >= until) return run;
   return deps.store.updateRun(run.id, deps.owner, { leaseUntil: until });
@@ -164,7 +172,7 @@ async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
  * notifier looks for that one first). A post that certainly did not go out is forgotten again, so the
  * next try need not look.
  */
-async function attempt<T>(
+export async function attempt<T>(
   mark: (at: Date | null) => Promise<unknown>,
   markedBefore: boolean,
   post: () => Promise<T>,

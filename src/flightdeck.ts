@@ -32,6 +32,15 @@ import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
+import { ApprovalInbox } from './core/approvals/inbox';
+import { NotifyPreferences } from './core/direct/notify-preferences';
+import type { SlackDeps } from './slack/deps';
+import { homeContent } from './slack/home-content';
+import { HomePublisher } from './slack/home-publisher';
+import { SlackDirectMessenger } from './slack/slack-direct-messenger';
+import { homeView } from './slack/ui/home';
+
+const DEFAULT_HOME_REFRESH_MS = 3_000;
 import { openStore } from './store';
 import type { Store } from './core/store';
 
@@ -43,6 +52,8 @@ export interface FlightdeckOptions {
   engine?: Partial<EngineSettings>;
   /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
   slackBudget?: Partial<SlackBudgetSettings>;
+  /** At most one Home tab republish per person in this long (default 3 s). */
+  homeRefreshMs?: number;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
   /** Slack Web API retries (tests: 0). */
@@ -132,11 +143,24 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     metrics.watchSlackClient(notifyClient);
     const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
     registerSlackQueueDepth(metrics.registry, slackBudget);
+    const slackNotifier = new SlackNotifier(notifyClient, clock, log, slackBudget);
+    const homes = new HomePublisher(
+      (userId) =>
+        slackBudget.spend('views.publish', userId, 'routine', async () => {
+          const view = homeView(await homeContent(slackDeps, userId));
+          await app.client.views.publish({ user_id: userId, view });
+        }),
+      clock,
+      log,
+      options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
+    );
     const deps: EngineDeps = {
       store,
       audit,
       registry,
-      notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
+      notifier: metrics.observe(slackNotifier),
+      directMessenger: new SlackDirectMessenger(notifyClient, slackNotifier, permalinks),
+      homeRefresher: homes,
       policy,
       clock,
       log,
@@ -159,7 +183,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const tracker = new Tracker(deps, launcher);
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
-    registerListeners(app, {
+    const slackDeps: SlackDeps = {
       registry,
       policy,
       launcher,
@@ -169,10 +193,13 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       afterAck,
       approvals,
+      inbox: new ApprovalInbox({ store, policy, registry }),
+      notify: new NotifyPreferences({ store, audit, clock }),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
-    });
+    };
+    registerListeners(app, slackDeps);
     const server: unknown = config.env.SLACK_APP_TOKEN
       ? await app.start()
       : await app.start({ port: config.env.PORT, host: options.host ?? '0.0.0.0' });
@@ -203,6 +230,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       metricsPort: ops.port,
       stop: async () => {
         await tracker.stop();
+        await homes.stop();
         await digests.stop();
         await app.stop();
         await afterAck.drain();

@@ -215,6 +215,10 @@ class CommandLoop {
       }
       case 'digest':
         return this.print('Digests are posted to Slack channels; the console does not schedule them.');
+      case 'notify':
+        return this.print(
+          'Direct messages are sent in Slack; the console prints every run and request as it changes.',
+        );
     }
   }
 

@@ -12,12 +12,7 @@ import type { BudgetStore } from './runs/budget-store';
 import type { DirectMessageStore } from './direct/direct-message-store';
 
 export interface Store
-  extends RunStore,
-    AuditStore,
-    DigestStore,
-    ApprovalStore,
-    BudgetStore,
-    DirectMessageStore {
+  extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore, DirectMessageStore {
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   /** Cheap round trip, for /healthz. */

@@ -59,3 +59,13 @@ export function directMessage(message: DirectMessage, link?: string): MessageCon
     blocks,
   };
 }
+
+/** `/ops notify`: the caller's setting, and how to change it. */
+export function notifyMessage(enabled: boolean, changed: boolean): MessageContent {
+  const now = enabled
+    ? 'Flightdeck sends you direct messages: when your runs end or wait for you, and when a request waits for your approval.'
+    : 'Flightdeck sends you no direct messages; runs and requests still show in their threads and on the Home tab.';
+  const how = enabled ? '`/ops notify off` turns them off.' : '`/ops notify on` turns them on again.';
+  const text = `${changed ? (enabled ? ':bell: Turned on. ' : ':no_bell: Turned off. ') : ''}${now}`;
+  return { text, blocks: [section(text), context(how)] };
+}

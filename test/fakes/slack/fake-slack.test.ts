@@ -504,7 +504,7 @@ describe('direct messages', () => {
     });
     await expect(errorOf(client.conversations.open({ users: 'U0NOBODY' }))).resolves.toBe('user_not_found');
     await expect(errorOf(client.conversations.open({ users: 'U0BOT' }))).resolves.toBe('cannot_dm_bot');
-    await expect(errorOf(client.conversations.open({}))).resolves.toBe('users_list_not_supplied');
+    await expect(errorOf(client.apiCall('conversations.open', {}))).resolves.toBe('users_list_not_supplied');
     fake.addToken({ token: 'xoxb-no-im', scopes: ['chat:write'] });
     await expect(errorOf(clientFor('xoxb-no-im').conversations.open({ users: 'U0CAROL' }))).resolves.toBe(
       'missing_scope',

@@ -134,7 +134,11 @@ function waitingForYou(content: HomeContent): KnownBlock[] {
 export function homeView(content: HomeContent): HomeView {
   const launch =
     content.operations.length === 0
-      ? [section('*Launch*\nNo system is configured yet, so there is nothing to launch.')]
+      ? [
+          section(
+            '*Launch*\nNo system is configured yet, or the policy lets you run none of them, so there is nothing to launch. `/ops whoami` in a channel says why.',
+          ),
+        ]
       : [
           section('*Launch*\nPick an operation; you choose the channel it reports to next.'),
           ...launchButtons(content.operations),

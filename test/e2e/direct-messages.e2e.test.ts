@@ -259,3 +259,45 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     expect(blocksText(daves)).toContain('nothing to launch');
   });
 });
+
+const sqlite = storeBackends().find((b) => b.name === 'sqlite');
+if (!sqlite) throw new Error('the embedded store is always available');
+
+describe('a direct message in flight when the bot restarts', () => {
+  let bot: ItentialBot;
+
+  beforeAll(async () => {
+    bot = await startItentialBot(sqlite, {
+      workflows: WORKFLOWS,
+      configYaml: CONFIG,
+      // A failed post is retried after poll.minMs: long enough for the restart to come first.
+      engine: { poll: { minMs: 1_500, maxMs: 2_000, failureMaxMs: 2_000 } },
+    });
+  });
+  afterAll(() => bot.close());
+
+  it('is found in the IM after the restart, not posted again, and nothing is lost', async () => {
+    const { h } = bot;
+    const { slack } = h;
+    // Slack takes the DM, but the bot never hears back: it cannot know whether it landed.
+    slack.inject('chat.postMessage', { kind: 'answer_lost' }, 1, im(ALICE));
+    const newRun = await h.submitCommand(ALICE, 'itential start Quick Check', 'C0OPS', {
+      workflow: { value: 'Quick Check', text: 'Quick Check' },
+    });
+    const run = await eventually(() => newRun(), 'the run');
+    await waitFor(
+      () => dmsAbout(slack, ALICE, run)[0],
+      10_000,
+      () => 'the DM that landed unanswered',
+    );
+    await h.restart();
+    await eventually(async () => {
+      const now = await h.bot.store.getRun(run.id);
+      return now?.state === 'succeeded' && now.dmSeq === now.seq ? now : undefined;
+    }, 'the run delivered after the restart');
+    expect(dmsAbout(slack, ALICE, run)).toHaveLength(1);
+    expect(blocksText(dmsAbout(slack, ALICE, run)[0] ?? { text: '' })).toContain('Succeeded');
+    expect(slack.calls('conversations.history').some((c) => c.params.channel === im(ALICE))).toBe(true);
+    expect(await h.bot.store.outstandingDirectMessages(run.id)).toEqual([]);
+  });
+});

@@ -1,9 +1,9 @@
 import { scripts, steps, type FakeItential } from '../fakes/itential';
 import { waitFor, type FakeMessage, type FakeSlack } from '../fakes/slack';
 import type { RunRecord } from '../../src/core/runs/run-store';
-import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { blocksText, channelMaker, type Harness } from '../support/flightdeck-harness';
 import { eventually } from '../support/eventually';
-import { startItentialBot, type ItentialBot } from '../support/itential-bot';
+import { jobStarts, startItentialBot, type ItentialBot } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 
 const ALICE = 'U0ALICE';
@@ -66,25 +66,14 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
 
   // Each test in its own channel: posts are paced per channel as Slack asks.
   let channel = '';
-  let channels = 0;
   beforeEach(() => {
-    channels += 1;
-    channel = `C0DM${channels}`;
-    slack.addChannel({
-      id: channel,
-      name: `dm-test-${channels}`,
-      isPrivate: false,
-      isArchived: false,
-      members: ['U0BOT', ALICE, BOB, CAROL, DAVE],
-    });
+    channel = newChannel();
   });
-
-  const starts = (workflow: string) =>
-    itential.requests.filter(
-      (r) =>
-        r.path === '/operations-manager/jobs/start' &&
-        (r.body as { workflow?: string } | undefined)?.workflow === workflow,
-    ).length;
+  let newChannel: () => string;
+  beforeAll(() => {
+    newChannel = channelMaker(slack, 'C0DM', ['U0BOT', ALICE, BOB, CAROL, DAVE]);
+  });
+  const starts = (workflow: string) => jobStarts(itential, workflow);
 
   async function request(user: string, workflow: string): Promise<RunRecord> {
     const newRun = await h.submitCommand(user, `itential start ${workflow}`, channel, {

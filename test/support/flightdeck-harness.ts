@@ -259,6 +259,20 @@ export class Harness {
   }
 }
 
+/**
+ * A new public channel with `members` each time it is called (`<prefix>1`, `<prefix>2`, …): a test in its own
+ * channel is not held up by the per-channel pacing of the tests before it.
+ */
+export function channelMaker(slack: FakeSlack, prefix: string, members: string[]): () => string {
+  let made = 0;
+  return () => {
+    made += 1;
+    const id = `${prefix}${made}`;
+    slack.addChannel({ id, name: id.toLowerCase(), isPrivate: false, isArchived: false, members });
+    return id;
+  };
+}
+
 /** All the text a person sees in a message: its blocks' text, or the fallback. */
 export function blocksText(message: { text?: string; blocks?: unknown }): string {
   const texts: string[] = [];

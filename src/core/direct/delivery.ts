@@ -31,24 +31,27 @@ export async function deliverDirect(deps: Deps, run: RunRecord): Promise<RunReco
   const status = transitions.some((t) => opensRequest(t) || movesRequest(t))
     ? await deps.store.getApproval(run.id)
     : undefined;
-  for (const transition of transitions) await plan(deps, run, transition, status);
-  if (deps.directMessenger) await sendOutstanding(deps, run);
+  let planned = false;
+  for (const transition of transitions) planned = (await plan(deps, run, transition, status)) || planned;
+  // Most transitions (progress) tell nobody: then there is nothing to look for in the outbox either, since
+  // whatever an earlier, interrupted pass recorded for these transitions is planned again above.
+  if (planned) await sendOutstanding(deps, run);
   return deps.store.updateRun(run.id, deps.owner, { dmSeq: upTo });
 }
 
-/** Records who is told about one transition, and whose Home tab changes. */
+/** Records who is told about one transition, and whose Home tab changes; true when anyone may be told. */
 async function plan(
   deps: Deps,
   run: RunRecord,
   transition: TransitionRecord,
   status: ApprovalStatus | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const approvers =
     deps.policy && status && (opensRequest(transition) || movesRequest(transition))
       ? (await deps.policy.approverIds(recordedNeed(status.request))).filter((id) => id !== run.requesterId)
       : [];
   deps.homeRefresher?.changed([run.requesterId, ...approvers]);
-  if (!deps.directMessenger) return;
+  if (!deps.directMessenger) return false;
   const wanted: NewDirectMessage[] = [];
   const reason = requesterReason(run, transition);
   if (reason) wanted.push({ runId: run.id, seq: transition.seq, userId: run.requesterId, reason });
@@ -59,6 +62,7 @@ async function plan(
   await deps.store.planDirectMessages(wanted.filter((m) => !off.has(m.userId)));
   if (movesRequest(transition))
     await deps.store.refreshDirectMessages(run.id, 'approval_request', transition.seq);
+  return wanted.length > 0 || movesRequest(transition);
 }
 
 async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {

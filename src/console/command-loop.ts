@@ -259,20 +259,7 @@ class CommandLoop {
 
   /** The modal as prompts, then the launch; the run's thread prints itself. */
   private async operation(op: Operation, subject: Subject, prefill: string | undefined): Promise<void> {
-    // Before the form opens only a certain refusal stops it (the input is not known yet); it is audited.
-    const decision = await this.engine.policy.decide(subject, op.id);
-    if (!decision.allowed)
-      await this.engine.audit.append({
-        at: this.engine.clock.now(),
-        actorId: subject.userId,
-        channelId: subject.channelId,
-        action: 'open',
-        operationId: op.id,
-        runId: null,
-        outcome: 'denied',
-        rule: decision.rule ?? null,
-        detail: {},
-      });
+    const decision = await this.engine.forms.mayOpen(subject, op.id);
     if (!decision.allowed) return this.print(...decisionLines(`run ${op.title}`, decision));
     const systemName = this.engine.registry.systemName(op.system);
     const form = await fillForm(op, prefill, { terminal: this.terminal, systemName, ...DEADLINES });

@@ -97,22 +97,8 @@ export function opsCommand(deps: SlackDeps) {
           return;
         }
         await ack();
-        const decision = await deps.policy.decide(
-          { userId: command.user_id, channelId: command.channel_id },
-          op.id,
-        );
+        const decision = await deps.forms.mayOpen(subject, op.id);
         if (!decision.allowed) {
-          await deps.audit.trail.append({
-            at: deps.clock.now(),
-            actorId: command.user_id,
-            channelId: command.channel_id,
-            action: 'open',
-            operationId: op.id,
-            runId: null,
-            outcome: 'denied',
-            rule: decision.rule ?? null,
-            detail: {},
-          });
           await respond(ephemeral(deniedMessage(`run ${op.title}`, decision)));
           return;
         }

@@ -2,20 +2,12 @@ import { AuditTrail } from '../../../src/core/audit/trail';
 import { silentLog } from '../../../src/core/kit/log';
 import { FormGate } from '../../../src/core/policy/form-gate';
 import { Policy, type PolicyRule } from '../../../src/core/policy/policy';
+import { rule } from '../../support/policy-rules';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const sqlite = storeBackends().filter((b) => b.name === 'sqlite');
 const noGroups = { memberships: async () => [] };
-
-const rule = (r: Partial<PolicyRule> & Pick<PolicyRule, 'name' | 'operations'>): PolicyRule => ({
-  effect: 'allow',
-  users: [],
-  groups: [],
-  channels: [],
-  when: {},
-  ...r,
-});
 
 const RULES: PolicyRule[] = [
   rule({ name: 'netops', operations: ['itential.*'], users: ['U0ALICE'] }),

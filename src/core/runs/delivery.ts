@@ -78,15 +78,23 @@ export async function deliver(deps: Deps, run: RunRecord): Promise<RunRecord> {
   if (!outstanding(run) || (run.notifyAfter !== null && run.notifyAfter > deps.clock.now())) return run;
   let current: RunRecord;
   try {
-    current = await deliverDirect(deps, await postOutstanding(deps, run));
+    current = await postOutstanding(deps, run);
   } catch (err) {
     if (err instanceof NotifyError) return recordFailure(deps, run, err);
     throw err;
   }
-  if (current.notifyAfter === null && current.notifyProblem === null) return current;
-  if (current.notifyProblem)
-    deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
-  return deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+  if (current.notifyAfter !== null || current.notifyProblem !== null) {
+    if (current.notifyProblem)
+      deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
+    current = await deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+  }
+  // Direct messages follow the thread: a problem with them waits and retries like the thread's.
+  try {
+    return await deliverDirect(deps, current);
+  } catch (err) {
+    if (err instanceof NotifyError) return recordFailure(deps, current, err);
+    throw err;
+  }
 }
 
 async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {

@@ -4,7 +4,7 @@ import { attempt, holdForPost, runView, type DeliveryDeps } from '../runs/delive
 import { NotifyError } from '../runs/notifier';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectMessageRecord, NewDirectMessage } from './direct-message-store';
-import type { DirectMessage } from './direct-messenger';
+import type { DirectMessage, DirectMessenger } from './direct-messenger';
 import { movesRequest, opensRequest, requesterReason } from './recipients';
 
 type Deps = DeliveryDeps;
@@ -91,7 +91,7 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
     };
     current = await holdForPost(deps, current);
     try {
-      await sendOne(deps, record, message, status);
+      await sendOne(deps, messenger, record, message, status);
     } catch (err) {
       // Slack refusing one person's message (account deactivated, a DM deleted) must not hold up the run's
       // other messages and thread: that message is given up. Rate limits and timeouts are retried.
@@ -107,12 +107,11 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
 
 async function sendOne(
   deps: Deps,
+  messenger: DirectMessenger,
   record: DirectMessageRecord,
   message: DirectMessage,
   status: ApprovalStatus | undefined,
 ): Promise<void> {
-  const messenger = deps.directMessenger;
-  if (!messenger) return;
   if (record.status === 'posted' && record.channelId && record.ts) {
     await messenger.update(message, { channelId: record.channelId, ts: record.ts });
     await deps.store.markDirectShown(message.key, record.updateSeq);

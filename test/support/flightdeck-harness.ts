@@ -221,10 +221,17 @@ export class Harness {
   async openHome(user: string): Promise<{ ack: DriverResponse; home: FakeView }> {
     const before = this.slack.calls('views.publish').length;
     const ack = await this.driver.appHomeOpened(user);
+    // Answered for this user: the bot also republishes other people's tabs on its own as runs move.
     await waitFor(
-      () => (this.slack.calls('views.publish').length > before ? true : undefined),
+      () =>
+        this.slack
+          .calls('views.publish')
+          .slice(before)
+          .some((c) => c.params.user_id === user && c.status === 200)
+          ? true
+          : undefined,
       3_000,
-      () => 'views.publish',
+      () => `views.publish for ${user}`,
     );
     const home = this.slack.homeView(user);
     if (!home) throw new Error(`no Home tab for ${user}`);

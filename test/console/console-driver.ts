@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { runConsole } from '../../src/console/console';
+import { runConsole, type ConsoleOptions } from '../../src/console/console';
 import { HANG_FLOOR_MS } from '../fakes/slack/wait-for';
 
 /**
@@ -14,7 +14,10 @@ export class ConsoleDriver {
   private readonly input = new PassThrough();
   readonly exited: Promise<number>;
 
-  constructor(argv: string[] = ['--demo']) {
+  constructor(
+    argv: string[] = ['--demo'],
+    options: Partial<Pick<ConsoleOptions, 'env' | 'clock' | 'digests' | 'timeZone'>> = {},
+  ) {
     const output = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
         this.output += chunk.toString('utf8');
@@ -29,6 +32,8 @@ export class ConsoleDriver {
       output,
       pace: { stepMs: 0, now: () => Date.now() },
       engine: { poll: { minMs: 5, maxMs: 20, failureMaxMs: 100 }, tickMs: 5, parentEditIntervalMs: 0 },
+      timeZone: 'UTC',
+      ...options,
     });
   }
 

@@ -1,7 +1,8 @@
 import type { DigestPost } from '../../src/core/digest/publisher';
 import { summarizeDigest } from '../../src/core/digest/summary';
 import type { RunRecord } from '../../src/core/runs/run-store';
-import { digestMessages, scheduleListMessage, windowText } from '../../src/slack/ui/digest';
+import { windowText } from '../../src/core/digest/digest-text';
+import { digestMessages, scheduleListMessage } from '../../src/slack/ui/digest';
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
 import { runRecord } from '../support/run-fixtures';

@@ -69,7 +69,7 @@ describe('/ops digest schedule', () => {
   ])('%s → says what is wrong, with usage', (text, message) => {
     const text_ = error(parse(text));
     expect(text_).toContain(message);
-    expect(text_).toContain('/ops digest schedule <when> [time zone] [filters]');
+    expect(text_).toContain('/ops digest schedule &lt;when&gt; [time zone] [filters]');
   });
 });
 

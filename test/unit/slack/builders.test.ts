@@ -9,7 +9,8 @@ import { launcherModal } from '../../../src/slack/ui/launcher-modal';
 import { operationModal, previewModal } from '../../../src/slack/ui/operation-modal';
 import { problemText } from '../../../src/slack/ui/problem';
 import { deniedMessage, reportMessage, runsMessage } from '../../../src/slack/ui/replies';
-import { duration, parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
+import { duration } from '../../../src/core/kit/duration';
+import { parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
 import { validateBlocks, validateView } from '../../support/block-kit';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';
 

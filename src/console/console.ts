@@ -5,7 +5,7 @@ import type { Env } from '../core/operations/integration';
 import type { EngineSettings } from '../core/runs/engine-deps';
 import type { DigestSettings } from '../core/digest/scheduler';
 import type { Clock } from '../core/kit/clock';
-import { DEMO_CHANNEL, DEMO_USERS, startDemo, type Demo } from '../demo';
+import { DEMO_CHANNEL, DEMO_GROUP, DEMO_USERS, startDemo, type Demo } from '../demo';
 import { demoPace, type Pace } from '../demo/scenario';
 import { INTEGRATIONS } from '../integrations';
 import { createLogger } from '../observability/logger';
@@ -106,9 +106,10 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         ...(demo || engine.registry.runnable().length > 0 ? [] : NOTHING_CONFIGURED),
         ...(demo
           ? [
-              `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} approves prod changes; ${DEMO_USERS.intern} may only look.`,
+              `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} (group ${DEMO_GROUP}) approves prod changes; ${DEMO_USERS.intern} may only look.`,
               `Try: /ops itential start Backup Devices · /ops itential start Prod Push Config · /ops iacm run vpc-core`,
               `     /ops zitadel set-execution · whoami as ${DEMO_USERS.intern} · can-i itential start workflow="Prod Push Config"`,
+              `     /ops digest now · /ops digest schedule hourly`,
             ]
           : []),
         ...CONSOLE_HELP,

@@ -1,30 +1,31 @@
 import { ConfiguredGroups } from '../../../src/console/group-directory';
-import { Policy, type PolicyRule } from '../../../src/core/policy/policy';
+import { parseFileConfig } from '../../../src/config/file';
+import { Policy } from '../../../src/core/policy/policy';
 
-const rule = (over: Partial<PolicyRule>): PolicyRule => ({
-  name: 'r',
-  effect: 'allow',
-  operations: ['*'],
-  users: [],
-  groups: [],
-  channels: [],
-  when: {},
-  ...over,
-});
-
-const rules: PolicyRule[] = [
-  rule({ name: 'oncall-deploys', operations: ['itential.start'], groups: ['S0ONCALL01'] }),
-  rule({
-    name: 'prod-by-board',
-    effect: 'require-approval',
-    operations: ['iacm.run'],
-    approvers: { users: [], groups: ['S0BOARD001'] },
-  }),
-  rule({ name: 'ghosts', operations: ['zitadel.*'], groups: ['S0NOBODY01'] }),
-];
+/** Rules about groups and the console's list of their members, as a config file holds them. */
+const { config, problems } = parseFileConfig(
+  `
+policy:
+  rules:
+    - { name: oncall-deploys, operations: [itential.start], groups: [S0ONCALL01] }
+    - name: prod-by-board
+      effect: require-approval
+      operations: [iacm.run]
+      approvers: { groups: [S0BOARD001] }
+    - { name: ghosts, operations: ['zitadel.*'], groups: [S0NOBODY01] }
+console:
+  groups:
+    S0ONCALL01: [U0ALICE]
+    S0BOARD001: [U0BOB, U0ALICE]
+`,
+  'flightdeck.yml',
+);
+const rules = config?.policy.rules ?? [];
 
 describe('ConfiguredGroups: the console’s user groups from console.groups', () => {
-  const groups = new ConfiguredGroups({ S0ONCALL01: ['U0ALICE'], S0BOARD001: ['U0BOB', 'U0ALICE'] });
+  const groups = new ConfiguredGroups(config?.console.groups ?? {});
+
+  it('the file parses', () => expect(problems).toEqual([]));
   const policy = new Policy(rules, groups);
   const here = (userId: string) => ({ userId, channelId: 'C0OPS' });
 

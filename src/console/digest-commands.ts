@@ -1,6 +1,6 @@
-import { DIGEST_USAGE, digestNames, filtersText, zonedTime } from '../core/digest/digest-text';
+import { digestNames, filtersText, zonedTime } from '../core/digest/digest-text';
 import { NOTHING_POSTED } from '../core/digest/publisher';
-import type { DigestCommand, ScheduleSpec } from '../core/digest/spec';
+import { DIGEST_USAGE, type DigestCommand, type ScheduleSpec } from '../core/digest/spec';
 import type { Text } from '../core/kit/text';
 import type { Subject } from '../core/policy/policy';
 import { scheduleListLines } from './digest-printer';

@@ -80,6 +80,11 @@ describe('console (demo)', () => {
     expect(await driver.until('zitadel.set-execution')).toContain('U0INTERN01 in #C0DEMO0001:');
   });
 
+  test('usage reads plainly: a system alone lists its commands', async () => {
+    driver.type('/ops itential');
+    expect(await driver.until('Try: start.')).toContain('What should Flightdeck do in Itential?');
+  });
+
   test('a prod run waits for approval by a group; the requester cannot approve it, a member of the group does', async () => {
     driver.type('/ops itential start Prod Push Config');
     for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {

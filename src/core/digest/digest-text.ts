@@ -295,14 +295,3 @@ export function scheduleLines(
     lines.push(textOf(`${marks.warning} The last digest could not be posted: `, code(lastWindow.error)));
   return lines;
 }
-
-/** `/ops digest` and its grammar, for people (the grammar itself is spec.ts). */
-export const DIGEST_USAGE: Text[] = [
-  txt`${code('/ops digest schedule <when> [time zone] [filters]')} — post a digest here on a schedule`,
-  txt`    <when>: ${code('daily HH:MM')}, ${code('weekdays HH:MM')}, ${code('hourly')}, or a cron expression like ${code('30 7 * * 1-5')}`,
-  txt`    time zone: an IANA name like ${code('Europe/Berlin')} (default: your own time zone)`,
-  txt`    filters: ${code('system=<id>')}, ${code('operation=<id>')}, ${code('failures')} (only failed runs)`,
-  txt`${code('/ops digest list')} — the schedules of this channel`,
-  txt`${code('/ops digest remove <id>')} — stop one`,
-  txt`${code('/ops digest now [window]')} — post one now, for the last ${code('24h')} (or ${code('90m')}, ${code('7d')}, …)`,
-];

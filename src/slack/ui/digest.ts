@@ -1,5 +1,4 @@
 import {
-  DIGEST_USAGE,
   digestContent,
   plural,
   scheduleLines,
@@ -10,7 +9,7 @@ import {
 } from '../../core/digest/digest-text';
 import type { DigestScheduleOverview } from '../../core/digest/digest-store';
 import type { DigestPost } from '../../core/digest/publisher';
-import { code, type Text } from '../../core/kit/text';
+import { code } from '../../core/kit/text';
 import {
   context,
   escapeMrkdwn,
@@ -31,11 +30,6 @@ const SLACK_MARKS: DigestMarks = {
   late: ':hourglass:',
   warning: ':warning:',
 };
-
-/** A refused `/ops digest …`: what is wrong, then the usage. */
-export function digestUsageError(error: Text): string {
-  return [mrkdwnText(error), '', ...DIGEST_USAGE.map(mrkdwnText)].join('\n');
-}
 
 /** Slack's limits per message, with room kept for the "part 2 of 3" line (slack-platform.md §4.1). */
 export const DIGEST_MESSAGE_LIMITS = {

@@ -1,6 +1,6 @@
 import { digestNames, filtersText, zonedTime } from '../core/digest/digest-text';
 import { NOTHING_POSTED } from '../core/digest/publisher';
-import { DIGEST_USAGE, type DigestCommand, type ScheduleSpec } from '../core/digest/spec';
+import { DIGEST_USAGE, digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../core/digest/spec';
 import type { Text } from '../core/kit/text';
 import type { Subject } from '../core/policy/policy';
 import { scheduleListLines } from './digest-printer';
@@ -22,6 +22,8 @@ export async function digestCommandLines(
   subject: Subject,
 ): Promise<string[]> {
   const { schedules, publisher, timeZone } = engine.digests;
+  const misplaced = digestPlaceRefusal(subject.channelId);
+  if (misplaced) return [consoleText(misplaced)];
   switch (command.action) {
     case 'now':
       await publisher.publish(

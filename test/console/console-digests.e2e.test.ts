@@ -60,7 +60,7 @@ describe('console (demo): digests and user groups', () => {
     await driver.until('No digests are scheduled in this channel.');
   });
 
-  test('a digest command that does not parse says what is wrong, with the usage, and changes nothing', async () => {
+  test('a digest command that does not parse, or is typed in a direct message, is refused and changes nothing', async () => {
     driver.type('digest schedule sometimes');
     const answer = await driver.until('post one now, for the last 24h (or 90m, 7d, …)');
     expect(answer).toContain(
@@ -68,6 +68,10 @@ describe('console (demo): digests and user groups', () => {
     );
     driver.type('digest list');
     await driver.until('No digests are scheduled in this channel.');
+    driver.type('digest schedule daily 09:00 in D0DIRECT01');
+    await driver.until('Digests are posted in channels: run this in the channel that should get them.');
+    driver.type('digest list in D0DIRECT01');
+    await driver.until('Digests are posted in channels');
   });
 
   test('user groups come from console.groups: whoami and can-i as a member and as an outsider', async () => {

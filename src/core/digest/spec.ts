@@ -28,6 +28,16 @@ export const DIGEST_USAGE: readonly Text[] = [
   txt`${code('/ops digest now [window]')} — post one now, for the last ${code('24h')} (or ${code('90m')}, ${code('7d')}, …)`,
 ];
 
+/**
+ * Digests are posted in channels, never in direct messages (conversation ids starting with D): why a
+ * digest command is refused where it was typed, if it is.
+ */
+export function digestPlaceRefusal(channelId: string): Text | undefined {
+  return channelId.startsWith('D')
+    ? txt`Digests are posted in channels: run this in the channel that should get them.`
+    : undefined;
+}
+
 /** A refusal says what is wrong; the surface adds DIGEST_USAGE. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Text };
 

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
+import { digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../../../core/digest/spec';
 import { NOTHING_POSTED } from '../../../core/digest/publisher';
-import { txt } from '../../../core/kit/text';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
 import { digestNames, filtersText, zonedTime } from '../../../core/digest/digest-text';
@@ -36,12 +35,9 @@ function postProblem(err: NotifyError): string {
 export async function digestCommand(deps: SlackDeps, parsed: DigestCommand, args: Args): Promise<void> {
   const { command, ack, respond } = args;
   const channelId = command.channel_id;
-  if (channelId.startsWith('D')) {
-    await ack(
-      ephemeral(
-        usageMessage(txt`Digests are posted in channels: run this in the channel that should get them.`),
-      ),
-    );
+  const misplaced = digestPlaceRefusal(channelId);
+  if (misplaced) {
+    await ack(ephemeral(usageMessage(misplaced)));
     return;
   }
   await ack();

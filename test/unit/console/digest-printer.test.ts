@@ -1,15 +1,13 @@
 import { digestContent, type DigestMarks } from '../../../src/core/digest/digest-text';
-import type { DigestPost } from '../../../src/core/digest/publisher';
-import { summarizeDigest } from '../../../src/core/digest/summary';
-import type { RunRecord } from '../../../src/core/runs/run-store';
 import { digestLines } from '../../../src/console/digest-printer';
-import { digestSchedule } from '../../digest/schedules';
-import { runRecord } from '../../support/run-fixtures';
+import {
+  digestNamesFixture as names,
+  digestPost as post,
+  failedRun,
+  postWindow as window,
+  waitingRun,
+} from '../../digest/posts';
 
-const names = {
-  system: (id: string) => ({ itential: 'Itential', iacm: 'Harness IaCM' })[id] ?? id,
-  operation: (id: string) => ({ 'itential.start': 'Start a job', 'iacm.run': 'Run a module' })[id] ?? id,
-};
 const MARKS: DigestMarks = {
   failed: 'F',
   timed_out: 'T',
@@ -18,38 +16,14 @@ const MARKS: DigestMarks = {
   late: 'L',
   warning: '!',
 };
-const window = { start: new Date('2026-03-28T08:00:00Z'), end: new Date('2026-03-29T07:00:00Z') };
-const now = new Date('2026-03-29T07:00:20Z');
-const schedule = digestSchedule({ createdAt: new Date('2026-03-01T00:00:00Z') });
-
-function post(runs: RunRecord[], extra: Partial<DigestPost> = {}): DigestPost {
-  return {
-    channelId: 'C0OPS',
-    schedule,
-    timeZone: 'Europe/Berlin',
-    summary: summarizeDigest({ runs, durations: [], window, now, failuresOnly: false, capped: false }),
-    skipped: 0,
-    ...extra,
-  };
-}
 
 /** The console's digest: the core's content, laid out as plain lines with no markup. */
 describe('digestLines', () => {
   it('prints every group, the failure reason under its run, people and runs by id, no markup', () => {
-    const failed = runRecord({
-      createdAt: new Date('2026-03-28T20:00:00Z'),
-      finishedAt: new Date('2026-03-28T20:10:00Z'),
-      state: 'failed',
+    const failed = failedRun({
       problem: { title: 'Itential: the job failed', message: 'Task <Backup> failed\nsecond line' },
     });
-    const waiting = runRecord({
-      createdAt: new Date('2026-03-29T05:00:00Z'),
-      startedAt: new Date('2026-03-29T05:00:00Z'),
-      state: 'waiting',
-      waitingFor: 'approval by <@U0CAROL>',
-      system: 'iacm',
-      operationId: 'iacm.run',
-    });
+    const waiting = waitingRun();
     const lines = digestLines(
       digestContent(
         post([failed, waiting], { late: { dueAt: window.end }, skipped: 2 }),

@@ -11,7 +11,8 @@ import {
   truncate,
 } from './blocks';
 import { problemText } from './problem';
-import { duration, stateLabel } from './run-message';
+import { stateLabel } from './run-message';
+import { duration } from '../../core/kit/duration';
 
 const ENDING: Record<string, string> = {
   succeeded: 'succeeded',

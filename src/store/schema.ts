@@ -129,6 +129,12 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** Keys claimed once until they expire (migration 006). */
+export interface OnceKeysTable {
+  key: string;
+  expires_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -138,4 +144,5 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  once_keys: OnceKeysTable;
 }

@@ -6,6 +6,7 @@ import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
+import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
@@ -62,6 +63,8 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly once: OnceQueries;
+  readonly shared: boolean;
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +75,8 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.once = new OnceQueries(connection.db);
+    this.shared = connection.engine === 'postgres';
   }
 
   migrate(): Promise<void> {
@@ -84,6 +89,14 @@ export class SqlStore implements Store {
 
   pauseBudget(key: BudgetKey, until: Date): Promise<void> {
     return this.budget.pauseBudget(key, until);
+  }
+
+  claimOnce(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.once.claimOnce(key, expiresAt, now);
+  }
+
+  sweepOnceKeys(now: Date): Promise<number> {
+    return this.once.sweepOnceKeys(now);
   }
 
   async ping(): Promise<void> {

@@ -5,6 +5,7 @@ import { digests } from './002-digests';
 import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
+import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
@@ -15,6 +16,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '003-approvals': approvals(),
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
+    '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
   };
   return { getMigrations: async () => all };

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
-import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
+import { isFinal, RUN_STATES, type RunState } from '../core/runs/lifecycle';
 import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
@@ -25,6 +25,7 @@ import {
 } from '../core/approvals/approval-store';
 import { type AuditFilter, type AuditRecord, type NewAuditRecord } from '../core/audit/audit-store';
 import {
+  type DigestCounts,
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
@@ -371,7 +372,13 @@ export class SqlStore implements Store {
     return this.digests.settleDigestWindow(key, owner, outcome);
   }
 
-  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
+  countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {
+    return this.digests.countDigestRuns(filter, top);
+  }
+
+  listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]> {
     return this.digests.listDigestRuns(filter);
   }
 

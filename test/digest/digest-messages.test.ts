@@ -5,6 +5,7 @@ import { digestMessages, scheduleListMessage, windowText } from '../../src/slack
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
 import { runRecord } from '../support/run-fixtures';
+import { countsOf } from './seed';
 import { digestSchedule } from './schedules';
 
 const names = {
@@ -23,7 +24,15 @@ function post(runs: RunRecord[], extra: Partial<DigestPost> = {}): DigestPost {
     channelId: 'C0OPS',
     schedule,
     timeZone: 'Europe/Berlin',
-    summary: summarizeDigest({ runs, durations: [], window, now, failuresOnly: false, capped: false }),
+    summary: summarizeDigest({
+      counts: countsOf(runs),
+      runs,
+      durations: [],
+      window,
+      now,
+      failuresOnly: false,
+      capped: false,
+    }),
     skipped: 0,
     ...extra,
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
+import { RUN_STATES } from '../../src/core/runs/lifecycle';
 import type { NewRun, RunPatch } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
 import { storeBackends, type StoreFixture } from '../support/stores';
@@ -153,15 +154,20 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     expect(overview?.lastWindow).toMatchObject({ failedAt: at(61), error: 'not_in_channel' });
   });
 
-  it('reads the runs of a window: created or finished in it, or still unfinished; and succeeded durations', async () => {
+  it('counts and lists the runs of a window: created or finished in it, or still unfinished; and succeeded durations', async () => {
     const channelId = `C${randomUUID().slice(0, 8).toUpperCase()}`;
-    const inWindow = await run(db.store, { channelId, createdAt: at(10) });
+    const inWindow = await run(db.store, { channelId, createdAt: at(10), requesterId: 'U0BOB' });
+    const succeeded = await run(
+      db.store,
+      { channelId, createdAt: at(12), requesterId: 'U0BOB' },
+      { state: 'succeeded', finishedAt: at(13) },
+    );
     const finishedIn = await run(
       db.store,
-      { channelId, createdAt: at(-100) },
+      { channelId, createdAt: at(-100), requesterId: 'U0DAVE' },
       { state: 'failed', startedAt: at(-100), finishedAt: at(20) },
     );
-    const stillGoing = await run(db.store, { channelId, createdAt: at(-500) });
+    const stillGoing = await run(db.store, { channelId, createdAt: at(-500), requesterId: 'U0DAVE' });
     await run(db.store, { channelId, createdAt: at(-300) }, { state: 'succeeded', finishedAt: at(-200) });
     await run(db.store, { channelId, createdAt: at(70) });
     await run(db.store, { channelId: 'C0ELSEWHERE', createdAt: at(10) });
@@ -170,26 +176,56 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       createdAt: at(15),
       system: 'iacm',
       operationId: 'iacm.run',
+      requesterId: 'U0CAROL',
     });
+    const window = { channelId, from: at(0), to: at(60) };
 
-    const runs = await db.store.listDigestRuns({ channelId, from: at(0), to: at(60), limit: 100 });
-    expect(new Set(runs.map((r) => r.id))).toEqual(new Set([inWindow, finishedIn, stillGoing, harness]));
+    const all = await db.store.listDigestRuns({ ...window, states: RUN_STATES, limit: 100 });
+    expect(new Set(all.map((r) => r.id))).toEqual(
+      new Set([inWindow, succeeded, finishedIn, stillGoing, harness]),
+    );
+    const listed = await db.store.listDigestRuns({ ...window, states: ['failed', 'running'], limit: 100 });
+    expect(new Set(listed.map((r) => r.id))).toEqual(new Set([inWindow, finishedIn, stillGoing, harness]));
     const onlyIacm = await db.store.listDigestRuns({
-      channelId,
-      from: at(0),
-      to: at(60),
+      ...window,
       system: 'iacm',
+      states: RUN_STATES,
       limit: 100,
     });
     expect(onlyIacm.map((r) => r.id)).toEqual([harness]);
     const onlyOp = await db.store.listDigestRuns({
-      channelId,
-      from: at(0),
-      to: at(60),
+      ...window,
       operationId: 'itential.start',
+      states: RUN_STATES,
       limit: 2,
     });
     expect(onlyOp).toHaveLength(2);
+
+    const counts = await db.store.countDigestRuns(window, 5);
+    const byState = (c: typeof counts) =>
+      c.byState.map((s) => `${s.system} ${s.state} ${String(s.count)}`).sort();
+    expect(byState(counts)).toEqual([
+      'iacm running 1',
+      'itential failed 1',
+      'itential running 2',
+      'itential succeeded 1',
+    ]);
+    // Busiest count launches: runs created in the window only.
+    expect(counts.busiestOperations).toEqual([
+      { id: 'itential.start', count: 2 },
+      { id: 'iacm.run', count: 1 },
+    ]);
+    expect(counts.busiestRequesters).toEqual([
+      { id: 'U0BOB', count: 2 },
+      { id: 'U0CAROL', count: 1 },
+    ]);
+    const top1 = await db.store.countDigestRuns(window, 1);
+    expect(top1.busiestRequesters).toEqual([{ id: 'U0BOB', count: 2 }]);
+    const failures = await db.store.countDigestRuns({ ...window, states: ['failed', 'timed_out'] }, 5);
+    expect(byState(failures)).toEqual(['itential failed 1']);
+    expect(failures.busiestOperations).toEqual([]);
+    const nothing = await db.store.countDigestRuns({ ...window, states: [] }, 5);
+    expect(nothing).toEqual({ byState: [], busiestOperations: [], busiestRequesters: [] });
 
     const op = `op.${randomUUID().slice(0, 6)}`;
     for (const minutes of [5, 7, 9]) {

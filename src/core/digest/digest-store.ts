@@ -1,3 +1,4 @@
+import type { RunState } from '../runs/lifecycle';
 import type { RunRecord } from '../runs/run-store';
 
 /** What a digest reports on, beyond its channel. */
@@ -63,13 +64,38 @@ export type DigestWindowOutcome =
   /** Not posted this time; try again no earlier than `at`. */
   | { kind: 'retry'; at: Date; error: string };
 
+/**
+ * The runs a window covers: those of the channel created or finished in [from, to), and those created
+ * before `to` that are unfinished.
+ */
 export interface DigestRunFilter {
   channelId: string;
   from: Date;
   to: Date;
   system?: string;
   operationId?: string;
-  limit: number;
+  /** Only runs in these states; every state when left out. */
+  states?: readonly RunState[];
+}
+
+export interface DigestStateCount {
+  system: string;
+  state: RunState;
+  count: number;
+}
+
+export interface Tally {
+  id: string;
+  count: number;
+}
+
+/** A window counted in the store, so that a digest never reads the rows it only counts. */
+export interface DigestCounts {
+  /** Every run the window covers, per system and state. */
+  byState: DigestStateCount[];
+  /** Runs launched (created) in the window: the busiest operations and requesters, most first, then by id. */
+  busiestOperations: Tally[];
+  busiestRequesters: Tally[];
 }
 
 export interface RunDuration {
@@ -109,8 +135,12 @@ export interface DigestStore {
   /** Settles (or defers) a window this caller holds; false when it is no longer ours. */
   settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean>;
 
-  /** Runs of the channel created or finished in [from, to), and those created before `to` that are unfinished; newest first. */
-  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]>;
+  /** Counts what the window covers; `top` busiest operations and requesters. */
+  countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts>;
+  /** The runs the window covers in `states` (those a digest names one by one); newest first. */
+  listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]>;
   /** How long succeeded runs of these operations took, for those that finished in [since, until). */
   runDurations(filter: {
     operationIds: string[];

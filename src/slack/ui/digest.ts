@@ -121,7 +121,9 @@ function preamble(post: DigestPost, names: DigestNames): string[] {
   const filters = post.schedule ? filtersText(post.schedule.filters, names) : undefined;
   if (filters) lines.push(`Filters: ${escapeMrkdwn(filters)}`);
   if (summary.capped)
-    lines.push(':warning: More runs than a digest reads: these counts cover the newest ones.');
+    lines.push(
+      ':warning: More runs to list than a digest reads: the counts cover them all, the lists only the newest.',
+    );
   return lines;
 }
 

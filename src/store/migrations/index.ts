@@ -7,6 +7,7 @@ import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
 import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
+import { digestCoveringIndexes } from './008-digest-covering-indexes';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '005-transition-payload': transitionPayload(),
     '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
+    '008-digest-covering-indexes': digestCoveringIndexes(),
   };
   return { getMigrations: async () => all };
 }

@@ -29,6 +29,7 @@ import { SlackChannelMembership } from './slack/channel-members';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
+import { PacedSlack } from './slack/paced-slack';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
@@ -151,7 +152,9 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const publisher = metrics.observeDigests(new SlackDigestPublisher(app.client, registry, permalinks));
+    const publisher = metrics.observeDigests(
+      new SlackDigestPublisher(new PacedSlack(notifyClient, slackBudget, log), registry, permalinks),
+    );
     const digests = new DigestScheduler({
       store,
       clock,

@@ -84,6 +84,7 @@ function windowRecord(row: Selectable<DigestWindowsTable>): DigestWindowRecord {
     attempts: row.attempts,
     partsPosted: row.parts_posted,
     threadTs: row.thread_ts,
+    attemptedPart: row.attempted_part,
     postedAt: dateOrNull(row.posted_at),
     failedAt: dateOrNull(row.failed_at),
     error: row.error,
@@ -238,6 +239,20 @@ export class DigestQueries implements DigestStore {
     return rows.map(windowRecord);
   }
 
+  async recordDigestAttempt(
+    key: DigestWindowKey,
+    owner: string,
+    part: number,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('digest_windows')
+      .set({ attempted_part: part, lease_until: leaseUntil.getTime() })
+      .where(heldBy(key, owner))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async recordDigestPart(
     key: DigestWindowKey,
     owner: string,
@@ -247,7 +262,12 @@ export class DigestQueries implements DigestStore {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('digest_windows')
-      .set({ parts_posted: partsPosted, thread_ts: threadTs, lease_until: leaseUntil.getTime() })
+      .set({
+        parts_posted: partsPosted,
+        thread_ts: threadTs,
+        attempted_part: null,
+        lease_until: leaseUntil.getTime(),
+      })
       .where(heldBy(key, owner))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;

@@ -96,6 +96,7 @@ export interface DigestWindowsTable {
   attempts: Generated<number>;
   parts_posted: Generated<number>;
   thread_ts: string | null;
+  attempted_part: number | null;
   posted_at: number | null;
   failed_at: number | null;
   error: string | null;

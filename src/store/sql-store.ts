@@ -358,6 +358,10 @@ export class SqlStore implements Store {
     return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
   }
 
+  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean> {
+    return this.digests.recordDigestAttempt(key, owner, part, leaseUntil);
+  }
+
   recordDigestPart(
     key: DigestWindowKey,
     owner: string,

@@ -97,8 +97,17 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       claimedBy: 'p1',
       leaseUntil: at(62),
     });
-    expect(claimed).toMatchObject({ claimedBy: 'p1', partsPosted: 0, threadTs: null, postedAt: null });
+    expect(claimed).toMatchObject({
+      claimedBy: 'p1',
+      partsPosted: 0,
+      threadTs: null,
+      attemptedPart: null,
+      postedAt: null,
+    });
+    expect(await db.store.recordDigestAttempt(key, 'p1', 0, at(62))).toBe(true);
     expect(await db.store.recordDigestPart(key, 'p1', 1, '100.1', at(63))).toBe(true);
+    // p1 begins the second part and dies before recording it done.
+    expect(await db.store.recordDigestAttempt(key, 'p1', 1, at(63))).toBe(true);
 
     const early = await db.store.reclaimDigestWindows('p2', at(62), at(70), 10);
     expect(early.filter((w) => w.scheduleId === s.id)).toEqual([]);
@@ -109,10 +118,12 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     ]);
     const taken = [...x, ...y].filter((w) => w.scheduleId === s.id);
     expect(taken).toHaveLength(1);
-    expect(taken[0]).toMatchObject({ attempts: 2, partsPosted: 1, threadTs: '100.1' });
+    expect(taken[0]).toMatchObject({ attempts: 2, partsPosted: 1, threadTs: '100.1', attemptedPart: 1 });
     const owner = taken[0]?.claimedBy ?? '';
 
     expect(await db.store.recordDigestPart(key, 'p1', 2, '100.1', at(80))).toBe(false);
+    expect(await db.store.recordDigestAttempt(key, 'p1', 2, at(80))).toBe(false);
+    expect(await db.store.recordDigestPart(key, owner, 2, '100.1', at(70))).toBe(true);
     expect(await db.store.settleDigestWindow(key, 'p1', { kind: 'posted', at: at(65) })).toBe(false);
     expect(
       await db.store.settleDigestWindow(key, owner, { kind: 'retry', at: at(90), error: 'ratelimited' }),
@@ -121,7 +132,12 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       (await db.store.reclaimDigestWindows('p4', at(80), at(95), 10)).map((w) => w.scheduleId),
     ).not.toContain(s.id);
     const retried = await db.store.reclaimDigestWindows('p4', at(91), at(95), 10);
-    expect(retried.find((w) => w.scheduleId === s.id)).toMatchObject({ attempts: 3, error: 'ratelimited' });
+    expect(retried.find((w) => w.scheduleId === s.id)).toMatchObject({
+      attempts: 3,
+      error: 'ratelimited',
+      partsPosted: 2,
+      attemptedPart: null,
+    });
     expect(await db.store.settleDigestWindow(key, 'p4', { kind: 'posted', at: at(92) })).toBe(true);
     const later = await db.store.reclaimDigestWindows('p5', at(10_000), at(10_005), 100);
     expect(later.map((w) => w.scheduleId)).not.toContain(s.id);

@@ -39,6 +39,8 @@ export interface DigestWindowRecord {
   partsPosted: number;
   /** The first message's ts once posted: the later parts go into its thread. */
   threadTs: string | null;
+  /** The part whose post began and is not recorded as done (it may be in Slack); null when none. */
+  attemptedPart: number | null;
   postedAt: Date | null;
   failedAt: Date | null;
   /** Why the window is not posted (yet): the last failure; cleared once it is posted. */
@@ -124,7 +126,9 @@ export interface DigestStore {
     leaseUntil: Date,
     limit: number,
   ): Promise<DigestWindowRecord[]>;
-  /** Records that `partsPosted` messages are out and extends the lease; false when the window is no longer ours. */
+  /** Records that part `part` is about to be posted and extends the lease; false when the window is no longer ours. */
+  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean>;
+  /** Records that `partsPosted` messages are out (none is being attempted) and extends the lease; false when the window is no longer ours. */
   recordDigestPart(
     key: DigestWindowKey,
     owner: string,

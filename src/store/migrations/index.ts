@@ -7,7 +7,7 @@ import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
 import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
-import { digestCoveringIndexes } from './008-digest-covering-indexes';
+import { digestReadsAndParts } from './008-digest-reads-and-parts';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -19,7 +19,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '005-transition-payload': transitionPayload(),
     '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
-    '008-digest-covering-indexes': digestCoveringIndexes(),
+    '008-digest-reads-and-parts': digestReadsAndParts(),
   };
   return { getMigrations: async () => all };
 }

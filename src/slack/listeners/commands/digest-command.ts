@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { NOT_STARTED, UNRECORDED } from '../../../core/digest/publisher';
 import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
@@ -131,8 +132,8 @@ async function postNow(deps: SlackDeps, { command, respond }: Args, windowMs: nu
   try {
     await deps.digests.publisher.publish(
       { channelId: command.channel_id, requestedBy: command.user_id, timeZone, summary, skipped: 0 },
-      { partsPosted: 0, threadTs: null },
-      async () => true,
+      NOT_STARTED,
+      UNRECORDED,
     );
   } catch (err) {
     const problem = toNotifyError(err);

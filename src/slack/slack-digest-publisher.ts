@@ -1,4 +1,3 @@
-import type { webApi } from '@slack/bolt';
 import type { DigestPost, DigestProgress, DigestPublisher, DigestRecorder } from '../core/digest/publisher';
 import type { Registry } from '../core/operations/registry';
 import type { RunRecord } from '../core/runs/run-store';

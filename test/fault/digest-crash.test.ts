@@ -6,6 +6,7 @@ import { scripts } from '../fakes/itential';
 import type { FakeMessage } from '../fakes/slack';
 import { digestSchedule } from '../digest/schedules';
 import { seedRun } from '../digest/seed';
+import { eventually } from '../support/eventually';
 import { storeBackends, type StorePlace } from '../support/stores';
 import type { DigestOverrides } from './support/bot-contract';
 import { BotProcess, buildBot } from './support/bot-process';
@@ -87,16 +88,24 @@ describe('a bot killed between two parts of a digest and started again', () => {
     // Slack answers the first part; it takes the second but the bot never hears back: the crash window.
     world.proxy.holdAnswers('chat.postMessage', 1);
     const first = await startBot('bot-1');
-    await waitUntil(() => world.proxy.heldCount >= 1, 30_000, 'the second part in the crash window');
+    await eventually(
+      () => Promise.resolve(world.proxy.heldCount >= 1 || undefined),
+      'the second part in the crash window',
+      30_000,
+    );
     await first.kill();
     expect(partsIn(channelId)).toEqual([0, 1]);
 
     world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
     await startBot('bot-2');
-    const window = await waitFor(async () => {
-      const [overview] = await store.listDigestSchedules({ channelId });
-      return overview?.lastWindow?.postedAt ? overview.lastWindow : undefined;
-    }, 30_000);
+    const window = await eventually(
+      async () => {
+        const [overview] = await store.listDigestSchedules({ channelId });
+        return overview?.lastWindow?.postedAt ? overview.lastWindow : undefined;
+      },
+      'the digest posted',
+      30_000,
+    );
 
     const parts = partsIn(channelId);
     expect(window.partsPosted).toBeGreaterThanOrEqual(3);
@@ -119,21 +128,3 @@ describe('a bot killed between two parts of a digest and started again', () => {
       .sort((a, b) => a - b);
   }
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

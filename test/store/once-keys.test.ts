@@ -1,5 +1,5 @@
 import type { Store } from '../../src/core/store';
-import { storeBackends, type StorePlace } from '../support/stores';
+import { replicaPair, storeBackends, type StorePlace } from '../support/stores';
 
 const t0 = new Date('2026-11-24T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -10,10 +10,7 @@ describe.each(storeBackends())('once-keys on $name', (backend) => {
   let a: Store;
   let b: Store;
   beforeEach(async () => {
-    place = await backend.place();
-    a = await place.openStore();
-    // PostgreSQL: a second replica with its own pool. SQLite serves one process, through one handle.
-    b = backend.name === 'postgres' ? await place.openStore() : a;
+    ({ place, a, b } = await replicaPair(backend));
   });
   afterEach(() => place.dispose());
 

@@ -12,6 +12,7 @@ import { Periodic } from './core/kit/periodic';
 import { Approvals } from './core/approvals/decisions';
 import { AuditTrail } from './core/audit/trail';
 import { DigestSchedules } from './core/digest/schedules';
+import { FormGate } from './core/policy/form-gate';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import type { Log } from './core/kit/log';
@@ -173,6 +174,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     registerListeners(app, {
       registry,
       policy,
+      forms: new FormGate({ policy, audit, clock }),
       launcher,
       tracker,
       runs: new RunQueries({ store, access, audit, schedules, clock }),

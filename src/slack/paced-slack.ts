@@ -96,7 +96,8 @@ export class PacedSlack {
         this.log.warn(
           { channel: place.channel, code: err.code },
           'cannot look in Slack for a message that may have been posted before a restart; posting it ' +
-            'again (grant channels:history, groups:history, im:history and mpim:history to avoid duplicates)',
+            'again (grant channels:history, groups:history, im:history and mpim:history, as the manifest ' +
+            'asks, to avoid duplicates)',
         );
       }
       return undefined;

@@ -1,5 +1,6 @@
 import type { DigestPost, DigestProgress, DigestPublisher, DigestRecorder } from '../core/digest/publisher';
 import type { Registry } from '../core/operations/registry';
+import { NotifyError } from '../core/runs/notifier';
 import type { RunRecord } from '../core/runs/run-store';
 import type { PacedSlack, PostPlace } from './paced-slack';
 import type { Permalinks } from './permalinks';
@@ -8,6 +9,10 @@ import { digestMessages, type DigestNames } from './ui/digest';
 
 /** Runs in one digest that get a link to their thread; the rest name their run id. */
 const MAX_LINKS = 60;
+
+/** How often, and how long each time, a digest someone asked for waits for its turn in a busy channel. */
+const REQUESTED_TURNS = 5;
+const REQUESTED_WAIT_MS = 10_000;
 
 /** Message metadata of every digest part: `event_payload` names the schedule, the window and the part. */
 export const DIGEST_EVENT = 'flightdeck_digest';
@@ -62,22 +67,44 @@ export class SlackDigestPublisher implements DigestPublisher {
       const found = progress.attemptedPart === part ? await this.lookUp(post, part, threadTs) : undefined;
       let ts = found;
       if (ts === undefined) {
-        if (!(await recorder.attempting(part))) return;
-        const res = await this.slack.call(POST_MESSAGE, post.channelId, 'routine', () =>
-          this.slack.client.chat.postMessage({
-            channel: post.channelId,
-            ...message,
-            ...(threadTs ? { thread_ts: threadTs } : {}),
-            unfurl_links: false,
-            unfurl_media: false,
-            metadata: { event_type: DIGEST_EVENT, event_payload: partPayload(post, part) },
-          }),
+        // Recorded in the budget's turn, right before the post: a post the budget puts off is not
+        // "maybe in Slack", and costs no lookup when it is tried again.
+        const res = await this.inTurn(post, async () =>
+          (await recorder.attempting(part))
+            ? this.slack.client.chat.postMessage({
+                channel: post.channelId,
+                ...message,
+                ...(threadTs ? { thread_ts: threadTs } : {}),
+                unfurl_links: false,
+                unfurl_media: false,
+                metadata: { event_type: DIGEST_EVENT, event_payload: partPayload(post, part) },
+              })
+            : undefined,
         );
+        if (!res) return;
         ts = String(res.ts);
       }
       partsPosted += 1;
       threadTs ??= ts;
       if (!(await recorder.posted({ partsPosted, threadTs, attemptedPart: null }))) return;
+    }
+  }
+
+  /**
+   * A post in its turn in the channel's budget. A scheduled digest is routine, and a refusal goes back to
+   * the scheduler, which tries again when the turn comes; someone who asked for a digest now is waiting,
+   * so theirs goes first and waits out a busy channel here, a few turns at most.
+   */
+  private async inTurn<T>(post: DigestPost, work: () => Promise<T>): Promise<T> {
+    if (post.schedule) return this.slack.call(POST_MESSAGE, post.channelId, 'routine', work);
+    for (let turn = 1; ; turn += 1) {
+      try {
+        return await this.slack.call(POST_MESSAGE, post.channelId, 'urgent', work);
+      } catch (err) {
+        const wait = err instanceof NotifyError && err.unsent ? err.retryAfterMs : undefined;
+        if (wait === undefined || turn >= REQUESTED_TURNS || wait > REQUESTED_WAIT_MS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
 

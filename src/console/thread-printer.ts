@@ -63,6 +63,10 @@ export class ConsoleNotifier implements Notifier {
         return `contact restored`;
       case 'started':
         return `started: ${whereNowText({ ...t, detail: detail ?? null })}`;
+      case 'rerun':
+        return `re-run as run ${shortId(t.detail ?? '')} by ${t.actorId ?? 'someone'}`;
+      case 'retried':
+        return `${t.actorId ?? 'someone'} retried ${t.detail ?? 'the failed step'}; following the run again`;
       case 'state':
         return `${t.state === 'rejected' && t.actorId ? `rejected by ${t.actorId}` : whereNowText({ ...t, detail: detail ?? null })}`;
     }

@@ -6,6 +6,7 @@ import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
 import { slackBudget } from './007-slack-budget';
+import { rerunsAndRetries } from './009-reruns-and-retries';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
     '007-slack-budget': slackBudget(),
+    '009-reruns-and-retries': rerunsAndRetries(),
   };
   return { getMigrations: async () => all };
 }

@@ -29,10 +29,10 @@ export function finishedActionButtons(view: RunView): Button[] {
     return {
       type: 'button',
       action_id: ACTIONS.retry,
-      text: plain('Retry task', LIMITS.buttonText),
+      text: plain(`Retry ${action.step.label}`, LIMITS.buttonText),
       value: retryValue(run.id, action.step.id),
       confirm: {
-        title: plain('Retry this task?', 100),
+        title: plain('Retry it?', 100),
         text: mrkdwn(
           truncate(
             `${view.systemName} will run ${action.step.label} again, keeping the job's variables and finished work.`,

@@ -38,8 +38,7 @@ export class ConsoleNotifier implements Notifier {
       if (run.upstreamUrl && isFinal(run.state)) lines.push(`│   open: ${run.upstreamUrl}`);
       const actions = actionsOf(view);
       if (actions.length > 0) lines.push(`│   ${this.choices.offer(run.id, actions)}`);
-      if (isFinal(run.state) && actions.length === 0)
-        lines.push(`└ ${shortId(run.id)} ${stateText(run.state)}`);
+      if (isFinal(run.state)) lines.push(`└ ${shortId(run.id)} ${stateText(run.state)}`);
     }
     this.terminal.print(...lines);
     return `console:${run.id}:${transition.seq}`;
@@ -74,9 +73,8 @@ export class ConsoleNotifier implements Notifier {
 }
 
 /** The buttons the Slack message would carry for the run as it is now. */
-export function actionsOf({ run, cancellable, revertible }: RunView): RunAction[] {
+export function actionsOf({ run, cancellable, revertible, finishedActions }: RunView): RunAction[] {
   if (run.state === 'awaiting_approval') return ['approve', 'reject'];
   if (!isFinal(run.state) && cancellable && run.upstreamId) return ['cancel'];
-  if (revertible) return ['revert'];
-  return [];
+  return [...(revertible ? (['revert'] as const) : []), ...finishedActions.map((action) => action.kind)];
 }

@@ -71,6 +71,10 @@ describe('console (demo)', () => {
     }
     const thread = await driver.until(/└ \S+ failed/);
     expect(thread).toContain('Missing one of the following required instances: arg2, arg1');
+    const retry = /\[(\d+)\] Retry the failed step/.exec(thread)?.[1] ?? '';
+    driver.type(retry);
+    await driver.until(/U0DEMOUSER retried task Push config \(pushConfig\); following the run again/);
+    await driver.until(/└ \S+ succeeded/);
   });
 
   test('a value the operation refuses is shown under its field and asked again', async () => {

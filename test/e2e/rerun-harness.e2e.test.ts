@@ -1,7 +1,8 @@
 import { HarnessFake } from '../fakes/harness/harness-fake';
-import { waitFor, type FakeMessage } from '../fakes/slack';
+import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
+import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -43,8 +44,6 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
     return planExecutionId;
   }
 
-  const runIdOf = (parent: FakeMessage) => /Run `([0-9a-f-]{36})`/.exec(blocksText(parent))?.[1] ?? '';
-
   it('re-runs a finished module execution from a form filled in with its inputs, linked both ways', async () => {
     const plan = pipeline();
     const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
@@ -56,16 +55,8 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
     const done = await h.messageShowing(CHANNEL, first.ts, 'Re-run');
     const firstRunId = runIdOf(done);
 
-    const opened = h.slack.openedViews().length;
-    await h.driver.blockAction({
-      user: BOB,
-      actionId: 'fd.run.rerun',
-      channelId: CHANNEL,
-      messageTs: first.ts,
-    });
-    const form = await h.openedView(BOB, 'fd.operation', opened);
-    const initial = (blockId: string) =>
-      JSON.stringify((form.blocks as { block_id?: string }[]).find((b) => b.block_id === blockId));
+    const form = await openRerunForm(h, BOB, CHANNEL, first.ts);
+    const initial = (blockId: string) => inputBlockJson(form, blockId);
     expect(initial('module')).toContain(`"initial_option":{"value":"${moduleId}"`);
     expect(initial('module')).toContain('vpc-network');
     expect(initial('org')).toContain('"initial_value":"default"');

@@ -1,6 +1,7 @@
 import { FakeItential, scripts } from '../fakes/itential';
 import { waitFor, type FakeMessage } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -91,8 +92,6 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
   const clickRerun = (user: string, parent: FakeMessage) =>
     h.driver.blockAction({ user, actionId: RERUN, channelId: CHANNEL, messageTs: parent.ts });
 
-  const runIdOf = (parent: FakeMessage) => /Run `([0-9a-f-]{36})`/.exec(blocksText(parent))?.[1] ?? '';
-
   it('re-runs a finished job from a form filled in with its inputs, secrets blank, and links both threads', async () => {
     const first = await launch(ALICE, 'Backup Devices', {
       description: 'nightly',
@@ -104,19 +103,14 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     const final = h.slack.thread(CHANNEL, first.ts).find((m) => blocksText(m).includes('Succeeded'));
     expect(JSON.stringify(final?.blocks)).toContain(RERUN);
 
-    const opened = h.slack.openedViews().length;
-    expect((await clickRerun(BOB, first)).status).toBe(200);
-    const form = await h.openedView(BOB, 'fd.operation', opened);
+    const form = await openRerunForm(h, BOB, CHANNEL, first.ts);
     const shown = JSON.stringify(form);
     expect(shown).not.toContain(SECRET);
     expect(form.private_metadata).toContain(firstRunId);
     const text = blocksText(form);
     expect(text).toContain(`Re-run of run ${firstRunId}`);
     expect(text).toContain('Secret values were left blank');
-    const initial = (blockId: string) =>
-      JSON.stringify(
-        (form.blocks as { block_id?: string; element?: unknown }[]).find((b) => b.block_id === blockId),
-      );
+    const initial = (blockId: string) => inputBlockJson(form, blockId);
     expect(initial('workflow')).toContain('"initial_option"');
     expect(initial('workflow')).toContain('Backup Devices');
     expect(initial('description')).toContain('"initial_value":"nightly"');
@@ -164,9 +158,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     });
     await finish(first);
 
-    const opened = h.slack.openedViews().length;
-    await clickRerun(ALICE, first);
-    const form = await h.openedView(ALICE, 'fd.operation', opened);
+    const form = await openRerunForm(h, ALICE, CHANNEL, first.ts);
     await h.driver.viewSubmission(form, {}, ALICE);
     const second = await h.parentOf(CHANNEL, (m) => blocksText(m).includes('Re-run of run'));
     await h.messageShowing(CHANNEL, second.ts, 'Awaiting approval');
@@ -198,7 +190,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     expect(blocksText(refusal)).toContain('carol-watches');
     expect(h.slack.openedViews().length).toBe(opened);
     const audit = await h.bot.store.listAudit({ actorId: CAROL, limit: 10 });
-    expect(audit.map((a) => [a.action, a.outcome])).toContainEqual(['rerun', 'denied']);
+    expect(audit.map((a) => [a.action, a.outcome])).toContainEqual(['open', 'denied']);
   });
 
   it('a double click opens one form, and its doubled submission starts one run', async () => {

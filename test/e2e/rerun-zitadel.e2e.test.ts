@@ -1,6 +1,7 @@
 import { FakeZitadel } from '../fakes/zitadel';
-import { waitFor, type FakeMessage, type FakeView } from '../fakes/slack';
+import { waitFor, type FakeView } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 import { zitadelConditionForm } from '../support/zitadel-form';
@@ -42,8 +43,6 @@ describe.each(storeBackends())('Zitadel re-run end to end on $name', (backend) =
     await waitFor(() => (zitadel.requests('SetExecution').length === sets ? true : undefined), 3000);
   }
 
-  const runIdOf = (parent: FakeMessage) => /Run `([0-9a-f-]{36})`/.exec(blocksText(parent))?.[1] ?? '';
-
   it('re-runs a set execution from a form filled in with its condition and targets, linked both ways', async () => {
     const audit = zitadel.addTarget({ name: 'audit-log' });
     const pager = zitadel.addTarget({ name: 'pager' });
@@ -74,16 +73,8 @@ describe.each(storeBackends())('Zitadel re-run end to end on $name', (backend) =
 
     // Someone changes it by hand in Zitadel; Bob re-runs the change to put it back.
     zitadel.setTargets(HUMAN_ADDED, [audit]);
-    const opened = h.slack.openedViews().length;
-    await h.driver.blockAction({
-      user: BOB,
-      actionId: 'fd.run.rerun',
-      channelId: CHANNEL,
-      messageTs: first.ts,
-    });
-    const rerun = await h.openedView(BOB, 'fd.operation', opened);
-    const initial = (blockId: string) =>
-      JSON.stringify((rerun.blocks as { block_id?: string }[]).find((b) => b.block_id === blockId));
+    const rerun = await openRerunForm(h, BOB, CHANNEL, first.ts);
+    const initial = (blockId: string) => inputBlockJson(rerun, blockId);
     expect(initial('kind')).toContain('"initial_option":{"value":"event"');
     expect(initial('event')).toContain('"initial_value":"user.human.added"');
     expect(initial('targets')).toContain(`{"value":"${audit}"`);

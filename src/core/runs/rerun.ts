@@ -1,6 +1,6 @@
 import type { FormValues, Operation, Requester } from '../operations/contract';
 import type { Decision } from '../policy/policy';
-import { runAudit } from '../audit/run-audit';
+import { FormGate } from '../policy/form-gate';
 import { TtlCache } from '../kit/ttl-cache';
 import { type Text, txt } from '../kit/text';
 import { deliver, deliveryDueAt, earliest } from './delivery';
@@ -28,14 +28,17 @@ export type RerunForm =
  */
 export class Reruns {
   private readonly opening: TtlCache<string, true>;
+  /** A re-run's form opens under the same rule as any other form. */
+  private readonly gate: FormGate;
 
   constructor(private readonly deps: EngineDeps) {
     this.opening = new TtlCache({ ttlMs: SAME_CLICK_MS, maxEntries: 10_000, clock: deps.clock });
+    this.gate = new FormGate(deps);
   }
 
   /** The form for re-running `runId`, when `requester` may open it (a refusal is audited). */
   async form(runId: string, requester: Requester): Promise<RerunForm> {
-    const { store, registry, policy, clock } = this.deps;
+    const { store, registry } = this.deps;
     const run = await store.getRun(runId);
     if (!run) return { kind: 'unavailable', reason: txt`Flightdeck has no record of this run.` };
     const operation = registry.operation(run.operationId);
@@ -52,20 +55,11 @@ export class Reruns {
     const values = operation.formValues?.(run.input);
     if (!values)
       return { kind: 'unavailable', reason: txt`This run's inputs cannot be put back into its form.` };
-    // Before the form opens only a certain refusal stops it (the input may change): as for a command.
-    const decision = await policy.decide({ userId: requester.id, channelId: run.channelId }, operation.id);
-    if (!decision.allowed) {
-      await this.deps.audit.append(
-        runAudit(run, {
-          at: clock.now(),
-          actorId: requester.id,
-          action: 'rerun',
-          outcome: 'denied',
-          rule: decision.rule ?? null,
-        }),
-      );
-      return { kind: 'denied', decision, title: operation.title };
-    }
+    const decision = await this.gate.mayOpen(
+      { userId: requester.id, channelId: run.channelId },
+      operation.id,
+    );
+    if (!decision.allowed) return { kind: 'denied', decision, title: operation.title };
     const click = `${run.id}:${requester.id}`;
     if (this.opening.get(click)) return { kind: 'already_opening' };
     this.opening.set(click, true);

@@ -140,7 +140,7 @@ export class RunOperation implements Operation<RunInput> {
 
   /** The picker option for a module value of an earlier input: an id (named when known) or a `name:` reference. */
   private moduleChoiceFor(value: string): Choice {
-    return { value, label: truncate(this.moduleName(value), CHOICE_MAX) };
+    return { value, label: truncate(this.moduleName(value), CHOICE_MAX_LENGTH) };
   }
 
   /** The name people know a module by, as far as it is known without asking Harness. */

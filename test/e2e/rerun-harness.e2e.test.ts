@@ -2,7 +2,7 @@ import { HarnessFake } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
-import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
+import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -52,7 +52,7 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
     await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Started')));
     harness.advance(plan);
     await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Succeeded')));
-    const done = await h.messageShowing(CHANNEL, first.ts, 'Re-run');
+    const done = await messageShowing(h, CHANNEL, first.ts, 'Re-run');
     const firstRunId = runIdOf(done);
 
     const form = await openRerunForm(h, BOB, CHANNEL, first.ts);
@@ -76,7 +76,7 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
     expect(old.find((x) => x.includes('Re-run as'))).toBe(
       `:repeat: Re-run as run \`${runIdOf(second)}\` by <@${BOB}>`,
     );
-    await waitFor(() => (harness.requestsTo('createExecution').length === 2 ? true : undefined), 3000);
+    await waitFor(() => (harness.requestsTo('createExecution').length === 2 ? true : undefined), WAIT_MS);
     expect(harness.requestsTo('createExecution')[1]?.body).toMatchObject({
       org: 'default',
       project: 'infra',

@@ -1,7 +1,7 @@
 import { FakeItential, scripts } from '../fakes/itential';
 import { waitFor, type FakeMessage } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
+import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -80,13 +80,13 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
 
   /** Advances the newest job until its thread says it succeeded. */
   async function finish(parent: FakeMessage): Promise<void> {
-    await waitFor(() => (jobIds().length > 0 ? true : undefined), 3000);
+    await waitFor(() => (jobIds().length > 0 ? true : undefined), WAIT_MS);
     const jobId = jobIds().at(-1) ?? '';
     await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
     itential.advance(jobId);
     itential.advance(jobId);
     await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
-    await h.messageShowing(CHANNEL, parent.ts, 'Re-run');
+    await messageShowing(h, CHANNEL, parent.ts, 'Re-run');
   }
 
   const clickRerun = (user: string, parent: FakeMessage) =>
@@ -132,7 +132,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     expect(old.find((x) => x.includes('Re-run as'))).toBe(
       `:repeat: Re-run as run \`${secondRunId}\` by <@${BOB}>`,
     );
-    await waitFor(() => (starts() === 2 ? true : undefined), 3000);
+    await waitFor(() => (starts() === 2 ? true : undefined), WAIT_MS);
     const body = itential.requests.filter((r) => r.path === '/operations-manager/jobs/start').at(-1)
       ?.body as {
       workflow: string;
@@ -149,7 +149,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
 
   it('a re-run of a job that needs approval waits for it like any start', async () => {
     const first = await launch(ALICE, 'Prod Push');
-    await h.messageShowing(CHANNEL, first.ts, 'Awaiting approval');
+    await messageShowing(h, CHANNEL, first.ts, 'Awaiting approval');
     await h.driver.blockAction({
       user: BOB,
       actionId: 'fd.run.approve',
@@ -161,12 +161,12 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     const form = await openRerunForm(h, ALICE, CHANNEL, first.ts);
     await h.driver.viewSubmission(form, {}, ALICE);
     const second = await h.parentOf(CHANNEL, (m) => blocksText(m).includes('Re-run of run'));
-    await h.messageShowing(CHANNEL, second.ts, 'Awaiting approval');
+    await messageShowing(h, CHANNEL, second.ts, 'Awaiting approval');
     await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Re-run as')));
     expect(starts()).toBe(1);
     await waitFor(
       () => (h.slack.ephemerals(CHANNEL, ALICE).some((e) => /approv/i.test(e.text)) ? true : undefined),
-      3000,
+      WAIT_MS,
     );
 
     await h.driver.blockAction({
@@ -175,7 +175,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       channelId: CHANNEL,
       messageTs: second.ts,
     });
-    await waitFor(() => (starts() === 2 ? true : undefined), 3000);
+    await waitFor(() => (starts() === 2 ? true : undefined), WAIT_MS);
   });
 
   it('someone the policy forbids gets the refusal, and no form', async () => {
@@ -185,7 +185,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     expect((await clickRerun(CAROL, first)).status).toBe(200);
     const refusal = await waitFor(
       () => h.slack.ephemerals(CHANNEL, CAROL).find((e) => e.text.includes("can't")),
-      3000,
+      WAIT_MS,
     );
     expect(blocksText(refusal)).toContain('carol-watches');
     expect(h.slack.openedViews().length).toBe(opened);
@@ -205,7 +205,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     ]);
     await h.parentOf(CHANNEL, (m) => blocksText(m).includes('Re-run of run'));
     await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Re-run as')));
-    await waitFor(() => (starts() === 2 ? true : undefined), 3000);
+    await waitFor(() => (starts() === 2 ? true : undefined), WAIT_MS);
     expect(
       h.slack
         .openedViews()
@@ -221,12 +221,12 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
     /** A "Push Config" job parked in error on its pushConfig task, with the Retry button shown. */
     async function failedJob(): Promise<{ parent: FakeMessage; jobId: string }> {
       const parent = await launch(ALICE, 'Push Config');
-      await waitFor(() => (jobIds().length > 0 ? true : undefined), 3000);
+      await waitFor(() => (jobIds().length > 0 ? true : undefined), WAIT_MS);
       const jobId = jobIds()[0] ?? '';
       await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
       itential.advance(jobId);
       await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Failed')));
-      await h.messageShowing(CHANNEL, parent.ts, 'Retry');
+      await messageShowing(h, CHANNEL, parent.ts, 'Retry');
       return { parent, jobId };
     }
     const retries = () => itential.count('POST', /\/tasks\/[^/]+\/retry$/);
@@ -245,7 +245,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       expect(retry?.path).toMatch(new RegExp(`^/operations-manager/jobs/${jobId}/tasks/[^/]+/retry$`));
       itential.advance(jobId);
       await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
-      const edited = await h.messageShowing(CHANNEL, parent.ts, 'Succeeded');
+      const edited = await messageShowing(h, CHANNEL, parent.ts, 'Succeeded');
       expect(JSON.stringify(edited.blocks)).not.toContain(RETRY);
       const audit = await h.bot.store.listAudit({ actorId: BOB, limit: 10 });
       expect(audit.map((a) => [a.action, a.outcome])).toContainEqual(['retry', 'retried']);
@@ -256,7 +256,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       await clickRetry(CAROL, parent);
       const refusal = await waitFor(
         () => h.slack.ephemerals(CHANNEL, CAROL).find((e) => e.text.includes("can't retry")),
-        3000,
+        WAIT_MS,
       );
       expect(blocksText(refusal)).toContain('carol-watches');
       expect(retries()).toBe(0);
@@ -268,7 +268,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       const failed = Object.entries(job?.tasks ?? {}).find(([, t]) => t.status === 'error');
       if (failed) failed[1].status = 'complete';
       await clickRetry(BOB, parent);
-      const told = await waitFor(() => h.slack.ephemerals(CHANNEL, BOB).find((e) => e.text !== ''), 3000);
+      const told = await waitFor(() => h.slack.ephemerals(CHANNEL, BOB).find((e) => e.text !== ''), WAIT_MS);
       const text = blocksText(told);
       expect(text).toContain('not in error: it cannot be retried');
       expect(text).toContain('HTTP 500');
@@ -292,7 +292,7 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       await waitFor(
         () =>
           h.slack.ephemerals(CHANNEL).some((e) => e.text.includes('no longer waiting')) ? true : undefined,
-        3000,
+        WAIT_MS,
       );
       expect(retries()).toBe(1);
       const lines = h.slack

@@ -1,7 +1,7 @@
 import { FakeZitadel } from '../fakes/zitadel';
 import { waitFor, type FakeView } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { inputBlockJson, openRerunForm, runIdOf } from '../support/rerun';
+import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 import { zitadelConditionForm } from '../support/zitadel-form';
@@ -38,9 +38,9 @@ describe.each(storeBackends())('Zitadel re-run end to end on $name', (backend) =
     const preview = await waitFor(() => {
       const v = h.slack.view(form.id);
       return v && v.callback_id === 'fd.preview' && v.submit ? v : undefined;
-    }, 3000);
+    }, WAIT_MS);
     await h.driver.viewSubmission(preview, {}, user);
-    await waitFor(() => (zitadel.requests('SetExecution').length === sets ? true : undefined), 3000);
+    await waitFor(() => (zitadel.requests('SetExecution').length === sets ? true : undefined), WAIT_MS);
   }
 
   it('re-runs a set execution from a form filled in with its condition and targets, linked both ways', async () => {
@@ -68,7 +68,7 @@ describe.each(storeBackends())('Zitadel re-run end to end on $name', (backend) =
     );
     const first = await h.parentOf(CHANNEL);
     await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Succeeded')));
-    const done = await h.messageShowing(CHANNEL, first.ts, 'Re-run');
+    const done = await messageShowing(h, CHANNEL, first.ts, 'Re-run');
     const firstRunId = runIdOf(done);
 
     // Someone changes it by hand in Zitadel; Bob re-runs the change to put it back.

@@ -1,4 +1,4 @@
-import type { FakeView } from '../fakes/slack';
+import { type FakeMessage, type FakeView, waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from './flightdeck-harness';
 
 /** `user` clicks Re-run on the run message `parentTs`; resolves with the form the bot opened for them. */
@@ -21,4 +21,19 @@ export function inputBlockJson(view: FakeView, blockId: string): string {
 /** The run id a run message shows ("Run `…`"). */
 export function runIdOf(message: { text?: string; blocks?: unknown }): string {
   return /Run `([0-9a-f-]{36})`/.exec(blocksText(message))?.[1] ?? '';
+}
+
+/** Long enough for a loaded machine: every wait ends on an event, this only bounds a failure. */
+export const WAIT_MS = 10_000;
+
+/** Message `ts` once it shows `text` (a status line edited in place, paced by Slack's edit budget). */
+export function messageShowing(h: Harness, channel: string, ts: string, text: string): Promise<FakeMessage> {
+  return waitFor(
+    () => {
+      const m = h.slack.message(channel, ts);
+      return m && blocksText(m).includes(text) ? m : undefined;
+    },
+    WAIT_MS,
+    () => `message ${ts} in ${channel} showing "${text}"`,
+  );
 }

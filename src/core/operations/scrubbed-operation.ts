@@ -1,4 +1,4 @@
-import type { Observation, Operation, StartResult } from './contract';
+import type { FormValues, Observation, Operation, StartResult } from './contract';
 import { formValuesOf } from './form-values-of';
 import { UpstreamError } from './problem';
 import type { SecretScrubber } from './secrets';
@@ -47,7 +47,14 @@ export function scrubbedOperation<I>(op: Operation<I>, scrubber: SecretScrubber)
     // A re-run's form shows a run's inputs again: its secrets are typed again, never shown.
     formValues: (input: I) => {
       const blanked = scrubber.blanked(input) as I;
-      const values = formValues ? formValues.call(op, blanked) : formValuesOf(blanked);
+      let values: FormValues | undefined;
+      try {
+        values = formValues ? formValues.call(op, blanked) : formValuesOf(blanked);
+      } catch {
+        // An input stored in a shape this version does not read (an older release's): no form, no crash,
+        // since run messages ask for it every time they are drawn.
+        return undefined;
+      }
       return values && scrubber.blankedForm(values, input);
     },
   });

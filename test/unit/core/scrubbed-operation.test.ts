@@ -94,4 +94,14 @@ describe('scrubbedOperation', () => {
     const observation = await retrying.retryStep?.({ upstreamId: 'j1', input }, 'task-1');
     expect(observation?.problem?.message).toBe('bad value [redacted]');
   });
+
+  it('gives no form values for an input its operation cannot read, rather than throwing', () => {
+    const strict = scrubbedOperation(
+      { ...op, formValues: (i: Input) => ({ keys: Object.keys(i.variables).join() }) },
+      new SecretScrubber(),
+    );
+    expect(
+      strict.formValues?.({ workflow: 'stored by an older release' } as unknown as Input),
+    ).toBeUndefined();
+  });
 });

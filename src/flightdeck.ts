@@ -15,6 +15,8 @@ import { DigestSchedules } from './core/digest/schedules';
 import { FormGate } from './core/policy/form-gate';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
+import { Reruns } from './core/runs/rerun';
+import { StepRetries } from './core/runs/retry';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -182,6 +184,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       afterAck,
       approvals,
+      reruns: new Reruns(deps),
+      retries: new StepRetries(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },

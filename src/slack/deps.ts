@@ -5,6 +5,8 @@ import type { RunQueries } from '../core/runs/run-queries';
 import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
+import type { Reruns } from '../core/runs/rerun';
+import type { StepRetries } from '../core/runs/retry';
 import type { Log } from '../core/kit/log';
 import type { FormGate } from '../core/policy/form-gate';
 import type { Policy } from '../core/policy/policy';
@@ -28,6 +30,9 @@ export interface SlackDeps {
   log: Log;
   afterAck: AfterAck;
   approvals: Approvals;
+  /** Re-run and Retry on a finished run. */
+  reruns: Reruns;
+  retries: StepRetries;
   /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
   audit: { trail: AuditTrail; permalinks: Permalinks };
   /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */

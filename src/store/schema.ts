@@ -42,6 +42,10 @@ export interface RunsTable {
   parent_edited_at: number | null;
   notify_after: number | null;
   notify_problem: string | null;
+  /** JSON: the failed step people may retry (migration 009). */
+  retry_step: string | null;
+  /** The run this one re-runs (migration 009). */
+  rerun_of: string | null;
 }
 
 export interface TransitionsTable {

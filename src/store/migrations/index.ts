@@ -8,6 +8,7 @@ import { transitionPayload } from './005-transition-payload';
 import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
 import { digestReadsAndParts } from './008-digest-reads-and-parts';
+import { rerunsAndRetries } from './009-reruns-and-retries';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
     '008-digest-reads-and-parts': digestReadsAndParts(),
+    '009-reruns-and-retries': rerunsAndRetries(),
   };
   return { getMigrations: async () => all };
 }

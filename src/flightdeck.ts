@@ -8,12 +8,15 @@ import { systemClock, type Clock } from './core/kit/clock';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from './core/digest/scheduler';
 import type { EngineDeps, EngineSettings } from './core/runs/engine-deps';
 import { KeyedMutex } from './core/kit/keyed-mutex';
+import { Periodic } from './core/kit/periodic';
 import { Approvals } from './core/approvals/decisions';
 import { AuditTrail } from './core/audit/trail';
 import { DigestSchedules } from './core/digest/schedules';
 import { FormGate } from './core/policy/form-gate';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
+import { Reruns } from './core/runs/rerun';
+import { StepRetries } from './core/runs/retry';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -29,6 +32,7 @@ import { SlackChannelMembership } from './slack/channel-members';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
+import { PacedSlack } from './slack/paced-slack';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
@@ -85,6 +89,8 @@ export interface Flightdeck {
   stop(): Promise<void>;
 }
 
+const REQUEST_KEY_SWEEP_MS = 5 * 60_000;
+
 /** The composition root: config → store → integrations → core → Slack app → started. */
 export async function startFlightdeck(options: FlightdeckOptions): Promise<Flightdeck> {
   const { config, log } = options;
@@ -119,6 +125,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,
       healthy,
+      requestKeys: store.shared ? store : undefined,
     });
     await app.init();
     const rules = config.file.policy.rules;
@@ -144,7 +151,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     metrics.watchSlackClient(notifyClient);
     const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
     registerSlackQueueDepth(metrics.registry, slackBudget);
-    const slackNotifier = new SlackNotifier(notifyClient, clock, log, slackBudget);
+    const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
     const homes = new HomePublisher(
       (userId) =>
         slackBudget.spend('views.publish', userId, 'routine', async () => {
@@ -159,8 +166,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       store,
       audit,
       registry,
-      notifier: metrics.observe(slackNotifier),
-      directMessenger: new SlackDirectMessenger(notifyClient, slackNotifier, permalinks),
+      notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
+      directMessenger: new SlackDirectMessenger(pacedSlack, permalinks),
       homeRefresher: homes,
       policy,
       clock,
@@ -172,7 +179,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const publisher = metrics.observeDigests(new SlackDigestPublisher(app.client, registry, permalinks));
+    const publisher = metrics.observeDigests(new SlackDigestPublisher(pacedSlack, registry, permalinks));
     const digests = new DigestScheduler({
       store,
       clock,
@@ -182,6 +189,10 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
     });
     const tracker = new Tracker(deps, launcher);
+    // Only a shared store holds request keys (see ReplayCache); any replica may forget the expired ones.
+    const requestKeySweep = store.shared
+      ? new Periodic('request key sweep', REQUEST_KEY_SWEEP_MS, () => store.sweepOnceKeys(clock.now()), log)
+      : undefined;
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
     const slackDeps: SlackDeps = {
@@ -197,6 +208,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       approvals,
       inbox: new ApprovalInbox({ store, policy, registry }),
       notify: new NotifyPreferences({ store, audit, clock }),
+      reruns: new Reruns(deps),
+      retries: new StepRetries(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
@@ -210,6 +223,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
     digests.start();
+    requestKeySweep?.start();
     log.info(
       {
         port,
@@ -234,6 +248,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
         await tracker.stop();
         await homes.stop();
         await digests.stop();
+        await requestKeySweep?.stop();
         await app.stop();
         await afterAck.drain();
         await auditFeed?.drain();

@@ -2,7 +2,7 @@
  * Buttons become numbered choices: each action offered on a run gets a number for the session, the same
  * number every time it is offered again, and typing the number (optionally `as <user>`) clicks it.
  */
-export type RunAction = 'approve' | 'reject' | 'cancel' | 'revert';
+export type RunAction = 'approve' | 'reject' | 'cancel' | 'revert' | 'rerun' | 'retry';
 
 export interface RunChoice {
   runId: string;
@@ -14,6 +14,8 @@ const LABEL: Record<RunAction, string> = {
   reject: 'Reject',
   cancel: 'Cancel',
   revert: 'Revert',
+  rerun: 'Re-run',
+  retry: 'Retry the failed step',
 };
 
 export class RunChoices {

@@ -277,6 +277,7 @@ class CommandLoop {
     values: FormValues,
     input: unknown,
     subject: Subject,
+    rerunOf?: string,
   ): Promise<void> {
     let fingerprint: string | undefined;
     const key = `console:${randomUUID()}`;
@@ -302,6 +303,7 @@ class CommandLoop {
         channelId: subject.channelId,
         requester: { id: subject.userId },
         ...(fingerprint ? { confirmedFingerprint: fingerprint } : {}),
+        ...(rerunOf ? { rerunOf } : {}),
       });
       switch (result.kind) {
         case 'denied':
@@ -351,6 +353,57 @@ class CommandLoop {
           return this.print('This run cannot be reverted.');
         return this.confirmAndLaunch(revert.operation, values, revert.input, subject);
       }
+      case 'rerun':
+        return this.rerun(choice.runId, subject);
+      case 'retry':
+        return this.retry(choice.runId, subject);
+    }
+  }
+
+  /** The run's form again, its earlier values offered as defaults (secrets blank), for a new run in its channel. */
+  private async rerun(runId: string, subject: Subject): Promise<void> {
+    const form = await this.engine.reruns.form(runId, { id: subject.userId });
+    switch (form.kind) {
+      case 'denied':
+        return this.print(...decisionLines(`run ${form.title}`, form.decision));
+      case 'unavailable':
+        return this.print(consoleText(form.reason));
+      case 'already_opening':
+        return;
+      case 'form': {
+        const { operation, run } = form;
+        if (form.secretsBlanked) this.print('Secret values were left blank: type them again.');
+        const systemName = this.engine.registry.systemName(operation.system);
+        const filled = await fillForm(
+          operation,
+          undefined,
+          { terminal: this.terminal, systemName, ...DEADLINES },
+          form.values,
+        );
+        const where = { ...subject, channelId: run.channelId };
+        if (filled) await this.confirmAndLaunch(operation, filled.values, filled.input, where, run.id);
+      }
+    }
+  }
+
+  /** Retry of the failed step the run offers now. */
+  private async retry(runId: string, subject: Subject): Promise<void> {
+    const step = (await this.engine.store.getRun(runId))?.retryStep;
+    if (!step) return this.print('This run no longer waits for a retry.');
+    const result = await this.engine.retries.retry(runId, step.id, { id: subject.userId }, subject.channelId);
+    switch (result.kind) {
+      case 'retried':
+        this.engine.tracker.nudge();
+        return;
+      case 'refused':
+        return this.print(...problemLines(result.problem));
+      case 'denied':
+        return this.print(...decisionLines('retry this step', result.decision));
+      case 'not_pending':
+        return this.print('This step is no longer waiting to be retried.');
+      case 'unsupported':
+      case 'not_found':
+        return this.print('This run cannot be retried.');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { digestNames, filtersText, zonedTime } from '../core/digest/digest-text';
-import { NOTHING_POSTED } from '../core/digest/publisher';
+import { NOTHING_POSTED, UNRECORDED } from '../core/digest/publisher';
 import { DIGEST_USAGE, digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../core/digest/spec';
 import type { Text } from '../core/kit/text';
 import type { Subject } from '../core/policy/policy';
@@ -29,7 +29,7 @@ export async function digestCommandLines(
       await publisher.publish(
         await schedules.now(subject, command.windowMs, timeZone),
         NOTHING_POSTED,
-        async () => true,
+        UNRECORDED,
       );
       return [];
     case 'list': {

@@ -6,7 +6,7 @@ import {
   type DigestMarks,
 } from '../core/digest/digest-text';
 import type { DigestScheduleOverview } from '../core/digest/digest-store';
-import type { DigestPost, DigestProgress, DigestPublisher } from '../core/digest/publisher';
+import type { DigestPost, DigestProgress, DigestPublisher, DigestRecorder } from '../core/digest/publisher';
 import type { Registry } from '../core/operations/registry';
 import { consoleText } from './plain-text';
 import type { Terminal } from './terminal';
@@ -67,14 +67,14 @@ export class ConsoleDigestPublisher implements DigestPublisher {
     private readonly registry: Registry,
   ) {}
 
-  async publish(
-    post: DigestPost,
-    progress: DigestProgress,
-    onPart: (progress: DigestProgress) => Promise<boolean>,
-  ): Promise<void> {
-    if (progress.partsPosted > 0) return;
+  async publish(post: DigestPost, progress: DigestProgress, recorder: DigestRecorder): Promise<void> {
+    if (progress.partsPosted > 0 || !(await recorder.attempting(0))) return;
     const content = digestContent(post, digestNames(this.registry), new Map(), CONSOLE_MARKS);
     this.terminal.print(`Digest for #${post.channelId}:`, ...digestLines(content));
-    await onPart({ partsPosted: 1, threadTs: `console:digest:${post.channelId}` });
+    await recorder.posted({
+      partsPosted: 1,
+      threadTs: `console:digest:${post.channelId}`,
+      attemptedPart: null,
+    });
   }
 }

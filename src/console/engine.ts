@@ -17,6 +17,8 @@ import { Policy } from '../core/policy/policy';
 import { ChannelAccess, type ChannelMembership } from '../core/runs/access';
 import type { EngineDeps, EngineSettings } from '../core/runs/engine-deps';
 import { Launcher } from '../core/runs/launcher';
+import { Reruns } from '../core/runs/rerun';
+import { StepRetries } from '../core/runs/retry';
 import { Tracker } from '../core/runs/tracker';
 import type { Store } from '../core/store';
 import { openStore } from '../store';
@@ -38,6 +40,8 @@ export interface ConsoleEngine {
   audit: AuditTrail;
   launcher: Launcher;
   approvals: Approvals;
+  reruns: Reruns;
+  retries: StepRetries;
   tracker: Tracker;
   choices: RunChoices;
   groups: ConfiguredGroups;
@@ -126,6 +130,8 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     choices,
     groups,
     approvals: new Approvals(deps, launcher),
+    reruns: new Reruns(deps),
+    retries: new StepRetries(deps),
     runs: new RunQueries({ store, access, audit, schedules, clock }),
     audit,
     admins: config.file.admins,

@@ -38,8 +38,7 @@ export class ConsoleNotifier implements Notifier {
       if (run.upstreamUrl && isFinal(run.state)) lines.push(`│   open: ${run.upstreamUrl}`);
       const actions = actionsOf(view);
       if (actions.length > 0) lines.push(`│   ${this.choices.offer(run.id, actions)}`);
-      if (isFinal(run.state) && actions.length === 0)
-        lines.push(`└ ${shortId(run.id)} ${stateText(run.state)}`);
+      if (isFinal(run.state)) lines.push(`└ ${shortId(run.id)} ${stateText(run.state)}`);
     }
     this.terminal.print(...lines);
     return `console:${run.id}:${transition.seq}`;
@@ -63,6 +62,10 @@ export class ConsoleNotifier implements Notifier {
         return `contact restored`;
       case 'started':
         return `started: ${whereNowText({ ...t, detail: detail ?? null })}`;
+      case 'rerun':
+        return `re-run as run ${shortId(t.detail ?? '')} by ${t.actorId ?? 'someone'}`;
+      case 'retried':
+        return `${t.actorId ?? 'someone'} retried ${t.detail ?? 'the failed step'}; following the run again`;
       case 'state':
         return `${t.state === 'rejected' && t.actorId ? `rejected by ${t.actorId}` : whereNowText({ ...t, detail: detail ?? null })}`;
     }
@@ -70,9 +73,8 @@ export class ConsoleNotifier implements Notifier {
 }
 
 /** The buttons the Slack message would carry for the run as it is now. */
-export function actionsOf({ run, cancellable, revertible }: RunView): RunAction[] {
+export function actionsOf({ run, cancellable, revertible, finishedActions }: RunView): RunAction[] {
   if (run.state === 'awaiting_approval') return ['approve', 'reject'];
   if (!isFinal(run.state) && cancellable && run.upstreamId) return ['cancel'];
-  if (revertible) return ['revert'];
-  return [];
+  return [...(revertible ? (['revert'] as const) : []), ...finishedActions.map((action) => action.kind)];
 }

@@ -7,6 +7,8 @@ import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
 import type { NotifyPreferences } from '../core/direct/notify-preferences';
 import type { ApprovalInbox } from '../core/approvals/inbox';
+import type { Reruns } from '../core/runs/rerun';
+import type { StepRetries } from '../core/runs/retry';
 import type { Log } from '../core/kit/log';
 import type { FormGate } from '../core/policy/form-gate';
 import type { Policy } from '../core/policy/policy';
@@ -34,6 +36,9 @@ export interface SlackDeps {
   inbox: ApprovalInbox;
   /** `/ops notify`: who gets direct messages. */
   notify: NotifyPreferences;
+  /** Re-run and Retry on a finished run. */
+  reruns: Reruns;
+  retries: StepRetries;
   /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
   audit: { trail: AuditTrail; permalinks: Permalinks };
   /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */

@@ -2,6 +2,8 @@
 export const ACTIONS = {
   cancel: 'fd.run.cancel',
   revert: 'fd.run.revert',
+  rerun: 'fd.run.rerun',
+  retry: 'fd.run.retry',
   openUpstream: 'fd.run.open',
   approve: 'fd.run.approve',
   reject: 'fd.run.reject',

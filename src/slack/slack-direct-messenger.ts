@@ -1,14 +1,12 @@
-import type { webApi } from '@slack/bolt';
 import type { DirectMessage, DirectMessenger, PostedDirectMessage } from '../core/direct/direct-messenger';
 import { TtlCache } from '../core/kit/ttl-cache';
 import { NotifyError, urgency } from '../core/runs/notifier';
+import type { PacedSlack } from './paced-slack';
 import type { Permalinks } from './permalinks';
 import { POST_MESSAGE } from './slack-budget';
-import type { SlackNotifier } from './slack-notifier';
 import { directMessage } from './ui/direct-message';
 
 const DM_EVENT = 'flightdeck_dm';
-const LOOKUP_PAGE_SIZE = 200;
 /** A person's direct message channel never changes; this many are kept. */
 const IM_CACHE_SIZE = 10_000;
 
@@ -21,32 +19,26 @@ export class SlackDirectMessenger implements DirectMessenger {
   private readonly ims = new TtlCache<string, string>({ maxEntries: IM_CACHE_SIZE });
 
   constructor(
-    private readonly client: webApi.WebClient,
-    /** The thread notifier: its budgeted calls and its lookup of earlier attempts serve DMs too. */
-    private readonly notifier: SlackNotifier,
+    private readonly slack: PacedSlack,
     private readonly permalinks: Permalinks,
   ) {}
 
-  async post(message: DirectMessage, attempted: boolean): Promise<PostedDirectMessage> {
+  async post(message: DirectMessage, attemptedAt: Date | null): Promise<PostedDirectMessage> {
     const channelId = await this.imOf(message);
     const { runId, seq } = message.key;
     const priority = urgency(message.view.run, message.transition);
-    if (attempted) {
-      const found = await this.notifier.lookUp(channelId, DM_EVENT, runId, seq, (cursor) =>
-        this.notifier.call('conversations.history', channelId, priority, () =>
-          this.client.conversations.history({
-            channel: channelId,
-            include_all_metadata: true,
-            limit: LOOKUP_PAGE_SIZE,
-            cursor,
-          }),
-        ),
+    if (attemptedAt) {
+      const found = await this.slack.find(
+        { channel: channelId, since: attemptedAt },
+        DM_EVENT,
+        (payload) => payload.run_id === runId && payload.seq === seq,
+        priority,
       );
       if (found) return { channelId, ts: found };
     }
     const content = directMessage(message, await this.threadLink(message));
-    const res = await this.notifier.call(POST_MESSAGE, channelId, priority, () =>
-      this.client.chat.postMessage({
+    const res = await this.slack.call(POST_MESSAGE, channelId, priority, () =>
+      this.slack.client.chat.postMessage({
         channel: channelId,
         ...content,
         unfurl_links: false,
@@ -58,16 +50,16 @@ export class SlackDirectMessenger implements DirectMessenger {
 
   async update(message: DirectMessage, posted: PostedDirectMessage): Promise<void> {
     const content = directMessage(message, await this.threadLink(message));
-    await this.notifier.call('chat.update', posted.channelId, urgency(message.view.run), () =>
-      this.client.chat.update({ channel: posted.channelId, ts: posted.ts, ...content }),
+    await this.slack.call('chat.update', posted.channelId, urgency(message.view.run), () =>
+      this.slack.client.chat.update({ channel: posted.channelId, ts: posted.ts, ...content }),
     );
   }
 
   private imOf(message: DirectMessage): Promise<string> {
     const { userId } = message.key;
     return this.ims.load(userId, async () => {
-      const res = await this.notifier.call('conversations.open', userId, urgency(message.view.run), () =>
-        this.client.conversations.open({ users: userId }),
+      const res = await this.slack.call('conversations.open', userId, urgency(message.view.run), () =>
+        this.slack.client.conversations.open({ users: userId }),
       );
       const id = res.channel?.id;
       if (!id) throw new NotifyError('conversations.open answered without a channel', 'no_channel', false);

@@ -42,6 +42,10 @@ export interface RunsTable {
   parent_edited_at: number | null;
   notify_after: number | null;
   notify_problem: string | null;
+  /** JSON: the failed step people may retry (migration 009). */
+  retry_step: string | null;
+  /** The run this one re-runs (migration 009). */
+  rerun_of: string | null;
   /** The last transition whose direct messages are delivered (migration 011). */
   dm_seq: Generated<number>;
 }
@@ -98,6 +102,7 @@ export interface DigestWindowsTable {
   attempts: Generated<number>;
   parts_posted: Generated<number>;
   thread_ts: string | null;
+  attempted_part: number | null;
   posted_at: number | null;
   failed_at: number | null;
   error: string | null;
@@ -131,6 +136,12 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** Keys claimed once until they expire (migration 006). */
+export interface OnceKeysTable {
+  key: string;
+  expires_at: number;
+}
+
 /** A direct message about one transition to one person (migration 011). */
 export interface DirectMessagesTable {
   run_id: string;
@@ -161,6 +172,7 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  once_keys: OnceKeysTable;
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
 }

@@ -36,6 +36,33 @@ describe('console (demo)', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  test('a finished run offers Re-run: its form again, the earlier values as defaults, for a new linked run', async () => {
+    driver.type('/ops itential start Backup Devices');
+    for (const [prompt, answer] of [
+      ['search Workflow', ''],
+      ['Description: ', 'nightly'],
+      ['Job type', ''],
+      ['Job variables', '{"site": "hq"}'],
+      ['Groups', ''],
+    ] as const) {
+      await driver.until(prompt);
+      driver.type(answer);
+    }
+    const first = await driver.until(/└ \S+ succeeded/);
+    const choice = /\[(\d+)\] Re-run/.exec(first)?.[1] ?? '';
+    driver.type(choice);
+    await driver.until('search Workflow [Backup Devices]');
+    driver.type('');
+    for (const prompt of ['Description [nightly]: ', 'Job type [automation]: ', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const linked = await driver.until(/re-run as run \S+ by U0DEMOUSER/);
+    const rerun = /re-run as run (\S+) by/.exec(linked)?.[1] ?? '';
+    const second = await driver.until(new RegExp(`└ ${rerun} succeeded`));
+    expect(`${linked}${second}`).toContain('Description: nightly · Job type: automation · Variables: site');
+  });
+
   test('a failing run prints the upstream problem in the thread', async () => {
     driver.type('itential start Push Config');
     for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
@@ -44,6 +71,10 @@ describe('console (demo)', () => {
     }
     const thread = await driver.until(/└ \S+ failed/);
     expect(thread).toContain('Missing one of the following required instances: arg2, arg1');
+    const retry = /\[(\d+)\] Retry the failed step/.exec(thread)?.[1] ?? '';
+    driver.type(retry);
+    await driver.until(/U0DEMOUSER retried task Push config \(pushConfig\); following the run again/);
+    await driver.until(/└ \S+ succeeded/);
   });
 
   test('a value the operation refuses is shown under its field and asked again', async () => {

@@ -174,6 +174,7 @@ describe('scheduleListMessage', () => {
             skipped: 0,
             claimedBy: 'p',
             leaseUntil: window.end,
+            attemptedPart: null,
             attempts: 1,
             partsPosted: 0,
             threadTs: null,

@@ -2,6 +2,7 @@ import type { DigestPost } from '../../src/core/digest/publisher';
 import { summarizeDigest } from '../../src/core/digest/summary';
 import type { RunRecord } from '../../src/core/runs/run-store';
 import { runRecord } from '../support/run-fixtures';
+import { countsOf } from './seed';
 import { digestSchedule } from './schedules';
 
 /** How a digest names the test's systems and operations. */
@@ -23,6 +24,7 @@ export function digestPost(runs: RunRecord[], extra: Partial<DigestPost> = {}): 
     schedule: postSchedule,
     timeZone: 'Europe/Berlin',
     summary: summarizeDigest({
+      counts: countsOf(runs),
       runs,
       durations: [],
       window: postWindow,

@@ -122,7 +122,12 @@ function intro(post: DigestPost, names: DigestNames, marks: DigestMarks): Text[]
   const filters = post.schedule ? filtersText(post.schedule.filters, names) : undefined;
   if (filters) lines.push(textOf(`Filters: ${filters}`));
   if (summary.capped)
-    lines.push(textOf(marks.warning, ' More runs than a digest reads: these counts cover the newest ones.'));
+    lines.push(
+      textOf(
+        marks.warning,
+        ' More runs to list than a digest reads: the counts cover them all, the lists only the newest.',
+      ),
+    );
   return lines;
 }
 

@@ -125,7 +125,7 @@ async function sendOne(
   const posted = await attempt(
     (at) => deps.store.markDirectAttempted(message.key, deps.owner, at),
     record.attemptedAt !== null,
-    () => messenger.post(message, record.attemptedAt !== null),
+    () => messenger.post(message, record.attemptedAt),
     deps.clock.now(),
   );
   await deps.store.markDirectPosted(

@@ -21,11 +21,12 @@ export interface PostedDirectMessage {
 
 /**
  * The port through which people are told directly (Slack implements it with an IM). Posts are recoverable
- * like thread replies: when `attempted`, an earlier post may have landed before a crash, and the messenger
- * returns it if it finds it rather than posting again. Failures are NotifyErrors, as from the Notifier.
+ * like thread replies: with `attemptedAt`, an earlier post (from then) may have landed before a crash, and
+ * the messenger returns it if it finds it rather than posting again. Failures are NotifyErrors, as from
+ * the Notifier.
  */
 export interface DirectMessenger {
-  post(message: DirectMessage, attempted: boolean): Promise<PostedDirectMessage>;
+  post(message: DirectMessage, attemptedAt: Date | null): Promise<PostedDirectMessage>;
   /** Edits a posted message to show `message` as it is now (a request's decision replaces its buttons). */
   update(message: DirectMessage, posted: PostedDirectMessage): Promise<void>;
 }

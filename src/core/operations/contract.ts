@@ -65,6 +65,12 @@ export interface StartContext {
   tag: string;
 }
 
+/** A failed step of an upstream run that can be run again: its upstream id and the name people know it by. */
+export interface RetryStep {
+  id: string;
+  label: string;
+}
+
 /** What is known about an upstream run at one moment. */
 export interface Observation {
   state: ObservedState;
@@ -79,6 +85,8 @@ export interface Observation {
   problem?: Problem;
   /** A failed run that an operator may still retry upstream: keep watching it. */
   mayRecover?: boolean;
+  /** The failed step the upstream can run again, when it says which (Itential: the task a job in error is parked on). */
+  retryStep?: RetryStep;
   /** Where the user can see it upstream. */
   url?: string;
 }
@@ -151,6 +159,13 @@ export interface Operation<Input = unknown> extends OperationInfo {
   cancel?(ref: UpstreamRef<Input>): Promise<CancelOutcome>;
   /** The input that undoes a finished run (Zitadel: the previous target list), when the operation can revert. */
   revertInput?(ref: UpstreamRef<Input>): Input | undefined;
+  /**
+   * The form values that give `input` again (a re-run's pre-filled form), for an input that is not already
+   * flat form values; undefined when it cannot be put back into the form. The registry blanks secrets in it.
+   */
+  formValues?(input: Input): FormValues | undefined;
+  /** Runs the failed step `stepId` (an Observation's `retryStep`) again upstream; what the run is then. */
+  retryStep?(ref: UpstreamRef<Input>, stepId: string): Promise<Observation>;
 }
 
 /** A read-only command that answers with a list (`/ops iacm executions <module>`). */

@@ -13,6 +13,7 @@ export function observationPatch(observation: Observation, now: Date): RunPatch 
     waitingFor: observation.waitingFor ?? null,
     problem: observation.problem ?? null,
     mayRecover: final && observation.mayRecover === true,
+    retryStep: (final && observation.mayRecover === true && observation.retryStep) || null,
     finishedAt: final ? now : null,
     ...(observation.url ? { upstreamUrl: observation.url } : {}),
   };

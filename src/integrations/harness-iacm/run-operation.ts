@@ -77,7 +77,14 @@ export class RunOperation implements Operation<RunInput> {
 
   fields(ctx: FormContext): FormField[] {
     const { defaults } = this.deps.config;
-    const initialModule = this.prefilledModule(ctx.prefill);
+    // Values come back when the form is filled in again (a re-run); else the command's words and the defaults.
+    const values = ctx.values ?? {};
+    const given = (id: keyof RunInput) => {
+      const value = values[id];
+      return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+    };
+    const module = given('module');
+    const initialModule = module ? this.moduleChoiceFor(module) : this.prefilledModule(ctx.prefill);
     return [
       {
         id: 'module',
@@ -92,7 +99,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Org',
         maxLength: 128,
-        initial: defaults.org,
+        initial: given('org') ?? defaults.org,
         hint: 'Org identifier of the pipeline.',
       },
       {
@@ -100,7 +107,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Project',
         maxLength: 128,
-        initial: defaults.project,
+        initial: given('project') ?? defaults.project,
         hint: 'Project identifier of the pipeline.',
       },
       {
@@ -108,7 +115,7 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Pipeline',
         maxLength: 128,
-        initial: defaults.pipeline,
+        initial: given('pipeline') ?? defaults.pipeline,
         hint: 'Pipeline identifier (not its display name).',
       },
       {
@@ -117,6 +124,7 @@ export class RunOperation implements Operation<RunInput> {
         label: 'Pipeline execution id',
         maxLength: 500,
         placeholder: 'kKyXVVj3RTSpiP0Dbn6cIQ',
+        initial: given('pipelineExecutionId'),
         hint: 'The id, or paste the execution’s address from Harness (…/executions/<id>/pipeline).',
       },
       {
@@ -124,10 +132,22 @@ export class RunOperation implements Operation<RunInput> {
         kind: 'text',
         label: 'Pipeline stage id',
         maxLength: 128,
-        initial: defaults.stage,
+        initial: given('pipelineStageId') ?? defaults.stage,
         hint: 'Identifier of the stage the module runs in.',
       },
     ];
+  }
+
+  /** The picker option for a module value of an earlier input: an id (named when known) or a `name:` reference. */
+  private moduleChoiceFor(value: string): Choice {
+    return { value, label: truncate(this.moduleName(value), CHOICE_MAX_LENGTH) };
+  }
+
+  /** The name people know a module by, as far as it is known without asking Harness. */
+  private moduleName(value: string): string {
+    return value.startsWith(MODULE_NAME_PREFIX)
+      ? value.slice(MODULE_NAME_PREFIX.length)
+      : (this.deps.modules.nameOf(value) ?? value);
   }
 
   /** `fields` cannot wait for Harness: a name seen before becomes a choice, any other name is resolved on submit. */
@@ -168,9 +188,7 @@ export class RunOperation implements Operation<RunInput> {
   }
 
   describe(input: RunInput): Fact[] {
-    const module = input.module.startsWith(MODULE_NAME_PREFIX)
-      ? input.module.slice(MODULE_NAME_PREFIX.length)
-      : (this.deps.modules.nameOf(input.module) ?? input.module);
+    const module = this.moduleName(input.module);
     return [
       { label: 'Module', value: module },
       { label: 'Org / project', value: `${input.org} / ${input.project}` },

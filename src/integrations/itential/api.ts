@@ -151,6 +151,26 @@ export class ItentialApi {
     });
   }
 
+  /**
+   * Runs a failed task again, keeping the job's variables and finished work (§C.2). Sent once: a lost answer
+   * may have retried it, and the job, read again, says so.
+   */
+  async retryTask(jobId: string, taskId: string): Promise<Job> {
+    const res = await this.client.request(
+      {
+        method: 'POST',
+        path: `/operations-manager/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(taskId)}/retry`,
+        json: {},
+        action: 'retry the task',
+        subject: `Task ${taskId} of job ${jobId}`,
+        retry: false,
+        oneShot: true,
+      },
+      envelope(jobSchema),
+    );
+    return res.data;
+  }
+
   /** Safe to repeat: cancelling a finished job is answered, not applied twice. */
   async cancelJob(id: string): Promise<CancelOutcome> {
     const res = await this.client.send(

@@ -107,13 +107,18 @@ export function observeJob(job: Job, url: string, redactor: Redactor): Observati
       case 'canceled':
       case 'cancelled':
         return { state: 'canceled', upstreamStatus: status };
-      case 'error':
+      case 'error': {
+        const taskId = failedTaskId(job, job.error ?? []);
         return {
           state: 'failed',
           upstreamStatus: status,
           mayRecover: true,
           problem: jobProblem(job, status, redactor),
+          ...(taskId
+            ? { retryStep: { id: taskId, label: `task ${taskLabel(job.tasks?.[taskId], taskId)}` } }
+            : {}),
         };
+      }
       case 'incomplete':
         return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, redactor) };
       default: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FormContext, FormField } from '../../core/operations/contract';
+import type { FormContext, FormField, FormValues } from '../../core/operations/contract';
 import { truncate } from '../../core/kit/truncate';
 import { findJsonSyntaxError } from './json-syntax';
 
@@ -95,6 +95,18 @@ export function startInputSchema(
     variables: formText.transform(parseVariables),
     groups: formText.transform(parseGroups),
   });
+}
+
+/** The form values that parse back into `input`; the workflow as its picker value. */
+export function startFormValues(input: StartInput, workflowValue: string): FormValues {
+  return {
+    [FIELD.workflow]: workflowValue,
+    [FIELD.description]: input.description ?? '',
+    [FIELD.type]: input.type,
+    [FIELD.variables]:
+      Object.keys(input.variables).length > 0 ? JSON.stringify(input.variables, null, 2) : '',
+    [FIELD.groups]: input.groups.join(', '),
+  };
 }
 
 export interface FieldSources {

@@ -7,6 +7,7 @@ import type {
   FieldErrors,
   FormContext,
   FormField,
+  FormValues,
   Observation,
   Operation,
   StartContext,
@@ -20,7 +21,7 @@ import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
-import { FIELD, startFields, startInputSchema, type StartInput } from './start-input';
+import { FIELD, startFields, startFormValues, startInputSchema, type StartInput } from './start-input';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
@@ -129,6 +130,14 @@ export class StartJobOperation implements Operation<StartInput> {
 
   cancel(ref: UpstreamRef<StartInput>): Promise<CancelOutcome> {
     return this.deps.api.cancelJob(ref.upstreamId);
+  }
+
+  async retryStep(ref: UpstreamRef<StartInput>, taskId: string): Promise<Observation> {
+    return this.observe(await this.deps.api.retryTask(ref.upstreamId, taskId));
+  }
+
+  formValues(input: StartInput): FormValues {
+    return startFormValues(input, this.deps.catalog.choice(input.workflow).value);
   }
 
   private observe(job: Job): Observation {

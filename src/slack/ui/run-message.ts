@@ -21,6 +21,7 @@ import {
 import { problemText } from './problem';
 import { mrkdwnText } from './text';
 import { payloadText } from '../../core/approvals/transition-payload';
+import { finishedActionButtons, finishedActionsBlock, followUpLine, rerunOfNote } from './run-actions';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
   awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
@@ -110,11 +111,16 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
       value: run.id,
     });
   }
+  elements.push(...finishedActionButtons(view));
   if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
   if (run.state === 'awaiting_approval') buttons.push(approvalButtons(run.id));
+  const rerunOf = rerunOfNote(run);
   blocks.push(
     ...buttons,
-    context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`),
+    context(
+      `Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`,
+      ...(rerunOf ? [rerunOf] : []),
+    ),
   );
   return {
     text: truncate(`${title} — ${STATE_LABEL[run.state].label}`, LIMITS.fallbackText),
@@ -158,12 +164,20 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
     case 'state':
       line = stateSentence(view, transition) + suffix;
       break;
+    case 'rerun':
+    case 'retried':
+      line = followUpLine(view, transition) ?? '';
+      break;
   }
   const blocks: KnownBlock[] = [section(line)];
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
   if (transition.state === 'waiting' && run.upstreamUrl && transition.kind === 'state') {
     blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));
   }
+  // The reply that says how it ended carries what the run offers, under the reader's eyes in the thread.
+  const ending = (transition.kind === 'state' || transition.kind === 'started') && isFinal(transition.state);
+  const actions = ending ? finishedActionsBlock(view, `reply:${run.id}:${transition.seq}`) : undefined;
+  if (actions) blocks.push(actions);
   return { text: truncate(`${view.operation.title}: ${plainLine(line)}`, LIMITS.fallbackText), blocks };
 }
 

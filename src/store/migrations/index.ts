@@ -5,7 +5,10 @@ import { digests } from './002-digests';
 import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
+import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
+import { digestReadsAndParts } from './008-digest-reads-and-parts';
+import { rerunsAndRetries } from './009-reruns-and-retries';
 import { directMessages } from './011-direct-messages';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
@@ -16,7 +19,10 @@ export function migrations(engine: Engine): MigrationProvider {
     '003-approvals': approvals(),
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
+    '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
+    '008-digest-reads-and-parts': digestReadsAndParts(),
+    '009-reruns-and-retries': rerunsAndRetries(),
     '011-direct-messages': directMessages(),
   };
   return { getMigrations: async () => all };

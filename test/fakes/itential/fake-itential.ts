@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyStep, isFinished, type FakeJob, type JobScript, newJob, scripts } from './job-script';
+import { applyStep, isFinished, type FakeJob, type JobScript, newJob, scripts, steps } from './job-script';
 
 /**
  * A loopback Itential Automation Platform following the start-job seed and upstream-apis.md §C:
@@ -15,6 +15,8 @@ export interface FakeWorkflow {
   inputSchema?: Record<string, unknown>;
   /** Jobs of this workflow follow this script (default: `scripts.happy()`). */
   script?: JobScript;
+  /** Where a job goes after one of its failed tasks is retried (default: it completes). */
+  afterRetry?: JobScript;
   /** `detailed/` answers `{}`, as for a workflow the caller may not see. */
   hidden?: boolean;
 }
@@ -280,6 +282,9 @@ export class FakeItential {
     if (method === 'POST' && path === '/operations-manager/jobs/start') return this.startJob(record.body);
     if (method === 'POST' && path === '/operations-manager/jobs/cancel') return this.cancelJobs(record.body);
     if (method === 'GET' && path === '/operations-manager/jobs') return this.listJobs(query);
+    const retry = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/([^/]+)\/retry$/.exec(path);
+    if (method === 'POST' && retry?.[1] && retry[2])
+      return this.retryTask(decodeURIComponent(retry[1]), decodeURIComponent(retry[2]));
     const job = /^\/operations-manager\/jobs\/([^/]+)$/.exec(path);
     if (method === 'GET' && job?.[1]) return this.getJob(decodeURIComponent(job[1]), query);
     return Reply.envelope(404, `Cannot ${method} ${path}`, null);
@@ -436,6 +441,43 @@ export class FakeItential {
     const include = query.get('include') ?? undefined;
     const page = jobs.slice(skip, skip + limit).map((j) => project({ ...j }, include));
     return Reply.envelope(200, 'Successfully retrieved jobs', page, { total, skip, limit });
+  }
+
+  /**
+   * `POST /operations-manager/jobs/{jobId}/tasks/{taskId}/retry` (§C.2): the failed task runs again and the
+   * job carries on with `afterRetry` of its workflow (default: it completes). Which status and message
+   * Itential gives for a job that is not in error is UNCONFIRMED; this answers as Operations Manager
+   * refuses a state change it cannot make (§C.5: the envelope with a 500).
+   */
+  private retryTask(jobId: string, taskId: string): Reply {
+    const job = this.jobs.get(jobId);
+    const run = this.scriptsByJob.get(jobId);
+    if (!job || !run) return Reply.envelope(404, `Job ${jobId} not found`, null);
+    const task = job.tasks[taskId];
+    if (!task) return Reply.envelope(404, `Task ${taskId} not found in job ${jobId}`, null);
+    if (job.status !== 'error')
+      return Reply.envelope(
+        500,
+        `Job ${jobId} is ${job.status}, not in error: its tasks cannot be retried`,
+        null,
+      );
+    if (task.status !== 'error')
+      return Reply.envelope(
+        500,
+        `Task ${taskId} is ${task.status}, not in error: it cannot be retried`,
+        null,
+      );
+    const now = Date.now();
+    task.status = 'running';
+    job.status = 'running';
+    job.error = job.error.filter((e) => e.task !== taskId);
+    job.last_updated = new Date(now).toISOString();
+    const afterRetry = this.workflows.get(job.name)?.afterRetry ?? [steps.complete()];
+    this.scriptsByJob.set(jobId, {
+      script: [...run.script.slice(0, run.step + 1), ...afterRetry],
+      step: run.step,
+    });
+    return Reply.envelope(200, 'Successfully retried task', job);
   }
 
   private cancelJobs(body: unknown): Reply {

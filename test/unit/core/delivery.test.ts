@@ -92,7 +92,8 @@ class ScriptedMessenger implements DirectMessenger {
   readonly posts: { message: DirectMessage; attempted: boolean }[] = [];
   failures: { error: NotifyError; afterLanding?: boolean }[] = [];
 
-  async post(message: DirectMessage, attempted: boolean): Promise<PostedDirectMessage> {
+  async post(message: DirectMessage, attemptedAt: Date | null): Promise<PostedDirectMessage> {
+    const attempted = attemptedAt !== null;
     const key = `${message.key.runId}/${message.key.seq}/${message.key.userId}`;
     const earlier = this.landed.get(key);
     if (attempted && earlier) return earlier;

@@ -57,6 +57,7 @@ const view = (r: RunRecord, cancellable = true, revertible = false): RunView => 
   systemName: 'Itential',
   cancellable,
   revertible,
+  finishedActions: [],
 });
 
 function transition(

@@ -24,6 +24,7 @@ function view(overrides: Partial<RunRecord> = {}): RunView {
     systemName: 'Itential',
     cancellable: true,
     revertible: false,
+    finishedActions: [],
   };
 }
 

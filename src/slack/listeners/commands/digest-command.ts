@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../../../core/digest/spec';
-import { NOTHING_POSTED } from '../../../core/digest/publisher';
+import { NOTHING_POSTED, UNRECORDED } from '../../../core/digest/publisher';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
 import { digestNames, filtersText, zonedTime } from '../../../core/digest/digest-text';
@@ -128,7 +128,7 @@ async function postNow(deps: SlackDeps, { command, respond }: Args, windowMs: nu
   const subject = { userId: command.user_id, channelId: command.channel_id };
   const post = await deps.digests.schedules.now(subject, windowMs, timeZone);
   try {
-    await deps.digests.publisher.publish(post, NOTHING_POSTED, async () => true);
+    await deps.digests.publisher.publish(post, NOTHING_POSTED, UNRECORDED);
   } catch (err) {
     const problem = toNotifyError(err);
     deps.log.warn({ channel: command.channel_id, err: problem.code }, 'could not post digest');

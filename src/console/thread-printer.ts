@@ -49,12 +49,16 @@ export class ConsoleNotifier implements Notifier {
 
   private transitionText(t: TransitionRecord, requesterId: string): string {
     // An approval transition says its words as data; older ones (and every other kind) have `detail`.
-    const detail = (t.payload ? consoleText(payloadText(t.payload, requesterId)) : t.detail) || undefined;
+    const approval = t.kind === 'approval_requested' || t.kind === 'approved';
+    const detail =
+      (approval && t.payload ? consoleText(payloadText(t.payload, requesterId)) : t.detail) || undefined;
     switch (t.kind) {
       case 'approval_requested':
         return `awaiting approval: ${detail ?? ''}`;
       case 'approved':
         return `approved by ${t.actorId ?? 'someone'}${detail ? ` (${detail})` : ''}`;
+      case 'step_decided':
+        return `${t.payload?.kind === 'step_decision' ? `${t.payload.title}: ${t.payload.decision === 'approve' ? 'approved' : 'rejected'}` : 'step decided'} by ${t.actorId ?? 'someone'}${t.problem ? ', refused upstream' : ''}`;
       case 'cancel_requested':
         return `cancel requested by ${t.actorId ?? 'someone'}`;
       case 'contact_lost':

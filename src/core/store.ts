@@ -9,8 +9,9 @@ import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
 import type { BudgetStore } from './runs/budget-store';
+import type { StepStore } from './runs/step-store';
 
-export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore {
+export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore, StepStore {
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   /** Cheap round trip, for /healthz. */

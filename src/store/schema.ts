@@ -129,6 +129,15 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** Human steps decided from Flightdeck, first click only (migration 010). */
+export interface StepClaimsTable {
+  run_id: string;
+  step_id: string;
+  actor_id: string;
+  decision: string;
+  at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -138,4 +147,5 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  step_claims: StepClaimsTable;
 }

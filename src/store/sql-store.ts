@@ -7,6 +7,8 @@ import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
 import { migrate } from './migrate';
+import { StepQueries } from './step-queries';
+import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
   type NewRun,
@@ -62,6 +64,7 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly steps: StepQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +75,7 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.steps = new StepQueries(connection.db);
   }
 
   migrate(): Promise<void> {
@@ -369,6 +373,15 @@ export class SqlStore implements Store {
     limit: number;
   }): Promise<RunDuration[]> {
     return this.digests.runDurations(filter);
+  }
+
+  // Human-step claims: their queries live in step-queries.ts.
+  claimStep(claim: StepClaim): Promise<{ claimed: true } | { claimed: false; holder: StepClaim }> {
+    return this.steps.claimStep(claim);
+  }
+
+  releaseStep(runId: string, stepId: string, actorId: string): Promise<void> {
+    return this.steps.releaseStep(runId, stepId, actorId);
   }
 
   // Approval requests and votes: their queries live in approval-queries.ts.

@@ -6,7 +6,7 @@ import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
 import { NotifyError } from './notifier';
-import { observationPatch } from '../operations/observation';
+import { observationPatch, stepPayload } from '../operations/observation';
 import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
@@ -243,6 +243,7 @@ export class Launcher {
       problem: result.observation.problem ?? null,
       actorId: run.requesterId,
       at: now,
+      payload: stepPayload(result.observation),
     });
     await this.deps.audit.append(
       runAudit(updated, { at: now, actorId: run.requesterId, action: 'start', outcome: 'started' }),

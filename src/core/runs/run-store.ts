@@ -129,6 +129,8 @@ export const TRANSITION_KINDS = [
   'approval_requested',
   /** One approver approved (`actorId`); `payload` counts the approvals. */
   'approved',
+  /** Someone decided a human step upstream from Flightdeck (`actorId`; `payload` says which and how). */
+  'step_decided',
 ] as const;
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
@@ -162,7 +164,7 @@ export type NewTransition = Omit<
   TransitionRecord,
   'runId' | 'seq' | 'notifiedTs' | 'attemptedAt' | 'payload'
 > & {
-  /** Only approval transitions carry one. */
+  /** Approval and human-step transitions carry one. */
   payload?: TransitionPayload | null;
 };
 

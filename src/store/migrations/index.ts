@@ -6,6 +6,7 @@ import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
 import { slackBudget } from './007-slack-budget';
+import { stepClaims } from './010-step-claims';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
     '007-slack-budget': slackBudget(),
+    '010-step-claims': stepClaims(),
   };
   return { getMigrations: async () => all };
 }

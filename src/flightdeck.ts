@@ -13,6 +13,7 @@ import { AuditTrail } from './core/audit/trail';
 import { DigestSchedules } from './core/digest/schedules';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
+import { HumanSteps } from './core/runs/human-steps';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -169,6 +170,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       log,
       afterAck,
       approvals,
+      humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },

@@ -5,6 +5,7 @@ import type { RunQueries } from '../core/runs/run-queries';
 import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
+import type { HumanSteps } from '../core/runs/human-steps';
 import type { Log } from '../core/kit/log';
 import type { Policy } from '../core/policy/policy';
 import type { Registry } from '../core/operations/registry';
@@ -25,6 +26,8 @@ export interface SlackDeps {
   log: Log;
   afterAck: AfterAck;
   approvals: Approvals;
+  /** Decisions on upstream human steps (Harness approvals, Itential manual tasks) from a run's thread. */
+  humanSteps: HumanSteps;
   /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
   audit: { trail: AuditTrail; permalinks: Permalinks };
   /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */

@@ -52,7 +52,12 @@ export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discrimin
       form: z.boolean(),
     }),
   }),
-  z.object({ kind: z.literal('step_decision'), stepId: z.string(), title: z.string(), decision: decisionSchema }),
+  z.object({
+    kind: z.literal('step_decision'),
+    stepId: z.string(),
+    title: z.string(),
+    decision: decisionSchema,
+  }),
 ]);
 
 /**

@@ -49,7 +49,8 @@ export class HumanSteps {
     const op = registry.operation(run.operationId);
     const steps = op?.steps;
     if (!op || !steps) return { kind: 'unsupported' };
-    if (run.state !== 'waiting' || !run.upstreamId) return { kind: 'not_waiting' };
+    const upstreamId = run.upstreamId;
+    if (!upstreamId) return { kind: 'not_waiting' };
     const audit = (outcome: string, detail: Record<string, unknown> = {}, rule?: string | null) =>
       this.deps.audit.append(
         runAudit(
@@ -79,10 +80,15 @@ export class HumanSteps {
       await audit('already_decided', { by: claim.holder.actorId });
       return { kind: 'already_decided', holder: claim.holder };
     }
+    // Checked after the claim, so that a late click on a decided step hears who decided it.
+    if (run.state !== 'waiting') {
+      await store.releaseStep(run.id, click.stepId, click.actor.id);
+      return { kind: 'not_waiting' };
+    }
     let problem: Problem | null = null;
     try {
       await steps.decide(
-        { upstreamId: run.upstreamId, input: run.input, memo: run.memo ?? undefined },
+        { upstreamId, input: run.input, memo: run.memo ?? undefined },
         { stepId: click.stepId, decision: click.decision, actor: click.actor, runId: run.id },
       );
     } catch (err) {

@@ -1,0 +1,37 @@
+import { waitFor, type FakeMessage } from '../fakes/slack';
+import { blocksText, type Harness } from './flightdeck-harness';
+
+export const STEP_APPROVE = 'fd.step.approve';
+export const STEP_REJECT = 'fd.step.reject';
+
+/** The thread reply that offers a human step's buttons, once the bot has posted it. */
+export function stepReply(h: Harness, channel: string, parentTs: string): Promise<FakeMessage> {
+  return waitFor(
+    () =>
+      h.slack.thread(channel, parentTs).find((m) => JSON.stringify(m.blocks ?? []).includes(STEP_APPROVE)),
+    8_000,
+    () =>
+      `a step reply in ${channel}/${parentTs}: ${JSON.stringify(h.slack.thread(channel, parentTs).map((m) => m.text))}`,
+  );
+}
+
+/** `user` clicks Approve or Reject on the step reply, as Slack sends it (signed, with the button's value). */
+export function clickStep(h: Harness, user: string, actionId: string, reply: FakeMessage, channel: string) {
+  return h.driver.blockAction({ user, actionId, channelId: channel, messageTs: reply.ts });
+}
+
+/** Waits for an ephemeral message to `user` in `channel` containing `text`. */
+export function toldPrivately(h: Harness, channel: string, user: string, text: string) {
+  return waitFor(
+    () => h.slack.ephemerals(channel, user).find((e) => blocksText(e).includes(text)),
+    8_000,
+    () =>
+      `an ephemeral to ${user} with "${text}": ${JSON.stringify(h.slack.ephemerals(channel, user).map((e) => blocksText(e)))}`,
+  );
+}
+
+/** Every text the bot put anywhere in Slack: messages, edits' latest copies and ephemerals. */
+export function everythingPosted(h: Harness, channel: string): string {
+  const messages = h.slack.messages(channel).flatMap((m) => [m, ...h.slack.thread(channel, m.ts)]);
+  return JSON.stringify([messages, h.slack.ephemerals()]);
+}

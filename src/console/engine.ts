@@ -18,6 +18,7 @@ import { Tracker } from '../core/runs/tracker';
 import type { Store } from '../core/store';
 import { openStore } from '../store';
 import { RunChoices } from './buttons';
+import { HumanSteps } from '../core/runs/human-steps';
 import { ConsoleNotifier } from './thread-printer';
 import type { Terminal } from './terminal';
 
@@ -32,6 +33,7 @@ export interface ConsoleEngine {
   audit: AuditTrail;
   launcher: Launcher;
   approvals: Approvals;
+  humanSteps: HumanSteps;
   tracker: Tracker;
   choices: RunChoices;
   log: Log;
@@ -95,6 +97,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     tracker,
     choices,
     approvals: new Approvals(deps, launcher),
+    humanSteps: new HumanSteps(deps),
     runs: new RunQueries({ store, access, audit, schedules, clock }),
     audit,
     admins: config.file.admins,

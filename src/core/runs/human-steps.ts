@@ -6,7 +6,7 @@ import { describe } from './launcher';
 import type { Requester, StepDecision } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { isUpstreamError, type Problem } from '../operations/problem';
-import type { RunRecord } from './run-store';
+import { type RunRecord, unchangedState } from './run-store';
 import type { StepClaim } from './step-store';
 
 export interface StepClick {
@@ -126,11 +126,7 @@ export class HumanSteps {
           {},
           {
             kind: 'step_decided',
-            state: claimed.state,
-            upstreamStatus: claimed.upstreamStatus,
-            detail: claimed.detail,
-            progress: claimed.progress,
-            waitingFor: claimed.waitingFor,
+            ...unchangedState(claimed),
             problem,
             actorId: click.actor.id,
             at: clock.now(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunPatch, RunRecord } from './run-store';
+import { type RunPatch, type RunRecord, unchangedState } from './run-store';
 import { openApprovalRequest } from '../approvals/flow';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
@@ -385,11 +385,7 @@ export class Launcher {
           {},
           {
             kind: 'cancel_requested',
-            state: claimed.state,
-            upstreamStatus: claimed.upstreamStatus,
-            detail: claimed.detail,
-            progress: claimed.progress,
-            waitingFor: claimed.waitingFor,
+            ...unchangedState(claimed),
             problem,
             actorId: requester.id,
             at: clock.now(),

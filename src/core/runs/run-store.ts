@@ -168,6 +168,14 @@ export type NewTransition = Omit<
   payload?: TransitionPayload | null;
 };
 
+/** The state fields of a transition that changes no state (a cancel request, a step decision): the run's own. */
+export function unchangedState(
+  run: RunRecord,
+): Pick<NewTransition, 'state' | 'upstreamStatus' | 'detail' | 'progress' | 'waitingFor'> {
+  const { state, upstreamStatus, detail, progress, waitingFor } = run;
+  return { state, upstreamStatus, detail, progress, waitingFor };
+}
+
 export interface RunFilter {
   channelId?: string;
   requesterId?: string;

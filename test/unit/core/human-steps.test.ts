@@ -4,7 +4,8 @@ import { silentLog } from '../../../src/core/kit/log';
 import type { Operation, StepDecisionRequest } from '../../../src/core/operations/contract';
 import { UpstreamError } from '../../../src/core/operations/problem';
 import { Registry } from '../../../src/core/operations/registry';
-import { Policy, type PolicyRule } from '../../../src/core/policy/policy';
+import { Policy } from '../../../src/core/policy/policy';
+import { rule } from '../../support/policy-rules';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
 import { HumanSteps } from '../../../src/core/runs/human-steps';
 import type { Notifier } from '../../../src/core/runs/notifier';
@@ -14,15 +15,6 @@ import { newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const CHANNEL = 'C0OPS';
-const rule = (name: string, operations: string[], users: string[]): PolicyRule => ({
-  name,
-  effect: 'allow',
-  operations,
-  users,
-  groups: [],
-  channels: [],
-  when: {},
-});
 
 /** An upstream that records each decision it is sent, or refuses the next ones. */
 class Upstream {
@@ -98,8 +90,8 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
     ]);
     const policy = new Policy(
       [
-        rule('alice-runs', ['demo.run'], ['U0ALICE']),
-        rule('bob-approves', ['demo.approve'], ['U0BOB', 'U0CAROL']),
+        rule({ name: 'alice-runs', operations: ['demo.run'], users: ['U0ALICE'] }),
+        rule({ name: 'bob-approves', operations: ['demo.approve'], users: ['U0BOB', 'U0CAROL'] }),
       ],
       {
         memberships: async () => [],

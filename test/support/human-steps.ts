@@ -35,3 +35,23 @@ export function everythingPosted(h: Harness, channel: string): string {
   const messages = h.slack.messages(channel).flatMap((m) => [m, ...h.slack.thread(channel, m.ts)]);
   return JSON.stringify([messages, h.slack.ephemerals()]);
 }
+
+const DECIDED = /(Approved|Rejected) by/;
+
+/**
+ * Bob double-clicks Approve while Carol clicks Reject, all at once on `reply`. Resolves, once the thread shows
+ * a decision and the two others have been answered, with the thread's decision lines and what the others heard.
+ */
+export async function raceForStep(h: Harness, channel: string, parentTs: string, reply: FakeMessage) {
+  await Promise.all([
+    clickStep(h, 'U0BOB', STEP_APPROVE, reply, channel),
+    clickStep(h, 'U0BOB', STEP_APPROVE, reply, channel),
+    clickStep(h, 'U0CAROL', STEP_REJECT, reply, channel),
+  ]);
+  const texts = await h.threadTexts(channel, parentTs, (t) => t.some((x) => DECIDED.test(x)));
+  await waitFor(() => (h.slack.ephemerals(channel).length >= 2 ? true : undefined), 8_000);
+  return {
+    decisions: texts.filter((x) => DECIDED.test(x)),
+    heard: h.slack.ephemerals(channel).map((e) => blocksText(e)),
+  };
+}

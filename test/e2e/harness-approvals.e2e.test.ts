@@ -3,6 +3,7 @@ import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
 import {
   clickStep,
+  HANG_MS,
   raceForStep,
   everythingPosted,
   STEP_APPROVE,
@@ -74,7 +75,7 @@ describe.each(storeBackends())('Harness pipeline approvals from the thread on $n
     const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     await h.driver.viewSubmission(view, iacmRunValues(moduleId, plan), ALICE);
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
+    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
     harness.advance(plan);
     const reply = await stepReply(h, CHANNEL, parent.ts);
     return { plan, parent, reply };
@@ -82,7 +83,7 @@ describe.each(storeBackends())('Harness pipeline approvals from the thread on $n
 
   const activities = () => harness.requestsTo('approvalActivity');
   const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until);
+    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
 
   it('shows the approval with its message and buttons; Approve is sent as the bot, the thread says who, the run goes on', async () => {
     const { plan, parent, reply } = await runToApproval();

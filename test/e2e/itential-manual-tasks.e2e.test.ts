@@ -3,6 +3,7 @@ import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import {
   clickStep,
+  HANG_MS,
   raceForStep,
   everythingPosted,
   STEP_APPROVE,
@@ -69,8 +70,8 @@ describe.each(storeBackends())('Itential manual tasks from the thread on $name',
       ALICE,
     );
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
-    const jobId = await waitFor(() => [...itential.jobs.keys()][0], 5_000);
+    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
+    const jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
     itential.advance(jobId);
     const reply = await stepReply(h, CHANNEL, parent.ts);
     return { jobId, parent, reply };
@@ -80,7 +81,7 @@ describe.each(storeBackends())('Itential manual tasks from the thread on $name',
     itential.requests.filter((r) => /\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
   const finishes = () => itential.requests.filter((r) => r.path.endsWith('/finish'));
   const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until);
+    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
 
   it('Approve claims the task and finishes it with success; the thread says who and the job goes on', async () => {
     const { jobId, parent, reply } = await jobAtManualTask();

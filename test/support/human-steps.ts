@@ -3,13 +3,15 @@ import { blocksText, type Harness } from './flightdeck-harness';
 
 export const STEP_APPROVE = 'fd.step.approve';
 export const STEP_REJECT = 'fd.step.reject';
+/** How long a wait on the bot may take before it counts as a hang: generous, for a loaded machine. */
+export const HANG_MS = 20_000;
 
 /** The thread reply that offers a human step's buttons, once the bot has posted it. */
 export function stepReply(h: Harness, channel: string, parentTs: string): Promise<FakeMessage> {
   return waitFor(
     () =>
       h.slack.thread(channel, parentTs).find((m) => JSON.stringify(m.blocks ?? []).includes(STEP_APPROVE)),
-    8_000,
+    HANG_MS,
     () =>
       `a step reply in ${channel}/${parentTs}: ${JSON.stringify(h.slack.thread(channel, parentTs).map((m) => m.text))}`,
   );
@@ -24,7 +26,7 @@ export function clickStep(h: Harness, user: string, actionId: string, reply: Fak
 export function toldPrivately(h: Harness, channel: string, user: string, text: string) {
   return waitFor(
     () => h.slack.ephemerals(channel, user).find((e) => blocksText(e).includes(text)),
-    8_000,
+    HANG_MS,
     () =>
       `an ephemeral to ${user} with "${text}": ${JSON.stringify(h.slack.ephemerals(channel, user).map((e) => blocksText(e)))}`,
   );
@@ -48,8 +50,8 @@ export async function raceForStep(h: Harness, channel: string, parentTs: string,
     clickStep(h, 'U0BOB', STEP_APPROVE, reply, channel),
     clickStep(h, 'U0CAROL', STEP_REJECT, reply, channel),
   ]);
-  const texts = await h.threadTexts(channel, parentTs, (t) => t.some((x) => DECIDED.test(x)));
-  await waitFor(() => (h.slack.ephemerals(channel).length >= 2 ? true : undefined), 8_000);
+  const texts = await h.threadTexts(channel, parentTs, (t) => t.some((x) => DECIDED.test(x)), HANG_MS);
+  await waitFor(() => (h.slack.ephemerals(channel).length >= 2 ? true : undefined), HANG_MS);
   return {
     decisions: texts.filter((x) => DECIDED.test(x)),
     heard: h.slack.ephemerals(channel).map((e) => blocksText(e)),

@@ -101,8 +101,10 @@ export class HumanSteps {
             title: `${systemName}: could not send the decision`,
             message: 'Flightdeck hit an internal error (logged).',
           };
-      // The step still waits upstream: let the next click (perhaps after Harness's approvers are fixed) try.
-      await store.releaseStep(run.id, click.stepId, click.actor.id);
+      // A refusal leaves the step waiting upstream: the next click (perhaps once Harness's approvers are
+      // fixed) may try. A decision that may have landed (no answer after sending) keeps its claim.
+      if (!isUpstreamError(err) || !err.ambiguous)
+        await store.releaseStep(run.id, click.stepId, click.actor.id);
     }
     await audit(problem ? 'refused_upstream' : click.decision === 'approve' ? 'approved' : 'rejected', {
       ...(problem ? { problem: problem.title, code: problem.code ?? null } : {}),

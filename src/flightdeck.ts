@@ -17,6 +17,7 @@ import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import { Reruns } from './core/runs/rerun';
 import { StepRetries } from './core/runs/retry';
+import { HumanSteps } from './core/runs/human-steps';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -186,6 +187,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       approvals,
       reruns: new Reruns(deps),
       retries: new StepRetries(deps),
+      humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },

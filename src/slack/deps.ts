@@ -7,6 +7,7 @@ import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
 import type { Reruns } from '../core/runs/rerun';
 import type { StepRetries } from '../core/runs/retry';
+import type { HumanSteps } from '../core/runs/human-steps';
 import type { Log } from '../core/kit/log';
 import type { FormGate } from '../core/policy/form-gate';
 import type { Policy } from '../core/policy/policy';
@@ -33,6 +34,8 @@ export interface SlackDeps {
   /** Re-run and Retry on a finished run. */
   reruns: Reruns;
   retries: StepRetries;
+  /** Decisions on upstream human steps (Harness approvals, Itential manual tasks) from a run's thread. */
+  humanSteps: HumanSteps;
   /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
   audit: { trail: AuditTrail; permalinks: Permalinks };
   /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */

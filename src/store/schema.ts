@@ -140,6 +140,15 @@ export interface OnceKeysTable {
   expires_at: number;
 }
 
+/** Human steps decided from Flightdeck, first click only (migration 010). */
+export interface StepClaimsTable {
+  run_id: string;
+  step_id: string;
+  actor_id: string;
+  decision: string;
+  at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -150,4 +159,5 @@ export interface Database {
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
   once_keys: OnceKeysTable;
+  step_claims: StepClaimsTable;
 }

@@ -30,6 +30,7 @@ import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
@@ -168,6 +169,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
+      homes: new HomePublisher(notifyClient, slackBudget, log),
       approvals,
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },

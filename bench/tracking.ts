@@ -328,6 +328,10 @@ function report(m: {
         ['final states recorded / their replies seen in Slack', `${m.finals.length} / ${reached.length}`],
         ...m.log.byMessage.slice(0, 5).map(([msg, n]) => [`bot log (warn+): ${msg}`, String(n)]),
         [
+          'bot CPU time (user + system) / per state change shown',
+          `${m.memory.cpuSeconds.toFixed(0)} s / ${((m.memory.cpuSeconds / Math.max(1, shown)) * 1_000).toFixed(1)} ms`,
+        ],
+        [
           'bot heap: peak used / peak total',
           `${(m.memory.heapUsedPeakBytes / MB).toFixed(0)} / ${(m.memory.heapTotalPeakBytes / MB).toFixed(0)} MB`,
         ],

@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Child } from './child';
 
-export const serverInfo = z.object({ port: z.number().int().positive() });
+export const serverInfo = z.object({
+  port: z.number().int().positive(),
+  /** Flightdeck: a seeded run, for `/ops status`. */
+  statusRunId: z.string().optional(),
+});
 export type ServerInfo = z.infer<typeof serverInfo>;
 
 /** The servers a benchmark can start, each a compiled module under bench/processes. */
@@ -21,5 +25,5 @@ export function startServer(kind: ServerKind, env: Record<string, string>, logFi
 /** The port a started server listens on, from what `listen` returned. */
 export function boundPort(server: unknown): number {
   const address = (server as { address?: () => unknown }).address?.();
-  return serverInfo.parse(address).port;
+  return serverInfo.pick({ port: true }).parse(address).port;
 }

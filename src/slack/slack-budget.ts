@@ -48,8 +48,24 @@ const rateOf = (tier: Tier): BudgetRate => ({ intervalMs: 60_000 / tier.perMinut
  * the queue; it is bounded (`maxWaiting` per method, and by how far ahead a call may book), and its depth
  * per method is what `waiting()` reports.
  */
+/** What this process learnt from a refusal: before `until` the store would refuse these calls too. */
+interface NoRoom {
+  until: number;
+  /** The last turn handed out here, so calls refused here come back one interval apart. */
+  tail: number;
+  intervalMs: number;
+}
+
+/** Refusals remembered at most; past this, the ones already over are forgotten. */
+const MAX_REMEMBERED = 1_000;
+
 export class SlackBudget {
   private readonly waitingBy = new Map<string, number>();
+  /**
+   * By method, channel and priority. Thousands of runs asking for a channel's next post (or the next
+   * status-line edit) would each cost a store transaction to be told "not yet"; they are told here.
+   */
+  private readonly noRoom = new Map<string, NoRoom>();
 
   constructor(
     private readonly store: BudgetStore,
@@ -74,15 +90,28 @@ export class SlackBudget {
     if (waiting >= this.settings.maxWaiting) {
       throw paced(method, channel, this.settings.aheadMs[priority]);
     }
+    const now = this.clock.now().getTime();
+    const id = `${method} ${channel} ${priority}`;
+    const known = this.noRoom.get(id);
+    if (known && now < known.until) {
+      known.tail = Math.max(known.tail, known.until) + known.intervalMs;
+      throw paced(method, channel, known.tail - now);
+    }
+    this.noRoom.delete(id);
     this.waitingBy.set(method, waiting + 1);
     try {
+      const keys = this.keys(method, channel);
       const booking = await this.store.book({
-        keys: this.keys(method, channel),
-        now: this.clock.now(),
+        keys,
+        now: new Date(now),
         maxAheadMs: this.settings.aheadMs[priority],
         priority,
       });
-      if (!booking.granted) throw paced(method, channel, booking.retryInMs);
+      if (!booking.granted) {
+        const intervalMs = Math.max(0, ...keys.map((k) => k.intervalMs));
+        this.remember(id, { until: now + booking.freeInMs, tail: now + booking.retryInMs, intervalMs });
+        throw paced(method, channel, booking.retryInMs);
+      }
       await this.sleep(booking.waitMs);
     } finally {
       this.waitingBy.set(method, (this.waitingBy.get(method) ?? 1) - 1);
@@ -92,8 +121,21 @@ export class SlackBudget {
 
   /** Slack answered 429: nobody, in any replica, calls `method` (in `channel`, for posts) before `retryAfterMs`. */
   async pause(method: string, channel: string, retryAfterMs: number): Promise<void> {
-    const until = new Date(this.clock.now().getTime() + retryAfterMs);
-    for (const key of this.keys(method, channel)) await this.store.pauseBudget(key, until);
+    const until = this.clock.now().getTime() + retryAfterMs;
+    const keys = this.keys(method, channel);
+    const intervalMs = Math.max(0, ...keys.map((k) => k.intervalMs));
+    for (const priority of ['urgent', 'routine'] as const)
+      this.remember(`${method} ${channel} ${priority}`, { until, tail: until, intervalMs });
+    for (const key of keys) await this.store.pauseBudget(key, new Date(until));
+  }
+
+  private remember(id: string, noRoom: NoRoom): void {
+    if (noRoom.until <= this.clock.now().getTime()) return;
+    if (this.noRoom.size >= MAX_REMEMBERED) {
+      const now = this.clock.now().getTime();
+      for (const [key, known] of this.noRoom) if (known.until <= now) this.noRoom.delete(key);
+    }
+    if (this.noRoom.size < MAX_REMEMBERED) this.noRoom.set(id, noRoom);
   }
 
   private keys(method: string, channel: string): BudgetKey[] {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeItential, type JobScript } from '../../fakes/itential';
-import { FakeSlack } from '../../fakes/slack';
+import { FakeSlack, type TierSettings } from '../../fakes/slack';
 import { SIGNING_SECRET } from '../../support/flightdeck-harness';
 import type { StorePlace } from '../../support/stores';
 import { acceleratedBudget, type EngineOverrides } from './bot-contract';
@@ -30,7 +30,8 @@ export const FAULT_ENGINE: EngineOverrides = {
  * Slack's budget on the same sped-up time as FAULT_ENGINE (its timings are about ten times shorter than
  * production's): crash and replica tests run tens of runs in seconds, as Slack would in minutes.
  */
-export const FAULT_SLACK_BUDGET = acceleratedBudget(10);
+export const FAULT_SPEED = 10;
+export const FAULT_SLACK_BUDGET = acceleratedBudget(FAULT_SPEED);
 
 /**
  * The fakes a bot process talks to, in the test process: Slack (behind a proxy that injects faults per
@@ -51,8 +52,10 @@ export class FaultWorld {
     channels: number;
     script: JobScript;
     latencyMs?: number;
+    /** Slack's rate limits, enforced with 429s; none by default. */
+    tiers?: TierSettings;
   }): Promise<FaultWorld> {
-    const slack = await FakeSlack.start();
+    const slack = await FakeSlack.start({ tiers: options.tiers });
     const channels = Array.from({ length: options.channels }, (_, i) => `C0F${String(i).padStart(4, '0')}`);
     for (const id of channels) {
       slack.addChannel({

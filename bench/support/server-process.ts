@@ -19,6 +19,8 @@ export function startServer(kind: ServerKind, env: Record<string, string>, logFi
     env,
     logFile,
     info: serverInfo,
+    // Profiling a server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    execArgv: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
   });
 }
 

@@ -30,8 +30,7 @@ export const FAULT_ENGINE: EngineOverrides = {
  * Slack's budget on the same sped-up time as FAULT_ENGINE (its timings are about ten times shorter than
  * production's): crash and replica tests run tens of runs in seconds, as Slack would in minutes.
  */
-export const FAULT_SPEED = 10;
-export const FAULT_SLACK_BUDGET = acceleratedBudget(FAULT_SPEED);
+export const FAULT_SLACK_BUDGET = acceleratedBudget(10);
 
 /**
  * The fakes a bot process talks to, in the test process: Slack (behind a proxy that injects faults per

@@ -105,7 +105,6 @@ export const trackingBenchmark: Benchmark = {
         const engine: EngineOverrides = {
           pollBudget: { perSecond: budget, bySystem: {}, maxWaitMs: 1_000 },
           parentEditIntervalMs: 2_000 / speed,
-          batchSize: 1_000,
         };
         const botLog = join(workDir, 'tracking-bot.log');
         const bot = await Child.fork({

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand } from '../../../core/commands/ops-command';
 import type { SlackDeps } from '../../deps';
+import { afterPendingAcks } from '../../after-ack';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
 import { helpFor } from './help-command';
@@ -137,6 +138,7 @@ export function opsCommand(deps: SlackDeps) {
       }
       case 'runs':
         await ack();
+        await afterPendingAcks();
         await respond(ephemeral(await recentRuns(deps, command.user_id, command.channel_id, parsed.mine)));
         return;
       case 'digest':
@@ -144,6 +146,7 @@ export function opsCommand(deps: SlackDeps) {
         return;
       case 'status':
         await ack();
+        await afterPendingAcks();
         await respond(ephemeral(await runStatus(deps, command.user_id, command.channel_id, parsed.runId)));
         return;
     }

@@ -1,14 +1,12 @@
 import { steps } from '../fakes/itential';
 import { acceleratedTiers, SLACK_TIERS, type FakeMessage } from '../fakes/slack';
-import { storeBackends, type StorePlace } from '../support/stores';
-import type { Store } from '../../src/core/store';
-import { BotProcess, buildBot } from './support/bot-process';
+import { storeBackends } from '../support/stores';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered } from './support/threads';
 import { blocksText } from '../support/flightdeck-harness';
-import { TaggingProxy, type UpstreamCall } from './support/upstream-log';
 import { acceleratedBudget } from './support/bot-contract';
-import { FaultWorld, ITENTIAL_TOKEN, WORKFLOW } from './support/world';
+import { useReplicaSet } from './support/replica-set';
+import { ITENTIAL_TOKEN, WORKFLOW } from './support/world';
 
 /** More runs than Tier 3 allows status-line edits in a minute (50): each run's final state needs one. */
 const RUNS = 80;
@@ -31,43 +29,15 @@ const script = [steps.complete()];
  * alone may make 43 edits a minute; two spending their own budgets would make 86 against Slack's 50.
  */
 (postgres ? describe : describe.skip)('two bot processes sharing the Slack budget on one PostgreSQL', () => {
-  let entry: string;
-  let world: FaultWorld;
-  let place: StorePlace;
-  let store: Store;
-  const upstream: UpstreamCall[] = [];
-  const proxies: TaggingProxy[] = [];
-  const bots: BotProcess[] = [];
-
-  beforeAll(async () => {
-    if (!postgres) return;
-    entry = buildBot();
-    world = await FaultWorld.start({
-      channels: CHANNELS,
-      script,
-      tiers: acceleratedTiers(SLACK_TIERS, SPEED),
-    });
-    place = await postgres.place();
-    store = await place.openStore();
+  const replicas = useReplicaSet(postgres, {
+    channels: CHANNELS,
+    script,
+    tiers: acceleratedTiers(SLACK_TIERS, SPEED),
   });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.stop()));
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await world.close();
-    await place.dispose();
-  });
-
-  async function startBot(owner: string): Promise<void> {
-    const proxy = await TaggingProxy.start(world.itential.url, owner, upstream);
-    proxies.push(proxy);
-    const env = {
-      ...world.botEnv(owner, place, proxy.url),
-      FD_SLACK_BUDGET: JSON.stringify(acceleratedBudget(SPEED)),
-    };
-    bots.push(await BotProcess.start(entry, env, world.logFile(owner)));
-  }
+  const budget = { FD_SLACK_BUDGET: JSON.stringify(acceleratedBudget(SPEED)) };
 
   it('keeps both within one budget: no 429, every final state in its thread once, every status line final', async () => {
+    const { world, store, upstream } = replicas;
     const jobs = await startJobs(world.itential.url, ITENTIAL_TOKEN, WORKFLOW, RUNS);
     const channelOf = (i: number) => world.channels[i % CHANNELS] ?? '';
     const ids = await seedRuns(
@@ -79,7 +49,7 @@ const script = [steps.complete()];
       const parent = world.slack.postAsUser({ channel: channelOf(i), user: 'U0BOT', text: 'Nightly Backup' });
       await store.setParentTs(id, parent.ts);
     }
-    await Promise.all([startBot('bot-a'), startBot('bot-b')]);
+    await Promise.all([replicas.startBot('bot-a', budget), replicas.startBot('bot-b', budget)]);
 
     const runs = await allDelivered(store, ids, 90_000);
 

@@ -1,21 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { DigestPost, DigestProgress, DigestPublisher } from '../core/digest/publisher';
-import type { Registry } from '../core/operations/registry';
 import type { RunRecord } from '../core/runs/run-store';
 import type { Permalinks } from './permalinks';
 import { toNotifyError } from './slack-errors';
-import { digestMessages, type DigestNames } from './ui/digest';
+import { digestNames } from '../core/digest/digest-text';
+import type { Registry } from '../core/operations/registry';
+import { digestMessages } from './ui/digest';
 
 /** Runs in one digest that get a link to their thread; the rest name their run id. */
 const MAX_LINKS = 60;
-
-/** Registry lookups as a digest names things. */
-export function digestNames(registry: Registry): DigestNames {
-  return {
-    system: (id) => registry.systemName(id),
-    operation: (id) => registry.operationInfo(id)?.title ?? id,
-  };
-}
 
 /**
  * Posts digests to Slack: the first message in the channel, any further parts in its thread, each part

@@ -23,7 +23,10 @@ export interface DigestProgress {
   threadTs: string | null;
 }
 
-/** The port through which digests reach a channel. Slack implements it. */
+/** A post not begun: nothing out yet. */
+export const NOTHING_POSTED: DigestProgress = { partsPosted: 0, threadTs: null };
+
+/** The port through which digests reach a channel. Slack implements it, and the console prints them. */
 export interface DigestPublisher {
   /**
    * Posts the digest's messages that are not out yet (after `progress.partsPosted`). `onPart` is told

@@ -36,6 +36,7 @@ import { Permalinks } from './slack/permalinks';
 import { PacedSlack } from './slack/paced-slack';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
@@ -184,6 +185,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
+      homes: new HomePublisher(notifyClient, slackBudget, log),
       approvals,
       reruns: new Reruns(deps),
       retries: new StepRetries(deps),

@@ -14,6 +14,7 @@ import type { Policy } from '../core/policy/policy';
 import type { Registry } from '../core/operations/registry';
 import type { Tracker } from '../core/runs/tracker';
 import type { AfterAck } from './after-ack';
+import type { HomePublisher } from './home-publisher';
 import type { Permalinks } from './permalinks';
 import type { UserTimeZones } from './user-time-zones';
 
@@ -30,6 +31,8 @@ export interface SlackDeps {
   clock: Clock;
   log: Log;
   afterAck: AfterAck;
+  /** App Home tabs, published within the workspace's budget, only the latest per person. */
+  homes: HomePublisher;
   approvals: Approvals;
   /** Re-run and Retry on a finished run. */
   reruns: Reruns;

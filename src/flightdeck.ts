@@ -104,6 +104,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       signingSecret: config.env.SLACK_SIGNING_SECRET,
       apiUrl: config.env.SLACK_API_URL,
       log,
+      clock,
       metrics,
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,

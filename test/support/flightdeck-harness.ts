@@ -254,7 +254,7 @@ export class Harness {
       },
       timeoutMs,
       () =>
-        `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => m.text))}`,
+        `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => blocksText(m)))}`,
     );
   }
 }

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { SlackApiError } from './api-error';
 import { isJsonObject, type JsonObject } from './json';
@@ -99,7 +100,7 @@ export class FakeSlack {
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-    const server = createServer();
+    const server = loopbackServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);

@@ -33,6 +33,7 @@ import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
+import type { SlackDeps } from './slack/deps';
 import { openStore } from './store';
 import type { Store } from './core/store';
 
@@ -46,6 +47,8 @@ export interface FlightdeckOptions {
   slackBudget?: Partial<SlackBudgetSettings>;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
+  /** How long a form waits for upstream checks and picker searches; tests on a busy machine lengthen them. */
+  formDeadlines?: Partial<SlackDeps['timing']>;
   /** Slack Web API retries (tests: 0). */
   webApiRetries?: number;
   /** Socket Mode pong timeout and reconnect wait (tests shorten it). */
@@ -57,6 +60,9 @@ export interface FlightdeckOptions {
   /** Opens the store; default from DATABASE_URL / DATA_DIR. Tests pass an isolated one. */
   openStore?: () => Promise<Store>;
 }
+
+/** Inside Slack's 3 s to answer a submission or a picker, with room for the rest of the answer. */
+const FORM_DEADLINES: SlackDeps['timing'] = { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 };
 
 export interface Flightdeck {
   app: App;
@@ -174,7 +180,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       approvals,
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
-      timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
+      timing: { ...FORM_DEADLINES, ...options.formDeadlines },
     });
     const server: unknown = config.env.SLACK_APP_TOKEN
       ? await app.start()

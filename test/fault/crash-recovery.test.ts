@@ -57,8 +57,8 @@ describe('a bot killed mid-flight and started again', () => {
     world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
     const second = await BotProcess.start(entry, world.botEnv('bot-2', place), world.logFile('bot-2'));
     bots.push(second);
-    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs) before bot-2 takes them over.
-    const runs = await allDelivered(store, ids, 60_000);
+    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs, postHoldMs) before bot-2 takes them over.
+    const runs = await allDelivered(store, ids, 90_000);
 
     for (const run of runs) {
       const thread = threadOf(world.slack, run);
@@ -80,5 +80,5 @@ describe('a bot killed mid-flight and started again', () => {
       world.proxy.callsOf('conversations.replies').length +
       world.proxy.callsOf('conversations.history').length;
     expect(lookups).toBeGreaterThanOrEqual(held);
-  }, 150_000);
+  }, 180_000);
 });

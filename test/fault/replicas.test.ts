@@ -76,8 +76,8 @@ const script = [
     await a.proxy.quiet();
     const aPolls = polls('bot-a');
 
-    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs) before bot-b takes them over.
-    const runs = await allDelivered(store, ids, 60_000);
+    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs, postHoldMs) before bot-b takes them over.
+    const runs = await allDelivered(store, ids, 90_000);
 
     expect(overlapping(upstream, JOB_PATH)).toEqual([]);
     expect(aPolls).toBeGreaterThan(0);
@@ -99,5 +99,5 @@ const script = [
       expect(thread.repliesWith('Succeeded')).toBe(1);
       expect(thread.parentText).toContain('Succeeded');
     }
-  }, 150_000);
+  }, 180_000);
 });

@@ -41,6 +41,11 @@ export interface FlightdeckOptions {
   config: Config;
   log: Log;
   clock?: Clock;
+  /**
+   * What Slack's request timestamps are judged against: real time, as Slack signs with it, even when `clock`
+   * is moved; a test holds it to sign and judge in the same second.
+   */
+  requestClock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
   /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
@@ -110,7 +115,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       signingSecret: config.env.SLACK_SIGNING_SECRET,
       apiUrl: config.env.SLACK_API_URL,
       log,
-      clock,
+      clock: options.requestClock ?? systemClock,
       metrics,
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,

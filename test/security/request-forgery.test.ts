@@ -44,7 +44,7 @@ interface Forgery {
 }
 
 /**
- * The bot's clock: real time, except while a case holds it. A forgery 301 s ahead is signed and judged in
+ * The bot's request clock: real time, except while a case holds it. A forgery 301 s ahead is signed and judged in
  * the same held second, so it stays 301 s ahead however long the request takes to reach the guard.
  */
 class HeldClock implements Clock {
@@ -183,7 +183,7 @@ describe('forged, stale, replayed and malformed requests never reach a handler',
     bot = await startItentialBot(sqliteBackend(), {
       workflows: [{ name: WORKFLOW, script: scripts.happy() }],
       token: 'static-token-1',
-      clock,
+      requestClock: clock,
     });
     ({ itential, h } = bot);
     raw = rawSlackFor(h);

@@ -52,6 +52,8 @@ export interface HarnessOptions {
   digests?: Partial<DigestSettings>;
   /** The bot's clock; the system clock when left out. */
   clock?: Clock;
+  /** What the bot judges request timestamps against; the system clock when left out. */
+  requestClock?: Clock;
   slack?: FakeSlack;
   /** Channels the workspace has besides the fake's own (an approvals or audit channel). */
   channels?: FakeChannel[];
@@ -129,6 +131,7 @@ export class Harness {
       formDeadlines: PATIENT_FORMS,
       digests: this.options.digests,
       clock: this.options.clock,
+      requestClock: this.options.requestClock,
       openStore: () => this.options.place.openStore({ log }),
     });
     this.driver = new SlackDriver(

@@ -10,6 +10,7 @@ import type { Subject } from '../core/policy/policy';
 import { RunBusyError } from '../core/runs/lease';
 import type { RunRecord } from '../core/runs/run-store';
 import type { RunChoice } from './buttons';
+import { digestCommandLines, digestUsageLines } from './digest-commands';
 import type { ConsoleEngine } from './engine';
 import {
   decisionLines,
@@ -211,8 +212,9 @@ class CommandLoop {
         return;
       }
       case 'digest':
+        return this.print(...(await digestCommandLines(this.engine, parsed.command, subject)));
       case 'digest-usage':
-        return this.print('Digests are posted to Slack channels; the console does not schedule them.');
+        return this.print(...digestUsageLines(parsed.error));
     }
   }
 
@@ -251,6 +253,7 @@ class CommandLoop {
     }
     this.print(
       '  /ops runs [mine] · /ops status <run id> · whoami · can-i <operation> [key=value …] · /ops audit',
+      '  /ops digest now [window] · /ops digest schedule <when> [time zone] [filters] · /ops digest list · /ops digest remove <id>',
       ...CONSOLE_HELP,
     );
   }

@@ -96,6 +96,7 @@ export interface DigestWindowsTable {
   attempts: Generated<number>;
   parts_posted: Generated<number>;
   thread_ts: string | null;
+  attempted_part: number | null;
   posted_at: number | null;
   failed_at: number | null;
   error: string | null;
@@ -129,6 +130,12 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** Keys claimed once until they expire (migration 006). */
+export interface OnceKeysTable {
+  key: string;
+  expires_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -138,4 +145,5 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  once_keys: OnceKeysTable;
 }

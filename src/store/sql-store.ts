@@ -1,11 +1,12 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
-import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
+import { isFinal, RUN_STATES, type RunState } from '../core/runs/lifecycle';
 import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
+import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
 import {
   LeaseLostError,
@@ -24,6 +25,7 @@ import {
 } from '../core/approvals/approval-store';
 import { type AuditFilter, type AuditRecord, type NewAuditRecord } from '../core/audit/audit-store';
 import {
+  type DigestCounts,
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
@@ -62,6 +64,8 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly once: OnceQueries;
+  readonly shared: boolean;
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +76,8 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.once = new OnceQueries(connection.db);
+    this.shared = connection.engine === 'postgres';
   }
 
   migrate(): Promise<void> {
@@ -84,6 +90,14 @@ export class SqlStore implements Store {
 
   pauseBudget(key: BudgetKey, until: Date): Promise<void> {
     return this.budget.pauseBudget(key, until);
+  }
+
+  claimOnce(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.once.claimOnce(key, expiresAt, now);
+  }
+
+  sweepOnceKeys(now: Date): Promise<number> {
+    return this.once.sweepOnceKeys(now);
   }
 
   async ping(): Promise<void> {
@@ -344,6 +358,10 @@ export class SqlStore implements Store {
     return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
   }
 
+  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean> {
+    return this.digests.recordDigestAttempt(key, owner, part, leaseUntil);
+  }
+
   recordDigestPart(
     key: DigestWindowKey,
     owner: string,
@@ -358,7 +376,13 @@ export class SqlStore implements Store {
     return this.digests.settleDigestWindow(key, owner, outcome);
   }
 
-  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
+  countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {
+    return this.digests.countDigestRuns(filter, top);
+  }
+
+  listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]> {
     return this.digests.listDigestRuns(filter);
   }
 

@@ -1,6 +1,6 @@
 import type { Booking, BudgetKey } from '../../src/core/runs/budget-store';
 import type { Store } from '../../src/core/store';
-import { storeBackends, type StorePlace } from '../support/stores';
+import { replicaPair, storeBackends, type StorePlace } from '../support/stores';
 
 const UPDATE: BudgetKey = { key: 'chat.update', intervalMs: 60_000 / 46, burst: 3 };
 const t0 = new Date('2026-11-24T10:00:00Z');
@@ -23,10 +23,7 @@ describe.each(storeBackends())('the shared Slack budget on $name', (backend) => 
   let b: Store;
   // A fresh place per test: the budget's clocks are not among the rows a shared place resets.
   beforeEach(async () => {
-    place = await backend.place();
-    a = await place.openStore();
-    // PostgreSQL: a second replica with its own pool. SQLite serves one process, through one handle.
-    b = backend.name === 'postgres' ? await place.openStore() : a;
+    ({ place, a, b } = await replicaPair(backend));
   });
   afterEach(() => place.dispose());
 

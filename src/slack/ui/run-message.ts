@@ -1,8 +1,8 @@
-import { formatDuration, intervalToDuration } from 'date-fns';
 import type { RunView } from '../../core/runs/notifier';
 import type { RunState } from '../../core/runs/lifecycle';
 import { isFinal } from '../../core/runs/lifecycle';
 import type { RunRecord, TransitionRecord } from '../../core/runs/run-store';
+import { duration } from '../../core/kit/duration';
 import { ACTIONS } from '../ids';
 import { approvalButtons } from './approval';
 import {
@@ -38,14 +38,6 @@ const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
 
 export function stateLabel(state: RunState): string {
   return `${STATE_LABEL[state].emoji} ${STATE_LABEL[state].label}`;
-}
-
-/** "4 minutes 12 seconds"; under a second reads "less than a second". */
-export function duration(start: Date, end: Date): string {
-  const text = formatDuration(intervalToDuration({ start, end }), {
-    format: ['days', 'hours', 'minutes', 'seconds'],
-  });
-  return text === '' ? 'less than a second' : text;
 }
 
 /** Where the run is: status word, task or stage, progress, who it waits for. */

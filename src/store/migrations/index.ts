@@ -5,7 +5,9 @@ import { digests } from './002-digests';
 import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
+import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
+import { digestReadsAndParts } from './008-digest-reads-and-parts';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -15,7 +17,9 @@ export function migrations(engine: Engine): MigrationProvider {
     '003-approvals': approvals(),
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
+    '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
+    '008-digest-reads-and-parts': digestReadsAndParts(),
   };
   return { getMigrations: async () => all };
 }

@@ -39,6 +39,7 @@ import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
+import type { SlackDeps } from './slack/deps';
 import { openStore } from './store';
 import type { Store } from './core/store';
 
@@ -46,12 +47,19 @@ export interface FlightdeckOptions {
   config: Config;
   log: Log;
   clock?: Clock;
+  /**
+   * What Slack's request timestamps are judged against: real time, as Slack signs with it, even when `clock`
+   * is moved; a test holds it to sign and judge in the same second.
+   */
+  requestClock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
   /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
   slackBudget?: Partial<SlackBudgetSettings>;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
+  /** How long a form waits for upstream checks and picker searches; tests on a busy machine lengthen them. */
+  formDeadlines?: Partial<SlackDeps['timing']>;
   /** Slack Web API retries (tests: 0). */
   webApiRetries?: number;
   /** Socket Mode pong timeout and reconnect wait (tests shorten it). */
@@ -63,6 +71,9 @@ export interface FlightdeckOptions {
   /** Opens the store; default from DATABASE_URL / DATA_DIR. Tests pass an isolated one. */
   openStore?: () => Promise<Store>;
 }
+
+/** Inside Slack's 3 s to answer a submission or a picker, with room for the rest of the answer. */
+const FORM_DEADLINES: SlackDeps['timing'] = { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 };
 
 export interface Flightdeck {
   app: App;
@@ -112,6 +123,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       signingSecret: config.env.SLACK_SIGNING_SECRET,
       apiUrl: config.env.SLACK_API_URL,
       log,
+      clock: options.requestClock ?? systemClock,
       metrics,
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,
@@ -192,7 +204,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
-      timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
+      timing: { ...FORM_DEADLINES, ...options.formDeadlines },
     });
     const server: unknown = config.env.SLACK_APP_TOKEN
       ? await app.start()

@@ -1,4 +1,5 @@
 import { steps } from '../fakes/itential';
+import { waitFor } from '../fakes/slack';
 import { storeBackends } from '../support/stores';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered, threadOf } from './support/threads';
@@ -37,13 +38,18 @@ const script = [
     );
     const [a] = await Promise.all([startBot('bot-a'), startBot('bot-b')]);
     const polls = (tag: string) => upstream.filter((c) => c.tag === tag && JOB_PATH.test(c.path)).length;
-    await waitUntil(() => polls('bot-a') + polls('bot-b') >= RUNS * 2, 30_000, 'a third of the polls');
+    await waitFor(
+      () => (polls('bot-a') + polls('bot-b') >= RUNS * 2 ? true : undefined),
+      30_000,
+      () => 'a third of the polls',
+    );
     await a.bot.kill();
     // Requests the killed process had already written may still reach the proxy just after it died.
     await a.proxy.quiet();
     const aPolls = polls('bot-a');
 
-    const runs = await allDelivered(store, ids, 45_000);
+    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs, postHoldMs) before bot-b takes them over.
+    const runs = await allDelivered(store, ids, 90_000);
 
     expect(overlapping(upstream, JOB_PATH)).toEqual([]);
     expect(aPolls).toBeGreaterThan(0);
@@ -65,13 +71,5 @@ const script = [
       expect(thread.repliesWith('Succeeded')).toBe(1);
       expect(thread.parentText).toContain('Succeeded');
     }
-  }, 75_000);
+  }, 180_000);
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { goaBody, ngBody, type GoaBody, type NgBody } from './error-bodies';
 import { isFinalStatus, ScriptedPipeline, type PipelineExecutionSpec } from './pipeline-script';
@@ -104,7 +105,7 @@ export class HarnessFake {
   readonly executions: FakeExecution[] = [];
   readonly pipelines = new Map<string, ScriptedPipeline>();
   private readonly faults = new Map<Route, Fault[]>();
-  private readonly server: http.Server;
+  private readonly server: Server;
   private readonly duplicateCreate: 'conflict' | 'allow';
   keyMayApprove: boolean;
   private port = 0;
@@ -114,7 +115,7 @@ export class HarnessFake {
     this.accountId = options.accountId ?? 'acct_123';
     this.duplicateCreate = options.duplicateCreate ?? 'conflict';
     this.keyMayApprove = options.keyMayApprove ?? true;
-    this.server = http.createServer((req, res) => {
+    this.server = loopbackServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent)
           this.json(res, 500, goaBody(500, { message: String(err) }), 'application/vnd.goa.error');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import {
   applyStep,
@@ -150,7 +151,7 @@ export class FakeItential {
       advanceOnPoll: options.advanceOnPoll ?? true,
       latencyMs: options.latencyMs ?? 0,
     };
-    this.server = createServer((req, res) => {
+    this.server = loopbackServer((req, res) => {
       void this.handle(req, res);
     });
   }

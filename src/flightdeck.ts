@@ -17,6 +17,7 @@ import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import { Reruns } from './core/runs/rerun';
 import { StepRetries } from './core/runs/retry';
+import { HumanSteps } from './core/runs/human-steps';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -35,17 +36,18 @@ import { Permalinks } from './slack/permalinks';
 import { PacedSlack } from './slack/paced-slack';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { ApprovalInbox } from './core/approvals/inbox';
 import { NotifyPreferences } from './core/direct/notify-preferences';
-import type { SlackDeps } from './slack/deps';
 import { homeContent } from './slack/home-content';
-import { HomePublisher } from './slack/home-publisher';
+import { HomeRefresh } from './slack/home-refresh';
 import { SlackDirectMessenger } from './slack/slack-direct-messenger';
 import { homeView } from './slack/ui/home';
 
 const DEFAULT_HOME_REFRESH_MS = 3_000;
+import type { SlackDeps } from './slack/deps';
 import { openStore } from './store';
 import type { Store } from './core/store';
 
@@ -53,6 +55,11 @@ export interface FlightdeckOptions {
   config: Config;
   log: Log;
   clock?: Clock;
+  /**
+   * What Slack's request timestamps are judged against: real time, as Slack signs with it, even when `clock`
+   * is moved; a test holds it to sign and judge in the same second.
+   */
+  requestClock?: Clock;
   /** Tracker and lease timings; tests shorten them. */
   engine?: Partial<EngineSettings>;
   /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
@@ -61,6 +68,8 @@ export interface FlightdeckOptions {
   homeRefreshMs?: number;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
+  /** How long a form waits for upstream checks and picker searches; tests on a busy machine lengthen them. */
+  formDeadlines?: Partial<SlackDeps['timing']>;
   /** Slack Web API retries (tests: 0). */
   webApiRetries?: number;
   /** Socket Mode pong timeout and reconnect wait (tests shorten it). */
@@ -72,6 +81,9 @@ export interface FlightdeckOptions {
   /** Opens the store; default from DATABASE_URL / DATA_DIR. Tests pass an isolated one. */
   openStore?: () => Promise<Store>;
 }
+
+/** Inside Slack's 3 s to answer a submission or a picker, with room for the rest of the answer. */
+const FORM_DEADLINES: SlackDeps['timing'] = { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 };
 
 export interface Flightdeck {
   app: App;
@@ -121,6 +133,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       signingSecret: config.env.SLACK_SIGNING_SECRET,
       apiUrl: config.env.SLACK_API_URL,
       log,
+      clock: options.requestClock ?? systemClock,
       metrics,
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,
@@ -152,12 +165,9 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
     registerSlackQueueDepth(metrics.registry, slackBudget);
     const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
-    const homes = new HomePublisher(
-      (userId) =>
-        slackBudget.spend('views.publish', userId, 'routine', async () => {
-          const view = homeView(await homeContent(slackDeps, userId));
-          await app.client.views.publish({ user_id: userId, view });
-        }),
+    const homePublisher = new HomePublisher(notifyClient, slackBudget, log);
+    const homes = new HomeRefresh(
+      (userId) => homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
       clock,
       log,
       options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
@@ -205,14 +215,16 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
+      homes: homePublisher,
       approvals,
       inbox: new ApprovalInbox({ store, policy, registry }),
       notify: new NotifyPreferences({ store, audit, clock }),
       reruns: new Reruns(deps),
       retries: new StepRetries(deps),
+      humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
-      timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
+      timing: { ...FORM_DEADLINES, ...options.formDeadlines },
     };
     registerListeners(app, slackDeps);
     const server: unknown = config.env.SLACK_APP_TOKEN

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseOpsCommand, systemUsage, type OpsCommand } from '../core/commands/ops-command';
+import type { StepResult } from '../core/runs/human-steps';
 import type { VoteResult } from '../core/approvals/decisions';
 import { formValuesOf } from '../core/operations/form-values-of';
 import { parseForm } from '../core/operations/forms';
@@ -346,6 +347,18 @@ class CommandLoop {
         else this.print('This run cannot be canceled.');
         return;
       }
+      case 'step-approve':
+      case 'step-reject': {
+        const result = await this.engine.humanSteps.decide({
+          runId: choice.runId,
+          stepId: choice.stepId ?? '',
+          decision: choice.action === 'step-approve' ? 'approve' : 'reject',
+          actor: { id: subject.userId },
+          channelId: subject.channelId,
+        });
+        if (result.kind === 'decided' || result.kind === 'refused_upstream') tracker.nudge();
+        return this.print(...stepLines(result));
+      }
       case 'revert': {
         const revert = await launcher.revertInput(choice.runId, { id: subject.userId });
         const values = revert ? formValuesOf(revert.input) : undefined;
@@ -405,6 +418,27 @@ class CommandLoop {
       case 'not_found':
         return this.print('This run cannot be retried.');
     }
+  }
+}
+
+/** What the clicker of a step choice reads; the thread line says the rest. */
+function stepLines(result: StepResult): string[] {
+  switch (result.kind) {
+    case 'decided':
+    case 'refused_upstream':
+      return [];
+    case 'denied':
+      return decisionLines(`decide this step (${result.operationId})`, result.decision);
+    case 'already_decided':
+      return [
+        `${result.holder.actorId} already ${result.holder.decision === 'approve' ? 'approved' : 'rejected'} this step.`,
+      ];
+    case 'not_waiting':
+      return ['This run no longer waits for that step.'];
+    case 'unsupported':
+      return ['This step cannot be decided from here.'];
+    case 'not_found':
+      return ['No such run.'];
   }
 }
 

@@ -23,6 +23,7 @@ import { Tracker } from '../core/runs/tracker';
 import type { Store } from '../core/store';
 import { openStore } from '../store';
 import { RunChoices } from './buttons';
+import { HumanSteps } from '../core/runs/human-steps';
 import { ConsoleDigestPublisher } from './digest-printer';
 import { ConfiguredGroups } from './group-directory';
 import { ConsoleNotifier } from './thread-printer';
@@ -42,6 +43,7 @@ export interface ConsoleEngine {
   approvals: Approvals;
   reruns: Reruns;
   retries: StepRetries;
+  humanSteps: HumanSteps;
   tracker: Tracker;
   choices: RunChoices;
   groups: ConfiguredGroups;
@@ -132,6 +134,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     approvals: new Approvals(deps, launcher),
     reruns: new Reruns(deps),
     retries: new StepRetries(deps),
+    humanSteps: new HumanSteps(deps),
     runs: new RunQueries({ store, access, audit, schedules, clock }),
     audit,
     admins: config.file.admins,

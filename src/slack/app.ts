@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
+import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
 import type { OnceStore } from '../core/kit/once-store';
 import type { Metrics } from '../observability/metrics';
@@ -15,6 +16,8 @@ export interface SlackAppOptions {
   signingSecret?: string;
   apiUrl?: string;
   log: Log;
+  /** HTTP mode: the time request timestamps are checked against. */
+  clock: Clock;
   metrics: Metrics;
   /** Answers /healthz: true when the store answers. */
   healthy: () => Promise<boolean>;
@@ -78,6 +81,7 @@ export function createSlackApp(options: SlackAppOptions): App {
           signingSecret: options.signingSecret ?? '',
           routes: routes(options),
           log: options.log,
+          clock: options.clock,
           logger,
           requestKeys: options.requestKeys,
         }),

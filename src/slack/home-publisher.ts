@@ -1,73 +1,84 @@
-import type { Clock } from '../core/kit/clock';
+import type { webApi } from '@slack/bolt';
 import type { Log } from '../core/kit/log';
-import type { HomeRefresher } from '../core/direct/direct-messenger';
 import { NotifyError, PACED } from '../core/runs/notifier';
+import { slackErrorCode, toNotifyError } from './slack-errors';
+import type { SlackBudget } from './slack-budget';
 
-export type Timer = (run: () => void, ms: number) => { cancel(): void };
+export const VIEWS_PUBLISH = 'views.publish';
 
-const realTimer: Timer = (run, ms) => {
-  const handle = setTimeout(run, ms);
-  handle.unref();
-  return { cancel: () => clearTimeout(handle) };
-};
+type HomeView = Parameters<webApi.WebClient['views']['publish']>[0]['view'];
+
+/** A person's Home waiting for its turn: the view is built when the turn comes, so it is the latest. */
+interface Queued {
+  build: () => Promise<HomeView>;
+  done: Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Republishes people's Home tabs when what waits on them changes: at most once per `intervalMs` per person,
- * coalesced (changes while a publish is due make no second one, and what is published is read when it
- * goes, so only the latest Home is shown). A publish with no turn in Slack's budget is put off to its turn.
- * Process-local and best effort: after a restart, opening the tab shows it fresh.
+ * Publishes App Home tabs within the workspace's `views.publish` budget (Tier 4, shared by every replica
+ * through the store). Per person only the latest Home matters: while one waits for its turn, later
+ * requests for the same person join it, and the view is built from the store when the turn comes.
+ * Slack refusing a Home is logged and dropped: the next time the person opens it, it is built anew.
  */
-export class HomePublisher implements HomeRefresher {
-  private readonly due = new Map<string, { cancel(): void }>();
-  private readonly lastAt = new Map<string, number>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
+export class HomePublisher {
+  private readonly queued = new Map<string, Queued>();
 
   constructor(
-    private readonly publish: (userId: string) => Promise<void>,
-    private readonly clock: Clock,
+    private readonly client: webApi.WebClient,
+    private readonly budget: SlackBudget,
     private readonly log: Log,
-    private readonly intervalMs: number,
-    private readonly timer: Timer = realTimer,
+    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {}
 
-  changed(userIds: string[]): void {
-    for (const userId of new Set(userIds)) this.schedule(userId, 0);
+  /** People whose Home waits for its turn. */
+  get waiting(): number {
+    return this.queued.size;
   }
 
-  /** Cancels what is due and waits for publishes under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.due.values()) timer.cancel();
-    this.due.clear();
-    await Promise.all(this.inFlight);
+  /** Resolves once `userId`'s Home, as `build` makes it when its turn comes, is published (or dropped). */
+  publish(userId: string, build: () => Promise<HomeView>): Promise<void> {
+    const queued = this.queued.get(userId);
+    if (queued) {
+      queued.build = build;
+      return queued.done;
+    }
+    const entry: Queued = { build, done: Promise.resolve() };
+    this.queued.set(userId, entry);
+    entry.done = this.send(userId, entry);
+    return entry.done;
   }
 
-  private schedule(userId: string, atLeastMs: number): void {
-    if (this.stopped || this.due.has(userId)) return;
-    const since = this.clock.now().getTime() - (this.lastAt.get(userId) ?? -Infinity);
-    const waitMs = Math.max(atLeastMs, this.intervalMs - since, 0);
-    this.due.set(
-      userId,
-      this.timer(() => this.run(userId), waitMs),
-    );
-  }
-
-  private run(userId: string): void {
-    this.due.delete(userId);
-    this.lastAt.set(userId, this.clock.now().getTime());
-    const work = this.publish(userId).catch((err: unknown) => {
-      if (err instanceof NotifyError && err.code === PACED && err.retryAfterMs !== undefined) {
-        this.lastAt.delete(userId);
-        this.schedule(userId, err.retryAfterMs);
+  private async send(userId: string, entry: Queued): Promise<void> {
+    for (;;) {
+      try {
+        await this.budget.spend(VIEWS_PUBLISH, '', 'routine', async () => {
+          // From here on a newer request waits for a turn of its own: this view is built now.
+          this.queued.delete(userId);
+          const view = await entry.build();
+          try {
+            await this.client.views.publish({ user_id: userId, view });
+          } catch (err) {
+            const error = toNotifyError(err);
+            if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
+              await this.budget.pause(VIEWS_PUBLISH, '', error.retryAfterMs);
+            throw err;
+          }
+        });
+        return;
+      } catch (err) {
+        if (err instanceof NotifyError && err.code === PACED && err.retryAfterMs !== undefined) {
+          await this.sleep(err.retryAfterMs);
+          continue;
+        }
+        this.queued.delete(userId);
+        this.log.warn(
+          { user: userId, err: slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)) },
+          'could not publish the Home tab',
+        );
         return;
       }
-      this.log.warn(
-        { user: userId, err: err instanceof Error ? err.message : String(err) },
-        'could not republish the Home tab',
-      );
-    });
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    }
   }
 }

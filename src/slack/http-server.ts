@@ -8,6 +8,7 @@ import {
   type Logger,
   type Receiver,
 } from '@slack/bolt';
+import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
 import type { OnceStore } from '../core/kit/once-store';
 import { ReplayCache } from './replay-cache';
@@ -34,6 +35,8 @@ export interface GuardedReceiverOptions {
   /** Served before anything else (health, metrics); exact paths. */
   routes: CustomRoute[];
   log: Log;
+  /** Judges the request timestamp's window. */
+  clock: Clock;
   /** Bolt's logger, for the receiver it hands verified requests to. */
   logger: Logger;
   bodyLimitBytes?: number;
@@ -129,7 +132,7 @@ export class GuardedHttpReceiver implements Receiver {
       { headers: req.headers, rawBody },
       {
         signingSecret: this.options.signingSecret,
-        nowSec: Math.floor(Date.now() / 1000),
+        nowSec: Math.floor(this.options.clock.now().getTime() / 1000),
         replays: this.replays,
       },
     );

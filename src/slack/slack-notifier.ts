@@ -19,9 +19,10 @@ const isPost = (runId: string, seq: number) => (payload: Record<string, unknown>
   payload.run_id === runId && payload.seq === seq;
 
 /**
- * A Web API client for run messages only: it never retries on its own (the engine retries with a look
- * in Slack first, so an ambiguous post is not repeated blindly) and hands 429s back at once instead of
- * pausing every call of the process, so one rate-limited channel waits without holding up the others.
+ * A Web API client for the calls that spend the workspace's budget (run messages, Home tabs): it never
+ * retries on its own (the engine retries with a look in Slack first, so an ambiguous post is not repeated
+ * blindly) and hands 429s back at once instead of pausing every call of the process, so one rate-limited
+ * channel waits without holding up the others, and the budget hears of the 429.
  */
 export function notifierClient(options: { token: string; apiUrl?: string; log: Log }): webApi.WebClient {
   return new webApi.WebClient(options.token, {

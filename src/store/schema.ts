@@ -142,6 +142,15 @@ export interface OnceKeysTable {
   expires_at: number;
 }
 
+/** Human steps decided from Flightdeck, first click only (migration 010). */
+export interface StepClaimsTable {
+  run_id: string;
+  step_id: string;
+  actor_id: string;
+  decision: string;
+  at: number;
+}
+
 /** A direct message about one transition to one person (migration 011). */
 export interface DirectMessagesTable {
   run_id: string;
@@ -173,6 +182,7 @@ export interface Database {
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
   once_keys: OnceKeysTable;
+  step_claims: StepClaimsTable;
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
 }

@@ -9,6 +9,8 @@ import { DigestQueries } from './digest-queries';
 import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
+import { StepQueries } from './step-queries';
+import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
   type NewRun,
@@ -74,6 +76,7 @@ export class SqlStore implements Store {
   private readonly direct: DirectMessageQueries;
   private readonly once: OnceQueries;
   readonly shared: boolean;
+  private readonly steps: StepQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -87,6 +90,7 @@ export class SqlStore implements Store {
     this.direct = new DirectMessageQueries(connection.db);
     this.once = new OnceQueries(connection.db);
     this.shared = connection.engine === 'postgres';
+    this.steps = new StepQueries(connection.db);
   }
 
   migrate(): Promise<void> {
@@ -402,6 +406,15 @@ export class SqlStore implements Store {
     limit: number;
   }): Promise<RunDuration[]> {
     return this.digests.runDurations(filter);
+  }
+
+  // Human-step claims: their queries live in step-queries.ts.
+  claimStep(claim: StepClaim): Promise<{ claimed: true } | { claimed: false; holder: StepClaim }> {
+    return this.steps.claimStep(claim);
+  }
+
+  releaseStep(runId: string, stepId: string, actorId: string): Promise<void> {
+    return this.steps.releaseStep(runId, stepId, actorId);
   }
 
   // Approval requests and votes: their queries live in approval-queries.ts.

@@ -1,4 +1,5 @@
 import { scripts } from '../fakes/itential';
+import { waitFor } from '../fakes/slack';
 import { storeBackends, type StorePlace } from '../support/stores';
 import type { Store } from '../../src/core/store';
 import { BotProcess, buildBot } from './support/bot-process';
@@ -45,14 +46,19 @@ describe('a bot killed mid-flight and started again', () => {
     world.proxy.holdAnswers('chat.postMessage', 30);
     const first = await BotProcess.start(entry, world.botEnv('bot-1', place), world.logFile('bot-1'));
     bots.push(first);
-    await waitUntil(() => world.proxy.heldCount >= 10, 30_000, 'ten posts in the crash window');
+    await waitFor(
+      () => (world.proxy.heldCount >= 10 ? true : undefined),
+      30_000,
+      () => 'ten posts in the crash window',
+    );
     await first.kill();
     const held = world.proxy.heldCount;
 
     world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
     const second = await BotProcess.start(entry, world.botEnv('bot-2', place), world.logFile('bot-2'));
     bots.push(second);
-    const runs = await allDelivered(store, ids, 40_000);
+    // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs, postHoldMs) before bot-2 takes them over.
+    const runs = await allDelivered(store, ids, 90_000);
 
     for (const run of runs) {
       const thread = threadOf(world.slack, run);
@@ -74,13 +80,5 @@ describe('a bot killed mid-flight and started again', () => {
       world.proxy.callsOf('conversations.replies').length +
       world.proxy.callsOf('conversations.history').length;
     expect(lookups).toBeGreaterThanOrEqual(held);
-  }, 75_000);
+  }, 180_000);
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

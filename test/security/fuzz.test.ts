@@ -35,6 +35,14 @@ const RUNS = {
   suggestions: Math.round(300 * SCALE),
 };
 
+/**
+ * A case is one signed request and its answer; on a machine busy with other work that takes up to a few
+ * hundred ms, so the tests' bound grows with the largest number of cases (jest's 60 s default is not
+ * enough for 1,200). A hang is caught sooner, by each request's own timeout (RawSlack).
+ */
+const PER_CASE_BOUND_MS = 500;
+jest.setTimeout(Math.max(60_000, Math.max(...Object.values(RUNS)) * PER_CASE_BOUND_MS));
+
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
 /** Commands come from Bob: the modals they open would otherwise replace Alice's, which the other cases use. */

@@ -9,9 +9,10 @@ const OVER_READ_LIMIT = 9 * 1024 * 1024;
 const DEEP = 200_000;
 /**
  * Bounds for a hang, not for speed: each case waits out real retry backoffs and Slack's pacing, which a
- * loaded machine stretches, so the waits end on what the thread shows and these only catch a stuck run.
+ * loaded machine stretches (the oversized case builds and reads 8 MiB on each of its ten polls), so the
+ * waits end on what the thread shows and these only catch a stuck run.
  */
-const HANG_MS = 30_000;
+const HANG_MS = 90_000;
 
 /** What a person must never see in a thread: a stack trace, raw markup, or a JavaScript error's own words. */
 const UNREADABLE = [

@@ -35,6 +35,13 @@ export const FAST_ENGINE: Partial<EngineSettings> = {
   tickMs: 20,
 };
 
+/**
+ * Upstream checks and picker searches may take as long as they need to answer on a busy machine: what the
+ * tests look at (a module's name in the facts, the options of a picker) must not depend on a deadline that
+ * speed decides. The deadlines themselves are tested with the functions that keep them (core/operations/forms).
+ */
+const PATIENT_FORMS = { validateDeadlineMs: 20_000, searchDeadlineMs: 20_000 };
+
 export interface HarnessOptions {
   place: StorePlace;
   /** Extra environment: upstream URLs and credentials. */
@@ -45,6 +52,8 @@ export interface HarnessOptions {
   digests?: Partial<DigestSettings>;
   /** The bot's clock; the system clock when left out. */
   clock?: Clock;
+  /** What the bot judges request timestamps against; the system clock when left out. */
+  requestClock?: Clock;
   slack?: FakeSlack;
   /** Channels the workspace has besides the fake's own (an approvals or audit channel). */
   channels?: FakeChannel[];
@@ -119,8 +128,10 @@ export class Harness {
       webApiRetries: 0,
       socketPingTimeoutMs: SOCKET_PING_TIMEOUT_MS,
       engine: { ...FAST_ENGINE, ...this.options.engine },
+      formDeadlines: PATIENT_FORMS,
       digests: this.options.digests,
       clock: this.options.clock,
+      requestClock: this.options.requestClock,
       openStore: () => this.options.place.openStore({ log }),
     });
     this.driver = new SlackDriver(
@@ -261,7 +272,7 @@ export class Harness {
       },
       timeoutMs,
       () =>
-        `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => m.text))}`,
+        `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => blocksText(m)))}`,
     );
   }
 }

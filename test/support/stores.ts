@@ -105,7 +105,7 @@ function postgres(url: string): StoreBackend {
 }
 
 const DELETE_ALL_ROWS =
-  'delete from direct_messages; delete from notify_prefs; delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit; delete from once_keys;';
+  'delete from direct_messages; delete from notify_prefs; delete from step_claims; delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit; delete from once_keys;';
 
 async function sqlitePlace(): Promise<StorePlace> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flightdeck-store-'));
@@ -167,16 +167,20 @@ function place(options: OpenStoreOptions, raw: RawAccess): StorePlace {
 
 const probed = new Map<string, boolean>();
 
-/** Whether PostgreSQL accepts a connection, asked synchronously because describe.each needs its list at once. */
+/**
+ * Whether PostgreSQL accepts a connection, asked synchronously because describe.each needs its list at once.
+ * A refused connection answers at once; the bounds are for a server that is slow to answer on a busy machine,
+ * which must not turn into "PostgreSQL does not answer" and fail every store suite.
+ */
 function answers(url: string): boolean {
   let result = probed.get(url);
   if (result === undefined) {
     const probe = `
       const { Client } = require(process.argv[1]);
-      const client = new Client({ connectionString: process.argv[2], connectionTimeoutMillis: 1500 });
+      const client = new Client({ connectionString: process.argv[2], connectionTimeoutMillis: 15_000 });
       client.connect().then(() => client.query('select 1')).then(() => client.end())
         .then(() => process.exit(0), () => process.exit(1));`;
-    const child = spawnSync(process.execPath, ['-e', probe, require.resolve('pg'), url], { timeout: 5000 });
+    const child = spawnSync(process.execPath, ['-e', probe, require.resolve('pg'), url], { timeout: 30_000 });
     result = child.status === 0;
     probed.set(url, result);
   }

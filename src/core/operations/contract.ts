@@ -82,6 +82,8 @@ export interface Observation {
   progress?: number;
   /** Set when a human must act: "manual task 'Approve change'". */
   waitingFor?: string;
+  /** The step a person can decide from Flightdeck (an approval, a manual task), when the operation has `steps`. */
+  step?: HumanStep;
   problem?: Problem;
   /** A failed run that an operator may still retry upstream: keep watching it. */
   mayRecover?: boolean;
@@ -89,6 +91,37 @@ export interface Observation {
   retryStep?: RetryStep;
   /** Where the user can see it upstream. */
   url?: string;
+}
+
+export type StepDecision = 'approve' | 'reject';
+
+/** A step of an upstream run that waits for a person, offered in the run's thread. System-neutral. */
+export interface HumanStep {
+  /** The upstream's id for it (a Harness approval instance, an Itential job task); handed back to `decide`. */
+  id: string;
+  /** "Harness approval in stage Approve", "Manual task 'Approve change'". */
+  title: string;
+  /** What the upstream asks the person (an approval message), when it says. */
+  message?: Text;
+  decisions: StepDecision[];
+  /** The upstream collects values with the decision; Flightdeck does not offer them (decide in the upstream's UI for that). */
+  form: boolean;
+}
+
+export interface StepDecisionRequest {
+  stepId: string;
+  decision: StepDecision;
+  /** Who clicked: the upstream sees the bot's account, so the operation passes this on where it can (a comment). */
+  actor: Requester;
+  /** Flightdeck's run id, for the upstream's own record. */
+  runId: string;
+}
+
+/** Acting on a run's human steps: policy operation `operationId` (`iacm.approve`) governs who may. */
+export interface StepActions<Input = unknown> {
+  operationId: string;
+  /** Sends the decision upstream; throws UpstreamError when the upstream refuses. Never retried. */
+  decide(ref: UpstreamRef<Input>, request: StepDecisionRequest): Promise<void>;
 }
 
 export interface StartResult {
@@ -166,6 +199,8 @@ export interface Operation<Input = unknown> extends OperationInfo {
   formValues?(input: Input): FormValues | undefined;
   /** Runs the failed step `stepId` (an Observation's `retryStep`) again upstream; what the run is then. */
   retryStep?(ref: UpstreamRef<Input>, stepId: string): Promise<Observation>;
+  /** Approving or rejecting what the run waits for (Observation.step), when the upstream lets the bot do it. */
+  steps?: StepActions<Input>;
 }
 
 /** A read-only command that answers with a list (`/ops iacm executions <module>`). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunPatch, RunRecord } from './run-store';
+import { type RunPatch, type RunRecord, unchangedState } from './run-store';
 import { openApprovalRequest } from '../approvals/flow';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
@@ -7,7 +7,7 @@ import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
 import { linkRerun, rerunSource } from './rerun';
 import { NotifyError } from './notifier';
-import { observationPatch } from '../operations/observation';
+import { observationPatch, stepPayload } from '../operations/observation';
 import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
@@ -251,6 +251,7 @@ export class Launcher {
       problem: result.observation.problem ?? null,
       actorId: run.requesterId,
       at: now,
+      payload: stepPayload(result.observation),
     });
     await this.deps.audit.append(
       runAudit(updated, { at: now, actorId: run.requesterId, action: 'start', outcome: 'started' }),
@@ -392,11 +393,7 @@ export class Launcher {
           {},
           {
             kind: 'cancel_requested',
-            state: claimed.state,
-            upstreamStatus: claimed.upstreamStatus,
-            detail: claimed.detail,
-            progress: claimed.progress,
-            waitingFor: claimed.waitingFor,
+            ...unchangedState(claimed),
             problem,
             actorId: requester.id,
             at: clock.now(),

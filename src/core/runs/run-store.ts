@@ -142,6 +142,8 @@ export const TRANSITION_KINDS = [
   'rerun',
   /** Someone (`actorId`) had the upstream retry the failed step `detail`; the run is followed again. */
   'retried',
+  /** Someone decided a human step upstream from Flightdeck (`actorId`; `payload` says which and how). */
+  'step_decided',
 ] as const;
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
@@ -175,9 +177,17 @@ export type NewTransition = Omit<
   TransitionRecord,
   'runId' | 'seq' | 'notifiedTs' | 'attemptedAt' | 'payload'
 > & {
-  /** Only approval transitions carry one. */
+  /** Approval and human-step transitions carry one. */
   payload?: TransitionPayload | null;
 };
+
+/** The state fields of a transition that changes no state (a cancel request, a step decision): the run's own. */
+export function unchangedState(
+  run: RunRecord,
+): Pick<NewTransition, 'state' | 'upstreamStatus' | 'detail' | 'progress' | 'waitingFor'> {
+  const { state, upstreamStatus, detail, progress, waitingFor } = run;
+  return { state, upstreamStatus, detail, progress, waitingFor };
+}
 
 export interface RunFilter {
   channelId?: string;

@@ -26,6 +26,7 @@ import {
   stageIdentifier,
 } from './identifiers';
 import { pipelineExecutionUrl } from './links';
+import { approvalStep, PipelineApprovals, waitsForApproval } from './approval-step';
 import type { ModuleDirectory, ModuleLookup } from './module-directory';
 import { meaningOf, observePipeline } from './pipeline-status';
 import type { HarnessModule, ModuleExecution, PipelineSummary } from './schemas';
@@ -72,8 +73,11 @@ export class RunOperation implements Operation<RunInput> {
   readonly title = RUN_INFO.title;
   readonly usage = RUN_INFO.usage;
   readonly input = runInputSchema;
+  readonly steps: PipelineApprovals<RunInput>;
 
-  constructor(private readonly deps: RunOperationDeps) {}
+  constructor(private readonly deps: RunOperationDeps) {
+    this.steps = new PipelineApprovals(deps.api, scopeOf);
+  }
 
   fields(ctx: FormContext): FormField[] {
     const { defaults } = this.deps.config;
@@ -225,7 +229,12 @@ export class RunOperation implements Operation<RunInput> {
 
   async poll(ref: UpstreamRef<RunInput>): Promise<Observation> {
     const summary = await this.deps.api.pipelineExecution(ref.upstreamId, scopeOf(ref.input));
-    return observePipeline(summary, this.link(ref.input, ref.upstreamId));
+    const observation = observePipeline(summary, this.link(ref.input, ref.upstreamId));
+    if (!waitsForApproval(summary.status)) return observation;
+    // Without the approval's id there is nothing to offer but the link: the thread still says what it waits for.
+    const waiting = await this.deps.api.waitingApprovals(ref.upstreamId, scopeOf(ref.input)).catch(() => []);
+    const first = waiting[0];
+    return first ? { ...observation, step: approvalStep(first, observation) } : observation;
   }
 
   async cancel(ref: UpstreamRef<RunInput>): Promise<CancelOutcome> {

@@ -21,6 +21,7 @@ import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
+import { ManualTasks } from './manual-task-step';
 import { FIELD, startFields, startFormValues, startInputSchema, type StartInput } from './start-input';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
@@ -54,8 +55,10 @@ export class StartJobOperation implements Operation<StartInput> {
   readonly title = START_INFO.title;
   readonly usage = START_INFO.usage;
   readonly input: z.ZodType<StartInput>;
+  readonly steps: ManualTasks<StartInput>;
 
   constructor(private readonly deps: StartDeps) {
+    this.steps = new ManualTasks(deps.api);
     this.input = startInputSchema((value) => deps.catalog.resolve(value), deps.config.jobType);
   }
 

@@ -8,6 +8,7 @@ import { refreshForm } from './actions/refresh-form';
 import { revertRun } from './actions/revert-run';
 import { rerunRun } from './actions/rerun-run';
 import { retryStep } from './actions/retry-step';
+import { stepDecision } from './actions/step-decision';
 import { opsCommand } from './commands/ops-command';
 import { appHomeOpened } from './events/app-home-opened';
 import { fieldOptions } from './options/field-options';
@@ -27,6 +28,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.retry, retryStep(deps));
   app.action(ACTIONS.approve, approvalVote(deps, 'approve'));
   app.action(ACTIONS.reject, approvalVote(deps, 'reject'));
+  app.action(ACTIONS.stepApprove, stepDecision(deps, 'approve'));
+  app.action(ACTIONS.stepReject, stepDecision(deps, 'reject'));
   app.action(ACTIONS.refreshField, refreshForm(deps));
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
   app.action(ACTIONS.openUpstream, async ({ ack }) => ack());

@@ -22,6 +22,7 @@ import { problemText } from './problem';
 import { mrkdwnText } from './text';
 import { payloadText } from '../../core/approvals/transition-payload';
 import { finishedActionButtons, finishedActionsBlock, followUpLine, rerunOfNote } from './run-actions';
+import { humanStepBlocks, stepDecisionLine } from './human-step';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
   awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
@@ -168,8 +169,13 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
     case 'retried':
       line = followUpLine(view, transition) ?? '';
       break;
+    case 'step_decided':
+      line = stepDecisionLine(transition, view.systemName);
+      break;
   }
   const blocks: KnownBlock[] = [section(line)];
+  if (transition.payload?.kind === 'human_step')
+    blocks.push(...humanStepBlocks(run.id, view.systemName, transition.payload.step));
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
   if (transition.state === 'waiting' && run.upstreamUrl && transition.kind === 'state') {
     blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));

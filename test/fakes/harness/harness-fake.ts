@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { goaBody, ngBody, type GoaBody, type NgBody } from './error-bodies';
 import { isFinalStatus, ScriptedPipeline, type PipelineExecutionSpec } from './pipeline-script';
 
 export type Route =
-  'listModules' | 'getModule' | 'createExecution' | 'listExecutions' | 'pipelineExecution' | 'interrupt';
+  | 'listModules'
+  | 'getModule'
+  | 'createExecution'
+  | 'listExecutions'
+  | 'pipelineExecution'
+  | 'interrupt'
+  | 'listApprovals'
+  | 'approvalActivity';
 
 /** What the next request to a route gets instead of (or on top of) its normal answer. */
 export type Fault =
@@ -70,6 +78,8 @@ export interface FakeHarnessOptions {
   accountId?: string;
   /** What a second create for the same module, pipeline execution and stage gets: 409 (default) or another record. */
   duplicateCreate?: 'conflict' | 'allow';
+  /** Whether the key's account is in the approval steps' user groups (default yes); no: Harness refuses its activity. */
+  keyMayApprove?: boolean;
 }
 
 const CREATE_FIELDS = [
@@ -95,15 +105,17 @@ export class HarnessFake {
   readonly executions: FakeExecution[] = [];
   readonly pipelines = new Map<string, ScriptedPipeline>();
   private readonly faults = new Map<Route, Fault[]>();
-  private readonly server: http.Server;
+  private readonly server: Server;
   private readonly duplicateCreate: 'conflict' | 'allow';
+  keyMayApprove: boolean;
   private port = 0;
 
   private constructor(options: FakeHarnessOptions) {
     this.apiKey = options.apiKey ?? 'pat.acct_123.token456.secretsecretsecret';
     this.accountId = options.accountId ?? 'acct_123';
     this.duplicateCreate = options.duplicateCreate ?? 'conflict';
-    this.server = http.createServer((req, res) => {
+    this.keyMayApprove = options.keyMayApprove ?? true;
+    this.server = loopbackServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent)
           this.json(res, 500, goaBody(500, { message: String(err) }), 'application/vnd.goa.error');
@@ -281,7 +293,7 @@ export class HarnessFake {
   }
 
   private route(match: RouteMatch, req: IncomingMessage, query: URLSearchParams, body: unknown): Answer {
-    const iacm = match.route !== 'pipelineExecution' && match.route !== 'interrupt';
+    const iacm = !PIPELINE_SERVICE.has(match.route);
     if (req.headers['x-api-key'] !== this.apiKey) {
       return iacm
         ? goa(401, { message: 'invalid or missing API key' })
@@ -300,7 +312,63 @@ export class HarnessFake {
         return this.pipelineCheck(query) ?? this.readPipeline(match.params[0] ?? '', query);
       case 'interrupt':
         return this.pipelineCheck(query) ?? this.interrupt(match.params[0] ?? '', query);
+      case 'listApprovals':
+        return this.approvalAccountCheck(req, query) ?? this.listApprovals(match.params);
+      case 'approvalActivity':
+        return this.approvalAccountCheck(req, query) ?? this.approvalActivity(match.params[0] ?? '', body);
     }
+  }
+
+  /** The approvals API takes the account as `accountIdentifier` or the `Harness-Account` header. */
+  private approvalAccountCheck(req: IncomingMessage, query: URLSearchParams): Answer | undefined {
+    const header = req.headers['harness-account'];
+    const account = query.get('accountIdentifier') ?? (typeof header === 'string' ? header : undefined);
+    if (!account) return ng(400, 'INVALID_REQUEST', 'harnessAccount param value is required');
+    if (account !== this.accountId) return ng(403, 'ACCESS_DENIED', 'Not authorized to access this account');
+    return undefined;
+  }
+
+  /** `GET …/v1/orgs/{org}/projects/{project}/approvals/execution/{id}`: a bare array, filtered like Harness. */
+  private listApprovals([org, project, id]: string[]): Answer {
+    const pipeline = this.pipelines.get(id ?? '');
+    if (!pipeline || pipeline.spec.org !== org || pipeline.spec.project !== project)
+      return ng(
+        404,
+        'ENTITY_NOT_FOUND',
+        `Plan Execution Summary does not exist or has been deleted for planExecutionId: ${id}`,
+      );
+    pipeline.waitingApproval();
+    return { status: 200, body: [...pipeline.approvals.values()].filter((a) => a.status === 'WAITING') };
+  }
+
+  /**
+   * `POST /pipeline/api/approvals/{approvalInstanceId}/harness/activity`: HarnessApprovalActivityRequest
+   * (`action` required, APPROVE or REJECT; `comments`; `approverInputs` [{name, value}]). Harness's refusals
+   * are InvalidRequestExceptions: HTTP 400, code INVALID_REQUEST.
+   */
+  private approvalActivity(id: string, body: unknown): Answer {
+    const request = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    if (request.action !== 'APPROVE' && request.action !== 'REJECT')
+      return ng(
+        400,
+        'INVALID_REQUEST',
+        'Invalid request: action: must not be null and one of [APPROVE, REJECT]',
+      );
+    if (request.approverInputs !== undefined && !Array.isArray(request.approverInputs))
+      return ng(400, 'INVALID_REQUEST', 'Invalid request: approverInputs must be an array');
+    const pipeline = [...this.pipelines.values()].find((p) => p.approvals.has(id));
+    const approval = pipeline?.approvals.get(id);
+    if (!pipeline || !approval)
+      return ng(400, 'INVALID_REQUEST', `Invalid request: Approval instance with id ${id} does not exist`);
+    if (!this.keyMayApprove)
+      return ng(400, 'INVALID_REQUEST', 'Invalid request: User not authorized to approve/reject');
+    if (approval.status !== 'WAITING')
+      return ng(400, 'INVALID_REQUEST', `Invalid request: Approval instance ${id} has already completed`);
+    pipeline.decide(approval, request.action, typeof request.comments === 'string' ? request.comments : '');
+    return {
+      status: 200,
+      body: { status: 'SUCCESS', data: approval, metaData: null, correlationId: randomUUID() },
+    };
   }
 
   /** Module-registry reads require the account (header or query) and only serve this fake's account. */
@@ -507,7 +575,25 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
     route: 'pipelineExecution',
   },
   { method: 'PUT', pattern: /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/, route: 'interrupt' },
+  {
+    method: 'GET',
+    pattern: /^\/pipeline\/api\/v1\/orgs\/([^/]+)\/projects\/([^/]+)\/approvals\/execution\/([^/]+)$/,
+    route: 'listApprovals',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/pipeline\/api\/approvals\/([^/]+)\/harness\/activity$/,
+    route: 'approvalActivity',
+  },
 ];
+
+/** Routes of the pipeline service, which answers errors with the NG envelope rather than goa's. */
+const PIPELINE_SERVICE: ReadonlySet<Route> = new Set([
+  'pipelineExecution',
+  'interrupt',
+  'listApprovals',
+  'approvalActivity',
+]);
 
 function matchRoute(method: string, path: string): RouteMatch | undefined {
   for (const candidate of ROUTES) {

@@ -321,7 +321,8 @@ describe('views', () => {
     await expect(errorOf(client.views.open({ trigger_id: trigger, view: modal() }))).resolves.toBe(
       'exchanged_trigger_id',
     );
-    const stale = fake.issueTriggerId({ userId: 'U0ALICE', issuedAt: Date.now() - 3000 });
+    const stale = fake.issueTriggerId({ userId: 'U0ALICE' });
+    fake.ageTriggers(3000);
     await expect(errorOf(client.views.open({ trigger_id: stale, view: modal() }))).resolves.toBe(
       'expired_trigger_id',
     );

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { SlackApiError } from './api-error';
 import { isJsonObject, type JsonObject } from './json';
@@ -27,7 +28,7 @@ import {
 export interface FakeSlackOptions {
   /** Replaces parts of the default workspace (see workspace.ts). */
   workspace?: Partial<WorkspaceSeed>;
-  /** trigger_id lifetime; default 3000 ms like Slack. */
+  /** trigger_id lifetime on the fake's trigger clock (see ageTriggers); default 3000 ms like Slack. */
   triggerTtlMs?: number;
   /** response_url posts allowed; default 5. */
   responseUrlUses?: number;
@@ -99,7 +100,7 @@ export class FakeSlack {
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-    const server = createServer();
+    const server = loopbackServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
@@ -135,8 +136,13 @@ export class FakeSlack {
 
   // ---- grants the driver hands to the bot -------------------------------------------------------
 
-  issueTriggerId(grant: Omit<TriggerGrant, 'used' | 'issuedAt'> & { issuedAt?: number }): string {
+  issueTriggerId(grant: Omit<TriggerGrant, 'used' | 'issuedAt'>): string {
     return this.state.triggers.issue(grant);
+  }
+
+  /** Makes every trigger_id issued so far `ms` older; nothing else ages them (see Triggers). */
+  ageTriggers(ms: number): void {
+    this.state.triggers.age(ms);
   }
 
   issueResponseUrl(context: ResponseContext): string {
@@ -417,7 +423,7 @@ export class FakeSlack {
         this.send(res, call, 200, { ok: false, error: fault.error, ...fault.extra });
         return;
       case 'answer_lost':
-        call.response = this.answer(method, params, token, call.at);
+        call.response = this.answer(method, params, token);
         req.socket.destroy();
         return;
       default: {
@@ -427,7 +433,7 @@ export class FakeSlack {
           this.send(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) });
           return;
         }
-        this.send(res, call, 200, this.answer(method, params, token, call.at));
+        this.send(res, call, 200, this.answer(method, params, token));
       }
     }
   }
@@ -445,12 +451,7 @@ export class FakeSlack {
   }
 
   /** `params` is undefined when a JSON body did not parse. */
-  private answer(
-    method: string,
-    params: JsonObject | undefined,
-    token: string | undefined,
-    receivedAt: number,
-  ): JsonObject {
+  private answer(method: string, params: JsonObject | undefined, token: string | undefined): JsonObject {
     try {
       const handler = METHODS[method];
       if (method === CONNECTIONS_OPEN) return { ok: true, url: this.openConnection(token) };
@@ -460,7 +461,7 @@ export class FakeSlack {
       if (token === this.socketMode?.appToken) throw new SlackApiError('not_allowed_token_type');
       const identity = this.state.tokens.get(token);
       if (!identity) throw new SlackApiError('invalid_auth');
-      return { ok: true, ...handler({ params, identity, state: this.state, receivedAt }) };
+      return { ok: true, ...handler({ params, identity, state: this.state }) };
     } catch (error) {
       if (error instanceof SlackApiError) return { ok: false, error: error.code, ...error.extra };
       throw error;

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { conditionOfId, isObject, type Json, parseCondition } from './conditions';
 import { type ErrorStyle, errorBody, GrpcError, httpStatusOf } from './grpc-error';
@@ -103,7 +104,7 @@ export class FakeZitadel {
   }
 
   static async start(options: FakeZitadelOptions = {}): Promise<FakeZitadel> {
-    const server = createServer();
+    const server = loopbackServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);

@@ -58,6 +58,8 @@ export const botStats = z.object({
   rssBytes: z.number(),
   heapUsedPeakBytes: z.number(),
   heapTotalPeakBytes: z.number(),
+  /** CPU time the process used so far (user and system), in seconds. */
+  cpuSeconds: z.number(),
   /** Outgoing requests whose path matches FD_WATCH_PATH, as the bot sent them. */
   watched: z.object({ count: z.number(), busiestSecond: z.number() }),
 });

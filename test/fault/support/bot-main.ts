@@ -48,6 +48,7 @@ serveChild(async () => {
     handle: async (): Promise<BotStats> => ({
       ...peak,
       rssBytes: process.memoryUsage.rss(),
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       watched: { count: watched.length, busiestSecond: busiestSecond(watched) },
     }),
     stop: async () => {

@@ -53,7 +53,8 @@ export class BotProcess {
     closeSync(log);
     try {
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('did not become ready')), 15_000);
+        // Only for a hang: on a machine busy with other work, loading and migrating takes many times longer.
+        const timer = setTimeout(() => reject(new Error('did not become ready')), 60_000);
         child.once('exit', (code) => reject(new Error(`exited (${String(code)}) before it was ready`)));
         child.on('message', (raw: unknown) => {
           const message = childMessage.safeParse(raw);

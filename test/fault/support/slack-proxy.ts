@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../../fakes/loopback-server';
 import type { AddressInfo } from 'node:net';
 import { type FakeSlack } from '../../fakes/slack';
 import { parseApiRequest, readBody } from '../../fakes/slack/request-body';
@@ -40,7 +41,7 @@ export class SlackProxy {
   ) {}
 
   static async start(fake: FakeSlack): Promise<SlackProxy> {
-    const server = createServer();
+    const server = loopbackServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const proxy = new SlackProxy(server, `http://127.0.0.1:${port}`, fake);

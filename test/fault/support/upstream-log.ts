@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { loopbackServer } from '../../fakes/loopback-server';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readBody } from '../../fakes/slack/request-body';
@@ -33,7 +34,7 @@ export class TaggingProxy {
   }
 
   static async start(target: string, tag: string, log: UpstreamCall[]): Promise<TaggingProxy> {
-    const server = createServer();
+    const server = loopbackServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     // Nobody knows the URL before this returns, so no request can come before the handlers are on.

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeItential, type JobScript } from '../../fakes/itential';
-import { FakeSlack } from '../../fakes/slack';
+import { FakeSlack, type TierSettings } from '../../fakes/slack';
 import { SIGNING_SECRET } from '../../support/flightdeck-harness';
 import type { StorePlace } from '../../support/stores';
 import { acceleratedBudget, type EngineOverrides } from './bot-contract';
@@ -12,14 +12,19 @@ export const WORKFLOW = 'Nightly Backup';
 export const ITENTIAL_TOKEN = 'fault-itential-token';
 
 /**
- * Production's shape with test timings: a dead process's runs are taken over after 1.5 s, or 5 s after its
- * last post began (longer than any post to the fake Slack on loopback takes, even on a loaded machine).
+ * Production's shape with test timings: a dead process's runs are taken over after 10 s, or 20 s after its
+ * last post began. That must be longer than a post takes to land, or a process taking over looks for the
+ * post, finds nothing and posts it again while the dead one's request is still on its way: through the
+ * proxy to the fake Slack, both in the test process, on a loaded machine that took more than 5 s.
+ * As in production, a lease must outlast the work done under it: a claim, the upstream poll and its
+ * recording, which on a machine shared with other CPU-heavy work take seconds. A shorter lease runs out
+ * under a live process, and its replica polls the same job at the same time.
  */
 export const FAULT_ENGINE: EngineOverrides = {
   poll: { minMs: 40, maxMs: 150, failureMaxMs: 400 },
-  leaseMs: 1_500,
-  startLeaseMs: 1_500,
-  postHoldMs: 5_000,
+  leaseMs: 10_000,
+  startLeaseMs: 10_000,
+  postHoldMs: 20_000,
   tickMs: 20,
   pollBudget: { perSecond: 200, bySystem: {}, maxWaitMs: 500 },
   parentEditIntervalMs: 300,
@@ -51,8 +56,10 @@ export class FaultWorld {
     channels: number;
     script: JobScript;
     latencyMs?: number;
+    /** Slack's rate limits, enforced with 429s; none by default. */
+    tiers?: TierSettings;
   }): Promise<FaultWorld> {
-    const slack = await FakeSlack.start();
+    const slack = await FakeSlack.start({ tiers: options.tiers });
     const channels = Array.from({ length: options.channels }, (_, i) => `C0F${String(i).padStart(4, '0')}`);
     for (const id of channels) {
       slack.addChannel({

@@ -1,15 +1,17 @@
 import { upstreamRejection as failure } from '../../support/rejection';
-import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
+import { addPlanExecution, HANGING_HTTP, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('Harness errors become readable UpstreamErrors', () => {
   let world: HarnessWorld;
   let moduleId: string;
 
-  beforeEach(async () => {
-    world = await harnessWorld();
+  async function start(http?: typeof HANGING_HTTP) {
+    world = await harnessWorld({ http });
     moduleId = world.fake.addModule({ name: 'terraform-aws-vpc' }).id;
     addPlanExecution(world.fake);
-  });
+  }
+
+  beforeEach(() => start());
   afterEach(() => world.close());
 
   it('a goa body with timeout:true on create is ambiguous; the lookup runs before giving up', async () => {
@@ -108,6 +110,8 @@ describe('Harness errors become readable UpstreamErrors', () => {
   });
 
   it('reports a read timeout after retrying it', async () => {
+    await world.close();
+    await start(HANGING_HTTP);
     world.fake.inject('pipelineExecution', { kind: 'hang' }, 3);
     const err = await failure(
       world.op.poll({ upstreamId: 'exec_0001', input: runInput({ module: moduleId }) }),

@@ -1,7 +1,7 @@
 import { isUpstreamError, UpstreamError } from '../../../src/core/operations/problem';
 import type { Observation } from '../../../src/core/operations/contract';
 import type { PipelineStep } from '../../fakes/harness/pipeline-script';
-import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
+import { addPlanExecution, HANGING_HTTP, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('iacm.run against the loopback Harness', () => {
   let world: HarnessWorld;
@@ -208,6 +208,8 @@ describe('iacm.run against the loopback Harness', () => {
   });
 
   it('throws an ambiguous error when a timed-out create left nothing, and recover later finds nothing', async () => {
+    await world.close();
+    world = await harnessWorld({ http: HANGING_HTTP });
     const { input } = setup([{ status: 'Running', stage: 'plan' }]);
     world.fake.inject('createExecution', { kind: 'hang' });
 

@@ -6,14 +6,21 @@ import { type LogEntry, RecordingLog } from '../../support/recording-log';
 import { HarnessFake, type FakeHarnessOptions } from '../../fakes/harness/harness-fake';
 import type { PipelineExecutionSpec, PipelineStep } from '../../fakes/harness/pipeline-script';
 
-/** Short deadlines and backoff so transient-error tests stay fast. */
+/**
+ * Short backoff so transient-error tests stay fast. The deadline is only for a fake that never answers: on a
+ * loaded machine the fake can take over a second to answer, which a short deadline would turn into a timeout.
+ * Tests of the deadline itself set HANGING_HTTP.
+ */
 export const FAST_HTTP: HarnessConfig['http'] = {
-  timeoutMs: 500,
+  timeoutMs: 10_000,
   readRetries: 2,
   backoffInitialMs: 10,
   backoffMaxMs: 40,
   maxResponseBytes: 1024 * 1024,
 };
+
+/** For tests whose fake never answers: they wait out this deadline. */
+export const HANGING_HTTP: Partial<HarnessConfig['http']> = { timeoutMs: 500 };
 
 export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 

@@ -1,5 +1,6 @@
 import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { type FaultKind, scripts } from '../../fakes/itential';
+import { eventually } from '../../support/eventually';
 import { caught, parseInput, type Rig, startContext, startRig } from './rig';
 
 const WORKFLOW = 'Backup Device';
@@ -155,8 +156,12 @@ describe('ambiguous start and recover', () => {
     expect(err.kind).toBe('timeout');
     expect(err.ambiguous).toBe(true);
     expect(err.hint).toMatch(/may still have taken effect/);
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    // Any retry would have gone out before start() gave up; the job exists once the delayed answer has.
     expect(starts()).toBe(1);
+    await eventually(
+      async () => rig.fake.requests.find((r) => r.path === '/operations-manager/jobs/start')?.status,
+      'the delayed start answered',
+    );
     const found = await rig.op.recover?.(input(), startContext('run-slow'));
     expect(found?.upstreamId).toBeDefined();
   });

@@ -6,8 +6,6 @@ export interface MethodContext {
   params: JsonObject;
   identity: TokenIdentity;
   state: SlackState;
-  /** When the request arrived: trigger_id age is judged then, however slow the fake is. */
-  receivedAt: number;
 }
 
 /** Returns the success body without `ok`; throws SlackApiError for `ok:false`. */

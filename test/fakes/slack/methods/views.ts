@@ -19,8 +19,8 @@ export function checkedView(view: unknown, surface: FakeView['type']): JsonObjec
   return view;
 }
 
-function redeemTrigger({ state, receivedAt }: MethodContext, triggerId: unknown) {
-  const grant = state.triggers.redeem(triggerId, state.options.triggerTtlMs, receivedAt);
+function redeemTrigger({ state }: MethodContext, triggerId: unknown) {
+  const grant = state.triggers.redeem(triggerId, state.options.triggerTtlMs);
   if (typeof grant === 'string') throw new SlackApiError(grant);
   return grant;
 }

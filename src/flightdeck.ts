@@ -39,6 +39,14 @@ import { notifierClient, SlackNotifier } from './slack/slack-notifier';
 import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
+import { ApprovalInbox } from './core/approvals/inbox';
+import { NotifyPreferences } from './core/direct/notify-preferences';
+import { homeContent } from './slack/home-content';
+import { HomeRefresh } from './slack/home-refresh';
+import { SlackDirectMessenger } from './slack/slack-direct-messenger';
+import { homeView } from './slack/ui/home';
+
+const DEFAULT_HOME_REFRESH_MS = 3_000;
 import type { SlackDeps } from './slack/deps';
 import { openStore } from './store';
 import type { Store } from './core/store';
@@ -56,6 +64,8 @@ export interface FlightdeckOptions {
   engine?: Partial<EngineSettings>;
   /** The workspace's Slack Web API budget; tests and benchmarks set their fake's tiers. */
   slackBudget?: Partial<SlackBudgetSettings>;
+  /** At most one Home tab republish per person in this long (default 3 s). */
+  homeRefreshMs?: number;
   /** Digest scheduler timings; tests shorten them. */
   digests?: Partial<DigestSettings>;
   /** How long a form waits for upstream checks and picker searches; tests on a busy machine lengthen them. */
@@ -154,11 +164,21 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     metrics.watchSlackClient(notifyClient);
     const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
     registerSlackQueueDepth(metrics.registry, slackBudget);
+    const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
+    const homePublisher = new HomePublisher(notifyClient, slackBudget, log);
+    const homes = new HomeRefresh(
+      (userId) => homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
+      clock,
+      log,
+      options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
+    );
     const deps: EngineDeps = {
       store,
       audit,
       registry,
       notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
+      directMessenger: new SlackDirectMessenger(pacedSlack, permalinks),
+      homeRefresher: homes,
       policy,
       clock,
       log,
@@ -169,9 +189,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const publisher = metrics.observeDigests(
-      new SlackDigestPublisher(new PacedSlack(notifyClient, slackBudget, log), registry, permalinks),
-    );
+    const publisher = metrics.observeDigests(new SlackDigestPublisher(pacedSlack, registry, permalinks));
     const digests = new DigestScheduler({
       store,
       clock,
@@ -187,7 +205,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       : undefined;
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
-    registerListeners(app, {
+    const slackDeps: SlackDeps = {
       registry,
       policy,
       forms: new FormGate({ policy, audit, clock }),
@@ -197,15 +215,18 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
-      homes: new HomePublisher(notifyClient, slackBudget, log),
+      homes: homePublisher,
       approvals,
+      inbox: new ApprovalInbox({ store, policy, registry }),
+      notify: new NotifyPreferences({ store, audit, clock }),
       reruns: new Reruns(deps),
       retries: new StepRetries(deps),
       humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { ...FORM_DEADLINES, ...options.formDeadlines },
-    });
+    };
+    registerListeners(app, slackDeps);
     const server: unknown = config.env.SLACK_APP_TOKEN
       ? await app.start()
       : await app.start({ port: config.env.PORT, host: options.host ?? '0.0.0.0' });
@@ -237,6 +258,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       metricsPort: ops.port,
       stop: async () => {
         await tracker.stop();
+        await homes.stop();
         await digests.stop();
         await requestKeySweep?.stop();
         await app.stop();

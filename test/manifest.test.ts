@@ -63,6 +63,8 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.history': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
   'conversations.info': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
   'conversations.members': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
+  // Slack lists one scope per conversation type it can open; the bot only opens direct messages.
+  'conversations.open': ['im:write'],
   'conversations.replies': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read'],

@@ -216,6 +216,10 @@ class CommandLoop {
         return this.print(...(await digestCommandLines(this.engine, parsed.command, subject)));
       case 'digest-usage':
         return this.print(...digestUsageLines(parsed.error));
+      case 'notify':
+        return this.print(
+          'Direct messages are sent in Slack; the console prints every run and request as it changes.',
+        );
     }
   }
 

@@ -9,15 +9,19 @@ export type GroupMembers = Readonly<Record<string, readonly string[]>>;
  * has no members here.
  */
 export class ConfiguredGroups implements MembershipDirectory {
-  constructor(private readonly members: GroupMembers) {}
+  constructor(private readonly listed: GroupMembers) {}
 
   async memberships(userId: string, groups: string[]): Promise<string[]> {
-    return groups.filter((group) => this.members[group]?.includes(userId));
+    return groups.filter((group) => this.listed[group]?.includes(userId));
+  }
+
+  async members(groups: string[]): Promise<string[]> {
+    return [...new Set(groups.flatMap((group) => this.listed[group] ?? []))];
   }
 
   /** Groups the rules name that the file does not list: they match nobody in the console. */
   unlisted(rules: readonly PolicyRule[]): string[] {
     const named = rules.flatMap((rule) => [...rule.groups, ...(rule.approvers?.groups ?? [])]);
-    return [...new Set(named)].filter((group) => this.members[group] === undefined);
+    return [...new Set(named)].filter((group) => this.listed[group] === undefined);
   }
 }

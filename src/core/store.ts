@@ -9,10 +9,20 @@ import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
 import type { BudgetStore } from './runs/budget-store';
+import type { DirectMessageStore } from './direct/direct-message-store';
 import type { OnceStore } from './kit/once-store';
 import type { StepStore } from './runs/step-store';
 
-export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore, OnceStore, StepStore {
+export interface Store
+  extends
+    RunStore,
+    AuditStore,
+    DigestStore,
+    ApprovalStore,
+    BudgetStore,
+    OnceStore,
+    StepStore,
+    DirectMessageStore {
   /**
    * Other processes may share it (PostgreSQL). The embedded store belongs to one process, which can keep
    * what it alone needs to know in memory.

@@ -5,6 +5,8 @@ import type { RunQueries } from '../core/runs/run-queries';
 import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
+import type { NotifyPreferences } from '../core/direct/notify-preferences';
+import type { ApprovalInbox } from '../core/approvals/inbox';
 import type { Reruns } from '../core/runs/rerun';
 import type { StepRetries } from '../core/runs/retry';
 import type { HumanSteps } from '../core/runs/human-steps';
@@ -34,6 +36,10 @@ export interface SlackDeps {
   /** App Home tabs, published within the workspace's budget, only the latest per person. */
   homes: HomePublisher;
   approvals: Approvals;
+  /** The requests someone may decide (the Home tab). */
+  inbox: ApprovalInbox;
+  /** `/ops notify`: who gets direct messages. */
+  notify: NotifyPreferences;
   /** Re-run and Retry on a finished run. */
   reruns: Reruns;
   retries: StepRetries;

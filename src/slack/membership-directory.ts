@@ -22,12 +22,17 @@ export class SlackMembershipDirectory implements MembershipDirectory {
 
   async memberships(userId: string, groups: string[]): Promise<string[]> {
     const results = await Promise.all(
-      groups.map(async (group) => ((await this.members(group)).has(userId) ? group : undefined)),
+      groups.map(async (group) => ((await this.membersOf(group)).has(userId) ? group : undefined)),
     );
     return results.filter((g): g is string => g !== undefined);
   }
 
-  private async members(group: string): Promise<Set<string>> {
+  async members(groups: string[]): Promise<string[]> {
+    const sets = await Promise.all(groups.map((group) => this.membersOf(group)));
+    return [...new Set(sets.flatMap((set) => [...set]))];
+  }
+
+  private async membersOf(group: string): Promise<Set<string>> {
     try {
       return await this.groups.load(group, async () => {
         const res = await this.client.usergroups.users.list({ usergroup: group });

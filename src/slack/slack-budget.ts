@@ -33,6 +33,7 @@ export const DEFAULT_SLACK_BUDGET: SlackBudgetSettings = {
     'chat.update': { perMinute: 40, burst: 3 },
     'conversations.history': { perMinute: 40, burst: 3 },
     'conversations.replies': { perMinute: 40, burst: 3 },
+    'conversations.open': { perMinute: 40, burst: 3 },
     // Tier 4.
     'views.publish': { perMinute: 84, burst: 6 },
     // chat.postMessage has a workspace-wide limit too, but Slack does not publish it: only the channel rate.

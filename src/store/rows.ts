@@ -55,6 +55,7 @@ const encoders: Encoders = {
   parentEditedAt: (v) => ({ parent_edited_at: millis(v) }),
   notifyAfter: (v) => ({ notify_after: millis(v) }),
   notifyProblem: (v) => ({ notify_problem: jsonOrNull(v) }),
+  dmSeq: (v) => ({ dm_seq: v }),
 };
 
 export function patchRow(patch: RunPatch): Updateable<RunsTable> {
@@ -128,6 +129,7 @@ export function runRecord(row: RunRow): RunRecord {
     parentEditedAt: date(row.parent_edited_at),
     notifyAfter: date(row.notify_after),
     notifyProblem: notifyProblem(row.notify_problem),
+    dmSeq: row.dm_seq,
   };
 }
 

@@ -46,6 +46,8 @@ export interface RunsTable {
   retry_step: string | null;
   /** The run this one re-runs (migration 009). */
   rerun_of: string | null;
+  /** The last transition whose direct messages are delivered (migration 011). */
+  dm_seq: Generated<number>;
 }
 
 export interface TransitionsTable {
@@ -149,6 +151,27 @@ export interface StepClaimsTable {
   at: number;
 }
 
+/** A direct message about one transition to one person (migration 011). */
+export interface DirectMessagesTable {
+  run_id: string;
+  seq: number;
+  user_id: string;
+  reason: string;
+  status: Generated<string>;
+  channel_id: string | null;
+  ts: string | null;
+  attempted_at: number | null;
+  shown_seq: Generated<number>;
+  update_seq: Generated<number>;
+}
+
+/** A person's choice about direct messages (migration 011). */
+export interface NotifyPrefsTable {
+  user_id: string;
+  direct_messages: number;
+  updated_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -160,4 +183,6 @@ export interface Database {
   slack_budget: SlackBudgetTable;
   once_keys: OnceKeysTable;
   step_claims: StepClaimsTable;
+  direct_messages: DirectMessagesTable;
+  notify_prefs: NotifyPrefsTable;
 }

@@ -6,6 +6,7 @@ import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
+import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
@@ -38,6 +39,12 @@ import {
   type RunDuration,
 } from '../core/digest/digest-store';
 import { type Store } from '../core/store';
+import type {
+  DirectMessageKey,
+  DirectMessageRecord,
+  DirectReason,
+  NewDirectMessage,
+} from '../core/direct/direct-message-store';
 import type { Booking, BookingRequest, BudgetKey } from '../core/runs/budget-store';
 import {
   auditRecord,
@@ -66,6 +73,7 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly direct: DirectMessageQueries;
   private readonly once: OnceQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
@@ -79,6 +87,7 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.direct = new DirectMessageQueries(connection.db);
     this.once = new OnceQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
@@ -431,6 +440,47 @@ export class SqlStore implements Store {
     patch: RunPatch,
   ): Promise<RunRecord | undefined> {
     return this.approvals.settleApproval(runId, outcome, patch);
+  }
+
+  // Direct messages and people's choices about them: their queries live in direct-message-queries.ts.
+  planDirectMessages(messages: NewDirectMessage[]): Promise<void> {
+    return this.direct.planDirectMessages(messages);
+  }
+
+  refreshDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<void> {
+    return this.direct.refreshDirectMessages(runId, reason, seq);
+  }
+
+  outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {
+    return this.direct.outstandingDirectMessages(runId);
+  }
+
+  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
+    return this.direct.markDirectAttempted(key, owner, at);
+  }
+
+  markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void> {
+    return this.direct.markDirectPosted(key, channelId, ts, shownSeq);
+  }
+
+  markDirectShown(key: DirectMessageKey, seq: number): Promise<void> {
+    return this.direct.markDirectShown(key, seq);
+  }
+
+  skipDirectMessage(key: DirectMessageKey): Promise<void> {
+    return this.direct.skipDirectMessage(key);
+  }
+
+  transitionsAfter(runId: string, seq: number): Promise<TransitionRecord[]> {
+    return this.direct.transitionsAfter(runId, seq);
+  }
+
+  directMessagesOff(userIds: string[]): Promise<Set<string>> {
+    return this.direct.directMessagesOff(userIds);
+  }
+
+  setDirectMessages(userId: string, enabled: boolean, at: Date): Promise<void> {
+    return this.direct.setDirectMessages(userId, enabled, at);
   }
 
   /** Why a lease-guarded write touched no row: the run is gone (a bug) or someone else holds it. */

@@ -18,7 +18,7 @@ const schedule = (i: number): DigestScheduleRecord => ({
 
 describe('homeView', () => {
   it('an empty Home says what to do in each part', () => {
-    const view = homeView({ now, recent: [], waiting: [], schedules: [], operations: [] });
+    const view = homeView({ now, recent: [], waiting: [], toDecide: [], schedules: [], operations: [] });
     expect(validateView(view)).toBeUndefined();
     const text = blocksText(view);
     expect(text).toContain('No system is configured yet');
@@ -34,6 +34,7 @@ describe('homeView', () => {
       now,
       recent: [{ run, title: 'Itential: Start a job', link: 'https://example.slack.com/archives/C0OPS/p1' }],
       waiting: [{ run: waiting, title: 'Harness IaCM: Run <module>' }],
+      toDecide: [],
       schedules: [{ schedule: schedule(1), next: new Date('2026-03-29T10:05:00Z') }],
       operations: [{ id: 'itential.start', title: 'Start a job', systemName: 'Itential' }],
     });
@@ -66,6 +67,7 @@ describe('homeView', () => {
       now,
       recent: [{ run, title: 'Itential: Start a job' }],
       waiting: [],
+      toDecide: [],
       schedules: [],
       operations: [],
     });
@@ -84,6 +86,7 @@ describe('homeView', () => {
       now,
       recent: many(100),
       waiting: many(100),
+      toDecide: [],
       schedules: Array.from({ length: 100 }, (_, i) => ({ schedule: schedule(i) })),
       operations: Array.from({ length: 120 }, (_, i) => ({
         id: `system${i}.operation`,

@@ -232,10 +232,17 @@ export class Harness {
   async openHome(user: string): Promise<{ ack: DriverResponse; home: FakeView }> {
     const before = this.slack.calls('views.publish').length;
     const ack = await this.driver.appHomeOpened(user);
+    // Answered for this user: the bot also republishes other people's tabs on its own as runs move.
     await waitFor(
-      () => (this.slack.calls('views.publish').length > before ? true : undefined),
+      () =>
+        this.slack
+          .calls('views.publish')
+          .slice(before)
+          .some((c) => c.params.user_id === user && c.status === 200)
+          ? true
+          : undefined,
       3_000,
-      () => 'views.publish',
+      () => `views.publish for ${user}`,
     );
     const home = this.slack.homeView(user);
     if (!home) throw new Error(`no Home tab for ${user}`);
@@ -268,6 +275,20 @@ export class Harness {
         `thread replies in ${channel}/${parentTs}: ${JSON.stringify(this.slack.thread(channel, parentTs).map((m) => blocksText(m)))}`,
     );
   }
+}
+
+/**
+ * A new public channel with `members` each time it is called (`<prefix>1`, `<prefix>2`, …): a test in its own
+ * channel is not held up by the per-channel pacing of the tests before it.
+ */
+export function channelMaker(slack: FakeSlack, prefix: string, members: string[]): () => string {
+  let made = 0;
+  return () => {
+    made += 1;
+    const id = `${prefix}${made}`;
+    slack.addChannel({ id, name: id.toLowerCase(), isPrivate: false, isArchived: false, members });
+    return id;
+  };
 }
 
 /** All the text a person sees in a message: its blocks' text, or the fallback. */

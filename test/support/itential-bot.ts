@@ -48,3 +48,12 @@ export async function startItentialBot(
     },
   };
 }
+
+/** How many jobs of `workflow` the bot asked the fake to start. */
+export function jobStarts(itential: FakeItential, workflow: string): number {
+  return itential.requests.filter(
+    (r) =>
+      r.path === '/operations-manager/jobs/start' &&
+      (r.body as { workflow?: string } | undefined)?.workflow === workflow,
+  ).length;
+}

@@ -50,6 +50,7 @@ export const CREATED_RUN_DEFAULTS = {
   parentEditedAt: null,
   notifyAfter: null,
   notifyProblem: null,
+  dmSeq: 0,
 } satisfies Omit<RunRecord, keyof NewRun | 'updatedAt'>;
 
 let counter = 0;

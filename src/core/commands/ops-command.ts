@@ -12,6 +12,8 @@ export type OpsCommand =
   | { kind: 'runs'; mine: boolean }
   | { kind: 'status'; runId: string }
   | { kind: 'digest'; command: DigestCommand }
+  /** `/ops notify` shows the setting; `on` / `off` change it. */
+  | { kind: 'notify'; setting?: 'on' | 'off' }
   | PolicyCommand
   /** What was wrong, for people; each surface adds its own pointer to help. */
   | { kind: 'unknown'; reason: Text }
@@ -59,6 +61,12 @@ export function parseOpsCommand(raw: string, systems: SystemDefinition[]): OpsCo
     if (second === '') return { kind: 'runs', mine: false };
     if (second.toLowerCase() === 'mine' && rest.length === 0) return { kind: 'runs', mine: true };
     return { kind: 'unknown', reason: txt`Usage: ${code('/ops runs [mine]')}.` };
+  }
+  if (word === 'notify') {
+    const setting = second.toLowerCase();
+    if (setting === '' || ((setting === 'on' || setting === 'off') && rest.length === 0))
+      return setting === '' ? { kind: 'notify' } : { kind: 'notify', setting };
+    return { kind: 'unknown', reason: txt`Usage: ${code('/ops notify [on|off]')}.` };
   }
   if (word === 'status') {
     if (/^[0-9a-f-]{8,36}$/i.test(second) && rest.length === 0)

@@ -46,6 +46,8 @@ export interface Subject {
 export interface MembershipDirectory {
   /** The subset of `groups` that `userId` belongs to. */
   memberships(userId: string, groups: string[]): Promise<string[]>;
+  /** Everyone in any of `groups`, each once. */
+  members(groups: string[]): Promise<string[]>;
 }
 
 /** What a require-approval rule asks for before a run may start. */
@@ -277,6 +279,37 @@ export class Policy {
     if (need.approvers.users.includes(userId)) return true;
     if (need.approvers.groups.length === 0) return false;
     return (await this.directory.memberships(userId, need.approvers.groups)).length > 0;
+  }
+
+  /** Everyone who may decide a request: the approvers named, and the members of the groups named. */
+  async approverIds(need: Pick<ApprovalNeed, 'approvers'>): Promise<string[]> {
+    const members =
+      need.approvers.groups.length > 0 ? await this.directory.members(need.approvers.groups) : [];
+    return [...new Set([...need.approvers.users, ...members])];
+  }
+
+  /**
+   * Whether `userId` may run the operation in some channel, for a launch button that asks for the channel
+   * next: some allow or require-approval rule is about them, and no deny rule refuses it to them everywhere
+   * whatever the arguments. The channel's own decision comes once it is picked.
+   */
+  async mayLaunch(userId: string, operationId: string): Promise<boolean> {
+    if (!this.configured) return true;
+    const candidates = this.rules.filter((rule) =>
+      rule.operations.some((p) => matchesOperation(p, operationId)),
+    );
+    const groups = [...new Set(candidates.flatMap((rule) => rule.groups))];
+    const memberOf = new Set(groups.length > 0 ? await this.directory.memberships(userId, groups) : []);
+    const about = candidates.filter(
+      (rule) =>
+        (rule.users.length === 0 && rule.groups.length === 0) ||
+        rule.users.includes(userId) ||
+        rule.groups.some((g) => memberOf.has(g)),
+    );
+    const deniedEverywhere = about.some(
+      (rule) => rule.effect === 'deny' && rule.channels.length === 0 && Object.keys(rule.when).length === 0,
+    );
+    return !deniedEverywhere && about.some((rule) => rule.effect !== 'deny');
   }
 
   private need(rule: PolicyRule): ApprovalNeed {

@@ -2,6 +2,7 @@ import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
 import { NotifyError, PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
+import { deliverDirect, directOutstanding } from '../direct/delivery';
 import { finishedRunActions } from './run-actions';
 
 /** Builds what the notifier needs to render a run. */
@@ -24,11 +25,18 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
   };
 }
 
-type Deps = Pick<EngineDeps, 'store' | 'registry' | 'notifier' | 'clock' | 'log' | 'owner' | 'settings'>;
+export type DeliveryDeps = Pick<
+  EngineDeps,
+  'store' | 'registry' | 'notifier' | 'clock' | 'log' | 'owner' | 'settings'
+> &
+  Partial<Pick<EngineDeps, 'policy' | 'directMessenger' | 'homeRefresher'>>;
+type Deps = DeliveryDeps;
 
-/** Replies not posted yet, or a parent whose status line is behind. */
+/** Replies not posted yet, a parent whose status line is behind, or direct messages not yet sent. */
 function outstanding(run: RunRecord): boolean {
-  return run.notifiedSeq < run.seq || (run.parentTs !== null && run.parentSeq < run.seq);
+  return (
+    run.notifiedSeq < run.seq || (run.parentTs !== null && run.parentSeq < run.seq) || directOutstanding(run)
+  );
 }
 
 const after = (date: Date | null, ms: number) => new Date((date?.getTime() ?? 0) + ms);
@@ -55,7 +63,7 @@ export function deliveryDueAt(deps: Deps, run: RunRecord): Date | null {
       deps.clock.now().getTime() - since.getTime() >= deps.settings.notifyGiveUpAfterMs;
     return givenUp ? null : run.notifyAfter;
   }
-  if (run.notifiedSeq < run.seq) return deps.clock.now();
+  if (run.notifiedSeq < run.seq || directOutstanding(run)) return deps.clock.now();
   return after(run.parentEditedAt, deps.settings.parentEditIntervalMs);
 }
 
@@ -77,10 +85,18 @@ export async function deliver(deps: Deps, run: RunRecord): Promise<RunRecord> {
     if (err instanceof NotifyError) return recordFailure(deps, run, err);
     throw err;
   }
-  if (current.notifyAfter === null && current.notifyProblem === null) return current;
-  if (current.notifyProblem)
-    deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
-  return deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+  if (current.notifyAfter !== null || current.notifyProblem !== null) {
+    if (current.notifyProblem)
+      deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
+    current = await deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+  }
+  // Direct messages follow the thread: a problem with them waits and retries like the thread's.
+  try {
+    return await deliverDirect(deps, current);
+  } catch (err) {
+    if (err instanceof NotifyError) return recordFailure(deps, current, err);
+    throw err;
+  }
 }
 
 async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
@@ -135,7 +151,7 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
  * mid-post would let another process take the run over, look for the post before it lands, find nothing
  * and post it again. Throws LeaseLostError when the run is no longer ours: then this process must not post.
  */
-async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
+export async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
   const until = new Date(deps.clock.now().getTime() + deps.settings.postHoldMs);
   if (run.leaseOwner === deps.owner && run.leaseUntil !== null && run.leaseUntil >= until) return run;
   return deps.store.updateRun(run.id, deps.owner, { leaseUntil: until });
@@ -166,7 +182,7 @@ async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
  * notifier looks for that one first). A post that certainly did not go out is forgotten again, so the
  * next try need not look.
  */
-async function attempt<T>(
+export async function attempt<T>(
   mark: (at: Date | null) => Promise<unknown>,
   markedBefore: boolean,
   post: () => Promise<T>,

@@ -5,6 +5,7 @@ import type { Clock } from '../kit/clock';
 import type { KeyedMutex } from '../kit/keyed-mutex';
 import type { Log } from '../kit/log';
 import type { Notifier } from './notifier';
+import type { DirectMessenger, HomeRefresher } from '../direct/direct-messenger';
 import type { Policy } from '../policy/policy';
 import { DEFAULT_POLL_BUDGET, type PollBudgetSettings } from './poll-budget';
 import type { PollSchedule } from './poll-schedule';
@@ -76,4 +77,8 @@ export interface EngineDeps {
   settings: EngineSettings;
   /** Approval requests beyond the run's thread (an approval channel, the requester); optional. */
   approvalBoard?: ApprovalBoard;
+  /** People told directly about their runs and the requests they may decide; none: nobody is. */
+  directMessenger?: DirectMessenger;
+  /** Where people's own view of what waits on them is refreshed when it changes; optional. */
+  homeRefresher?: HomeRefresher;
 }

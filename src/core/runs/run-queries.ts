@@ -32,7 +32,7 @@ export interface HomeData {
   /** The viewer's runs they may still see, newest first: at most one more than asked, so a surface can say there are more. */
   recent: RunRecord[];
   hidden: HiddenRuns;
-  /** The viewer's runs waiting for a person, likewise at most one more than asked. */
+  /** The viewer's runs waiting for a person or for approval, likewise at most one more than asked. */
   waiting: RunRecord[];
   schedules: { schedule: DigestScheduleRecord; next?: Date }[];
 }
@@ -91,7 +91,11 @@ export class RunQueries {
     // shown lets the surface say there are more.
     const [recentSeen, waitingSeen, schedules] = await Promise.all([
       this.visible(userId, { requesterId: userId, limit: (shown.runs + 1) * 2 }),
-      this.visible(userId, { requesterId: userId, states: ['waiting'], limit: (shown.waiting + 1) * 2 }),
+      this.visible(userId, {
+        requesterId: userId,
+        states: ['waiting', 'awaiting_approval'],
+        limit: (shown.waiting + 1) * 2,
+      }),
       this.deps.schedules.createdBy(userId),
     ]);
     return {

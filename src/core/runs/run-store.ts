@@ -59,6 +59,8 @@ export interface RunRecord {
   notifyAfter: Date | null;
   /** Why this run's updates are not reaching Slack; null once they are. For the Home tab. */
   notifyProblem: NotifyProblem | null;
+  /** The last transition whose direct messages (core/direct) are delivered. */
+  dmSeq: number;
 }
 
 /** Slack did not take a run's update: the run keeps its state; this says why, for people to fix it. */
@@ -122,6 +124,7 @@ export type RunPatch = Partial<
     | 'parentEditedAt'
     | 'notifyAfter'
     | 'notifyProblem'
+    | 'dmSeq'
   >
 >;
 

@@ -31,6 +31,7 @@ export function helpMessage(
         '• `/ops status <run id>` — one run’s state',
         '• `/ops digest schedule <daily HH:MM|weekdays HH:MM|hourly|cron> [time zone] [filters]` — a summary here on a schedule',
         '• `/ops digest list` · `remove <id>` · `now [24h]` — this channel’s digests',
+        '• `/ops notify [on|off]` — whether you get direct messages about your runs and approvals',
         '• `/ops whoami` — your groups and what you may run here',
         '• `/ops can-i <operation> [key=value …]` — whether you may, without running it',
         '• `/ops audit [--user U…] [--since 24h]` — the audit trail (admins)',

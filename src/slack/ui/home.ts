@@ -18,9 +18,10 @@ import { zonedTime } from '../../core/digest/digest-text';
 import { packedSections, scheduleLabel } from './digest';
 import { hiddenNote } from './access';
 import { stateLabel } from './run-message';
+import { approvalButtons } from './approval';
 
 /** What the Home tab lists at most, so that it stays well inside the 100 blocks of a view. */
-export const HOME_LIMITS = { runs: 15, waiting: 10, schedules: 20, operations: 50 } as const;
+export const HOME_LIMITS = { runs: 15, waiting: 10, approvals: 8, schedules: 20, operations: 50 } as const;
 const BUTTONS_PER_ACTIONS_BLOCK = 25;
 const MORE_HINT = '`/ops runs mine` and `/ops digest list` in a channel show the rest';
 
@@ -49,6 +50,8 @@ export interface HomeContent {
   /** Recent runs left out because the viewer may not see their channel now. */
   hidden?: { notMember: number; unknown: number };
   waiting: HomeRun[];
+  /** Approval requests the viewer may decide, each shown with Approve and Reject. */
+  toDecide: HomeRun[];
   schedules: HomeSchedule[];
   operations: HomeOperation[];
 }
@@ -60,6 +63,21 @@ function runLine({ run, title, link }: HomeRun): string {
     ? `\n:warning: Slack refuses this run's updates in <#${run.channelId}> (\`${escapeMrkdwn(run.notifyProblem.code)}\`); Flightdeck keeps tracking it and retries.`
     : '';
   return `${stateLabel(run.state)} · *${escapeMrkdwn(title)}* in <#${run.channelId}> · ${slackDate(run.createdAt)}${thread}${refused}`;
+}
+
+/** A request the viewer may decide: what, who asks, where, the exact parameters, and the buttons. */
+function decisionBlocks({ run, title, link }: HomeRun): KnownBlock[] {
+  const facts = run.facts
+    .slice(0, 4)
+    .map((f) => `${escapeMrkdwn(f.label)}: ${escapeMrkdwn(truncate(f.value, 80))}`)
+    .join(' · ');
+  const thread = link ? ` · <${link}|thread>` : '';
+  return [
+    section(
+      `${stateLabel('awaiting_approval')} · *${escapeMrkdwn(title)}* for <@${run.requesterId}> in <#${run.channelId}>${thread}${facts ? `\n${facts}` : ''}`,
+    ),
+    approvalButtons(run.id),
+  ];
 }
 
 function scheduleLine({ schedule, next }: HomeSchedule): string {
@@ -96,11 +114,32 @@ function optional(note: string | undefined): KnownBlock[] {
   return note ? [context(note)] : [];
 }
 
+/** Requests the viewer may decide (with their buttons), then the viewer's runs that wait for a person. */
+function waitingForYou(content: HomeContent): KnownBlock[] {
+  const decide = content.toDecide.slice(0, HOME_LIMITS.approvals);
+  const more =
+    content.toDecide.length > decide.length
+      ? [context('More requests wait for your approval; the oldest are shown first.')]
+      : [];
+  const mine = listing(
+    decide.length > 0 ? '*Your runs*' : '*Waiting for you*',
+    content.waiting.map(runLine),
+    HOME_LIMITS.waiting,
+    'Nothing of yours is waiting for a person.',
+  );
+  if (decide.length === 0) return mine;
+  return [section('*Waiting for you*'), ...decide.flatMap(decisionBlocks), ...more, ...mine];
+}
+
 /** The Home tab: launch buttons, runs waiting for the viewer, their recent runs, the digests they scheduled. */
 export function homeView(content: HomeContent): HomeView {
   const launch =
     content.operations.length === 0
-      ? [section('*Launch*\nNo system is configured yet, so there is nothing to launch.')]
+      ? [
+          section(
+            '*Launch*\nNo system is configured yet, or the policy lets you run none of them, so there is nothing to launch. `/ops whoami` in a channel says why.',
+          ),
+        ]
       : [
           section('*Launch*\nPick an operation; you choose the channel it reports to next.'),
           ...launchButtons(content.operations),
@@ -109,12 +148,7 @@ export function homeView(content: HomeContent): HomeView {
     header('Flightdeck'),
     ...launch,
     { type: 'divider' },
-    ...listing(
-      '*Waiting for you*',
-      content.waiting.map(runLine),
-      HOME_LIMITS.waiting,
-      'Nothing of yours is waiting for a person.',
-    ),
+    ...waitingForYou(content),
     { type: 'divider' },
     ...listing(
       '*Your recent runs*',

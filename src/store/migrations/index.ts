@@ -10,6 +10,7 @@ import { slackBudget } from './007-slack-budget';
 import { digestReadsAndParts } from './008-digest-reads-and-parts';
 import { rerunsAndRetries } from './009-reruns-and-retries';
 import { stepClaims } from './010-step-claims';
+import { directMessages } from './011-direct-messages';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '008-digest-reads-and-parts': digestReadsAndParts(),
     '009-reruns-and-retries': rerunsAndRetries(),
     '010-step-claims': stepClaims(),
+    '011-direct-messages': directMessages(),
   };
   return { getMigrations: async () => all };
 }

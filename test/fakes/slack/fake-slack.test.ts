@@ -537,3 +537,56 @@ describe('response_url', () => {
     }
   });
 });
+
+describe('direct messages', () => {
+  test('conversations.open opens one IM per user (im:write), posts land there, and history lists them newest first', async () => {
+    const opened = await client.conversations.open({ users: 'U0CAROL' });
+    expect(opened.channel?.id).toBe('D0CAROL');
+    expect(opened.already_open).toBeUndefined();
+    const again = await client.conversations.open({ users: 'U0CAROL', return_im: true });
+    expect(again).toMatchObject({
+      already_open: true,
+      channel: { id: 'D0CAROL', is_im: true, user: 'U0CAROL' },
+    });
+    await expect(errorOf(client.conversations.open({ users: 'U0NOBODY' }))).resolves.toBe('user_not_found');
+    await expect(errorOf(client.conversations.open({ users: 'U0BOT' }))).resolves.toBe('cannot_dm_bot');
+    await expect(errorOf(client.apiCall('conversations.open', {}))).resolves.toBe('users_list_not_supplied');
+    fake.addToken({ token: 'xoxb-no-im', scopes: ['chat:write'] });
+    await expect(errorOf(clientFor('xoxb-no-im').conversations.open({ users: 'U0CAROL' }))).resolves.toBe(
+      'missing_scope',
+    );
+
+    const first = await client.chat.postMessage({
+      channel: 'D0CAROL',
+      text: 'one',
+      metadata: { event_type: 'e', event_payload: { n: 1 } },
+    });
+    await client.chat.postMessage({ channel: 'D0CAROL', text: 'two' });
+    const page = await client.conversations.history({
+      channel: 'D0CAROL',
+      limit: 1,
+      include_all_metadata: true,
+    });
+    expect(page.messages?.map((m) => m.text)).toEqual(['two']);
+    const next = await client.conversations.history({
+      channel: 'D0CAROL',
+      limit: 1,
+      cursor: page.response_metadata?.next_cursor,
+      include_all_metadata: true,
+    });
+    expect(next.messages?.[0]).toMatchObject({ ts: first.ts, metadata: { event_type: 'e' } });
+    expect(next.response_metadata?.next_cursor).toBe('');
+  });
+
+  test('answer_lost: the post lands but the caller never hears back; faults can target one channel', async () => {
+    await client.conversations.open({ users: 'U0BOB' });
+    fake.inject('chat.postMessage', { kind: 'answer_lost' }, 1, 'D0BOB');
+    await expect(client.chat.postMessage({ channel: 'C0OPS', text: 'elsewhere' })).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(client.chat.postMessage({ channel: 'D0BOB', text: 'lost answer' })).rejects.toBeInstanceOf(
+      WebAPIRequestError,
+    );
+    expect(fake.messages('D0BOB').map((m) => m.text)).toContain('lost answer');
+  });
+});

@@ -159,9 +159,12 @@ export class FakeSlack {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  /** The next `times` calls of `method` (or of any method, with `*`) get `fault`. */
-  inject(method: string, fault: Fault, times = 1): void {
-    this.faults.add(method, fault, times);
+  /**
+   * The next `times` calls of `method` (or of any method, with `*`) get `fault`; with `channel`, only calls
+   * naming that channel (a user's IM is `D` and the user id without its `U`).
+   */
+  inject(method: string, fault: Fault, times = 1, channel?: string): void {
+    this.faults.add(method, fault, times, channel);
   }
 
   pendingFaults(method: string): number {
@@ -395,7 +398,7 @@ export class FakeSlack {
     delete params?.token;
     const call: FakeCall = { method, params: params ?? {}, token, contentType, at: Date.now(), status: 0 };
     this.recorded.push(call);
-    const fault = this.faults.take(method);
+    const fault = this.faults.take(method, typeof params?.channel === 'string' ? params.channel : undefined);
     if (fault) call.fault = fault.kind;
     if (fault?.kind === 'delay') await this.sleep(fault.ms);
     if (res.destroyed) return;
@@ -418,6 +421,10 @@ export class FakeSlack {
         return;
       case 'error':
         this.send(res, call, 200, { ok: false, error: fault.error, ...fault.extra });
+        return;
+      case 'answer_lost':
+        call.response = this.answer(method, params, token);
+        req.socket.destroy();
         return;
       default: {
         const limited = this.overTier(method, params, token);

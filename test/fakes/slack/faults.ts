@@ -4,20 +4,27 @@ export type Fault =
   | { kind: 'rate_limited'; retryAfterSec: number }
   | { kind: 'http'; status: number; body?: string }
   | { kind: 'delay'; ms: number }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Slack handles the call (a post lands), then the connection drops before the answer: a crash window. */
+  | { kind: 'answer_lost' };
 
-/** Per-method queues; `*` matches any method after the method's own queue is empty. */
+/**
+ * Per-method queues, optionally for one channel only (`method channel`, taken first); `*` matches any method
+ * after the method's own queues are empty.
+ */
 export class FaultQueue {
   private readonly queues = new Map<string, Fault[]>();
 
-  add(method: string, fault: Fault, times: number): void {
-    const queue = this.queues.get(method) ?? [];
+  add(method: string, fault: Fault, times: number, channel?: string): void {
+    const key = channel === undefined ? method : `${method} ${channel}`;
+    const queue = this.queues.get(key) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(fault);
-    this.queues.set(method, queue);
+    this.queues.set(key, queue);
   }
 
-  take(method: string): Fault | undefined {
-    return this.queues.get(method)?.shift() ?? this.queues.get('*')?.shift();
+  take(method: string, channel?: string): Fault | undefined {
+    const inChannel = channel === undefined ? undefined : this.queues.get(`${method} ${channel}`)?.shift();
+    return inChannel ?? this.queues.get(method)?.shift() ?? this.queues.get('*')?.shift();
   }
 
   pending(method: string): number {

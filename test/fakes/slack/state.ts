@@ -61,7 +61,7 @@ export class SlackState {
   }
 
   /** A direct message channel with the user, opened on first use like Slack does for `channel=<user id>`. */
-  private directChannel(userId: string): FakeChannel {
+  directChannel(userId: string): FakeChannel {
     const id = `D${userId.slice(1)}`;
     let channel = this.channels.get(id);
     if (!channel) {

@@ -44,6 +44,8 @@ const BOT_SCOPES = [
   'commands',
   'chat:write',
   'chat:write.public',
+  'im:write',
+  'im:history',
   'users:read',
   'usergroups:read',
   'channels:read',

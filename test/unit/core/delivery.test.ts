@@ -2,6 +2,11 @@ import { deliver, deliveryDueAt } from '../../../src/core/runs/delivery';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/runs/engine-deps';
 import { silentLog } from '../../../src/core/kit/log';
 import { NotifyError, PACED, type Notifier, type RunView } from '../../../src/core/runs/notifier';
+import type {
+  DirectMessage,
+  DirectMessenger,
+  PostedDirectMessage,
+} from '../../../src/core/direct/direct-messenger';
 import { Registry } from '../../../src/core/operations/registry';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
@@ -79,6 +84,32 @@ class ScriptedNotifier implements Notifier {
     if (failure) throw failure.error;
     return ts;
   }
+}
+
+/** Remembers what landed by (run, transition, person), and finds it again for an attempted post, like Slack's lookup. */
+class ScriptedMessenger implements DirectMessenger {
+  readonly landed = new Map<string, PostedDirectMessage>();
+  readonly posts: { message: DirectMessage; attempted: boolean }[] = [];
+  failures: { error: NotifyError; afterLanding?: boolean }[] = [];
+
+  async post(message: DirectMessage, attemptedAt: Date | null): Promise<PostedDirectMessage> {
+    const attempted = attemptedAt !== null;
+    const key = `${message.key.runId}/${message.key.seq}/${message.key.userId}`;
+    const earlier = this.landed.get(key);
+    if (attempted && earlier) return earlier;
+    const failure = this.failures.shift();
+    if (failure && !failure.afterLanding) throw failure.error;
+    const posted = {
+      channelId: `D${message.key.userId}`,
+      ts: `1800000000.${String(this.posts.length + 1).padStart(6, '0')}`,
+    };
+    this.landed.set(key, posted);
+    this.posts.push({ message, attempted });
+    if (failure) throw failure.error;
+    return posted;
+  }
+
+  async update(): Promise<void> {}
 }
 
 describe.each(storeBackends())('delivery on $name', (backend) => {
@@ -328,5 +359,94 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1, 2, 3, 4]);
     expect(notifier.posts('edit').map((p) => p.seq)).toEqual([4]);
     expect(deliveryDueAt(deps(), run)).toBeNull();
+  });
+
+  describe('direct messages, after the thread', () => {
+    let messenger: ScriptedMessenger;
+    const dmDeps = () => ({ ...deps(), directMessenger: messenger });
+    beforeEach(() => {
+      messenger = new ScriptedMessenger();
+    });
+
+    /** A run of U0ALICE's that ran and succeeded, leased to OWNER, nothing posted yet. */
+    async function finishedRun(): Promise<RunRecord> {
+      const { run } = await store.createRun(
+        newRun({
+          state: 'starting',
+          createdAt: now,
+          leaseOwner: OWNER,
+          leaseUntil: new Date(now.getTime() + 600_000),
+        }),
+      );
+      await store.appendTransition(run.id, OWNER, { state: 'running' }, newTransition({ at: now }));
+      const { run: done } = await store.appendTransition(
+        run.id,
+        OWNER,
+        { state: 'succeeded' },
+        newTransition({ at: now, state: 'succeeded' }),
+      );
+      return done;
+    }
+
+    it('tells the requester once, after the thread, and has nothing left to deliver', async () => {
+      const run = await deliver(dmDeps(), await finishedRun());
+      expect(
+        messenger.posts.map((p) => [p.message.key.userId, p.message.reason, p.message.transition.state]),
+      ).toEqual([['U0ALICE', 'finished', 'succeeded']]);
+      expect(run.dmSeq).toBe(run.seq);
+      expect(deliveryDueAt(dmDeps(), run)).toBeNull();
+      await deliver(dmDeps(), run);
+      expect(messenger.posts).toHaveLength(1);
+    });
+
+    it('waits its turn when Slack has none, then sends it once', async () => {
+      messenger.failures.push({ error: new NotifyError('no turn', PACED, false, 2_000, true) });
+      const waiting = await deliver(dmDeps(), await finishedRun());
+      expect(waiting.notifiedSeq).toBe(waiting.seq);
+      expect(waiting.dmSeq).toBe(0);
+      expect(deliveryDueAt(dmDeps(), waiting)).toEqual(new Date(now.getTime() + 2_000));
+      later(2_000);
+      const done = await deliver(dmDeps(), waiting);
+      expect(done.dmSeq).toBe(done.seq);
+      expect(messenger.posts.map((p) => p.attempted)).toEqual([false]);
+    });
+
+    it('a post whose answer was lost is looked for, not repeated', async () => {
+      messenger.failures.push({
+        error: new NotifyError('reset', 'request_error', false),
+        afterLanding: true,
+      });
+      const lost = await deliver(dmDeps(), await finishedRun());
+      expect(lost.dmSeq).toBe(0);
+      const [pending] = await store.outstandingDirectMessages(lost.id);
+      expect(pending?.attemptedAt).not.toBeNull();
+      later(5_000);
+      const done = await deliver(dmDeps(), lost);
+      expect(done.dmSeq).toBe(done.seq);
+      expect(messenger.posts).toHaveLength(1);
+      expect(await store.outstandingDirectMessages(lost.id)).toEqual([]);
+    });
+
+    it('gives up one message Slack refuses for good, without holding the run up', async () => {
+      messenger.failures.push({
+        error: new NotifyError('Slack refused: user_disabled', 'user_disabled', false, undefined, true),
+      });
+      const run = await deliver(dmDeps(), await finishedRun());
+      expect(run.dmSeq).toBe(run.seq);
+      expect(run.notifyProblem).toBeNull();
+      expect(messenger.posts).toHaveLength(0);
+      expect(await store.outstandingDirectMessages(run.id)).toEqual([]);
+    });
+
+    it('tells nobody who turned direct messages off, and nobody at all without a messenger', async () => {
+      await store.setDirectMessages('U0ALICE', false, now);
+      const quiet = await deliver(dmDeps(), await finishedRun());
+      expect(quiet.dmSeq).toBe(quiet.seq);
+      expect(messenger.posts).toHaveLength(0);
+      await store.setDirectMessages('U0ALICE', true, now);
+      const silent = await deliver(deps(), await finishedRun());
+      expect(silent.dmSeq).toBe(silent.seq);
+      expect(messenger.posts).toHaveLength(0);
+    });
   });
 });

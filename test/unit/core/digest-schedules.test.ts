@@ -25,7 +25,7 @@ describe.each(sqlite)('DigestSchedules on $name', (backend) => {
     const clock = { now: () => T0 };
     const access = { isAdmin: (userId: string) => userId === ADMIN };
     const audit = new AuditTrail({ store: db.store, access, clock, log: silentLog });
-    const policy = new Policy(rules, { memberships: async () => [] });
+    const policy = new Policy(rules, { memberships: async () => [], members: async () => [] });
     return new DigestSchedules({ store: db.store, policy, access, audit, clock });
   };
   const audited = () => db.store.listAudit({ limit: 100 });

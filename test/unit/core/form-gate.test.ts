@@ -7,7 +7,7 @@ import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const sqlite = storeBackends().filter((b) => b.name === 'sqlite');
-const noGroups = { memberships: async () => [] };
+const noGroups = { memberships: async () => [], members: async () => [] };
 
 const RULES: PolicyRule[] = [
   rule({ name: 'netops', operations: ['itential.*'], users: ['U0ALICE'] }),

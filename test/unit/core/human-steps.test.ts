@@ -95,6 +95,7 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
       ],
       {
         memberships: async () => [],
+        members: async () => [],
       },
     );
     const deps: EngineDeps = {

@@ -52,7 +52,10 @@ policy:
       approvalChannel: 'C0APPROVALS',
     });
     // The parsed rules are what Policy takes.
-    expect(new Policy(config?.policy.rules ?? [], { memberships: async () => [] }).configured).toBe(true);
+    expect(
+      new Policy(config?.policy.rules ?? [], { memberships: async () => [], members: async () => [] })
+        .configured,
+    ).toBe(true);
   });
 
   it('defaults: no admins, no audit channel, approvals expire after 4h', () => {

@@ -9,6 +9,9 @@ const directory = (groups: Record<string, string[]>): MembershipDirectory & { ca
       dir.calls += 1;
       return candidates.filter((g) => groups[g]?.includes(userId));
     },
+    async members(candidates: string[]) {
+      return [...new Set(candidates.flatMap((g) => groups[g] ?? []))];
+    },
   };
   return dir;
 };

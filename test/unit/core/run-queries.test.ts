@@ -39,7 +39,7 @@ describe.each(sqlite)('RunQueries on $name', (backend) => {
     const clock = { now: () => T0 };
     const access = new ChannelAccess(membership, [ADMIN]);
     const audit = new AuditTrail({ store: db.store, access, clock, log: silentLog });
-    const policy = new Policy([], { memberships: async () => [] });
+    const policy = new Policy([], { memberships: async () => [], members: async () => [] });
     schedules = new DigestSchedules({ store: db.store, policy, access, audit, clock });
     runs = new RunQueries({ store: db.store, access, audit, schedules, clock });
   });

@@ -9,15 +9,17 @@ import { infoMessage } from '../../ui/replies';
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
 /**
- * Approve and Reject, on the run's message or on a request in an approval channel. Every click is
- * answered: the thread shows decisions, the clicker hears anything else (counted, refused, already decided).
+ * Approve and Reject, on the run's message, on a request in an approval channel, in an approver's direct
+ * message or on their Home tab. Every click is answered: the thread shows decisions, the clicker hears
+ * anything else (counted, refused, already decided) where they clicked, or in their DM from the Home tab.
  */
 export function approvalVote(deps: SlackDeps, vote: Vote) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
-    const channelId = body.channel?.id;
+    // The Home tab is no channel: Slack takes a user id as the channel of their direct message with the app.
+    const channelId = body.channel?.id ?? body.user.id;
     const runId = action.value;
-    if (!channelId || !runId) return;
+    if (!runId) return;
     const tell = (text: string) => tellUser(client, deps.log, channelId, body.user.id, infoMessage(text));
     deps.afterAck.run(vote, async () => {
       try {

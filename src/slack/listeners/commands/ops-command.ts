@@ -9,6 +9,7 @@ import { canI } from './can-i-command';
 import { helpFor } from './help-command';
 import { whoami } from './whoami-command';
 import { digestCommand } from './digest-command';
+import { notifyCommand } from './notify-command';
 import { operationView } from '../../operation-view';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
@@ -121,6 +122,12 @@ export function opsCommand(deps: SlackDeps) {
         return;
       case 'digest':
         await digestCommand(deps, parsed.command, args);
+        return;
+      case 'notify':
+        await ack();
+        await respond(
+          ephemeral(await notifyCommand(deps, command.user_id, command.channel_id, parsed.setting)),
+        );
         return;
       case 'status':
         await ack();

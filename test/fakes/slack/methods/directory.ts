@@ -3,7 +3,7 @@ import { SlackApiError } from '../api-error';
 import type { JsonObject } from '../json';
 import { flag, parseArgs, text } from '../args';
 import { messageJson } from '../message-store';
-import { tzLabel, tzOffsetSeconds, type FakeChannel, type FakeUser } from '../workspace';
+import { tzLabel, tzOffsetSeconds, type FakeChannel, type FakeUser, type TokenIdentity } from '../workspace';
 import type { MethodHandler } from './context';
 
 function userJson(user: FakeUser, teamId: string): JsonObject {
@@ -168,7 +168,47 @@ const usergroupsUsersList: MethodHandler = ({ params, state }) => {
   return { users: [...users] };
 };
 
+/** Slack answers a call its token lacks the scope for like this, naming what was needed. */
+function requireScope(identity: TokenIdentity, scope: string): void {
+  if (!identity.scopes.includes(scope))
+    throw new SlackApiError('missing_scope', { needed: scope, provided: identity.scopes.join(',') });
+}
+
+/**
+ * Opens (or finds) the direct message channel with one user: `{channel: {id}}`, with `no_op` and
+ * `already_open` when it existed, and the whole IM with `return_im`. Group DMs (several users) are not
+ * modelled: the fake answers `not_supported_by_fake` rather than pretend.
+ */
+const conversationsOpen: MethodHandler = ({ params, state, identity }) => {
+  const args = parseArgs(
+    z.object({ users: text.optional(), channel: text.optional(), return_im: flag }),
+    params,
+  );
+  requireScope(identity, 'im:write');
+  if (args.channel) {
+    const channel = state.visibleChannel(args.channel, identity);
+    if (!channel.isIm) throw new SlackApiError('channel_not_found');
+    return { channel: { id: channel.id } };
+  }
+  const users = (args.users ?? '').split(',').filter((u) => u !== '');
+  if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
+  if (users.length > 8) throw new SlackApiError('too_many_users');
+  if (users.length > 1) throw new SlackApiError('not_supported_by_fake');
+  const userId = users[0] ?? '';
+  const user = state.users.get(userId);
+  if (!user) throw new SlackApiError('user_not_found');
+  if (user.deleted) throw new SlackApiError('user_disabled');
+  if (user.isBot) throw new SlackApiError('cannot_dm_bot');
+  const existed = state.channels.has(`D${userId.slice(1)}`);
+  const im = state.directChannel(userId);
+  const channel = args.return_im
+    ? { id: im.id, created: 0, is_im: true, is_org_shared: false, user: userId, is_user_deleted: false }
+    : { id: im.id };
+  return { ...(existed ? { no_op: true, already_open: true } : {}), channel };
+};
+
 export const directoryMethods: Record<string, MethodHandler> = {
+  'conversations.open': conversationsOpen,
   'auth.test': authTest,
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,

@@ -1,0 +1,72 @@
+import type { DirectMessage } from '../../core/direct/direct-messenger';
+import { isFinal } from '../../core/runs/lifecycle';
+import { approvalRequestMessage } from './approval';
+import {
+  context,
+  escapeMrkdwn,
+  type KnownBlock,
+  LIMITS,
+  type MessageContent,
+  section,
+  truncate,
+} from './blocks';
+import { problemText } from './problem';
+import { stateLabel } from './run-message';
+import { duration } from '../../core/kit/duration';
+
+const ENDING: Record<string, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  timed_out: 'timed out',
+  canceled: 'was canceled',
+  rejected: 'was rejected',
+};
+
+function threadLink(link: string | undefined): string {
+  return link ? `<${link}|Open the run's thread>` : 'Its thread is in the channel it was launched from.';
+}
+
+/** The sentence about the requester's run: how it ended, or whom it waits for. */
+function runSentence(message: DirectMessage): string {
+  const { view, transition } = message;
+  const { run } = view;
+  const title = `*${escapeMrkdwn(`${view.systemName}: ${view.operation.title}`)}* in <#${run.channelId}>`;
+  if (message.reason === 'needs_you') {
+    const who = transition.waitingFor ? `: ${escapeMrkdwn(transition.waitingFor)}` : '';
+    return `${stateLabel('waiting')} · Your run ${title} waits for a person${who}.`;
+  }
+  const by = transition.actorId ? ` by <@${transition.actorId}>` : '';
+  const took = isFinal(transition.state)
+    ? ` after ${duration(run.startedAt ?? run.createdAt, transition.at)}`
+    : '';
+  const ending = ENDING[transition.state] ?? transition.state;
+  return `${stateLabel(transition.state)} · Your run ${title} ${ending}${by}${transition.state === 'succeeded' ? took : ''}.`;
+}
+
+/**
+ * A direct message: to an approver, the request with its buttons (or, once decided, its outcome), exactly
+ * as in an approval channel; to a requester, how their run ended or that it waits for them, with its
+ * problem when it failed. Each links to the run's thread when Slack gave a link.
+ */
+export function directMessage(message: DirectMessage, link?: string): MessageContent {
+  if (message.reason === 'approval_request' && message.approval)
+    return approvalRequestMessage(message.approval, link);
+  const sentence = runSentence(message);
+  const blocks: KnownBlock[] = [section(sentence)];
+  if (message.transition.problem) blocks.push(section(problemText(message.transition.problem)));
+  blocks.push(context(`${threadLink(link)} · run \`${message.view.run.id}\``));
+  return {
+    text: truncate(sentence.replace(/:[a-z0-9_+-]+:\s*/g, '').replace(/\*/g, ''), LIMITS.fallbackText),
+    blocks,
+  };
+}
+
+/** `/ops notify`: the caller's setting, and how to change it. */
+export function notifyMessage(enabled: boolean, changed: boolean): MessageContent {
+  const now = enabled
+    ? 'Flightdeck sends you direct messages: when your runs end or wait for you, and when a request waits for your approval.'
+    : 'Flightdeck sends you no direct messages; runs and requests still show in their threads and on the Home tab.';
+  const how = enabled ? '`/ops notify off` turns them off.' : '`/ops notify on` turns them on again.';
+  const text = `${changed ? (enabled ? ':bell: Turned on. ' : ':no_bell: Turned off. ') : ''}${now}`;
+  return { text, blocks: [section(text), context(how)] };
+}

@@ -10,6 +10,7 @@ import { SecretScrubber } from './core/operations/secrets';
 type Settings = Pick<Config<unknown>, 'file' | 'systems'>;
 
 export function buildRegistry(config: Settings, log: Log, clock: Clock): Registry {
+  const secrets = new SecretScrubber(config.file.secrets.namePatterns);
   return new Registry(
     config.systems.map(
       ({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
@@ -20,10 +21,11 @@ export function buildRegistry(config: Settings, log: Log, clock: Clock): Registr
             : integration.create(systemConfig, {
                 log: log.child({ system: integration.definition.id }),
                 clock,
+                secrets,
               }),
       }),
     ),
-    new SecretScrubber(config.file.secrets.namePatterns),
+    secrets,
   );
 }
 

@@ -28,6 +28,11 @@ export class SecretScrubber {
     this.names = new RegExp(patterns.join('|'), 'i');
   }
 
+  /** Whether an input of this name holds a secret (`db_password`, `apiKey`). */
+  isSecretName(name: string): boolean {
+    return this.names.test(name);
+  }
+
   /** Values found under secret-looking names anywhere in `input`, longest first. */
   secretValues(input: unknown): string[] {
     const found = new Set<string>();
@@ -44,7 +49,7 @@ export class SecretScrubber {
       }
       if (typeof value === 'object' && value !== null) {
         for (const [key, child] of Object.entries(value))
-          walk(child, secret || this.names.test(key), depth + 1);
+          walk(child, secret || this.isSecretName(key), depth + 1);
       }
     };
     walk(input, false, 0);

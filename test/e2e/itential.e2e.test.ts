@@ -116,11 +116,12 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
     expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);
   });
 
-  it('variables that do not fit the picked workflow get the error under the variables, on the submitted form', async () => {
-    const { submission } = await launch('Configure VLAN', { variables: '{"vlan": 12}' });
+  it('variables that do not fit the named workflow get the error under the input’s field, on the submitted form', async () => {
+    const { view, submission } = await launch('Configure VLAN', { variables: '{"vlan": 12}' });
+    expect(JSON.stringify(view.blocks)).toContain('"block_id":"in.s.device"');
     expect(submission.body).toEqual({
       response_action: 'errors',
-      errors: { variables: "'device' is required (rule: required)" },
+      errors: { 'in.s.device': "'device' is required (rule: required)" },
     });
     expect(submission.viewProblem).toBeUndefined();
     expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);

@@ -7,6 +7,7 @@ import type {
   FieldErrors,
   FormContext,
   FormField,
+  FormValues,
   Observation,
   Operation,
   StartContext,
@@ -20,7 +21,18 @@ import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
-import { FIELD, startFields, startInputSchema, type StartInput } from './start-input';
+import {
+  FIELD,
+  jobVariables,
+  MAX_INPUT_FIELDS,
+  startFields,
+  startInputSchema,
+  type StartInput,
+} from './start-input';
+import { isRecord } from '../shared/json';
+import { problemsByField, schemaChoices, schemaForm, type SchemaForm } from '../shared/schema-fields';
+import type { SecretScrubber } from '../../core/operations/secrets';
+import { variablesFact } from './variables-fact';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
@@ -28,6 +40,7 @@ import type { WorkflowCatalog } from './workflow-catalog';
 
 export interface StartDeps {
   config: ItentialConfig;
+  secrets: SecretScrubber;
   api: ItentialApi;
   catalog: WorkflowCatalog;
   check: VariablesCheck;
@@ -59,25 +72,38 @@ export class StartJobOperation implements Operation<StartInput> {
   }
 
   fields(ctx: FormContext): FormField[] {
-    const { catalog, check, config } = this.deps;
+    const { catalog, config } = this.deps;
     return startFields(ctx, {
       jobType: config.jobType,
       choice: (name) => catalog.choice(name),
       resolve: (value) => catalog.resolve(value),
-      inputsOf: (workflow) => check.describeInputs(catalog.cachedSchema(workflow)?.inputSchema),
+      formOf: (workflow, values) => this.formOf(catalog.cachedSchema(workflow)?.inputSchema, values),
     });
   }
 
-  async search(fieldId: string, query: string): Promise<Choice[]> {
-    if (fieldId !== FIELD.workflow) return [];
-    return this.deps.catalog.search(query);
+  /** The picked (or named) workflow's input schema, so that the rebuilt form has a field per input. */
+  async prepare(ctx: FormContext, deadlineMs: number): Promise<void> {
+    const workflow = this.workflowOf(ctx.values ?? {}) ?? ctx.prefill?.trim();
+    if (workflow) await this.deps.catalog.schemaFor(workflow, deadlineMs);
+  }
+
+  async search(fieldId: string, query: string, values: FormValues = {}): Promise<Choice[]> {
+    if (fieldId === FIELD.workflow) return this.deps.catalog.search(query);
+    const workflow = this.workflowOf(values);
+    if (!workflow) return [];
+    const schema = await this.deps.catalog.schemaFor(workflow, this.deps.config.tuning.requestTimeoutMs);
+    return schemaChoices(schema.inputSchema, fieldId, query);
   }
 
   /** Upstream checks for the form: the workflow exists and the variables fit its input schema. */
   async validate(input: StartInput, deadlineMs: number): Promise<FieldErrors | undefined> {
     try {
       const schema = await this.deps.catalog.schemaFor(input.workflow, deadlineMs);
-      return this.schemaErrors(input, schema) ?? {};
+      if (!schema.found) return this.schemaErrors(input, schema);
+      const problems = this.deps.check.problems(schema.inputSchema, jobVariables(input));
+      if (!problems) return {};
+      const { fieldOf } = this.formOf(schema.inputSchema, {}) ?? { fieldOf: new Map<string, string>() };
+      return problemsByField(problems, fieldOf, FIELD.variables);
     } catch (err) {
       // Itential could not answer in time: start() checks again.
       this.deps.log.debug(
@@ -89,13 +115,11 @@ export class StartJobOperation implements Operation<StartInput> {
   }
 
   describe(input: StartInput): Fact[] {
-    const keys = Object.keys(input.variables);
     return [
       { label: 'Workflow', value: input.workflow },
       ...(input.description ? [{ label: 'Description', value: truncate(input.description, 200) }] : []),
       { label: 'Job type', value: input.type },
-      // Names only: values can be secrets.
-      { label: 'Variables', value: keys.length > 0 ? truncate(keys.join(', '), 300) : 'none' },
+      { label: 'Variables', value: variablesFact(input, (name) => this.deps.secrets.isSecretName(name)) },
       ...(input.groups.length > 0
         ? [{ label: 'Groups', value: `${input.groups.length} group${input.groups.length === 1 ? '' : 's'}` }]
         : []),
@@ -109,7 +133,7 @@ export class StartJobOperation implements Operation<StartInput> {
       options: {
         description: taggedDescription(input, ctx),
         type: input.type,
-        variables: input.variables,
+        variables: jobVariables(input),
         ...(input.groups.length > 0 ? { groups: input.groups } : {}),
       },
     };
@@ -129,6 +153,21 @@ export class StartJobOperation implements Operation<StartInput> {
 
   cancel(ref: UpstreamRef<StartInput>): Promise<CancelOutcome> {
     return this.deps.api.cancelJob(ref.upstreamId);
+  }
+
+  private workflowOf(values: FormValues): string | undefined {
+    const picked = values[FIELD.workflow];
+    return typeof picked === 'string' && picked.trim() !== '' ? this.deps.catalog.resolve(picked) : undefined;
+  }
+
+  /** The fields of a schema that declares inputs; undefined when there is none to build from. */
+  private formOf(inputSchema: unknown, values: FormValues): SchemaForm | undefined {
+    if (!isRecord(inputSchema) || !isRecord(inputSchema.properties)) return undefined;
+    return schemaForm(inputSchema, {
+      isSecretName: (name) => this.deps.secrets.isSecretName(name),
+      values,
+      maxFields: MAX_INPUT_FIELDS,
+    });
   }
 
   private observe(job: Job): Observation {
@@ -154,7 +193,7 @@ export class StartJobOperation implements Operation<StartInput> {
         [FIELD.workflow]: `Itential has no workflow '${input.workflow}' that the bot's account can see`,
       };
     }
-    const problems = this.deps.check.check(schema.inputSchema, input.variables);
+    const problems = this.deps.check.check(schema.inputSchema, jobVariables(input));
     return problems ? { [FIELD.variables]: problems } : undefined;
   }
 

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { prepareForm } from '../../../core/operations/forms';
 import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand } from '../../../core/commands/ops-command';
 import type { SlackDeps } from '../../deps';
@@ -116,7 +117,10 @@ export function opsCommand(deps: SlackDeps) {
           await respond(ephemeral(deniedMessage(`run ${op.title}`, decision)));
           return;
         }
-        const view = operationView(registry, op, command.channel_id, { prefill: parsed.args || undefined });
+        const ctx = { prefill: parsed.args || undefined };
+        // The trigger id lasts 3 s: the form waits for the upstream only as long as a submission's check would.
+        await prepareForm(op, ctx, deps.timing.validateDeadlineMs);
+        const view = operationView(registry, op, command.channel_id, ctx);
         await client.views.open({ trigger_id: command.trigger_id, view });
         return;
       }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FormContext, FormField, FormValues } from '../../core/operations/contract';
 import { truncate } from '../../core/kit/truncate';
 import { readSchemaValues, type SchemaForm } from '../shared/schema-fields';
-import { findJsonSyntaxError } from './json-syntax';
+import { parseJsonObject } from '../shared/json-object-text';
 
 /** What `itential.start` runs with; form field ids are these keys, and one per input of the workflow's schema. */
 export interface StartInput {
@@ -41,29 +41,6 @@ const formText = z.preprocess(
   (v) => (v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : v),
   z.string(),
 );
-
-function parseVariables(text: string, ctx: z.RefinementCtx): Record<string, unknown> {
-  if (text === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const syntax = findJsonSyntaxError(text);
-    ctx.addIssue({
-      code: 'custom',
-      message: `Not valid JSON: ${syntax?.message ?? 'check quotes, commas and braces'}`,
-    });
-    return z.NEVER;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'Job variables must be a JSON object, like {"device": "rtr-01"}',
-    });
-    return z.NEVER;
-  }
-  return value as Record<string, unknown>;
-}
 
 function parseGroups(text: string, ctx: z.RefinementCtx): string[] {
   const words = text.split(/[\s,;]+/).filter((w) => w !== '');
@@ -106,7 +83,7 @@ export function startInputSchema(
       type: formText
         .transform((v) => (v === '' ? defaultType : v))
         .pipe(z.string().regex(/^[\w.:-]+$/, 'Use a job type such as "automation" or "resource:action"')),
-      variables: formText.transform(parseVariables),
+      variables: formText.transform(parseJsonObject),
       groups: formText.transform(parseGroups),
     })
     .transform((form, ctx): StartInput => {

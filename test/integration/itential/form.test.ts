@@ -77,7 +77,7 @@ describe('form input', () => {
 
   test('variables must be an object', () => {
     expect(errorsOf({ workflow: 'x', variables: '["sw1"]' })).toEqual({
-      variables: 'Job variables must be a JSON object, like {"device": "rtr-01"}',
+      variables: 'Variables must be a JSON object, like {"device": "rtr-01"}',
     });
   });
 

@@ -39,7 +39,8 @@ export function variablesSchema(variables: readonly ModuleVariable[]): Record<st
     const initial = typedDefault(type, v.variable_default);
     Object.defineProperty(properties, v.variable_name, {
       value: {
-        ...(jsonType ? { type: jsonType } : { type: 'object', 'x-terraform-type': type ?? 'any' }),
+        // A Terraform type the form cannot show (`list(string)`) names itself in the JSON box's hint.
+        type: jsonType ?? type ?? 'any',
         ...(v.variable_description ? { description: v.variable_description } : {}),
         ...(initial !== undefined ? { default: initial } : {}),
         ...(v.variable_sensitive ? { writeOnly: true } : {}),
@@ -93,6 +94,9 @@ export class ModuleInputs {
     const version = versions[versions.length - 1];
     if (!found.module || version === undefined) return;
     const variables = await this.api.moduleVariables(found.module.id, version);
-    this.schemas.set(ref, { version, schema: variablesSchema(variables) });
+    const loaded = { version, schema: variablesSchema(variables) };
+    // A name typed on the command line becomes the module's id in the form once Harness has named it.
+    this.schemas.set(ref, loaded);
+    this.schemas.set(found.module.id, loaded);
   }
 }

@@ -62,7 +62,10 @@ export const moduleMetadataSchema = z.looseObject({
 });
 
 /** An org, project or pipeline as the NextGen lists name it. */
-const entitySchema = z.looseObject({ identifier: z.string().min(1), name: z.string().nullish().catch(undefined) });
+const entitySchema = z.looseObject({
+  identifier: z.string().min(1),
+  name: z.string().nullish().catch(undefined),
+});
 export type HarnessEntity = z.infer<typeof entitySchema>;
 
 /**

@@ -32,7 +32,7 @@ import {
 import { isRecord } from '../shared/json';
 import { problemsByField, schemaChoices, schemaForm, type SchemaForm } from '../shared/schema-fields';
 import type { SecretScrubber } from '../../core/operations/secrets';
-import { variablesFact } from './variables-fact';
+import { variablesFact } from '../shared/variables-fact';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';

@@ -1,15 +1,17 @@
 import { truncate } from '../../core/kit/truncate';
-import type { StartInput } from './start-input';
 
 const MASK = '••••••';
 const MAX_VALUE = 40;
 const MAX_FACT = 300;
 
 /**
- * The job's variables for the run's facts: `device=rtr-01, vlan=12, admin_password=••••••, ports`. Values of
+ * A run's input variables for its facts: `device=rtr-01, vlan=12, admin_password=••••••, ports`. Values of
  * secret fields and secret-named variables are masked; objects and arrays are named only.
  */
-export function variablesFact(input: StartInput, isSecretName: (name: string) => boolean): string {
+export function variablesFact(
+  input: { variables: Record<string, unknown>; secrets?: Record<string, unknown> },
+  isSecretName: (name: string) => boolean,
+): string {
   const shown = Object.entries(input.variables).map(([name, value]) => {
     if (isSecretName(name)) return `${name}=${MASK}`;
     if (typeof value === 'string') return `${name}=${truncate(value, MAX_VALUE)}`;

@@ -111,6 +111,9 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
     expect(JSON.stringify(h.slack.messages(CHANNEL))).not.toContain('Very-Secret-Pw');
     expect(JSON.stringify(await h.bot.store.listAudit({ limit: 100 }))).not.toContain('Very-Secret-Pw');
     expect(h.logs.lines.join('\n')).not.toContain('Very-Secret-Pw');
+    // Stored with the run, sealed: a restart with the same key can still send it.
+    expect(JSON.stringify(await h.bot.store.listRuns({ limit: 10 }))).toMatch(/fdsealed:v1:/);
+    expect(JSON.stringify(await h.bot.store.listRuns({ limit: 10 }))).not.toContain('Very-Secret-Pw');
   });
 
   it('a variable of the wrong type is refused under its field and nothing is created', async () => {

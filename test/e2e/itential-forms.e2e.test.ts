@@ -159,5 +159,8 @@ describe.each(storeBackends())('Itential forms from the workflow schema on $name
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain(SECRET);
     expect(h.logs.lines.join('\n')).not.toContain(SECRET);
+    // Stored with the run, sealed: a restart with the same key can still send it.
+    expect(JSON.stringify(await h.bot.store.listRuns({ limit: 10 }))).toMatch(/fdsealed:v1:/);
+    expect(JSON.stringify(await h.bot.store.listRuns({ limit: 10 }))).not.toContain(SECRET);
   });
 });

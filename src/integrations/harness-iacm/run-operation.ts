@@ -33,6 +33,7 @@ import type { SecretScrubber } from '../../core/operations/secrets';
 import { parseJsonObject } from '../shared/json-object-text';
 import { readSchemaValues, schemaChoices, schemaForm } from '../shared/schema-fields';
 import { variablesFact } from '../shared/variables-fact';
+import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { meaningOf, observePipeline } from './pipeline-status';
 import type { HarnessModule, ModuleExecution, PipelineSummary } from './schemas';
 
@@ -46,8 +47,8 @@ export interface RunInput {
   pipelineStageId: string;
   /** The module's variables but the sensitive ones: from their fields and the JSON box. */
   variables?: Record<string, unknown>;
-  /** Sensitive (or secret-named) variables: sent, never shown. */
-  secrets?: Record<string, unknown>;
+  /** Sensitive (or secret-named) variables, sealed (`SecretScrubber.seal`): sent, never shown or stored in clear. */
+  secrets?: string;
 }
 
 /** The JSON box for the variables that have no field (lists, maps, objects). */
@@ -57,36 +58,38 @@ const MAX_VARIABLE_FIELDS = 40;
 
 const nonEmpty = (record: Record<string, unknown>) => Object.keys(record).length > 0;
 
-export const runInputSchema: z.ZodType<RunInput> = z
-  .looseObject({
-    module: moduleRef,
-    org: harnessIdentifier('Org'),
-    project: harnessIdentifier('Project'),
-    pipeline: harnessIdentifier('Pipeline'),
-    pipelineExecutionId,
-    pipelineStageId: stageIdentifier,
-    [VARIABLES_BOX]: z
-      .preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string())
-      .transform(parseJsonObject),
-  })
-  .transform((form, ctx): RunInput => {
-    const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = form;
-    const typed = readSchemaValues(form as FormValues);
-    for (const [field, message] of Object.entries(typed.errors)) {
-      ctx.addIssue({ code: 'custom', path: [field], message });
-    }
-    const variables = { ...form[VARIABLES_BOX], ...typed.variables };
-    return {
-      module,
-      org,
-      project,
-      pipeline,
-      pipelineExecutionId: execution,
-      pipelineStageId,
-      ...(nonEmpty(variables) ? { variables } : {}),
-      ...(nonEmpty(typed.secrets) ? { secrets: typed.secrets } : {}),
-    };
-  });
+/** Parses the form; `seal` keeps the secret variables out of the stored input. */
+const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.ZodType<RunInput> =>
+  z
+    .looseObject({
+      module: moduleRef,
+      org: harnessIdentifier('Org'),
+      project: harnessIdentifier('Project'),
+      pipeline: harnessIdentifier('Pipeline'),
+      pipelineExecutionId,
+      pipelineStageId: stageIdentifier,
+      [VARIABLES_BOX]: z
+        .preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string())
+        .transform(parseJsonObject),
+    })
+    .transform((form, ctx): RunInput => {
+      const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = form;
+      const typed = readSchemaValues(form as FormValues);
+      for (const [field, message] of Object.entries(typed.errors)) {
+        ctx.addIssue({ code: 'custom', path: [field], message });
+      }
+      const variables = { ...form[VARIABLES_BOX], ...typed.variables };
+      return {
+        module,
+        org,
+        project,
+        pipeline,
+        pipelineExecutionId: execution,
+        pipelineStageId,
+        ...(nonEmpty(variables) ? { variables } : {}),
+        ...(nonEmpty(typed.secrets) ? { secrets: seal(typed.secrets) } : {}),
+      };
+    });
 
 export interface RunOperationDeps {
   api: HarnessApi;
@@ -124,9 +127,11 @@ export class RunOperation implements Operation<RunInput> {
   readonly verb = RUN_INFO.verb;
   readonly title = RUN_INFO.title;
   readonly usage = RUN_INFO.usage;
-  readonly input = runInputSchema;
+  readonly input: z.ZodType<RunInput>;
 
-  constructor(private readonly deps: RunOperationDeps) {}
+  constructor(private readonly deps: RunOperationDeps) {
+    this.input = runInputSchema((secrets) => deps.secrets.seal(secrets));
+  }
 
   fields(ctx: FormContext): FormField[] {
     const values = ctx.values ?? {};
@@ -266,8 +271,10 @@ export class RunOperation implements Operation<RunInput> {
         ? [
             {
               label: 'Variables',
-              value: variablesFact({ variables: input.variables ?? {}, secrets: input.secrets }, (name) =>
-                this.deps.secrets.isSecretName(name),
+              value: variablesFact(
+                input.variables ?? {},
+                secretNames(this.deps.secrets, input.secrets),
+                (name) => this.deps.secrets.isSecretName(name),
               ),
             },
           ]
@@ -280,7 +287,7 @@ export class RunOperation implements Operation<RunInput> {
    * conflicts, the module's executions are searched for this pipeline execution and stage before anything else.
    */
   async start(input: RunInput): Promise<StartResult> {
-    const request = await this.request(input);
+    const request = { ...(await this.request(input)), ...this.variablesOf(input) };
     let record: ModuleExecution;
     try {
       record = await this.deps.api.createExecution(request);
@@ -335,8 +342,13 @@ export class RunOperation implements Operation<RunInput> {
       pipeline: input.pipeline,
       pipelineExecutionId: input.pipelineExecutionId,
       pipelineStageId: input.pipelineStageId,
-      ...(input.variables || input.secrets ? { variables: { ...input.variables, ...input.secrets } } : {}),
     };
+  }
+
+  /** The module's variables for the create body, the secret ones opened; finding a record needs none. */
+  private variablesOf(input: RunInput): Pick<CreateExecution, 'variables'> {
+    if (!input.variables && !input.secrets) return {};
+    return { variables: { ...input.variables, ...openSecrets(this.deps.secrets, input.secrets, SYSTEM_ID) } };
   }
 
   private async moduleId(ref: string): Promise<string> {

@@ -11,8 +11,8 @@ export interface StartInput {
   type: string;
   /** The job's variables but the secret ones: from the schema's fields and the JSON box. */
   variables: Record<string, unknown>;
-  /** Variables typed in secret fields; sent with the others, never shown. */
-  secrets?: Record<string, unknown>;
+  /** Variables typed in secret fields, sealed (`SecretScrubber.seal`): sent with the others, never shown or stored in clear. */
+  secrets?: string;
   groups: string[];
 }
 
@@ -23,12 +23,6 @@ export const FIELD = {
   variables: 'variables',
   groups: 'groups',
 } as const satisfies Record<Exclude<keyof StartInput, 'secrets'>, keyof StartInput>;
-
-/** Every variable the job gets. */
-export const jobVariables = (input: StartInput): Record<string, unknown> => ({
-  ...input.variables,
-  ...input.secrets,
-});
 
 /** Fields beyond these many stay in the JSON box: Slack shows at most 100 blocks and the form has 5 more. */
 export const MAX_INPUT_FIELDS = 40;
@@ -63,6 +57,7 @@ function parseGroups(text: string, ctx: z.RefinementCtx): string[] {
 export function startInputSchema(
   resolveWorkflow: (value: string) => string | undefined,
   defaultType: string,
+  seal: (secrets: Record<string, unknown>) => string,
 ): z.ZodType<StartInput> {
   return z
     .looseObject({
@@ -102,7 +97,7 @@ export function startInputSchema(
           message: `Set in its own field already: ${truncate(twice.join(', '), 300)}. Remove it from the JSON.`,
         });
       }
-      const secrets = Object.keys(typed.secrets).length > 0 ? { secrets: typed.secrets } : {};
+      const secrets = Object.keys(typed.secrets).length > 0 ? { secrets: seal(typed.secrets) } : {};
       return {
         workflow,
         ...(description !== undefined ? { description } : {}),

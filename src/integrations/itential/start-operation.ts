@@ -21,18 +21,12 @@ import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
-import {
-  FIELD,
-  jobVariables,
-  MAX_INPUT_FIELDS,
-  startFields,
-  startInputSchema,
-  type StartInput,
-} from './start-input';
+import { FIELD, MAX_INPUT_FIELDS, startFields, startInputSchema, type StartInput } from './start-input';
 import { isRecord } from '../shared/json';
 import { problemsByField, schemaChoices, schemaForm, type SchemaForm } from '../shared/schema-fields';
 import type { SecretScrubber } from '../../core/operations/secrets';
 import { variablesFact } from '../shared/variables-fact';
+import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
@@ -68,7 +62,11 @@ export class StartJobOperation implements Operation<StartInput> {
   readonly input: z.ZodType<StartInput>;
 
   constructor(private readonly deps: StartDeps) {
-    this.input = startInputSchema((value) => deps.catalog.resolve(value), deps.config.jobType);
+    this.input = startInputSchema(
+      (value) => deps.catalog.resolve(value),
+      deps.config.jobType,
+      (secrets) => deps.secrets.seal(secrets),
+    );
   }
 
   fields(ctx: FormContext): FormField[] {
@@ -100,7 +98,7 @@ export class StartJobOperation implements Operation<StartInput> {
     try {
       const schema = await this.deps.catalog.schemaFor(input.workflow, deadlineMs);
       if (!schema.found) return this.schemaErrors(input, schema);
-      const problems = this.deps.check.problems(schema.inputSchema, jobVariables(input));
+      const problems = this.deps.check.problems(schema.inputSchema, this.jobVariables(input));
       if (!problems) return {};
       const { fieldOf } = this.formOf(schema.inputSchema, {}) ?? { fieldOf: new Map<string, string>() };
       return problemsByField(problems, fieldOf, FIELD.variables);
@@ -119,7 +117,12 @@ export class StartJobOperation implements Operation<StartInput> {
       { label: 'Workflow', value: input.workflow },
       ...(input.description ? [{ label: 'Description', value: truncate(input.description, 200) }] : []),
       { label: 'Job type', value: input.type },
-      { label: 'Variables', value: variablesFact(input, (name) => this.deps.secrets.isSecretName(name)) },
+      {
+        label: 'Variables',
+        value: variablesFact(input.variables, secretNames(this.deps.secrets, input.secrets), (name) =>
+          this.deps.secrets.isSecretName(name),
+        ),
+      },
       ...(input.groups.length > 0
         ? [{ label: 'Groups', value: `${input.groups.length} group${input.groups.length === 1 ? '' : 's'}` }]
         : []),
@@ -133,7 +136,7 @@ export class StartJobOperation implements Operation<StartInput> {
       options: {
         description: taggedDescription(input, ctx),
         type: input.type,
-        variables: jobVariables(input),
+        variables: this.jobVariables(input),
         ...(input.groups.length > 0 ? { groups: input.groups } : {}),
       },
     };
@@ -153,6 +156,11 @@ export class StartJobOperation implements Operation<StartInput> {
 
   cancel(ref: UpstreamRef<StartInput>): Promise<CancelOutcome> {
     return this.deps.api.cancelJob(ref.upstreamId);
+  }
+
+  /** Every variable the job gets, the secret ones opened. */
+  private jobVariables(input: StartInput): Record<string, unknown> {
+    return { ...input.variables, ...openSecrets(this.deps.secrets, input.secrets, SYSTEM_ID) };
   }
 
   private workflowOf(values: FormValues): string | undefined {
@@ -193,7 +201,7 @@ export class StartJobOperation implements Operation<StartInput> {
         [FIELD.workflow]: `Itential has no workflow '${input.workflow}' that the bot's account can see`,
       };
     }
-    const problems = this.deps.check.check(schema.inputSchema, jobVariables(input));
+    const problems = this.deps.check.check(schema.inputSchema, this.jobVariables(input));
     return problems ? { [FIELD.variables]: problems } : undefined;
   }
 

@@ -9,16 +9,16 @@ const MAX_FACT = 300;
  * secret fields and secret-named variables are masked; objects and arrays are named only.
  */
 export function variablesFact(
-  input: { variables: Record<string, unknown>; secrets?: Record<string, unknown> },
+  variables: Record<string, unknown>,
+  secretNames: readonly string[],
   isSecretName: (name: string) => boolean,
 ): string {
-  const shown = Object.entries(input.variables).map(([name, value]) => {
+  const shown = Object.entries(variables).map(([name, value]) => {
     if (isSecretName(name)) return `${name}=${MASK}`;
     if (typeof value === 'string') return `${name}=${truncate(value, MAX_VALUE)}`;
     if (typeof value === 'number' || typeof value === 'boolean') return `${name}=${String(value)}`;
     return name;
   });
-  const secret = Object.keys(input.secrets ?? {}).map((name) => `${name}=${MASK}`);
-  const all = [...shown, ...secret];
+  const all = [...shown, ...secretNames.map((name) => `${name}=${MASK}`)];
   return all.length > 0 ? truncate(all.join(', '), MAX_FACT) : 'none';
 }

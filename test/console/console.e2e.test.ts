@@ -19,14 +19,17 @@ describe('console (demo)', () => {
     driver.type('nightly');
     await driver.until('Job type [automation]: ');
     driver.type('');
-    await driver.until('Job variables');
-    driver.type('{"site": "hq"}');
+    // The workflow's input schema gives `site` a prompt of its own.
+    await driver.until('  site: ');
+    driver.type('hq');
+    await driver.until('Other variables (JSON object)');
+    driver.type('');
     await driver.until('Groups');
     driver.type('');
     const thread = await driver.until(/└ \S+ succeeded/);
     const order = [
       '┌ run ',
-      'Workflow: Backup Devices · Description: nightly · Job type: automation · Variables: site',
+      'Workflow: Backup Devices · Description: nightly · Job type: automation · Variables: site=hq',
       'started: running · task Collect inventory (collectInventory) · 10%',
       'running · task Back up devices (backUpDevice) · 50%',
       'running · task Verify backups (verifyBackups) · 90%',
@@ -52,18 +55,20 @@ describe('console (demo)', () => {
       await driver.until(prompt);
       driver.type('');
     }
-    await driver.until('Job variables');
-    driver.type('{"site": ');
+    await driver.until('  site: ');
+    driver.type('');
+    await driver.until('Other variables (JSON object)');
+    driver.type('{"x": ');
     await driver.until('Groups');
     driver.type('');
-    await driver.until('✖ Job variables (JSON object): Not valid JSON');
+    await driver.until('✖ Other variables (JSON object): Not valid JSON');
     // Asked again, with what was typed as the value to correct.
-    await driver.until('Job variables (JSON object) [{"site":]: ');
+    await driver.until('Other variables (JSON object) [{"x":]: ');
     driver.type('{}');
-    // The upstream check: the workflow's input schema requires `site`.
-    await driver.until(/✖ Job variables \(JSON object\): .*site/);
-    await driver.until('Job variables (JSON object) [{}]: ');
-    driver.type('{"site": "hq"}');
+    // The upstream check: the workflow's input schema requires `site`, asked again under its own name.
+    await driver.until(/✖ site: .*'site' is required/);
+    await driver.until('  site: ');
+    driver.type('hq');
     await driver.until(/└ \S+ succeeded/);
   });
 
@@ -113,7 +118,7 @@ describe('console (demo)', () => {
     }
     await driver.until('Pipeline execution id');
     driver.type('demoApplyOk42');
-    await driver.until('Pipeline stage id [apply]');
+    await driver.until('Pipeline stage [apply]');
     driver.type('');
     const thread = await driver.until(/└ \S+ succeeded/);
     expect(thread).toContain('started: running · stage Plan');

@@ -1,4 +1,4 @@
-import { HarnessFake } from '../fakes/harness/harness-fake';
+import { HarnessFake, moduleVariable } from '../fakes/harness/harness-fake';
 import { type FakeView, waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
@@ -9,16 +9,6 @@ const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
 const SECRET = 'postgres://app:Very-Secret-Pw@db';
 const PLAN = 'plan000000000000000001';
-
-const variable = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
-  variable_name: name,
-  variable_type: type,
-  variable_default: '',
-  variable_required: false,
-  variable_sensitive: false,
-  variable_description: '',
-  ...extra,
-});
 
 describe.each(storeBackends())('Harness forms from Harness on $name', (backend) => {
   let harness: HarnessFake;
@@ -44,9 +34,9 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
       versions: ['1.0.0'],
       variables: {
         '1.0.0': [
-          variable('region', 'string', { variable_required: true, variable_description: 'AWS region' }),
-          variable('az_count', 'number', { variable_default: '2' }),
-          variable('db_conn', 'string', { variable_sensitive: true }),
+          moduleVariable('region', 'string', { variable_required: true, variable_description: 'AWS region' }),
+          moduleVariable('az_count', 'number', { variable_default: '2' }),
+          moduleVariable('db_conn', 'string', { variable_sensitive: true }),
         ],
       },
     }).id;
@@ -60,6 +50,17 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
 
   const suggest = (view: FakeView, field: string, value: string) =>
     h.driver.blockSuggestion({ user: ALICE, view, blockId: field, actionId: `fd.field.${field}`, value });
+  /** Opens the form and picks the module: the form is rebuilt once it shows `field`. */
+  async function pickModule(field: string): Promise<FakeView> {
+    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
+    await h.driver.blockAction({
+      user: ALICE,
+      view,
+      actionId: 'fd.field.refresh.module',
+      value: { value: moduleId, text: 'vpc-network' },
+    });
+    return h.viewWithBlock(view.id, field);
+  }
   const labels = (body: unknown) =>
     ((body as { options?: { text: { text: string } }[] }).options ?? []).map((o) => o.text.text);
 
@@ -78,14 +79,7 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
   });
 
   it('a picked module’s variables become fields; they are sent typed in the create body, the sensitive one never shown', async () => {
-    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
-    await h.driver.blockAction({
-      user: ALICE,
-      view,
-      actionId: 'fd.field.refresh.module',
-      value: { value: moduleId, text: 'vpc-network' },
-    });
-    const rebuilt = await h.viewWithBlock(view.id, 'in.s.region');
+    const rebuilt = await pickModule('in.s.region');
     expect(blocksText({ blocks: rebuilt.blocks })).toContain('AWS region');
     const submission = await h.driver.viewSubmission(
       rebuilt,
@@ -117,14 +111,7 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
   });
 
   it('a variable of the wrong type is refused under its field and nothing is created', async () => {
-    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
-    await h.driver.blockAction({
-      user: ALICE,
-      view,
-      actionId: 'fd.field.refresh.module',
-      value: { value: moduleId, text: 'vpc-network' },
-    });
-    const rebuilt = await h.viewWithBlock(view.id, 'in.n.az_count');
+    const rebuilt = await pickModule('in.n.az_count');
     const submission = await h.driver.viewSubmission(
       rebuilt,
       { ...iacmRunValues(moduleId, PLAN), 'in.s.region': 'eu-west-3', 'in.n.az_count': 'two' },

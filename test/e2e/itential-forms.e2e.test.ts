@@ -1,6 +1,7 @@
 import { FakeItential } from '../fakes/itential';
 import { type FakeView, waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { itentialLoginEnv } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -47,13 +48,7 @@ describe.each(storeBackends())('Itential forms from the workflow schema on $name
         workflows: [{ name: WORKFLOW, inputSchema: SCHEMA }],
         advanceOnPoll: false,
       }).start(),
-    bot: (fake) => ({
-      env: {
-        ITENTIAL_BASE_URL: fake.url,
-        ITENTIAL_USERNAME: 'flightdeck',
-        ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
-      },
-    }),
+    bot: (fake) => ({ env: itentialLoginEnv(fake) }),
   });
   beforeEach(() => {
     ({ fake: itential, h } = bot);

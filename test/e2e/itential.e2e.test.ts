@@ -2,6 +2,7 @@ import { FakeItential, scripts, steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
+import { itentialLoginEnv } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -29,13 +30,7 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
         ],
         advanceOnPoll: false,
       }).start(),
-    bot: (fake) => ({
-      env: {
-        ITENTIAL_BASE_URL: fake.url,
-        ITENTIAL_USERNAME: 'flightdeck',
-        ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
-      },
-    }),
+    bot: (fake) => ({ env: itentialLoginEnv(fake) }),
   });
   beforeEach(() => {
     ({ fake: itential, h } = bot);

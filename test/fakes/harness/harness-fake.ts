@@ -63,6 +63,23 @@ export interface FakeModuleVariable {
   variable_description: string;
 }
 
+/** A variable of `type`, optional, not sensitive, no default, unless `extra` says otherwise. */
+export function moduleVariable(
+  name: string,
+  type: string,
+  extra: Partial<FakeModuleVariable> = {},
+): FakeModuleVariable {
+  return {
+    variable_name: name,
+    variable_type: type,
+    variable_default: '',
+    variable_required: false,
+    variable_sensitive: false,
+    variable_description: '',
+    ...extra,
+  };
+}
+
 export interface FakeModule {
   id: string;
   name: string;

@@ -1,3 +1,4 @@
+import { moduleVariable } from '../../fakes/harness/harness-fake';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('iacm.run form', () => {
@@ -210,27 +211,20 @@ describe('iacm.run module variables', () => {
   });
   afterEach(() => world.close());
 
-  const variable = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
-    variable_name: name,
-    variable_type: type,
-    variable_default: '',
-    variable_required: false,
-    variable_sensitive: false,
-    variable_description: '',
-    ...extra,
-  });
-
   function addVpcModule() {
     return world.fake.addModule({
       name: 'terraform-aws-vpc',
       versions: ['1.2.0', '1.10.0', '1.9.1'],
       variables: {
         '1.10.0': [
-          variable('region', 'string', { variable_required: true, variable_default: 'eu-west-1' }),
-          variable('instance_count', 'number', { variable_default: '2', variable_description: 'How many' }),
-          variable('enable_nat', 'bool'),
-          variable('db_conn', 'string', { variable_sensitive: true }),
-          variable('subnets', 'list(string)'),
+          moduleVariable('region', 'string', { variable_required: true, variable_default: 'eu-west-1' }),
+          moduleVariable('instance_count', 'number', {
+            variable_default: '2',
+            variable_description: 'How many',
+          }),
+          moduleVariable('enable_nat', 'bool'),
+          moduleVariable('db_conn', 'string', { variable_sensitive: true }),
+          moduleVariable('subnets', 'list(string)'),
         ],
       },
     });

@@ -44,6 +44,9 @@ export default tseslint.config(
   ),
   ...layer(['src/store/*.ts'], ['../*', '!../core', '!../core/**', '@slack/*', 'axios']),
   ...layer(['src/store/*/*.ts'], ['../../*', '!../../core', '!../../core/**', '@slack/*', 'axios']),
+  // Listeners call core services; they never reach the store's implementation.
+  ...layer(['src/slack/listeners/*.ts'], ['../../store', '../../store/**', 'kysely', 'pg', 'libsql']),
+  ...layer(['src/slack/listeners/*/*.ts'], ['../../../store', '../../../store/**', 'kysely', 'pg', 'libsql']),
   prettier,
 );
 

@@ -11,6 +11,7 @@ import { KeyedMutex } from './core/kit/keyed-mutex';
 import { Approvals } from './core/approvals/decisions';
 import { AuditTrail } from './core/audit/trail';
 import { DigestSchedules } from './core/digest/schedules';
+import { FormGate } from './core/policy/form-gate';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
 import type { Log } from './core/kit/log';
@@ -162,6 +163,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     registerListeners(app, {
       registry,
       policy,
+      forms: new FormGate({ policy, audit, clock }),
       launcher,
       tracker,
       runs: new RunQueries({ store, access, audit, schedules, clock }),

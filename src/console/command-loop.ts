@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseOpsCommand, type OpsCommand } from '../core/commands/ops-command';
+import { parseOpsCommand, systemUsage, type OpsCommand } from '../core/commands/ops-command';
 import type { VoteResult } from '../core/approvals/decisions';
 import { formValuesOf } from '../core/operations/form-values-of';
 import { parseForm } from '../core/operations/forms';
@@ -154,10 +154,7 @@ class CommandLoop {
       case 'system': {
         const system = registry.system(parsed.systemId);
         if (!system?.runtime) return this.print(`${registry.systemName(parsed.systemId)} is not configured.`);
-        const verbs = [...system.definition.operations, ...system.definition.queries].map((c) => c.verb);
-        return this.print(
-          `What should Flightdeck do in ${system.definition.name}? Try: ${verbs.join(', ')}.`,
-        );
+        return this.print(consoleText(systemUsage(system.definition)));
       }
       case 'launcher': {
         const ops = registry.runnable();
@@ -214,6 +211,7 @@ class CommandLoop {
         return;
       }
       case 'digest':
+      case 'digest-usage':
         return this.print('Digests are posted to Slack channels; the console does not schedule them.');
     }
   }
@@ -259,20 +257,7 @@ class CommandLoop {
 
   /** The modal as prompts, then the launch; the run's thread prints itself. */
   private async operation(op: Operation, subject: Subject, prefill: string | undefined): Promise<void> {
-    // Before the form opens only a certain refusal stops it (the input is not known yet); it is audited.
-    const decision = await this.engine.policy.decide(subject, op.id);
-    if (!decision.allowed)
-      await this.engine.audit.append({
-        at: this.engine.clock.now(),
-        actorId: subject.userId,
-        channelId: subject.channelId,
-        action: 'open',
-        operationId: op.id,
-        runId: null,
-        outcome: 'denied',
-        rule: decision.rule ?? null,
-        detail: {},
-      });
+    const decision = await this.engine.forms.mayOpen(subject, op.id);
     if (!decision.allowed) return this.print(...decisionLines(`run ${op.title}`, decision));
     const systemName = this.engine.registry.systemName(op.system);
     const form = await fillForm(op, prefill, { terminal: this.terminal, systemName, ...DEADLINES });

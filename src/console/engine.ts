@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../core/kit/clock';
 import { KeyedMutex } from '../core/kit/keyed-mutex';
 import type { Log } from '../core/kit/log';
 import type { Registry } from '../core/operations/registry';
+import { FormGate } from '../core/policy/form-gate';
 import { Policy, type MembershipDirectory } from '../core/policy/policy';
 import { ChannelAccess, type ChannelMembership } from '../core/runs/access';
 import type { EngineDeps, EngineSettings } from '../core/runs/engine-deps';
@@ -26,6 +27,7 @@ export interface ConsoleEngine {
   store: Store;
   registry: Registry;
   policy: Policy;
+  forms: FormGate;
   clock: Clock;
   admins: readonly string[];
   runs: RunQueries;
@@ -89,6 +91,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     store,
     registry,
     policy,
+    forms: new FormGate({ policy, audit, clock }),
     clock,
     log,
     launcher,

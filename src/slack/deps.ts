@@ -6,6 +6,7 @@ import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
 import type { Log } from '../core/kit/log';
+import type { FormGate } from '../core/policy/form-gate';
 import type { Policy } from '../core/policy/policy';
 import type { Registry } from '../core/operations/registry';
 import type { Tracker } from '../core/runs/tracker';
@@ -17,6 +18,8 @@ import type { UserTimeZones } from './user-time-zones';
 export interface SlackDeps {
   registry: Registry;
   policy: Policy;
+  /** Whether an operation's form may open (the command, the menu, the Home tab); refusals are audited. */
+  forms: FormGate;
   launcher: Launcher;
   tracker: Tracker;
   /** `/ops status`, `/ops runs`, the Home tab. */

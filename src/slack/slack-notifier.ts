@@ -177,7 +177,8 @@ export class SlackNotifier implements Notifier {
         this.log.warn(
           { channel, code: err.code },
           'cannot look in Slack for an update that may have been posted before a restart; posting it ' +
-            'again (grant channels:history and groups:history to avoid duplicates)',
+            'again (grant channels:history, groups:history, im:history and mpim:history, as the manifest ' +
+            'asks, to avoid duplicates)',
         );
       }
       return undefined;

@@ -85,6 +85,13 @@ describe('console (demo)', () => {
     expect(await driver.until('zitadel.set-execution')).toContain('U0INTERN01 in #C0DEMO0001:');
   });
 
+  test('usage reads plainly: a system alone lists its commands, and any digest command is answered', async () => {
+    driver.type('/ops itential');
+    expect(await driver.until('Try: start.')).toContain('What should Flightdeck do in Itential?');
+    driver.type('/ops digest schedule daily 25:00');
+    await driver.until('the console does not schedule them.');
+  });
+
   test('a prod run waits for approval; the requester cannot approve it, a second user does', async () => {
     driver.type('/ops itential start Prod Push Config');
     for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {

@@ -1,18 +1,26 @@
-import { parseDigestCommand, parseWindow, type DigestCommand, type Parsed } from '../../src/core/digest/spec';
-import { digestUsageError } from '../../src/slack/ui/digest';
+import {
+  DIGEST_USAGE,
+  parseDigestCommand,
+  parseWindow,
+  type DigestCommand,
+  type Parsed,
+} from '../../src/core/digest/spec';
+import { plainText, type Text } from '../../src/core/kit/text';
 
 const KNOWN = { systems: ['itential', 'iacm', 'zitadel'], operations: ['itential.start', 'iacm.run'] };
 const parse = (text: string) => parseDigestCommand(text.split(/\s+/).filter(Boolean), KNOWN);
 
+/** What is wrong, then the usage, as every surface shows it. */
+const withUsage = (reason: Text) => [reason, ...DIGEST_USAGE].map(plainText).join('\n');
+
 function value(result: Parsed<DigestCommand>): DigestCommand {
-  if (!result.ok) throw new Error(`expected a command, got: ${digestUsageError(result.error)}`);
+  if (!result.ok) throw new Error(`expected a command, got: ${withUsage(result.error)}`);
   return result.value;
 }
 
 function error(result: Parsed<unknown>): string {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
-  // As Slack shows it: what is wrong, then the usage.
-  return digestUsageError(result.error);
+  return withUsage(result.error);
 }
 
 describe('/ops digest schedule', () => {

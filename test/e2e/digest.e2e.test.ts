@@ -59,7 +59,7 @@ describe.each(storeBackends())('/ops digest end to end on $name', (backend) => {
     expect(res.latencyMs).toBeLessThan(ACK_DEADLINE_MS);
     expect(res.body).toMatchObject({ response_type: 'ephemeral' });
     expect(ackText(res)).toContain(reason);
-    expect(ackText(res)).toContain('/ops digest schedule <when> [time zone] [filters]');
+    expect(ackText(res)).toContain('`/ops digest schedule &lt;when&gt; [time zone] [filters]`');
   });
 
   it('digests belong in channels, not direct messages', async () => {

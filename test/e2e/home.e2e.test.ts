@@ -114,7 +114,7 @@ describe.each(storeBackends())('App Home end to end on $name', (backend) => {
     expect(blocksText(parent)).toContain('<@U0ALICE>');
   });
 
-  it('a channel the policy does not allow gets the denial before any form', async () => {
+  it('a channel the policy does not allow gets the denial before any form, and the refusal is audited', async () => {
     const home = await openHome(ALICE);
     const before = h.slack.openedViews().length;
     await h.driver.blockAction({ user: ALICE, view: home, actionId: 'fd.home.launch.itential.start' });
@@ -125,5 +125,14 @@ describe.each(storeBackends())('App Home end to end on $name', (backend) => {
       view: { title: { text: 'Not allowed' } },
     });
     expect(blocksText((denied.body as { view: unknown }).view as never)).toContain('#netops-leads');
+    const audit = await h.bot.store.listAudit({ actorId: ALICE, limit: 20 });
+    expect(audit.filter((r) => r.action === 'open')).toEqual([
+      expect.objectContaining({
+        channelId: 'C0RANDOM',
+        operationId: 'itential.start',
+        outcome: 'denied',
+        rule: null,
+      }),
+    ]);
   });
 });

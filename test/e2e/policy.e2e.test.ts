@@ -105,6 +105,24 @@ describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end
     expect(h.slack.openedViews().filter((v) => h.slack.viewOwner(v.id) === CAROL)).toHaveLength(0);
   });
 
+  it('denied from the menu: the pick gets the denial instead of a form, and the refusal is audited as the command’s is', async () => {
+    const openDenials = async () =>
+      (await h.bot.store.listAudit({ actorId: CAROL, limit: 50 })).filter(
+        (r) => r.action === 'open' && r.outcome === 'denied',
+      );
+    const before = (await openDenials()).length;
+    const { view: launcher } = await h.commandModal(CAROL, '', CHANNEL, 'fd.launcher');
+    const denied = await h.driver.viewSubmission(launcher, { operation: 'itential.start' }, CAROL);
+    expect(denied.body).toMatchObject({
+      response_action: 'update',
+      view: { title: { text: 'Not allowed' } },
+    });
+    expect(blocksText((denied.body as { view: never }).view)).toContain('Ask #netops-leads');
+    const after = await openDenials();
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]).toMatchObject({ channelId: CHANNEL, operationId: 'itential.start', rule: null });
+  });
+
   it('conditions on arguments: a denied workflow names its rule, another no rule allows is refused, nothing starts', async () => {
     const before = starts();
     expect(await submit(ALICE, 'Lab wipe')).toBeUndefined();
@@ -182,7 +200,8 @@ describe.each(storeBackends())('policy, can-i, whoami, help and audit end to end
     await h.driver.command('audit --user U0CAROL --since 1h', { userId: ALICE, channelId: CHANNEL });
     const trail = blocksText(await reply(ALICE, 'Audit trail'));
     expect(trail).toContain('by <@U0CAROL> in the last 1h');
-    expect(trail).toContain('<@U0CAROL> *open* `itential.start` in <#C0OPS> → *denied*');
+    // Once from `/ops itential start`, once from the `/ops` menu.
+    expect(trail.split('<@U0CAROL> *open* `itential.start` in <#C0OPS> → *denied*')).toHaveLength(3);
     expect(trail).not.toContain('<@U0ALICE> *launch*');
 
     await h.driver.command('audit', { userId: ALICE, channelId: CHANNEL });

@@ -18,6 +18,15 @@ export type OpsCommand =
   /** A digest command that does not parse: the surface adds its own usage to the refusal. */
   | { kind: 'digest-usage'; error: Text };
 
+/** `/ops <system>` alone: what the system can do. */
+export function systemUsage(system: SystemDefinition): Text {
+  const verbs = joinText(
+    [...system.operations, ...system.queries].map((c) => code(c.verb)),
+    ', ',
+  );
+  return txt`What should Flightdeck do in ${system.name}? Try: ${verbs}.`;
+}
+
 /** Longer input than this is never a command; Slack allows more, the bot does not need it. */
 export const MAX_COMMAND_LENGTH = 500;
 

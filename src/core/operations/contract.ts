@@ -3,7 +3,13 @@ import type { Problem } from './problem';
 import type { ObservedState } from '../runs/lifecycle';
 import type { Text } from '../kit/text';
 
-/** A value offered by a picker. Slack limits `value` and `label` to 75 characters. */
+/**
+ * The most characters a picker carries of a choice's `value` (and shows of its `label`): Slack's limit,
+ * the tightest of the surfaces. Longer values travel as a short reference (integrations/shared/choice-value.ts).
+ */
+export const CHOICE_MAX_LENGTH = 75;
+
+/** A value offered by a picker; `value` and `label` hold at most CHOICE_MAX_LENGTH characters. */
 export interface Choice {
   value: string;
   label: string;

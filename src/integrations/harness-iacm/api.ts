@@ -43,7 +43,7 @@ export interface Page<T> {
 /** The interrupt Harness's own UI sends to stop a whole pipeline (enum constant ABORTALL, wire value AbortAll). */
 export const ABORT_ALL = 'AbortAll';
 
-const scopeText = (scope: PipelineScope) => `org \`${scope.org}\`, project \`${scope.project}\``;
+const scopeText = (scope: PipelineScope) => `org "${scope.org}", project "${scope.project}"`;
 
 const intHeader = (headers: Record<string, string>, name: string): number | undefined => {
   const value = Number(headers[name]);
@@ -58,7 +58,7 @@ export class HarnessApi {
   ) {}
 
   private get accountScope(): string {
-    return `account \`${this.accountId}\``;
+    return `account "${this.accountId}"`;
   }
 
   async searchModules(searchTerm: string, limit: number): Promise<HarnessModule[]> {
@@ -73,7 +73,7 @@ export class HarnessApi {
   }
 
   async getModule(moduleId: string): Promise<HarnessModule> {
-    const context = { action: 'read the module', target: `module \`${moduleId}\``, scope: this.accountScope };
+    const context = { action: 'read the module', target: `module "${moduleId}"`, scope: this.accountScope };
     const response = await this.http.send({
       method: 'GET',
       path: `/iacm/api/modules/${encodeURIComponent(moduleId)}`,
@@ -152,7 +152,7 @@ export class HarnessApi {
   async createExecution(request: CreateExecution): Promise<ModuleExecution> {
     const context = {
       action: 'create the module execution',
-      target: `module \`${request.moduleId}\` (pipeline execution \`${request.pipelineExecutionId}\`, stage \`${request.pipelineStageId}\`)`,
+      target: `module "${request.moduleId}" (pipeline execution "${request.pipelineExecutionId}", stage "${request.pipelineStageId}")`,
       scope: scopeText(request),
     };
     const response = await this.http.send({
@@ -182,7 +182,7 @@ export class HarnessApi {
   ): Promise<Page<ModuleExecution>> {
     const context = {
       action: "list the module's executions",
-      target: `module \`${moduleId}\``,
+      target: `module "${moduleId}"`,
       scope: this.accountScope,
     };
     const response = await this.http.send({
@@ -206,7 +206,7 @@ export class HarnessApi {
   ): Promise<PipelineSummary> {
     const context = {
       action: 'read the pipeline execution',
-      target: `pipeline execution \`${planExecutionId}\``,
+      target: `pipeline execution "${planExecutionId}"`,
       scope: scopeText(scope),
     };
     const response = await this.http.send({
@@ -222,7 +222,7 @@ export class HarnessApi {
   async abortPipeline(planExecutionId: string, scope: PipelineScope): Promise<void> {
     const context = {
       action: 'abort the pipeline execution',
-      target: `pipeline execution \`${planExecutionId}\``,
+      target: `pipeline execution "${planExecutionId}"`,
       scope: scopeText(scope),
     };
     const response = await this.http.send({

@@ -11,9 +11,9 @@ import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './sc
 export interface ErrorContext {
   /** Verb phrase: "create the module execution". */
   action: string;
-  /** The thing addressed, for not-found, conflict and lock hints: "module `vpc`". */
+  /** The thing addressed, for not-found, conflict and lock hints: 'module "vpc"'. */
   target: string;
-  /** Where permissions apply, for 403 hints: "org `default`, project `infra`". */
+  /** Where permissions apply, for 403 hints: 'org "default", project "infra"'. */
   scope: string;
 }
 

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import type {
-  CancelOutcome,
-  Choice,
-  Fact,
-  FieldErrors,
-  FormContext,
-  FormField,
-  FormValues,
-  Observation,
-  Operation,
-  StartResult,
-  UpstreamRef,
+import {
+  CHOICE_MAX_LENGTH,
+  type CancelOutcome,
+  type Choice,
+  type Fact,
+  type FieldErrors,
+  type FormContext,
+  type FormField,
+  type FormValues,
+  type Observation,
+  type Operation,
+  type StartResult,
+  type UpstreamRef,
 } from '../../core/operations/contract';
 import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import { isFinal } from '../../core/runs/lifecycle';
@@ -100,21 +101,19 @@ export interface RunOperationDeps {
   secrets: SecretScrubber;
 }
 
-/** Slack's limit for an option's value and label. */
-const CHOICE_MAX = 75;
 const SEARCH_LIMIT = 50;
 /** The abort was already asked for (Harness's ErrorCode ABORT_ALL_ALREADY and its NG twin). */
 const ABORT_ALREADY = new Set(['ABORT_ALL_ALREADY', 'ABORT_ALL_ALREADY_NG']);
 
 function moduleChoice(module: HarnessModule): Choice | undefined {
-  if (module.id.length > CHOICE_MAX) return undefined;
+  if (module.id.length > CHOICE_MAX_LENGTH) return undefined;
   const where = [module.system, module.org && module.project ? `${module.org}/${module.project}` : module.org]
     .filter(Boolean)
     .join(' · ');
   return {
     value: module.id,
-    label: truncate(module.name || module.id, CHOICE_MAX),
-    ...(where ? { description: truncate(where, CHOICE_MAX) } : {}),
+    label: truncate(module.name || module.id, CHOICE_MAX_LENGTH),
+    ...(where ? { description: truncate(where, CHOICE_MAX_LENGTH) } : {}),
   };
 }
 
@@ -212,7 +211,7 @@ export class RunOperation implements Operation<RunInput> {
   private pickedModule(value: string | undefined): Choice | undefined {
     if (!value) return undefined;
     if (value.startsWith(MODULE_NAME_PREFIX)) return { value, label: value.slice(MODULE_NAME_PREFIX.length) };
-    return { value, label: truncate(this.deps.modules.nameOf(value) ?? value, CHOICE_MAX) };
+    return { value, label: truncate(this.deps.modules.nameOf(value) ?? value, CHOICE_MAX_LENGTH) };
   }
 
   /** `fields` cannot wait for Harness: a name seen before becomes a choice, any other name is resolved on submit. */
@@ -222,7 +221,7 @@ export class RunOperation implements Operation<RunInput> {
     const known = this.deps.modules.knownByName(name);
     if (known) return moduleChoice(known);
     const value = `${MODULE_NAME_PREFIX}${name}`;
-    return value.length <= CHOICE_MAX ? { value, label: name } : undefined;
+    return value.length <= CHOICE_MAX_LENGTH ? { value, label: name } : undefined;
   }
 
   async search(fieldId: string, query: string, values: FormValues = {}): Promise<Choice[]> {

@@ -1,4 +1,4 @@
-import type { Choice, FormValues } from '../../core/operations/contract';
+import { CHOICE_MAX_LENGTH, type Choice, type FormValues } from '../../core/operations/contract';
 import { truncate } from '../../core/kit/truncate';
 import type { HarnessApi, PipelineScope } from './api';
 import type { HarnessDefaults } from './config';
@@ -12,12 +12,10 @@ export type ScopeField = (typeof SCOPE_FIELDS)[number];
 export const isScopeField = (id: string): id is ScopeField =>
   (SCOPE_FIELDS as readonly string[]).includes(id);
 
-const CHOICE_MAX = 75;
-
 const entityChoice = (e: HarnessEntity): Choice => ({
   value: e.identifier,
-  label: truncate(e.name || e.identifier, CHOICE_MAX),
-  ...(e.name && e.name !== e.identifier ? { description: truncate(e.identifier, CHOICE_MAX) } : {}),
+  label: truncate(e.name || e.identifier, CHOICE_MAX_LENGTH),
+  ...(e.name && e.name !== e.identifier ? { description: truncate(e.identifier, CHOICE_MAX_LENGTH) } : {}),
 });
 
 const text = (v: FormValues[string]) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -85,7 +83,7 @@ export class ScopePickers {
 
   private typed(field: ScopeField, q: string): Choice | undefined {
     const schema = field === 'pipelineStageId' ? stageIdentifier : harnessIdentifier(field);
-    return q !== '' && q.length <= CHOICE_MAX && schema.safeParse(q).success
+    return q !== '' && q.length <= CHOICE_MAX_LENGTH && schema.safeParse(q).success
       ? { value: q, label: q, description: 'as typed' }
       : undefined;
   }

@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/kit/clock';
-import type { Choice } from '../../core/operations/contract';
+import { CHOICE_MAX_LENGTH, type Choice } from '../../core/operations/contract';
 import { truncate } from '../../core/kit/truncate';
 import { TtlCache } from '../../core/kit/ttl-cache';
+import { ChoiceValues } from '../shared/choice-value';
 import type { ItentialApi } from './api';
 import type { ItentialTuning } from './config';
 import type { Workflow } from './schemas';
 
-/** Slack keeps at most 75 characters of an option's value. */
-const MAX_VALUE = 75;
-const LONG_NAME_PREFIX = '#';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Answer {
@@ -34,8 +31,8 @@ const contains = (name: string, query: string) => name.toLowerCase().includes(qu
 export class WorkflowCatalog {
   private readonly answers: TtlCache<string, Answer>;
   private readonly schemas: TtlCache<string, WorkflowSchema>;
-  /** Option value → workflow name, for names Slack cannot carry whole. */
-  private readonly longNames: TtlCache<string, string>;
+  /** Names a picker cannot carry whole travel as a reference. */
+  private readonly names: ChoiceValues;
 
   constructor(
     private readonly api: ItentialApi,
@@ -44,7 +41,7 @@ export class WorkflowCatalog {
   ) {
     this.answers = new TtlCache({ clock, ttlMs: tuning.searchCacheMs, maxEntries: 50 });
     this.schemas = new TtlCache({ clock, ttlMs: tuning.schemaCacheMs, maxEntries: 500 });
-    this.longNames = new TtlCache({ clock, ttlMs: DAY_MS, maxEntries: 5000 });
+    this.names = new ChoiceValues({ clock, ttlMs: DAY_MS, maxEntries: 5000 });
   }
 
   async search(query: string): Promise<Choice[]> {
@@ -55,13 +52,17 @@ export class WorkflowCatalog {
 
   /** The picker option for a workflow; long names travel as a short key. */
   choice(name: string, description?: string): Choice {
-    const value = this.valueFor(name);
-    return { value, label: name, ...(description ? { description: truncate(description, MAX_VALUE) } : {}) };
+    const value = this.names.valueFor(name);
+    return {
+      value,
+      label: name,
+      ...(description ? { description: truncate(description, CHOICE_MAX_LENGTH) } : {}),
+    };
   }
 
   /** The workflow name behind a picker value; undefined for a key this process no longer knows. */
   resolve(value: string): string | undefined {
-    return value.startsWith(LONG_NAME_PREFIX) ? this.longNames.get(value) : value;
+    return this.names.recall(value);
   }
 
   cachedSchema(name: string): WorkflowSchema | undefined {
@@ -78,13 +79,6 @@ export class WorkflowCatalog {
       : { found: false };
     this.schemas.set(name, schema);
     return schema;
-  }
-
-  private valueFor(name: string): string {
-    if (name.length <= MAX_VALUE && !name.startsWith(LONG_NAME_PREFIX)) return name;
-    const key = `${LONG_NAME_PREFIX}${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
-    this.longNames.set(key, name);
-    return key;
   }
 
   private cachedAnswer(q: string): Answer | undefined {

@@ -1,4 +1,10 @@
-import type { Choice, FieldErrors, FormField, FormValues } from '../../core/operations/contract';
+import {
+  CHOICE_MAX_LENGTH,
+  type Choice,
+  type FieldErrors,
+  type FormField,
+  type FormValues,
+} from '../../core/operations/contract';
 import { truncate } from '../../core/kit/truncate';
 import { isRecord } from './json';
 
@@ -16,8 +22,6 @@ import { isRecord } from './json';
 type Code = 's' | 'n' | 'i' | 'b' | 'e';
 const PREFIX = 'in.';
 const ID = /^in\.(x?)([snibe])\.(.+)$/;
-/** Slack's option value limit; an enum value longer than this as JSON cannot be offered. */
-const MAX_OPTION_VALUE = 75;
 /** Slack shows at most 100 options in a static select. */
 const MAX_OPTIONS = 100;
 /** Slack's block id limit is 255; the id adds up to 5 characters to the encoded name. */
@@ -75,10 +79,13 @@ function enumChoices(values: unknown[]): Choice[] | undefined {
   for (const v of values) {
     if (!isPrimitive(v)) return undefined;
     const value = JSON.stringify(v);
-    if (value.length > MAX_OPTION_VALUE) return undefined;
+    if (value.length > CHOICE_MAX_LENGTH) return undefined;
     if (seen.has(value)) continue;
     seen.add(value);
-    choices.push({ value, label: truncate(typeof v === 'string' ? v || '(empty)' : value, 75) });
+    choices.push({
+      value,
+      label: truncate(typeof v === 'string' ? v || '(empty)' : value, CHOICE_MAX_LENGTH),
+    });
   }
   return choices.length > 0 ? choices : undefined;
 }

@@ -1,15 +1,14 @@
 import type { Clock } from '../../core/kit/clock';
-import type { Choice } from '../../core/operations/contract';
+import { CHOICE_MAX_LENGTH, type Choice } from '../../core/operations/contract';
 import { TtlCache } from '../../core/kit/ttl-cache';
-import { choiceRef, isHashRef, resolveRef } from './choice-ref';
+import { ChoiceValues, isChoiceRef, resolveChoice } from '../shared/choice-value';
 import { type Execution, type ListKind, PAGE_SIZE, type ZitadelClient } from './api';
 import { conditionKey, conditionLabel } from './condition';
 import type { Target } from './schemas';
 
-const MAX_LABEL = 75;
 /** Long method names differ at the end, so a label keeps the end and drops the start. */
 const tailLabel = (text: string) =>
-  text.length <= MAX_LABEL ? text : `…${text.slice(text.length - MAX_LABEL + 1)}`;
+  text.length <= CHOICE_MAX_LENGTH ? text : `…${text.slice(text.length - CHOICE_MAX_LENGTH + 1)}`;
 /** Executions listed for the include picker are reused while the user types. */
 const EXECUTIONS_TTL_MS = 15_000;
 /** Target names and long picked values remembered, for describing an input without a round trip. */
@@ -25,7 +24,7 @@ export class Catalog {
   private readonly lists: TtlCache<ListKind, string[]>;
   private readonly executions: TtlCache<'all', Execution[]>;
   private readonly targetNames = new TtlCache<string, string>({ maxEntries: MAX_REMEMBERED });
-  private readonly longValues = new TtlCache<string, string>({ maxEntries: MAX_REMEMBERED });
+  private readonly longValues = new ChoiceValues({ maxEntries: MAX_REMEMBERED });
 
   constructor(
     private readonly client: ZitadelClient,
@@ -46,25 +45,21 @@ export class Catalog {
     return values
       .filter((v) => matches(query, v))
       .slice(0, PAGE_SIZE)
-      .map((v) => {
-        const value = choiceRef(v);
-        if (isHashRef(value)) this.longValues.set(value, v);
-        return { value, label: tailLabel(v) };
-      });
+      .map((v) => ({ value: this.longValues.valueFor(v), label: tailLabel(v) }));
   }
 
   /** The full method, service or function a picked value stands for, if Zitadel still offers it. */
   async lookupValue(kind: ListKind, picked: string): Promise<string | undefined> {
-    const inList = resolveRef(picked, await this.conditionValues(kind), (v) => v);
-    if (inList !== undefined || !isHashRef(picked)) return inList;
+    const inList = resolveChoice(picked, await this.conditionValues(kind), (v) => v);
+    if (inList !== undefined || !isChoiceRef(picked)) return inList;
     // A hash of something not in the cached list: the list may have grown since.
     this.lists.forget(kind);
-    return resolveRef(picked, await this.conditionValues(kind), (v) => v);
+    return resolveChoice(picked, await this.conditionValues(kind), (v) => v);
   }
 
   /** A picked long value already seen in this process, without a round trip. */
   peekValue(picked: string): string | undefined {
-    return isHashRef(picked) ? this.longValues.get(picked) : picked;
+    return this.longValues.recall(picked);
   }
 
   async searchTargets(query: string): Promise<Choice[]> {
@@ -92,8 +87,7 @@ export class Catalog {
       if (!e.condition) continue;
       const label = conditionLabel(e.condition);
       if (!matches(query, label)) continue;
-      const value = choiceRef(conditionKey(e.condition));
-      if (isHashRef(value)) this.longValues.set(value, label);
+      const value = this.longValues.valueFor(conditionKey(e.condition), label);
       const count = e.targets.length;
       choices.push({
         value,

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../core/operations/contract';
-import { isHashRef, resolveRef } from './choice-ref';
+import { isChoiceRef, resolveChoice } from '../shared/choice-value';
 import type { Catalog } from './catalog';
 import type { Execution, ZitadelClient } from './api';
 import { type Condition, conditionKey } from './condition';
@@ -40,7 +40,7 @@ export class Planner {
   /** The condition an input names; a picked long value is looked up in Zitadel's list. */
   async condition(input: SetExecutionInput): Promise<Resolved<Condition>> {
     const picked = pickedValue(input);
-    if (!picked?.list || !isHashRef(picked.value)) return { ok: true, value: conditionOf(input) };
+    if (!picked?.list || !isChoiceRef(picked.value)) return { ok: true, value: conditionOf(input) };
     const full = await this.catalog.lookupValue(picked.list, picked.value);
     if (full !== undefined) return { ok: true, value: conditionOf(input, full) };
     return {
@@ -90,7 +90,7 @@ export class Planner {
     const withCondition = executions.flatMap((e) =>
       e.condition ? [{ condition: e.condition, targets: e.targets }] : [],
     );
-    const found = resolveRef(picked, withCondition, (e) => conditionKey(e.condition));
+    const found = resolveChoice(picked, withCondition, (e) => conditionKey(e.condition));
     if (found) return { ok: true, value: found };
     return {
       ok: false,

@@ -15,25 +15,7 @@ import {
   section,
   truncate,
 } from './blocks';
-import { mrkdwnText } from './text';
-import type { Text } from '../../core/kit/text';
 import { duration } from './run-message';
-
-/** `/ops digest` and its grammar, for people (the grammar itself is core/digest/spec.ts). */
-export const DIGEST_USAGE = [
-  '`/ops digest schedule <when> [time zone] [filters]` — post a digest here on a schedule',
-  '    <when>: `daily HH:MM`, `weekdays HH:MM`, `hourly`, or a cron expression like `30 7 * * 1-5`',
-  '    time zone: an IANA name like `Europe/Berlin` (default: your Slack time zone)',
-  '    filters: `system=<id>`, `operation=<id>`, `failures` (only failed runs)',
-  '`/ops digest list` — the schedules of this channel',
-  '`/ops digest remove <id>` — stop one',
-  '`/ops digest now [window]` — post one now, for the last `24h` (or `90m`, `7d`, …)',
-].join('\n');
-
-/** A refused `/ops digest …`: what is wrong, then the usage. */
-export function digestUsageError(error: Text): string {
-  return `${mrkdwnText(error)}\n\n${DIGEST_USAGE}`;
-}
 
 /** How ids read in a digest. */
 export interface DigestNames {

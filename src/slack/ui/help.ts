@@ -1,5 +1,7 @@
+import type { Text } from '../../core/kit/text';
 import type { SystemDefinition } from '../../core/operations/contract';
 import { context, escapeMrkdwn, header, type MessageContent, section } from './blocks';
+import { mrkdwnText } from './text';
 
 export interface SystemStatus {
   definition: SystemDefinition;
@@ -58,12 +60,13 @@ export function helpMessage(
   return { text: 'Flightdeck commands: /ops help', blocks };
 }
 
-/** Unknown words: what was wrong (mrkdwn, rendered by the caller) and where to look. */
-export function usageMessage(reason: string): MessageContent {
+/** Unknown words: what was wrong, the usage that applies (a line each, when there is one) and where to look. */
+export function usageMessage(reason: Text, usage: readonly Text[] = []): MessageContent {
+  const text = [mrkdwnText(reason), ...(usage.length > 0 ? ['', ...usage.map(mrkdwnText)] : [])].join('\n');
   return {
-    text: reason,
+    text,
     blocks: [
-      section(`:thinking_face: ${reason}`),
+      section(`:thinking_face: ${text}`),
       context('Type `/ops help` for every command, or `/ops` for a menu.'),
     ],
   };

@@ -7,8 +7,8 @@ import { addPlanExecution, harnessWorld, runInput } from './world';
 const HINTS: Record<(typeof DECLARED_STATUSES)[number], RegExp> = {
   400: /invalid/,
   401: /API key \(HARNESS_API_KEY\)/,
-  403: /permission on org `default`, project `infra`/,
-  404: /found no module `[^`]+`.*Check the id/,
+  403: /permission on org "default", project "infra"/,
+  404: /found no module "[^"]+".*Check the id/,
   408: /temporary/,
   409: /conflict/,
   423: /locked .*Wait for that to finish/,

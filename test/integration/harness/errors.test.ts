@@ -47,7 +47,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
       kind: 'auth',
     });
     expect(err.errorId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(err.hint).toContain('org `default`, project `infra`');
+    expect(err.hint).toContain('org "default", project "infra"');
   });
 
   it('treats an NG envelope with status ERROR inside a 200 as an error', async () => {
@@ -71,7 +71,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
   it('says which pipeline execution was not found', async () => {
     const err = await failure(world.op.poll({ upstreamId: 'nope', input: runInput({ module: moduleId }) }));
     expect(err).toMatchObject({ httpStatus: 404, code: 'ENTITY_NOT_FOUND' });
-    expect(err.hint).toContain('pipeline execution `nope`');
+    expect(err.hint).toContain('pipeline execution "nope"');
     expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(1);
   });
 

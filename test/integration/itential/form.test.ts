@@ -1,3 +1,4 @@
+import { choiceValue } from '../../../src/integrations/shared/choice-value';
 import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import type { FakeWorkflow } from '../../fakes/itential';
 import { caught, parseInput, type Rig, type RigOptions, startRig } from './rig';
@@ -162,9 +163,10 @@ describe('workflow search', () => {
   test('long workflow names travel as a short key that resolves back', async () => {
     const [choice] = await search('Provision');
     expect(choice?.label).toBe(LONG);
-    expect(choice?.value).toMatch(/^#[0-9a-f]{24}$/);
+    expect(choice?.value).toBe(choiceValue(LONG));
     expect(parseInput(rig.op, { workflow: choice?.value ?? '' }).workflow).toBe(LONG);
-    expect(rig.op.input.safeParse({ workflow: '#000000000000000000000000' }).error?.issues[0]?.message).toBe(
+    const forgotten = choiceValue(`${LONG} (a name this process never offered)`);
+    expect(rig.op.input.safeParse({ workflow: forgotten }).error?.issues[0]?.message).toBe(
       'Pick the workflow again: the list it came from has expired',
     );
   });

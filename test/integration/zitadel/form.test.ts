@@ -1,6 +1,6 @@
 import type { FormField, FormValues } from '../../../src/core/operations/contract';
 import { parseForm } from '../../../src/core/operations/forms';
-import { choiceRef } from '../../../src/integrations/zitadel/choice-ref';
+import { choiceValue } from '../../../src/integrations/shared/choice-value';
 import { defined, firstChoice, type Harness, parseInput, startHarness } from './harness';
 
 const LONG_METHOD = '/zitadel.management.v1.ManagementService/ResetPasswordComplexityPolicyToDefault';
@@ -166,7 +166,7 @@ describe('pickers', () => {
 
   it('a method longer than Slack’s 75-character option value travels as a hash and is resolved before use', async () => {
     const choice = await firstChoice(h.op.search('method', 'ResetPassword', {}));
-    expect(choice.value).toBe(choiceRef(LONG_METHOD));
+    expect(choice.value).toBe(choiceValue(LONG_METHOD));
     expect(choice.value.length).toBeLessThanOrEqual(75);
     expect(choice.label).toBe(`…${LONG_METHOD.slice(LONG_METHOD.length - 74)}`);
     const audit = h.fake.addTarget({ name: 'audit-log' });
@@ -186,7 +186,7 @@ describe('pickers', () => {
     const input = parseInput(h.op, {
       kind: 'request',
       scope: 'method',
-      method: choiceRef(`/gone${'x'.repeat(80)}`),
+      method: choiceValue(`/gone${'x'.repeat(80)}`),
     });
     expect(await h.op.validate(input, 1000)).toEqual({
       method: 'Zitadel no longer offers this method; pick it again.',

@@ -1,10 +1,6 @@
-import {
-  matchesOperation,
-  Policy,
-  type MembershipDirectory,
-  type PolicyRule,
-} from '../../../src/core/policy/policy';
+import { matchesOperation, Policy, type MembershipDirectory } from '../../../src/core/policy/policy';
 import { mrkdwnText as slack } from '../../../src/slack/ui/text';
+import { rule } from '../../support/policy-rules';
 
 const directory = (groups: Record<string, string[]>): MembershipDirectory & { calls: number } => {
   const dir = {
@@ -16,15 +12,6 @@ const directory = (groups: Record<string, string[]>): MembershipDirectory & { ca
   };
   return dir;
 };
-
-const rule = (r: Partial<PolicyRule> & Pick<PolicyRule, 'name' | 'operations'>): PolicyRule => ({
-  effect: 'allow',
-  users: [],
-  groups: [],
-  channels: [],
-  when: {},
-  ...r,
-});
 
 describe('Policy', () => {
   it('allows everything when no rule exists', async () => {

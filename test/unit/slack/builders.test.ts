@@ -1,3 +1,4 @@
+import { DIGEST_USAGE } from '../../../src/core/digest/spec';
 import { code, txt } from '../../../src/core/kit/text';
 import type { RunView } from '../../../src/core/runs/notifier';
 import type { FormField, OperationInfo } from '../../../src/core/operations/contract';
@@ -10,7 +11,9 @@ import { operationModal, previewModal } from '../../../src/slack/ui/operation-mo
 import { problemText } from '../../../src/slack/ui/problem';
 import { deniedMessage, reportMessage, runsMessage } from '../../../src/slack/ui/replies';
 import { duration, parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
+import { mrkdwnText } from '../../../src/slack/ui/text';
 import { validateBlocks, validateView } from '../../support/block-kit';
+import { blocksText } from '../../support/flightdeck-harness';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';
 
 const info: OperationInfo = {
@@ -261,8 +264,22 @@ describe('replies', () => {
     expect(json).toContain('/ops whoami');
   });
 
+  it('a usage message renders the reason, then each usage line, escaping words and keeping code spans', () => {
+    const msg = usageMessage(txt`${code('<@U1>')} is not a digest command.`, DIGEST_USAGE);
+    expect(validateBlocks(msg.blocks, 'message')).toBeUndefined();
+    expect(msg.text.split('\n')).toEqual([
+      '`&lt;@U1&gt;` is not a digest command.',
+      '',
+      ...DIGEST_USAGE.map(mrkdwnText),
+    ]);
+    expect(msg.text).toContain('`/ops digest schedule &lt;when&gt; [time zone] [filters]` — post a digest');
+    expect(blocksText(msg)).toContain(`:thinking_face: ${msg.text}`);
+  });
+
   it('usage and denial messages are valid and name the rule and contacts', () => {
-    expect(validateBlocks(usageMessage('`x` is not a command').blocks, 'message')).toBeUndefined();
+    expect(
+      validateBlocks(usageMessage(txt`${code('x')} is not a command`).blocks, 'message'),
+    ).toBeUndefined();
     const denied = deniedMessage('run Start a job', {
       allowed: false,
       rule: 'netops',

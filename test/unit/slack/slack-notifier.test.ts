@@ -100,7 +100,10 @@ describe('SlackNotifier', () => {
     await n.postParent(view(run({ parentAttemptedAt: t0 })));
     await n.postParent(view(run({ parentAttemptedAt: t0 })));
     expect(slack.messages(CHANNEL)).toHaveLength(3);
-    expect(warnings.filter((w) => w.includes('cannot look in Slack'))).toHaveLength(1);
+    const said = warnings.filter((w) => w.includes('cannot look in Slack'));
+    expect(said).toHaveLength(1);
+    for (const scope of ['channels:history', 'groups:history', 'im:history', 'mpim:history'])
+      expect(said[0]).toContain(scope);
   });
 
   it('paces posts per channel: past its patience a post is handed back unsent, other channels go on', async () => {

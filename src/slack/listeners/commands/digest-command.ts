@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
+import { txt } from '../../../core/kit/text';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
 import { digestNames } from '../../slack-digest-publisher';
@@ -37,7 +38,7 @@ export async function digestCommand(deps: SlackDeps, parsed: DigestCommand, args
   if (channelId.startsWith('D')) {
     await ack(
       ephemeral(
-        usageMessage('Digests are posted in channels: run this in the channel that should get them.'),
+        usageMessage(txt`Digests are posted in channels: run this in the channel that should get them.`),
       ),
     );
     return;

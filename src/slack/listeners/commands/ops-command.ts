@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { prepareForm } from '../../../core/operations/forms';
 import { isUpstreamError } from '../../../core/operations/problem';
-import { parseOpsCommand } from '../../../core/commands/ops-command';
+import { parseOpsCommand, systemUsage } from '../../../core/commands/ops-command';
+import { DIGEST_USAGE } from '../../../core/digest/spec';
 import type { SlackDeps } from '../../deps';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
@@ -11,8 +12,6 @@ import { digestCommand } from './digest-command';
 import { operationView } from '../../operation-view';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
-import { digestUsageError } from '../../ui/digest';
-import { mrkdwnText } from '../../ui/text';
 import {
   deniedMessage,
   infoMessage,
@@ -58,10 +57,10 @@ export function opsCommand(deps: SlackDeps) {
         await respond(ephemeral(await auditTrail(deps, command.user_id, parsed)));
         return;
       case 'unknown':
-        await ack(ephemeral(usageMessage(mrkdwnText(parsed.reason))));
+        await ack(ephemeral(usageMessage(parsed.reason)));
         return;
       case 'digest-usage':
-        await ack(ephemeral(usageMessage(digestUsageError(parsed.error))));
+        await ack(ephemeral(usageMessage(parsed.error, DIGEST_USAGE)));
         return;
       case 'system': {
         const system = registry.system(parsed.systemId);
@@ -69,14 +68,7 @@ export function opsCommand(deps: SlackDeps) {
           await ack(ephemeral(notConfiguredMessage(registry.systemName(parsed.systemId))));
           return;
         }
-        const verbs = [...system.definition.operations, ...system.definition.queries].map(
-          (c) => `\`${c.verb}\``,
-        );
-        await ack(
-          ephemeral(
-            usageMessage(`What should Flightdeck do in ${system.definition.name}? Try: ${verbs.join(', ')}.`),
-          ),
-        );
+        await ack(ephemeral(usageMessage(systemUsage(system.definition))));
         return;
       }
       case 'launcher': {
@@ -98,22 +90,8 @@ export function opsCommand(deps: SlackDeps) {
           return;
         }
         await ack();
-        const decision = await deps.policy.decide(
-          { userId: command.user_id, channelId: command.channel_id },
-          op.id,
-        );
+        const decision = await deps.forms.mayOpen(subject, op.id);
         if (!decision.allowed) {
-          await deps.audit.trail.append({
-            at: deps.clock.now(),
-            actorId: command.user_id,
-            channelId: command.channel_id,
-            action: 'open',
-            operationId: op.id,
-            runId: null,
-            outcome: 'denied',
-            rule: decision.rule ?? null,
-            detail: {},
-          });
           await respond(ephemeral(deniedMessage(`run ${op.title}`, decision)));
           return;
         }

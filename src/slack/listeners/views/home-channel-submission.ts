@@ -33,7 +33,7 @@ function operationIdOf(raw: string | undefined): string | undefined {
   }
 }
 
-/** The channel picked for a launch from Home: the policy decides there, then the operation's own modal follows. */
+/** The channel picked for a launch from Home: the form gate decides there, then the operation's own modal follows. */
 export function homeChannelSubmission(deps: SlackDeps) {
   return async ({ ack, body, view }: Args): Promise<void> => {
     const op = deps.registry.operation(operationIdOf(view.private_metadata) ?? '');
@@ -49,7 +49,7 @@ export function homeChannelSubmission(deps: SlackDeps) {
       await ack({ response_action: 'errors', errors: { channel: 'Pick a channel (not a direct message).' } });
       return;
     }
-    const decision = await deps.policy.decide({ userId: body.user.id, channelId }, op.id);
+    const decision = await deps.forms.mayOpen({ userId: body.user.id, channelId }, op.id);
     if (!decision.allowed) {
       await ack({
         response_action: 'update',

@@ -18,7 +18,7 @@ export function launcherSubmission(deps: SlackDeps) {
       await ack({ response_action: 'errors', errors: { operation: 'Pick one of the listed operations.' } });
       return;
     }
-    const decision = await deps.policy.decide({ userId: body.user.id, channelId: meta.channelId }, op.id);
+    const decision = await deps.forms.mayOpen({ userId: body.user.id, channelId: meta.channelId }, op.id);
     if (!decision.allowed) {
       await ack({
         response_action: 'update',

@@ -29,7 +29,7 @@ describe('console (demo)', () => {
     const thread = await driver.until(/└ \S+ succeeded/);
     const order = [
       '┌ run ',
-      'Workflow: Backup Devices · Description: nightly · Job type: automation · Variables: site=hq',
+      'Workflow: Backup Devices · Description: nightly · Job type: automation · Variables: site',
       'started: running · task Collect inventory (collectInventory) · 10%',
       'running · task Back up devices (backUpDevice) · 50%',
       'running · task Verify backups (verifyBackups) · 90%',

@@ -147,7 +147,7 @@ describe.each(storeBackends())('Itential forms from the workflow schema on $name
     const parent = await h.parentOf(CHANNEL);
     const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')));
     expect(blocksText(parent)).toContain('admin_password=••••••');
-    expect(blocksText(parent)).toContain('vlan=12');
+    expect(blocksText(parent)).toContain('ports, device, vlan, dryRun, site, admin_password=••••••');
     const everything = JSON.stringify(h.slack.messages(CHANNEL)) + texts.join('\n');
     expect(everything).not.toContain(SECRET);
     const audit = await h.bot.store.listAudit({ limit: 100 });

@@ -112,8 +112,14 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
   });
 
   it('variables that do not fit the named workflow get the error under the input’s field, on the submitted form', async () => {
-    const { view, submission } = await launch('Configure VLAN', { variables: '{"vlan": 12}' });
-    expect(JSON.stringify(view.blocks)).toContain('"block_id":"in.s.device"');
+    const { view: opened } = await h.commandModal(ALICE, 'itential start Configure VLAN', CHANNEL);
+    // The form opens at once, then is rebuilt with a field per input once the workflow's schema is read.
+    const view = await h.viewWithBlock(opened.id, 'in.s.device');
+    const submission = await h.driver.viewSubmission(
+      view,
+      { workflow: { value: 'Configure VLAN', text: 'Configure VLAN' }, variables: '{"vlan": 12}' },
+      ALICE,
+    );
     expect(submission.body).toEqual({
       response_action: 'errors',
       errors: { 'in.s.device': "'device' is required (rule: required)" },

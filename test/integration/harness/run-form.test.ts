@@ -272,7 +272,7 @@ describe('iacm.run module variables', () => {
     });
     const facts = world.op.describe(input);
     expect(facts.find((f) => f.label === 'Variables')?.value).toBe(
-      'subnets, region=eu-west-3, instance_count=3, enable_nat=true, db_conn=••••••',
+      'subnets, region, instance_count, enable_nat, db_conn=••••••',
     );
     await world.op.start(input);
     const [create] = world.fake.requestsTo('createExecution');

@@ -104,7 +104,7 @@ describe('start', () => {
       { label: 'Workflow', value: WORKFLOW },
       { label: 'Description', value: 'x' },
       { label: 'Job type', value: 'automation' },
-      { label: 'Variables', value: 'device=rtr-01, password=••••••' },
+      { label: 'Variables', value: 'device, password=••••••' },
       { label: 'Groups', value: '1 group' },
     ]);
     expect(JSON.stringify(facts)).not.toContain('hunter2');

@@ -23,7 +23,8 @@ const AFTER_BLOCK_PAUSE_MS = 10;
 interface Series {
   label: string;
   server: ServerKind;
-  text: string;
+  /** The command's text, given what the server reported once started. */
+  text: (server: ServerInfo) => string;
   check(status: number, text: string): string | undefined;
   /** Flightdeck posts a reply to the response_url after the ack. */
   repliesAfterAck: boolean;
@@ -49,21 +50,28 @@ const SERIES: Series[] = [
   {
     label: 'bare Bolt 5, no-op ack',
     server: 'bare-bolt',
-    text: 'help',
+    text: () => 'help',
     check: emptyAck,
     repliesAfterAck: false,
   },
   {
     label: 'Flightdeck /ops help',
     server: 'flightdeck',
-    text: 'help',
+    text: () => 'help',
     check: ephemeralAck,
     repliesAfterAck: false,
   },
   {
     label: 'Flightdeck /ops runs',
     server: 'flightdeck',
-    text: 'runs',
+    text: () => 'runs',
+    check: emptyAck,
+    repliesAfterAck: true,
+  },
+  {
+    label: 'Flightdeck /ops status <run>',
+    server: 'flightdeck',
+    text: (server) => `status ${server.statusRunId ?? ''}`,
     check: emptyAck,
     repliesAfterAck: true,
   },
@@ -131,9 +139,10 @@ async function measure(context: BenchContext, servers: Record<ServerKind, Child<
   const targets = await Promise.all(
     SERIES.map(async (series): Promise<LoadTarget> => {
       const responseUrls = await context.fakeSlack.issueResponseUrls(warmup + requests);
+      const { info } = servers[series.server];
       return {
-        url: `http://127.0.0.1:${String(servers[series.server].info.port)}/slack/events`,
-        next: () => slashCommand(SIGNING_SECRET, identity, series.text, responseUrls.pop() ?? ''),
+        url: `http://127.0.0.1:${String(info.port)}/slack/events`,
+        next: () => slashCommand(SIGNING_SECRET, identity, series.text(info), responseUrls.pop() ?? ''),
         check: series.check,
       };
     }),
@@ -194,8 +203,8 @@ export const ackLatency: Benchmark = {
     try {
       const run = await measure(context, servers);
       const summaries = run.results.map((blocks) => summarize(blocks));
-      const [bare, help, runs] = summaries;
-      if (!bare || !help || !runs) throw new Error('ack-latency: a series has no results');
+      const [bare, help, runs, status] = summaries;
+      if (!bare || !help || !runs || !status) throw new Error('ack-latency: a series has no results');
       const failures = SERIES.flatMap((series, i) => {
         const s = summaries[i];
         return s && s.errors > 0
@@ -204,7 +213,7 @@ export const ackLatency: Benchmark = {
       });
       if (run.replies < run.expectedReplies)
         failures.push(
-          `/ops runs: ${String(run.replies)} of ${String(run.expectedReplies)} after-ack replies reached Slack`,
+          `/ops runs and /ops status: ${String(run.replies)} of ${String(run.expectedReplies)} after-ack replies reached Slack`,
         );
       const table = formatTable(
         ['series (ms)', 'n', 'median', 'p90', 'p99', 'max', 'errors', 'req/s'],
@@ -215,9 +224,13 @@ export const ackLatency: Benchmark = {
           `${String(run.requests)} measured requests per series after ${String(run.warmup)} warm-up, ` +
             `alternating blocks of ${String(run.blockSize)}; each server in its own process on 127.0.0.1.`,
           table,
-          `/ops runs after-ack replies accepted by the fake Slack: ${String(run.replies)}/${String(run.expectedReplies)}`,
+          `/ops runs and /ops status after-ack replies accepted by the fake Slack: ${String(run.replies)}/${String(run.expectedReplies)}`,
         ],
-        verdicts: [ratioVerdict('/ops help (primary)', help, bare), ratioVerdict('/ops runs', runs, bare)],
+        verdicts: [
+          ratioVerdict('/ops runs', runs, bare),
+          ratioVerdict('/ops status', status, bare),
+          ratioVerdict('/ops help', help, bare),
+        ],
         failures,
       };
     } finally {

@@ -8,12 +8,16 @@ import { systemClock, type Clock } from './core/kit/clock';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from './core/digest/scheduler';
 import type { EngineDeps, EngineSettings } from './core/runs/engine-deps';
 import { KeyedMutex } from './core/kit/keyed-mutex';
+import { Periodic } from './core/kit/periodic';
 import { Approvals } from './core/approvals/decisions';
 import { AuditTrail } from './core/audit/trail';
 import { DigestSchedules } from './core/digest/schedules';
 import { FormGate } from './core/policy/form-gate';
 import { RunQueries } from './core/runs/run-queries';
 import { Launcher } from './core/runs/launcher';
+import { Reruns } from './core/runs/rerun';
+import { StepRetries } from './core/runs/retry';
+import { HumanSteps } from './core/runs/human-steps';
 import type { Log } from './core/kit/log';
 import { Policy } from './core/policy/policy';
 import type { Registry } from './core/operations/registry';
@@ -29,8 +33,10 @@ import { SlackChannelMembership } from './slack/channel-members';
 import { registerListeners } from './slack/listeners';
 import { SlackMembershipDirectory } from './slack/membership-directory';
 import { Permalinks } from './slack/permalinks';
+import { PacedSlack } from './slack/paced-slack';
 import { SlackDigestPublisher } from './slack/slack-digest-publisher';
 import { notifierClient, SlackNotifier } from './slack/slack-notifier';
+import { HomePublisher } from './slack/home-publisher';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from './slack/slack-budget';
 import { UserTimeZones } from './slack/user-time-zones';
 import { openStore } from './store';
@@ -74,6 +80,8 @@ export interface Flightdeck {
   stop(): Promise<void>;
 }
 
+const REQUEST_KEY_SWEEP_MS = 5 * 60_000;
+
 /** The composition root: config → store → integrations → core → Slack app → started. */
 export async function startFlightdeck(options: FlightdeckOptions): Promise<Flightdeck> {
   const { config, log } = options;
@@ -108,6 +116,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       webApiRetries: options.webApiRetries,
       socketPingTimeoutMs: options.socketPingTimeoutMs,
       healthy,
+      requestKeys: store.shared ? store : undefined,
     });
     await app.init();
     const rules = config.file.policy.rules;
@@ -148,7 +157,9 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     };
     const launcher = new Launcher(deps);
     const approvals = new Approvals(deps, launcher);
-    const publisher = metrics.observeDigests(new SlackDigestPublisher(app.client, registry, permalinks));
+    const publisher = metrics.observeDigests(
+      new SlackDigestPublisher(new PacedSlack(notifyClient, slackBudget, log), registry, permalinks),
+    );
     const digests = new DigestScheduler({
       store,
       clock,
@@ -158,6 +169,10 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
     });
     const tracker = new Tracker(deps, launcher);
+    // Only a shared store holds request keys (see ReplayCache); any replica may forget the expired ones.
+    const requestKeySweep = store.shared
+      ? new Periodic('request key sweep', REQUEST_KEY_SWEEP_MS, () => store.sweepOnceKeys(clock.now()), log)
+      : undefined;
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
     registerListeners(app, {
@@ -170,7 +185,11 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       clock,
       log,
       afterAck,
+      homes: new HomePublisher(notifyClient, slackBudget, log),
       approvals,
+      reruns: new Reruns(deps),
+      retries: new StepRetries(deps),
+      humanSteps: new HumanSteps(deps),
       audit: { trail: audit, permalinks },
       digests: { schedules, timeZones: new UserTimeZones(app.client, clock, log), permalinks, publisher },
       timing: { validateDeadlineMs: 1_500, searchDeadlineMs: 2_000 },
@@ -183,6 +202,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
     digests.start();
+    requestKeySweep?.start();
     log.info(
       {
         port,
@@ -206,6 +226,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       stop: async () => {
         await tracker.stop();
         await digests.stop();
+        await requestKeySweep?.stop();
         await app.stop();
         await afterAck.drain();
         await auditFeed?.drain();

@@ -14,14 +14,18 @@ const seedEnv = z.object({
   BENCH_SEED_RUNS: z.coerce.number().int().min(0),
 });
 
-async function seedFinishedRuns(store: Store, seed: z.infer<typeof seedEnv>): Promise<void> {
+/** Seeds finished runs in the channel; returns their ids, newest first. */
+async function seedFinishedRuns(store: Store, seed: z.infer<typeof seedEnv>): Promise<string[]> {
   const definition = INTEGRATIONS[0]?.definition;
   const operation = definition?.operations[0];
-  if (!definition || !operation) return;
+  if (!definition || !operation) return [];
   const now = Date.now();
+  const ids: string[] = [];
   for (let i = 0; i < seed.BENCH_SEED_RUNS; i++) {
+    const id = randomUUID();
+    ids.push(id);
     await store.createRun({
-      id: randomUUID(),
+      id,
       idempotencyKey: `bench-seed-${String(i)}`,
       operationId: operation.id,
       system: definition.id,
@@ -36,6 +40,7 @@ async function seedFinishedRuns(store: Store, seed: z.infer<typeof seedEnv>): Pr
       leaseUntil: null,
     });
   }
+  return ids;
 }
 
 /** Flightdeck as `main.ts` composes it (HTTP mode, embedded store, production engine), on 127.0.0.1. */
@@ -43,7 +48,7 @@ serveChild(async () => {
   const config = loadConfig(process.env, INTEGRATIONS);
   const log = createLogger(config.env.LOG_LEVEL);
   const flightdeck = await startFlightdeck({ config, log, host: '127.0.0.1' });
-  await seedFinishedRuns(flightdeck.store, seedEnv.parse(process.env));
+  const [statusRunId] = await seedFinishedRuns(flightdeck.store, seedEnv.parse(process.env));
   if (flightdeck.port === undefined) throw new Error('Flightdeck did not report its HTTP port');
-  return { info: { port: flightdeck.port }, stop: () => flightdeck.stop() };
+  return { info: { port: flightdeck.port, statusRunId }, stop: () => flightdeck.stop() };
 });

@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { childMessage } from './ipc';
 
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = Number(process.env.BENCH_STOP_GRACE_MS ?? 5_000);
 
 export interface ForkOptions<T> {
   /** Compiled entry module (one that calls `serveChild`). */
@@ -15,6 +15,8 @@ export interface ForkOptions<T> {
   /** Shape of what the child reports once ready. */
   info: z.ZodType<T>;
   readyTimeoutMs?: number;
+  /** Node's own flags for the child (a profiler); by default the parent's. */
+  execArgv?: string[];
 }
 
 /** The last part of a log file, to say why a child failed. */
@@ -75,6 +77,7 @@ export class Child<T> {
     const child = fork(options.modulePath, [], {
       env: { PATH: process.env.PATH ?? '', ...options.env },
       stdio: ['ignore', log, log, 'ipc'],
+      ...(options.execArgv ? { execArgv: options.execArgv } : {}),
     });
     closeSync(log);
     const failure = (reason: string) =>

@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Child } from './child';
 
-export const serverInfo = z.object({ port: z.number().int().positive() });
+export const serverInfo = z.object({
+  port: z.number().int().positive(),
+  /** Flightdeck: a seeded run, for `/ops status`. */
+  statusRunId: z.string().optional(),
+});
 export type ServerInfo = z.infer<typeof serverInfo>;
 
 /** The servers a benchmark can start, each a compiled module under bench/processes. */
@@ -15,11 +19,13 @@ export function startServer(kind: ServerKind, env: Record<string, string>, logFi
     env,
     logFile,
     info: serverInfo,
+    // Profiling a server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    execArgv: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
   });
 }
 
 /** The port a started server listens on, from what `listen` returned. */
 export function boundPort(server: unknown): number {
   const address = (server as { address?: () => unknown }).address?.();
-  return serverInfo.parse(address).port;
+  return serverInfo.pick({ port: true }).parse(address).port;
 }

@@ -14,7 +14,6 @@ const port = z.coerce
 
 /** Settings every surface shares: where the store is, the YAML config, logging. */
 const runtimeFields = {
-  PORT: port.default(3000),
   DATABASE_URL: optional(
     z
       .string()
@@ -56,6 +55,7 @@ const envSchema = z
       z.string().min(8, 'looks too short: copy the Signing Secret from Basic Information'),
     ),
     SLACK_API_URL: optional(z.url('must be a URL such as https://slack.com/api/')),
+    PORT: port.default(3000),
     ...runtimeFields,
     // Metrics and health on their own port, on loopback unless told otherwise: /metrics names systems,
     // operations and volumes that the public Slack port has no reason to show.

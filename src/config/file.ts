@@ -155,6 +155,14 @@ const fileSchema = z
       .default({ namePatterns: [...DEFAULT_SECRET_NAME_PATTERNS] }),
     /** Per-system settings, read by each integration. */
     systems: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Read by `npm run console` only, which has no Slack to ask: the members of the user groups the
+     * policy names (group id → user ids). The bot asks Slack (`usergroups.users.list`) and ignores it.
+     */
+    console: z
+      .object({ groups: z.record(slackId('S', 'user group'), z.array(slackId('[UW]', 'user'))).default({}) })
+      .strict()
+      .default({ groups: {} }),
   })
   .strict();
 

@@ -18,26 +18,45 @@ export interface Config<E = CoreEnv> {
 export type ConsoleConfig = Config<ConsoleEnv>;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Flightdeck cannot start. Fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    /** Who cannot start, and what it does not need, for the first and last lines. */
+    surface: { name: string; note?: string } = { name: 'Flightdeck' },
+  ) {
+    super(
+      [
+        `${surface.name} cannot start. Fix these settings:`,
+        ...problems.map((p) => `  - ${p}`),
+        ...(surface.note ? [surface.note] : []),
+      ].join('\n'),
+    );
     this.name = 'ConfigError';
   }
 }
 
+/** The console reads no Slack setting; people who meet it first should not go looking for one. */
+const CONSOLE_SURFACE = {
+  name: 'The Flightdeck console',
+  note:
+    'The console needs no Slack app or token (SLACK_* settings are ignored): only the config file, the store ' +
+    'and the variables of the systems it should reach. `npm run console -- --demo` needs none of them.',
+};
+
 /** Reads every setting and reports all bad ones at once, each naming the variable (or file path) and the fix. */
 export function loadConfig(env: Env, integrations: Integration[]): Config {
-  return load(parseCoreEnv(env), env, integrations);
+  return load(parseCoreEnv(env), env, integrations, { name: 'Flightdeck' });
 }
 
 /** As loadConfig, without the Slack settings: `npm run console`. */
 export function loadConsoleConfig(env: Env, integrations: Integration[]): ConsoleConfig {
-  return load(parseConsoleEnv(env), env, integrations);
+  return load(parseConsoleEnv(env), env, integrations, CONSOLE_SURFACE);
 }
 
 function load<E extends { FLIGHTDECK_CONFIG?: string }>(
   core: { env?: E; problems: string[] },
   env: Env,
   integrations: Integration[],
+  surface: { name: string; note?: string },
 ): Config<E> {
   const file = readFileConfig(core.env?.FLIGHTDECK_CONFIG ?? env.FLIGHTDECK_CONFIG);
   const problems = [...core.problems, ...file.problems];
@@ -54,6 +73,6 @@ function load<E extends { FLIGHTDECK_CONFIG?: string }>(
       );
     }
   }
-  if (problems.length > 0 || !core.env || !file.config) throw new ConfigError(problems);
+  if (problems.length > 0 || !core.env || !file.config) throw new ConfigError(problems, surface);
   return { env: core.env, file: file.config, systems };
 }

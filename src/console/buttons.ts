@@ -2,11 +2,14 @@
  * Buttons become numbered choices: each action offered on a run gets a number for the session, the same
  * number every time it is offered again, and typing the number (optionally `as <user>`) clicks it.
  */
-export type RunAction = 'approve' | 'reject' | 'cancel' | 'revert';
+export type RunAction =
+  'approve' | 'reject' | 'cancel' | 'revert' | 'rerun' | 'retry' | 'step-approve' | 'step-reject';
 
 export interface RunChoice {
   runId: string;
   action: RunAction;
+  /** For a step decision: the upstream step it decides. */
+  stepId?: string;
 }
 
 const LABEL: Record<RunAction, string> = {
@@ -14,6 +17,10 @@ const LABEL: Record<RunAction, string> = {
   reject: 'Reject',
   cancel: 'Cancel',
   revert: 'Revert',
+  rerun: 'Re-run',
+  retry: 'Retry the failed step',
+  'step-approve': 'Approve the step',
+  'step-reject': 'Reject the step',
 };
 
 export class RunChoices {
@@ -21,15 +28,15 @@ export class RunChoices {
   private readonly numbers = new Map<string, number>();
 
   /** "[3] Approve  [4] Reject". */
-  offer(runId: string, actions: RunAction[]): string {
+  offer(runId: string, actions: RunAction[], stepId?: string): string {
     return actions
       .map((action) => {
-        const key = `${runId}:${action}`;
+        const key = `${runId}:${action}:${stepId ?? ''}`;
         let n = this.numbers.get(key);
         if (n === undefined) {
           n = this.byNumber.size + 1;
           this.numbers.set(key, n);
-          this.byNumber.set(n, { runId, action });
+          this.byNumber.set(n, { runId, action, ...(stepId ? { stepId } : {}) });
         }
         return `[${n}] ${LABEL[action]}`;
       })

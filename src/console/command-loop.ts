@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseOpsCommand, systemUsage, type OpsCommand } from '../core/commands/ops-command';
+import type { StepResult } from '../core/runs/human-steps';
 import type { VoteResult } from '../core/approvals/decisions';
 import { formValuesOf } from '../core/operations/form-values-of';
 import { parseForm } from '../core/operations/forms';
@@ -10,6 +11,7 @@ import type { Subject } from '../core/policy/policy';
 import { RunBusyError } from '../core/runs/lease';
 import type { RunRecord } from '../core/runs/run-store';
 import type { RunChoice } from './buttons';
+import { digestCommandLines, digestUsageLines } from './digest-commands';
 import type { ConsoleEngine } from './engine';
 import {
   decisionLines,
@@ -211,8 +213,9 @@ class CommandLoop {
         return;
       }
       case 'digest':
+        return this.print(...(await digestCommandLines(this.engine, parsed.command, subject)));
       case 'digest-usage':
-        return this.print('Digests are posted to Slack channels; the console does not schedule them.');
+        return this.print(...digestUsageLines(parsed.error));
     }
   }
 
@@ -251,6 +254,7 @@ class CommandLoop {
     }
     this.print(
       '  /ops runs [mine] · /ops status <run id> · whoami · can-i <operation> [key=value …] · /ops audit',
+      '  /ops digest now [window] · /ops digest schedule <when> [time zone] [filters] · /ops digest list · /ops digest remove <id>',
       ...CONSOLE_HELP,
     );
   }
@@ -270,6 +274,7 @@ class CommandLoop {
     values: FormValues,
     input: unknown,
     subject: Subject,
+    rerunOf?: string,
   ): Promise<void> {
     let fingerprint: string | undefined;
     const key = `console:${randomUUID()}`;
@@ -295,6 +300,7 @@ class CommandLoop {
         channelId: subject.channelId,
         requester: { id: subject.userId },
         ...(fingerprint ? { confirmedFingerprint: fingerprint } : {}),
+        ...(rerunOf ? { rerunOf } : {}),
       });
       switch (result.kind) {
         case 'denied':
@@ -337,6 +343,18 @@ class CommandLoop {
         else this.print('This run cannot be canceled.');
         return;
       }
+      case 'step-approve':
+      case 'step-reject': {
+        const result = await this.engine.humanSteps.decide({
+          runId: choice.runId,
+          stepId: choice.stepId ?? '',
+          decision: choice.action === 'step-approve' ? 'approve' : 'reject',
+          actor: { id: subject.userId },
+          channelId: subject.channelId,
+        });
+        if (result.kind === 'decided' || result.kind === 'refused_upstream') tracker.nudge();
+        return this.print(...stepLines(result));
+      }
       case 'revert': {
         const revert = await launcher.revertInput(choice.runId, { id: subject.userId });
         const values = revert ? formValuesOf(revert.input) : undefined;
@@ -344,7 +362,79 @@ class CommandLoop {
           return this.print('This run cannot be reverted.');
         return this.confirmAndLaunch(revert.operation, values, revert.input, subject);
       }
+      case 'rerun':
+        return this.rerun(choice.runId, subject);
+      case 'retry':
+        return this.retry(choice.runId, subject);
     }
+  }
+
+  /** The run's form again, its earlier values offered as defaults (secrets blank), for a new run in its channel. */
+  private async rerun(runId: string, subject: Subject): Promise<void> {
+    const form = await this.engine.reruns.form(runId, { id: subject.userId });
+    switch (form.kind) {
+      case 'denied':
+        return this.print(...decisionLines(`run ${form.title}`, form.decision));
+      case 'unavailable':
+        return this.print(consoleText(form.reason));
+      case 'already_opening':
+        return;
+      case 'form': {
+        const { operation, run } = form;
+        if (form.secretsBlanked) this.print('Secret values were left blank: type them again.');
+        const systemName = this.engine.registry.systemName(operation.system);
+        const filled = await fillForm(
+          operation,
+          undefined,
+          { terminal: this.terminal, systemName, ...DEADLINES },
+          form.values,
+        );
+        const where = { ...subject, channelId: run.channelId };
+        if (filled) await this.confirmAndLaunch(operation, filled.values, filled.input, where, run.id);
+      }
+    }
+  }
+
+  /** Retry of the failed step the run offers now. */
+  private async retry(runId: string, subject: Subject): Promise<void> {
+    const step = (await this.engine.store.getRun(runId))?.retryStep;
+    if (!step) return this.print('This run no longer waits for a retry.');
+    const result = await this.engine.retries.retry(runId, step.id, { id: subject.userId }, subject.channelId);
+    switch (result.kind) {
+      case 'retried':
+        this.engine.tracker.nudge();
+        return;
+      case 'refused':
+        return this.print(...problemLines(result.problem));
+      case 'denied':
+        return this.print(...decisionLines('retry this step', result.decision));
+      case 'not_pending':
+        return this.print('This step is no longer waiting to be retried.');
+      case 'unsupported':
+      case 'not_found':
+        return this.print('This run cannot be retried.');
+    }
+  }
+}
+
+/** What the clicker of a step choice reads; the thread line says the rest. */
+function stepLines(result: StepResult): string[] {
+  switch (result.kind) {
+    case 'decided':
+    case 'refused_upstream':
+      return [];
+    case 'denied':
+      return decisionLines(`decide this step (${result.operationId})`, result.decision);
+    case 'already_decided':
+      return [
+        `${result.holder.actorId} already ${result.holder.decision === 'approve' ? 'approved' : 'rejected'} this step.`,
+      ];
+    case 'not_waiting':
+      return ['This run no longer waits for that step.'];
+    case 'unsupported':
+      return ['This step cannot be decided from here.'];
+    case 'not_found':
+      return ['No such run.'];
   }
 }
 

@@ -3,7 +3,9 @@ import { loadConsoleConfig } from '../config';
 import { silentLog } from '../core/kit/log';
 import type { Env } from '../core/operations/integration';
 import type { EngineSettings } from '../core/runs/engine-deps';
-import { DEMO_CHANNEL, DEMO_USERS, startDemo, type Demo } from '../demo';
+import type { DigestSettings } from '../core/digest/scheduler';
+import type { Clock } from '../core/kit/clock';
+import { DEMO_CHANNEL, DEMO_GROUP, DEMO_USERS, startDemo, type Demo } from '../demo';
 import { demoPace, type Pace } from '../demo/scenario';
 import { INTEGRATIONS } from '../integrations';
 import { createLogger } from '../observability/logger';
@@ -20,6 +22,11 @@ export interface ConsoleOptions {
   pace?: Pace;
   /** Tracker timings; the demo polls often, tests oftener. */
   engine?: Partial<EngineSettings>;
+  /** Digest scheduler timings and the time source; tests move the clock to fire a schedule. */
+  digests?: Partial<DigestSettings>;
+  clock?: Clock;
+  /** Where digest times are shown when a command names no zone; default the machine's. */
+  timeZone?: string;
 }
 
 /** Quick enough to watch a scripted run move, slow enough to read it. */
@@ -30,6 +37,20 @@ const DEMO_ENGINE: Partial<EngineSettings> = {
 };
 
 const USAGE = 'Usage: npm run console -- [--demo] [--user U0123ABCD] [--channel C0123ABCD]';
+
+/** Without --demo and without any system's variables the console can only check the policy. */
+const NOTHING_CONFIGURED = [
+  'No system is configured: set the variables of the systems to reach (README, Configuration; no Slack',
+  'setting is needed), or leave and run `npm run console -- --demo` to try every system on simulators.',
+];
+
+function unlistedGroupsLines(groups: string[]): string[] {
+  if (groups.length === 0) return [];
+  return [
+    `The policy names user groups that console.groups in the config file does not list (${groups.join(', ')}):`,
+    'nobody is in them here. List their members there to check rules about them as Slack would.',
+  ];
+}
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -64,6 +85,9 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
       terminal,
       log,
       engine: { ...(demo ? DEMO_ENGINE : {}), ...options.engine },
+      ...(options.digests ? { digests: options.digests } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
     try {
       const subject = {
@@ -78,11 +102,14 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
             .map((op) => op.id)
             .join(', ') || 'no system'
         }.`,
+        ...unlistedGroupsLines(engine.groups.unlisted(config.file.policy.rules)),
+        ...(demo || engine.registry.runnable().length > 0 ? [] : NOTHING_CONFIGURED),
         ...(demo
           ? [
-              `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} approves prod changes; ${DEMO_USERS.intern} may only look.`,
+              `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} (group ${DEMO_GROUP}) approves prod changes; ${DEMO_USERS.intern} may only look.`,
               `Try: /ops itential start Backup Devices · /ops itential start Prod Push Config · /ops iacm run vpc-core`,
               `     /ops zitadel set-execution · whoami as ${DEMO_USERS.intern} · can-i itential start workflow="Prod Push Config"`,
+              `     /ops digest now · /ops digest schedule hourly`,
             ]
           : []),
         ...CONSOLE_HELP,

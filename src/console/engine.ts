@@ -4,21 +4,28 @@ import { buildRegistry, engineSettings } from '../assemble';
 import type { ConsoleConfig } from '../config';
 import { Approvals } from '../core/approvals/decisions';
 import { AuditTrail } from '../core/audit/trail';
+import { DEFAULT_DIGEST_SETTINGS, DigestScheduler, type DigestSettings } from '../core/digest/scheduler';
 import { DigestSchedules } from '../core/digest/schedules';
+import type { DigestPublisher } from '../core/digest/publisher';
 import { RunQueries } from '../core/runs/run-queries';
 import { systemClock, type Clock } from '../core/kit/clock';
 import { KeyedMutex } from '../core/kit/keyed-mutex';
 import type { Log } from '../core/kit/log';
 import type { Registry } from '../core/operations/registry';
 import { FormGate } from '../core/policy/form-gate';
-import { Policy, type MembershipDirectory } from '../core/policy/policy';
+import { Policy } from '../core/policy/policy';
 import { ChannelAccess, type ChannelMembership } from '../core/runs/access';
 import type { EngineDeps, EngineSettings } from '../core/runs/engine-deps';
 import { Launcher } from '../core/runs/launcher';
+import { Reruns } from '../core/runs/rerun';
+import { StepRetries } from '../core/runs/retry';
 import { Tracker } from '../core/runs/tracker';
 import type { Store } from '../core/store';
 import { openStore } from '../store';
 import { RunChoices } from './buttons';
+import { HumanSteps } from '../core/runs/human-steps';
+import { ConsoleDigestPublisher } from './digest-printer';
+import { ConfiguredGroups } from './group-directory';
 import { ConsoleNotifier } from './thread-printer';
 import type { Terminal } from './terminal';
 
@@ -34,18 +41,29 @@ export interface ConsoleEngine {
   audit: AuditTrail;
   launcher: Launcher;
   approvals: Approvals;
+  reruns: Reruns;
+  retries: StepRetries;
+  humanSteps: HumanSteps;
   tracker: Tracker;
   choices: RunChoices;
+  groups: ConfiguredGroups;
+  /** Digests print where the console runs; scheduled ones fire while it runs. */
+  digests: {
+    schedules: DigestSchedules;
+    publisher: DigestPublisher;
+    scheduler: DigestScheduler;
+    /** The zone a digest's times are shown in when the command names none. */
+    timeZone: string;
+  };
   log: Log;
   stop(): Promise<void>;
 }
 
 /**
- * A console has no Slack to ask who is in a user group or a channel. User groups: none (rules naming
- * groups match nobody; rules naming users work). Channels: the operator at the terminal already reads the
- * store, so every console user counts as a member of every channel.
+ * A console has no Slack to ask who is in a user group or a channel. User groups: the config file's
+ * `console.groups`. Channels: the operator at the terminal already reads the store, so every console
+ * user counts as a member of every channel.
  */
-const noGroups: MembershipDirectory = { memberships: async () => [] };
 const everyChannel: ChannelMembership = { isMember: async () => true };
 
 export interface ConsoleEngineOptions {
@@ -54,6 +72,9 @@ export interface ConsoleEngineOptions {
   log: Log;
   clock?: Clock;
   engine?: Partial<EngineSettings>;
+  digests?: Partial<DigestSettings>;
+  /** Default: the machine's own zone (the console has no Slack profile to read it from). */
+  timeZone?: string;
 }
 
 export async function startConsoleEngine(options: ConsoleEngineOptions): Promise<ConsoleEngine> {
@@ -65,13 +86,24 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     log,
   });
   const registry = buildRegistry(config, log, clock);
-  const policy = new Policy(config.file.policy.rules, noGroups, {
+  const groups = new ConfiguredGroups(config.file.console.groups);
+  const policy = new Policy(config.file.policy.rules, groups, {
     defaultExpiresAfterMs: config.file.approvals.expiresAfter,
   });
   const choices = new RunChoices();
   const access = new ChannelAccess(everyChannel, config.file.admins);
   const audit = new AuditTrail({ store, access, clock, log });
   const schedules = new DigestSchedules({ store, policy, access, audit, clock });
+  const owner = `console:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const publisher = new ConsoleDigestPublisher(terminal, registry);
+  const scheduler = new DigestScheduler({
+    store,
+    clock,
+    log,
+    owner,
+    publisher,
+    settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
+  });
   const deps: EngineDeps = {
     store,
     registry,
@@ -79,7 +111,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     policy,
     clock,
     log,
-    owner: `console:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     audit,
     mutex: new KeyedMutex(),
     settings: engineSettings(config, options.engine),
@@ -87,6 +119,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
   const launcher = new Launcher(deps);
   const tracker = new Tracker(deps, launcher);
   tracker.start();
+  scheduler.start();
   return {
     store,
     registry,
@@ -97,11 +130,22 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     launcher,
     tracker,
     choices,
+    groups,
     approvals: new Approvals(deps, launcher),
+    reruns: new Reruns(deps),
+    retries: new StepRetries(deps),
+    humanSteps: new HumanSteps(deps),
     runs: new RunQueries({ store, access, audit, schedules, clock }),
     audit,
     admins: config.file.admins,
+    digests: {
+      schedules,
+      publisher,
+      scheduler,
+      timeZone: options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    },
     stop: async () => {
+      await scheduler.stop();
       await tracker.stop();
       await store.close();
     },

@@ -30,9 +30,11 @@ export async function fillForm(
   op: Operation,
   prefill: string | undefined,
   deps: PromptDeps,
+  earlier: FormValues = {},
 ): Promise<FilledForm | undefined> {
   const { terminal } = deps;
-  const values: FormValues = {};
+  // A re-run's values: each field is still asked, with the earlier value offered as its default.
+  const values: FormValues = { ...earlier };
   const answered = new Set<string>();
   terminal.print(`${deps.systemName}: ${op.title} (type ${ABANDON} to leave the form)`);
   try {

@@ -9,8 +9,16 @@ import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
 import type { BudgetStore } from './runs/budget-store';
+import type { OnceStore } from './kit/once-store';
+import type { StepStore } from './runs/step-store';
 
-export interface Store extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore {
+export interface Store
+  extends RunStore, AuditStore, DigestStore, ApprovalStore, BudgetStore, OnceStore, StepStore {
+  /**
+   * Other processes may share it (PostgreSQL). The embedded store belongs to one process, which can keep
+   * what it alone needs to know in memory.
+   */
+  readonly shared: boolean;
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   /** Cheap round trip, for /healthz. */

@@ -15,8 +15,10 @@ export const DEMO_USERS = {
   intern: 'U0INTERN01',
 };
 export const DEMO_CHANNEL = 'C0DEMO0001';
+/** The change board: a Slack user group in the bot, listed in the config file's console.groups here. */
+export const DEMO_GROUP = 'S0CHANGES1';
 
-/** The demo's flightdeck.yml: a policy with a denial, an approval and an allow, and Harness defaults. */
+/** The demo's flightdeck.yml: a policy with a denial, an approval by a group and an allow, and Harness defaults. */
 export const DEMO_CONFIG = `# The Flightdeck demo policy (npm run console -- --demo)
 admins: [${DEMO_USERS.admin}]
 approvals:
@@ -34,11 +36,14 @@ policy:
       effect: require-approval
       operations: [itential.start]
       when: { workflow: 'Prod *' }
-      approvers: { users: [${DEMO_USERS.approver}] }
+      approvers: { groups: [${DEMO_GROUP}] }
       contact: '#change-board'
     - name: everyone-else
       effect: allow
       operations: ['*']
+console:
+  groups:
+    ${DEMO_GROUP}: [${DEMO_USERS.approver}]
 `;
 
 export interface Demo {

@@ -82,6 +82,8 @@ interface Job {
   variables: Record<string, unknown>;
   script: Script<Step>;
   canceled: boolean;
+  /** Its failed task was retried: the demo lets a retried task succeed and the job complete. */
+  retried: boolean;
   startedAt: number;
 }
 
@@ -98,6 +100,8 @@ export class ItentialSimulator {
     if (method === 'POST' && path === '/operations-manager/jobs/start') return this.start(req.body);
     if (method === 'POST' && path === '/operations-manager/jobs/cancel') return this.cancel(req.body);
     if (method === 'GET' && path === '/operations-manager/jobs') return this.list(req.query);
+    const retry = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/[^/]+\/retry$/.exec(path);
+    if (method === 'POST' && retry?.[1]) return this.retry(decodeURIComponent(retry[1]));
     const job = /^\/operations-manager\/jobs\/([^/]+)$/.exec(path);
     if (method === 'GET' && job?.[1]) return this.get(decodeURIComponent(job[1]));
     return envelope(404, `Cannot ${method} ${path}`, null);
@@ -136,6 +140,7 @@ export class ItentialSimulator {
       variables: isRecord(options.variables) ? options.variables : {},
       script: new Script(workflow.story, this.pace),
       canceled: false,
+      retried: false,
       startedAt: this.pace.now(),
     };
     this.jobs.set(job.id, job);
@@ -175,8 +180,19 @@ export class ItentialSimulator {
     return envelope(200, 'Successfully canceled all jobs', null);
   }
 
+  private retry(id: string): SimReply {
+    const job = this.jobs.get(id);
+    if (!job) return envelope(404, `Job ${id} not found`, null);
+    const status = this.status(job, job.script.current);
+    if (status !== 'error')
+      return envelope(500, `Job ${id} is ${status}, not in error: its tasks cannot be retried`, null);
+    job.retried = true;
+    return envelope(200, 'Successfully retried task', this.render(job, job.script.current));
+  }
+
   private status(job: Job, step: Step): string {
-    return job.canceled ? 'canceled' : step.status;
+    if (job.canceled) return 'canceled';
+    return job.retried ? 'complete' : step.status;
   }
 
   private render(job: Job, step: Step): Record<string, unknown> {
@@ -191,7 +207,10 @@ export class ItentialSimulator {
         step.task && taskId
           ? { [taskId]: { ...step.task, status: step.status === 'error' ? 'error' : 'running' } }
           : {},
-      error: step.error ? [{ task: taskId ?? 'job', message: step.error, timestamp: this.pace.now() }] : [],
+      error:
+        step.error && !job.retried
+          ? [{ task: taskId ?? 'job', message: step.error, timestamp: this.pace.now() }]
+          : [],
       metrics: { progress: step.progress, start_time: job.startedAt },
     };
   }

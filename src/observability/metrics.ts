@@ -165,10 +165,10 @@ export class Metrics {
   /** Counts digests as they are posted (all their parts) or fail, without changing the publisher. */
   observeDigests(publisher: DigestPublisher): DigestPublisher {
     return {
-      publish: async (post: DigestPost, progress, onPart) => {
+      publish: async (post: DigestPost, progress, recorder) => {
         const kind = post.schedule ? 'scheduled' : 'requested';
         try {
-          await publisher.publish(post, progress, onPart);
+          await publisher.publish(post, progress, recorder);
         } catch (err) {
           this.digestPosts.inc({ kind, outcome: 'failed' });
           throw err;

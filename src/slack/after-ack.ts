@@ -2,6 +2,13 @@ import PQueue from 'p-queue';
 import type { Log } from '../core/kit/log';
 
 /**
+ * Resolves after the requests that have already arrived were handled: what follows an ack (a store read, a
+ * reply to the response_url) then runs after their acks instead of before them. Node handles arrived
+ * requests in the event loop's poll phase and setImmediate callbacks after it.
+ */
+export const afterPendingAcks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * Work that follows an ack (opening modals, starting runs, posting replies) runs here, bounded: under a
  * flood the queue sheds new work with a log line instead of growing without limit.
  */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { Log } from '../core/kit/log';
+import type { OnceStore } from '../core/kit/once-store';
 import type { Metrics } from '../observability/metrics';
 import { answerHealth } from '../observability/ops-server';
 import { boltLogger } from './bolt-logger';
@@ -21,6 +22,8 @@ export interface SlackAppOptions {
   webApiRetries?: number;
   /** Socket Mode: pong timeout, also the wait before a reconnect (Bolt's default 5 s); tests shorten it. */
   socketPingTimeoutMs?: number;
+  /** HTTP mode: where replicas share the keys of accepted requests (see ReplayCache). */
+  requestKeys?: OnceStore;
 }
 
 /**
@@ -76,6 +79,7 @@ export function createSlackApp(options: SlackAppOptions): App {
           routes: routes(options),
           log: options.log,
           logger,
+          requestKeys: options.requestKeys,
         }),
       });
   options.metrics.watchSlackClient(app.client);

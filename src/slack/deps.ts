@@ -5,12 +5,16 @@ import type { RunQueries } from '../core/runs/run-queries';
 import type { Clock } from '../core/kit/clock';
 import type { DigestPublisher } from '../core/digest/publisher';
 import type { Launcher } from '../core/runs/launcher';
+import type { Reruns } from '../core/runs/rerun';
+import type { StepRetries } from '../core/runs/retry';
+import type { HumanSteps } from '../core/runs/human-steps';
 import type { Log } from '../core/kit/log';
 import type { FormGate } from '../core/policy/form-gate';
 import type { Policy } from '../core/policy/policy';
 import type { Registry } from '../core/operations/registry';
 import type { Tracker } from '../core/runs/tracker';
 import type { AfterAck } from './after-ack';
+import type { HomePublisher } from './home-publisher';
 import type { Permalinks } from './permalinks';
 import type { UserTimeZones } from './user-time-zones';
 
@@ -27,7 +31,14 @@ export interface SlackDeps {
   clock: Clock;
   log: Log;
   afterAck: AfterAck;
+  /** App Home tabs, published within the workspace's budget, only the latest per person. */
+  homes: HomePublisher;
   approvals: Approvals;
+  /** Re-run and Retry on a finished run. */
+  reruns: Reruns;
+  retries: StepRetries;
+  /** Decisions on upstream human steps (Harness approvals, Itential manual tasks) from a run's thread. */
+  humanSteps: HumanSteps;
   /** The audit trail (writing records, `/ops audit`), and links to the threads it names. */
   audit: { trail: AuditTrail; permalinks: Permalinks };
   /** Digest commands and the Home tab: the schedules, people's time zones, message links, posting digests now. */

@@ -9,6 +9,7 @@ import {
   type Receiver,
 } from '@slack/bolt';
 import type { Log } from '../core/kit/log';
+import type { OnceStore } from '../core/kit/once-store';
 import { ReplayCache } from './replay-cache';
 import { guardSlackRequest, type RejectionStatus } from './request-guard';
 
@@ -36,6 +37,8 @@ export interface GuardedReceiverOptions {
   /** Bolt's logger, for the receiver it hands verified requests to. */
   logger: Logger;
   bodyLimitBytes?: number;
+  /** Where replicas share the keys of accepted requests; unset: this process's memory alone. */
+  requestKeys?: OnceStore;
 }
 
 type Rejection = 404 | 405 | 413 | RejectionStatus;
@@ -47,12 +50,13 @@ type Rejection = 404 | 405 | 413 | RejectionStatus;
  */
 export class GuardedHttpReceiver implements Receiver {
   private readonly bolt: HTTPReceiver;
-  private readonly replays = new ReplayCache();
+  private readonly replays: ReplayCache;
   private readonly bodyLimit: number;
   private server?: Server;
 
   constructor(private readonly options: GuardedReceiverOptions) {
     this.bodyLimit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
+    this.replays = new ReplayCache(options.requestKeys && { store: options.requestKeys, log: options.log });
     this.bolt = new HTTPReceiver({
       signingSecret: options.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
@@ -121,7 +125,7 @@ export class GuardedHttpReceiver implements Receiver {
       const tooLarge = HTTPModuleFunctions.isRawBodyError(err) && err.statusCode === 413;
       return this.reject(req, res, tooLarge ? 413 : 400, tooLarge ? 'body too large' : 'body unreadable');
     }
-    const verdict = guardSlackRequest(
+    const verdict = await guardSlackRequest(
       { headers: req.headers, rawBody },
       {
         signingSecret: this.options.signingSecret,

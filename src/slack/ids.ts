@@ -2,9 +2,14 @@
 export const ACTIONS = {
   cancel: 'fd.run.cancel',
   revert: 'fd.run.revert',
+  rerun: 'fd.run.rerun',
+  retry: 'fd.run.retry',
   openUpstream: 'fd.run.open',
   approve: 'fd.run.approve',
   reject: 'fd.run.reject',
+  /** A decision on an upstream human step (a Harness approval, an Itential manual task), in the run's thread. */
+  stepApprove: 'fd.step.approve',
+  stepReject: 'fd.step.reject',
   /** A form field whose change rebuilds the form; the block id is the field id. */
   refreshField: /^fd\.field\.refresh\./,
   launcherPick: 'fd.launcher.pick',

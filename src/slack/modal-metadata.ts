@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { LIMITS } from './ui/blocks';
 import type { ModalMetadata, PreviewMetadata } from './ui/operation-modal';
 
-const modalSchema = z.object({ operationId: z.string(), channelId: z.string() });
+const modalSchema = z.object({
+  operationId: z.string(),
+  channelId: z.string(),
+  rerunOf: z.string().optional(),
+});
 const launcherSchema = z.object({ channelId: z.string() });
 const previewSchema = modalSchema.extend({
   values: z.record(z.string(), z.union([z.string(), z.array(z.string())])),

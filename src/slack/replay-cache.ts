@@ -1,21 +1,49 @@
+import type { Log } from '../core/kit/log';
+import type { OnceStore } from '../core/kit/once-store';
+
 /**
- * Signatures of accepted Slack requests, each kept until its timestamp leaves the acceptance window, so the
- * same signed request is accepted once. Bounded: only holders of the signing secret can add entries, and at
- * the cap the oldest go first (at 100k entries that takes over 160 signed requests a second for 10 minutes).
- * Per process: replicas behind a load balancer each keep their own.
+ * Keys of accepted Slack requests, each kept until it expires, so the same request is accepted once. Memory
+ * answers first, at no cost to the ack; with a store other replicas share (PostgreSQL), a key new here is
+ * then claimed there too, one insert-or-ignore, so a retry that lands on another replica is recognised. The
+ * embedded store belongs to one process, whose memory already knows everything: writing there before each
+ * ack would only slow acks down.
+ *
+ * Memory is bounded: only holders of the signing secret can add entries, and at the cap the oldest go first
+ * (at 100k entries that takes over 100 signed requests a second for 15 minutes).
  */
 export class ReplayCache {
-  /** Key → the second after which its timestamp is stale anyway; in insertion order. */
+  /** Key → the second after which it is forgotten; in insertion order. */
   private readonly expiries = new Map<string, number>();
 
-  constructor(private readonly capacity = 100_000) {}
+  constructor(
+    private readonly shared?: { store: OnceStore; log: Log },
+    private readonly capacity = 100_000,
+  ) {}
 
   get size(): number {
     return this.expiries.size;
   }
 
-  /** Records `key` until `expiresAtSec`; false when it is already recorded and not expired (a replay). */
-  claim(key: string, expiresAtSec: number, nowSec: number): boolean {
+  /**
+   * Records `key` until `expiresAtSec`; false when it is already recorded and not expired (a replay or a
+   * retry). When the shared store cannot be reached the request is let through: memory still stops
+   * repeats here, and a store that is down stops the listeners anyway.
+   */
+  async claim(key: string, expiresAtSec: number, nowSec: number): Promise<boolean> {
+    if (!this.claimHere(key, expiresAtSec, nowSec)) return false;
+    if (!this.shared) return true;
+    try {
+      return await this.shared.store.claimOnce(key, new Date(expiresAtSec * 1000), new Date(nowSec * 1000));
+    } catch (err) {
+      this.shared.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'Slack request keys could not be checked in the store; accepted on this replica’s memory alone',
+      );
+      return true;
+    }
+  }
+
+  private claimHere(key: string, expiresAtSec: number, nowSec: number): boolean {
     this.evict(nowSec);
     const until = this.expiries.get(key);
     if (until !== undefined && until >= nowSec) return false;

@@ -33,17 +33,25 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 }
 
-function isTyped(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
-  );
+/** What the guard needs to know of a body Slack sent. */
+interface SlackBody {
+  /** A picker search: answering it changes nothing, and identical ones within a second are legitimate. */
+  suggestion: boolean;
+  /** Slack's id of this one command or interaction, the same in any retry of it. */
+  triggerId?: string;
 }
 
-function parsesAsTyped(text: string): boolean {
+function typed(value: unknown): { type: string; trigger_id?: unknown } | undefined {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+    ? (value as { type: string })
+    : undefined;
+}
+
+function parseTyped(text: string): { type: string; trigger_id?: unknown } | undefined {
   try {
-    return isTyped(JSON.parse(text));
+    return typed(JSON.parse(text));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -63,22 +71,45 @@ function signatureMatches(expected: string, received: string): boolean {
 
 /**
  * What Slack sends for each content type: a slash command (`command=`) or an interaction (`payload=` holding a
- * JSON object with a `type`) as a form; an Events API envelope (an object with a `type`) as JSON.
+ * JSON object with a `type`) as a form; an Events API envelope (an object with a `type`) as JSON. Undefined
+ * when the body is none of these.
  */
-function bodyMatchesContentType(contentType: string, text: string): boolean {
-  if (contentType === JSON_CONTENT_TYPE) return parsesAsTyped(text);
+function readBody(contentType: string, text: string): SlackBody | undefined {
+  if (contentType === JSON_CONTENT_TYPE) return parseTyped(text) && { suggestion: false };
   const form = parse(text);
-  if (typeof form.payload === 'string') return parsesAsTyped(form.payload);
-  return typeof form.command === 'string';
+  if (typeof form.payload === 'string') {
+    const payload = parseTyped(form.payload);
+    if (!payload) return undefined;
+    const triggerId = typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined;
+    return { suggestion: payload.type === 'block_suggestion', triggerId };
+  }
+  if (typeof form.command !== 'string') return undefined;
+  return { suggestion: false, triggerId: typeof form.trigger_id === 'string' ? form.trigger_id : undefined };
 }
 
 /**
- * Slack retries an Events API delivery with `X-Slack-Retry-Num` 1..3. Retries are signed anew, but should one
- * ever carry the first delivery's signature it must still get through: each retry number of a signed event is
- * accepted once, which is no more than Slack itself may deliver, and events are idempotent on `event_id`.
- * Commands and interactions are never retried, so any repeat of their signature is a replay.
+ * How long an accepted request is remembered: past Slack's retries (after 1 and 5 minutes) with a margin,
+ * and past the timestamp window, in which a replay of the same bytes could come.
  */
-function replayKey(contentType: string, signature: string, headers: IncomingHttpHeaders): string {
+export const REQUEST_KEY_TTL_SEC = 15 * 60;
+
+/**
+ * The key that recognises a request when it comes again. A command or interaction is known by its
+ * `trigger_id`, so a repeat is caught even when signed anew, on any replica. Slack retries an Events API
+ * delivery with `X-Slack-Retry-Num` 1..3; retries are signed anew, but should one ever carry the first
+ * delivery's signature it must still get through: each retry number of a signed event is accepted once,
+ * which is no more than Slack itself may deliver, and events are idempotent on `event_id`. Picker searches
+ * have no key: Slack asks again with the same bytes when the same person types the same text within a
+ * second, and both get their options.
+ */
+function requestKey(
+  contentType: string,
+  body: SlackBody,
+  signature: string,
+  headers: IncomingHttpHeaders,
+): string | undefined {
+  if (body.suggestion) return undefined;
+  if (body.triggerId !== undefined) return `trigger:${body.triggerId}`;
   const retryNum = single(headers, 'x-slack-retry-num');
   return contentType === JSON_CONTENT_TYPE && retryNum !== undefined && /^\d{1,2}$/.test(retryNum)
     ? `${signature}#${retryNum}`
@@ -87,10 +118,11 @@ function replayKey(contentType: string, signature: string, headers: IncomingHttp
 
 /**
  * Decides whether a request to the Slack endpoint is Slack's, before any listener sees it: content type,
- * signature, timestamp window (past and future), body shape, and replays within the window. `ssl_check`
+ * signature, timestamp window (past and future), body shape, and replays or retries of a request already
+ * accepted (on any replica, with a shared store). `ssl_check`
  * is unsigned by design and passes; Bolt answers it and drops anything else in its body.
  */
-export function guardSlackRequest(request: SlackHttpRequest, context: GuardContext): Verdict {
+export async function guardSlackRequest(request: SlackHttpRequest, context: GuardContext): Promise<Verdict> {
   const contentType = single(request.headers, 'content-type');
   if (contentType !== FORM_CONTENT_TYPE && contentType !== JSON_CONTENT_TYPE) {
     return reject(415, 'unsupported content type');
@@ -110,11 +142,10 @@ export function guardSlackRequest(request: SlackHttpRequest, context: GuardConte
     return reject(401, 'bad signature');
   }
 
-  if (!bodyMatchesContentType(contentType, text)) return reject(400, 'body does not match its content type');
-  const fresh = context.replays.claim(
-    replayKey(contentType, signature, request.headers),
-    timestampSec + TIMESTAMP_TOLERANCE_SEC,
-    context.nowSec,
-  );
+  const body = readBody(contentType, text);
+  if (!body) return reject(400, 'body does not match its content type');
+  const key = requestKey(contentType, body, signature, request.headers);
+  if (key === undefined) return { ok: true };
+  const fresh = await context.replays.claim(key, context.nowSec + REQUEST_KEY_TTL_SEC, context.nowSec);
   return fresh ? { ok: true } : reject(401, 'replayed request');
 }

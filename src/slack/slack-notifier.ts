@@ -1,12 +1,10 @@
 import { webApi } from '@slack/bolt';
-import { z } from 'zod';
 import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
-import { NotifyError, urgency, type Notifier, type RunView } from '../core/runs/notifier';
-import type { BudgetPriority } from '../core/runs/budget-store';
+import { urgency, type Notifier, type RunView } from '../core/runs/notifier';
 import type { TransitionRecord } from '../core/runs/run-store';
 import { boltLogger } from './bolt-logger';
-import { toNotifyError } from './slack-errors';
+import { PacedSlack } from './paced-slack';
 import { POST_MESSAGE as POST, type SlackBudget } from './slack-budget';
 import { parentMessage, transitionReply } from './ui/run-message';
 
@@ -15,32 +13,16 @@ export const NOTIFIER_TIMEOUT_MS = 10_000;
 
 const PARENT_EVENT = 'flightdeck_run';
 const TRANSITION_EVENT = 'flightdeck_transition';
-/** How far before its recorded attempt a lost parent is looked for: clocks of Slack and the bot differ. */
-const CLOCK_SKEW_MS = 60_000;
-const PAGE_SIZE = 200;
-const MAX_PAGES = 10;
 
-/** The parts of a listed message the lookup reads; everything else may vary. */
-const listedMessage = z.looseObject({
-  ts: z.string(),
-  metadata: z
-    .looseObject({
-      event_type: z.string(),
-      event_payload: z.looseObject({ run_id: z.string(), seq: z.number() }).optional(),
-    })
-    .optional(),
-});
-const listing = z.looseObject({
-  messages: z.array(z.unknown()).default([]),
-  response_metadata: z.looseObject({ next_cursor: z.string().optional() }).optional(),
-});
-
-type Page = (cursor: string | undefined) => Promise<unknown>;
+/** A run's post, as its metadata names it. */
+const isPost = (runId: string, seq: number) => (payload: Record<string, unknown>) =>
+  payload.run_id === runId && payload.seq === seq;
 
 /**
- * A Web API client for run messages only: it never retries on its own (the engine retries with a look
- * in Slack first, so an ambiguous post is not repeated blindly) and hands 429s back at once instead of
- * pausing every call of the process, so one rate-limited channel waits without holding up the others.
+ * A Web API client for the calls that spend the workspace's budget (run messages, Home tabs): it never
+ * retries on its own (the engine retries with a look in Slack first, so an ambiguous post is not repeated
+ * blindly) and hands 429s back at once instead of pausing every call of the process, so one rate-limited
+ * channel waits without holding up the others, and the budget hears of the 429.
  */
 export function notifierClient(options: { token: string; apiUrl?: string; log: Log }): webApi.WebClient {
   return new webApi.WebClient(options.token, {
@@ -60,35 +42,31 @@ export function notifierClient(options: { token: string; apiUrl?: string; log: L
  * call that has no turn soon enough is handed back as a NotifyError with `retryAfterMs`, never sent.
  */
 export class SlackNotifier implements Notifier {
-  private lookupUnavailableLogged = false;
+  private readonly slack: PacedSlack;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly clock: Clock,
-    private readonly log: Log,
-    private readonly budget: SlackBudget,
-  ) {}
+    log: Log,
+    budget: SlackBudget,
+  ) {
+    this.slack = new PacedSlack(client, budget, log);
+  }
 
   async postParent(view: RunView): Promise<string> {
     const { run } = view;
     const priority = urgency(run);
     if (run.parentAttemptedAt) {
-      const found = await this.lookUp(run.channelId, PARENT_EVENT, run.id, 0, (cursor) =>
-        this.call('conversations.history', run.channelId, priority, () =>
-          this.client.conversations.history({
-            channel: run.channelId,
-            oldest: String(((run.parentAttemptedAt?.getTime() ?? 0) - CLOCK_SKEW_MS) / 1000),
-            inclusive: true,
-            include_all_metadata: true,
-            limit: PAGE_SIZE,
-            cursor,
-          }),
-        ),
+      const found = await this.slack.find(
+        { channel: run.channelId, since: run.parentAttemptedAt },
+        PARENT_EVENT,
+        isPost(run.id, 0),
+        priority,
       );
       if (found) return found;
     }
     const content = parentMessage(view, this.clock.now());
-    const res = await this.call(POST, run.channelId, priority, () =>
+    const res = await this.slack.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
         ...content,
@@ -104,21 +82,16 @@ export class SlackNotifier implements Notifier {
     const parentTs = run.parentTs ?? undefined;
     const priority = urgency(run, transition);
     if (transition.attemptedAt && parentTs) {
-      const found = await this.lookUp(run.channelId, TRANSITION_EVENT, run.id, transition.seq, (cursor) =>
-        this.call('conversations.replies', run.channelId, priority, () =>
-          this.client.conversations.replies({
-            channel: run.channelId,
-            ts: parentTs,
-            include_all_metadata: true,
-            limit: PAGE_SIZE,
-            cursor,
-          }),
-        ),
+      const found = await this.slack.find(
+        { channel: run.channelId, threadTs: parentTs },
+        TRANSITION_EVENT,
+        isPost(run.id, transition.seq),
+        priority,
       );
       if (found) return found;
     }
     const content = transitionReply(view, transition);
-    const res = await this.call(POST, run.channelId, priority, () =>
+    const res = await this.slack.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
         thread_ts: parentTs,
@@ -138,69 +111,8 @@ export class SlackNotifier implements Notifier {
     if (!run.parentTs) return;
     const content = parentMessage(view, this.clock.now());
     const ts = run.parentTs;
-    await this.call('chat.update', run.channelId, urgency(run), () =>
+    await this.slack.call('chat.update', run.channelId, urgency(run), () =>
       this.client.chat.update({ channel: run.channelId, ts, ...content }),
     );
-  }
-
-  /**
-   * The ts of the message carrying this run's metadata, if an earlier attempt posted it. A lookup Slack
-   * refuses (a missing history scope, a deleted thread) is logged and treated as "not found": a possible
-   * duplicate is better than a missing update. A lookup that cannot be made now fails like a post.
-   */
-  private async lookUp(
-    channel: string,
-    eventType: string,
-    runId: string,
-    seq: number,
-    page: Page,
-  ): Promise<string | undefined> {
-    try {
-      let cursor: string | undefined;
-      for (let i = 0; i < MAX_PAGES; i += 1) {
-        const answer = listing.parse(await page(cursor));
-        for (const raw of answer.messages) {
-          const message = listedMessage.safeParse(raw);
-          const metadata = message.success ? message.data.metadata : undefined;
-          const payload = metadata?.event_payload;
-          if (metadata?.event_type === eventType && payload?.run_id === runId && payload.seq === seq)
-            return message.data?.ts;
-        }
-        cursor = answer.response_metadata?.next_cursor || undefined;
-        if (!cursor) return undefined;
-      }
-      return undefined;
-    } catch (err) {
-      if (!(err instanceof NotifyError) || !err.unsent || err.retryAfterMs !== undefined) throw err;
-      if (!this.lookupUnavailableLogged) {
-        this.lookupUnavailableLogged = true;
-        this.log.warn(
-          { channel, code: err.code },
-          'cannot look in Slack for an update that may have been posted before a restart; posting it ' +
-            'again (grant channels:history, groups:history, im:history and mpim:history, as the manifest ' +
-            'asks, to avoid duplicates)',
-        );
-      }
-      return undefined;
-    }
-  }
-
-  /** One Web API call, in its turn for this method (and channel) in the workspace's budget. */
-  private async call<T>(
-    method: string,
-    channel: string,
-    priority: BudgetPriority,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    return this.budget.spend(method, channel, priority, async () => {
-      try {
-        return await work();
-      } catch (err) {
-        const error = toNotifyError(err);
-        if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
-          await this.budget.pause(method, channel, error.retryAfterMs);
-        throw error;
-      }
-    });
   }
 }

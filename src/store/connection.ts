@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import Database from 'libsql';
 import { Pool, types, type CustomTypesConfig } from 'pg';
 import type { Log } from '../core/kit/log';
@@ -46,9 +53,42 @@ function connectSqlite(dataDir: string): Connection {
   mkdirSync(dataDir, { recursive: true });
   const file = new Database(join(dataDir, SQLITE_FILE));
   file.pragma('journal_mode = WAL');
+  // libsql is synchronous: with FULL every commit waits for an fsync of the WAL on the event loop (about
+  // 5 ms on a busy disk, and the tracker commits several times per run step), holding up every ack and
+  // poll behind it. In WAL mode NORMAL syncs at checkpoints instead: a commit still survives the process
+  // crashing or being killed; only a power loss or OS crash may roll back the last few commits.
+  file.pragma('synchronous = NORMAL');
   file.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   file.pragma('foreign_keys = ON');
-  return { db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: file }) }), engine: 'sqlite' };
+  return {
+    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: reusingStatements(file) }) }),
+    engine: 'sqlite',
+  };
+}
+
+/** Distinct SQL texts kept prepared; the store has a few dozen queries, some in a few shapes. */
+const PREPARED_STATEMENTS = 256;
+
+/**
+ * Kysely prepares every query anew. libsql compiles it each time and frees the native statement only when
+ * the garbage collector gets to it, so a busy tracker spent its time compiling SQL and held native memory
+ * the heap figures never show. The statements are kept by their SQL text instead (least recently used go
+ * first); Kysely runs one query at a time on this connection, so a statement is never used by two at once.
+ */
+function reusingStatements(file: Database.Database): SqliteDatabase {
+  const prepared = new Map<string, SqliteStatement>();
+  return {
+    close: () => file.close(),
+    prepare(text: string): SqliteStatement {
+      const known = prepared.get(text);
+      prepared.delete(text);
+      const statement = known ?? file.prepare(text);
+      prepared.set(text, statement);
+      const oldest = prepared.keys().next().value;
+      if (prepared.size > PREPARED_STATEMENTS && oldest !== undefined) prepared.delete(oldest);
+      return statement;
+    },
+  };
 }
 
 async function connectPostgres(databaseUrl: string, opts: ConnectionOptions): Promise<Connection> {

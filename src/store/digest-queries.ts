@@ -1,17 +1,21 @@
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Selectable } from 'kysely';
 import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
 import type { Engine } from './engine';
+import type { RunState } from '../core/runs/lifecycle';
 import type {
+  DigestCounts,
   DigestFilters,
   DigestRunFilter,
   DigestScheduleOverview,
   DigestScheduleRecord,
+  DigestStateCount,
   DigestStore,
   DigestWindowKey,
   DigestWindowOutcome,
   DigestWindowRecord,
   NewDigestWindow,
   RunDuration,
+  Tally,
 } from '../core/digest/digest-store';
 import type { RunRecord } from '../core/runs/run-store';
 import { runRecord } from './rows';
@@ -19,7 +23,40 @@ import type { Database, DigestSchedulesTable, DigestWindowsTable } from './schem
 
 const UNFINISHED_STATES = RUN_STATES.filter((state) => !isFinal(state));
 
-type SelectRuns = SelectQueryBuilder<Database, 'runs', { id: string }>;
+type RunsQuery<O> = SelectQueryBuilder<Database, 'runs', O>;
+/** Narrows a query of runs to one way of belonging to a window. */
+type WindowPart = <O>(qb: RunsQuery<O>) => RunsQuery<O>;
+
+/**
+ * The runs a window covers, as three disjoint index ranges: created in it; created before it and finished
+ * in it; created before it and still going (an unfinished run has no finish time). One OR over them made
+ * both databases scan the whole channel. Parts that no wanted state can be in are left out.
+ */
+function windowParts(filter: DigestRunFilter): WindowPart[] {
+  const from = filter.from.getTime();
+  const to = filter.to.getTime();
+  const wanted = (states: readonly RunState[]) =>
+    filter.states === undefined ? states : states.filter((s) => filter.states?.includes(s));
+  const scoped = <O>(qb: RunsQuery<O>): RunsQuery<O> => {
+    let query = qb.where('channel_id', '=', filter.channelId);
+    if (filter.system !== undefined) query = query.where('system', '=', filter.system);
+    if (filter.operationId !== undefined) query = query.where('operation_id', '=', filter.operationId);
+    if (filter.states !== undefined) query = query.where('state', 'in', [...filter.states]);
+    return query;
+  };
+  const parts: WindowPart[] = [
+    (qb) => scoped(qb).where('created_at', '>=', from).where('created_at', '<', to),
+    (qb) =>
+      scoped(qb)
+        .where('created_at', '<', from)
+        .where('finished_at', '>=', from)
+        .where('finished_at', '<', to),
+  ];
+  const going = wanted(UNFINISHED_STATES);
+  if (going.length > 0)
+    parts.push((qb) => scoped(qb).where('created_at', '<', from).where('state', 'in', going));
+  return filter.states?.length === 0 ? [] : parts;
+}
 
 function scheduleRecord(row: Selectable<DigestSchedulesTable>): DigestScheduleRecord {
   return {
@@ -47,6 +84,7 @@ function windowRecord(row: Selectable<DigestWindowsTable>): DigestWindowRecord {
     attempts: row.attempts,
     partsPosted: row.parts_posted,
     threadTs: row.thread_ts,
+    attemptedPart: row.attempted_part,
     postedAt: dateOrNull(row.posted_at),
     failedAt: dateOrNull(row.failed_at),
     error: row.error,
@@ -201,6 +239,20 @@ export class DigestQueries implements DigestStore {
     return rows.map(windowRecord);
   }
 
+  async recordDigestAttempt(
+    key: DigestWindowKey,
+    owner: string,
+    part: number,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('digest_windows')
+      .set({ attempted_part: part, lease_until: leaseUntil.getTime() })
+      .where(heldBy(key, owner))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async recordDigestPart(
     key: DigestWindowKey,
     owner: string,
@@ -210,7 +262,12 @@ export class DigestQueries implements DigestStore {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('digest_windows')
-      .set({ parts_posted: partsPosted, thread_ts: threadTs, lease_until: leaseUntil.getTime() })
+      .set({
+        parts_posted: partsPosted,
+        thread_ts: threadTs,
+        attempted_part: null,
+        lease_until: leaseUntil.getTime(),
+      })
       .where(heldBy(key, owner))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
@@ -236,20 +293,54 @@ export class DigestQueries implements DigestStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
-    const from = filter.from.getTime();
-    const to = filter.to.getTime();
-    const ids = (where: (qb: SelectRuns) => SelectRuns) =>
-      where(this.db.selectFrom('runs').select('id').where('channel_id', '=', filter.channelId));
-    // One index per way a run belongs to the window (created, finished, or still going): a single OR over
-    // the three made both databases scan the whole channel.
-    const inWindow = ids((qb) => qb.where('created_at', '>=', from).where('created_at', '<', to))
-      .union(ids((qb) => qb.where('finished_at', '>=', from).where('finished_at', '<', to)))
-      .union(ids((qb) => qb.where('state', 'in', UNFINISHED_STATES).where('created_at', '<', to)));
-    let query = this.db.selectFrom('runs').selectAll().where('id', 'in', inWindow);
-    if (filter.system !== undefined) query = query.where('system', '=', filter.system);
-    if (filter.operationId !== undefined) query = query.where('operation_id', '=', filter.operationId);
-    const rows = await query
+  async countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {
+    const parts = windowParts(filter);
+    // Independent reads: on PostgreSQL they run side by side on the pool's connections.
+    const perPart = Promise.all(
+      parts.map((part) =>
+        part(this.db.selectFrom('runs'))
+          .select(['system', 'state', (eb) => eb.fn.countAll().as('count')])
+          .groupBy(['system', 'state'])
+          .execute(),
+      ),
+    );
+    const [launched] = parts;
+    const busiest = async (column: 'operation_id' | 'requester_id'): Promise<Tally[]> => {
+      if (!launched) return [];
+      const rows = await launched(this.db.selectFrom('runs'))
+        .select([`${column} as id`, (eb) => eb.fn.countAll().as('count')])
+        .groupBy(column)
+        .orderBy('count', 'desc')
+        .orderBy(column)
+        .limit(top)
+        .execute();
+      return rows.map((row) => ({ id: row.id, count: Number(row.count) }));
+    };
+    const [counted, busiestOperations, busiestRequesters] = await Promise.all([
+      perPart,
+      busiest('operation_id'),
+      busiest('requester_id'),
+    ]);
+    const byState = new Map<string, DigestStateCount>();
+    for (const row of counted.flat()) {
+      const key = `${row.system}\u0000${row.state}`;
+      const count = (byState.get(key)?.count ?? 0) + Number(row.count);
+      byState.set(key, { system: row.system, state: row.state as RunState, count });
+    }
+    return { byState: [...byState.values()], busiestOperations, busiestRequesters };
+  }
+
+  async listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]> {
+    const ids = windowParts(filter).map((part) => part(this.db.selectFrom('runs').select('id')));
+    const [first, ...rest] = ids;
+    if (!first) return [];
+    const inWindow = rest.reduce((union, next) => union.unionAll(next), first);
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', 'in', inWindow)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit)

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Fact } from '../core/operations/contract';
+import type { Fact, RetryStep } from '../core/operations/contract';
 import type { Problem } from '../core/operations/problem';
 import type { RunState } from '../core/runs/lifecycle';
 import type { AuditRecord, NewAuditRecord } from '../core/audit/audit-store';
@@ -40,6 +40,7 @@ const encoders: Encoders = {
   problem: (v) => ({ problem: jsonOrNull(v) }),
   memo: (v) => ({ memo: jsonOrNull(v) }),
   mayRecover: (v) => ({ may_recover: v ? 1 : 0 }),
+  retryStep: (v) => ({ retry_step: jsonOrNull(v) }),
   parentTs: (v) => ({ parent_ts: v }),
   startedAt: (v) => ({ started_at: millis(v) }),
   finishedAt: (v) => ({ finished_at: millis(v) }),
@@ -83,6 +84,7 @@ export function newRunRow(run: NewRun): Insertable<RunsTable> {
     next_poll_at: millis(run.nextPollAt),
     lease_owner: run.leaseOwner,
     lease_until: millis(run.leaseUntil),
+    rerun_of: run.rerunOf ?? null,
   };
 }
 
@@ -106,6 +108,8 @@ export function runRecord(row: RunRow): RunRecord {
     problem: parseOrNull<Problem>(row.problem),
     memo: parseOrNull<Record<string, unknown>>(row.memo),
     mayRecover: row.may_recover !== 0,
+    retryStep: parseOrNull<RetryStep>(row.retry_step),
+    rerunOf: row.rerun_of,
     seq: row.seq,
     notifiedSeq: row.notified_seq,
     parentTs: row.parent_ts,

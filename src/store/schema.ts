@@ -42,6 +42,10 @@ export interface RunsTable {
   parent_edited_at: number | null;
   notify_after: number | null;
   notify_problem: string | null;
+  /** JSON: the failed step people may retry (migration 009). */
+  retry_step: string | null;
+  /** The run this one re-runs (migration 009). */
+  rerun_of: string | null;
 }
 
 export interface TransitionsTable {
@@ -96,6 +100,7 @@ export interface DigestWindowsTable {
   attempts: Generated<number>;
   parts_posted: Generated<number>;
   thread_ts: string | null;
+  attempted_part: number | null;
   posted_at: number | null;
   failed_at: number | null;
   error: string | null;
@@ -129,6 +134,21 @@ export interface SlackBudgetTable {
   at: number;
 }
 
+/** Keys claimed once until they expire (migration 006). */
+export interface OnceKeysTable {
+  key: string;
+  expires_at: number;
+}
+
+/** Human steps decided from Flightdeck, first click only (migration 010). */
+export interface StepClaimsTable {
+  run_id: string;
+  step_id: string;
+  actor_id: string;
+  decision: string;
+  at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -138,4 +158,6 @@ export interface Database {
   approval_requests: ApprovalRequestsTable;
   approval_votes: ApprovalVotesTable;
   slack_budget: SlackBudgetTable;
+  once_keys: OnceKeysTable;
+  step_claims: StepClaimsTable;
 }

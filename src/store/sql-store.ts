@@ -1,12 +1,15 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Clock } from '../core/kit/clock';
 import type { Log } from '../core/kit/log';
-import { isFinal, RUN_STATES } from '../core/runs/lifecycle';
+import { isFinal, RUN_STATES, type RunState } from '../core/runs/lifecycle';
 import type { Connection } from './connection';
 import { ApprovalQueries } from './approval-queries';
 import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
+import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
+import { StepQueries } from './step-queries';
+import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
   type NewRun,
@@ -24,6 +27,7 @@ import {
 } from '../core/approvals/approval-store';
 import { type AuditFilter, type AuditRecord, type NewAuditRecord } from '../core/audit/audit-store';
 import {
+  type DigestCounts,
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
@@ -62,6 +66,9 @@ export class SqlStore implements Store {
   private readonly digests: DigestQueries;
   private readonly approvals: ApprovalQueries;
   private readonly budget: BudgetQueries;
+  private readonly once: OnceQueries;
+  readonly shared: boolean;
+  private readonly steps: StepQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +79,9 @@ export class SqlStore implements Store {
     this.digests = new DigestQueries(connection.db, connection.engine);
     this.approvals = new ApprovalQueries(connection.db, () => clock.now());
     this.budget = new BudgetQueries(connection.db, connection.engine);
+    this.once = new OnceQueries(connection.db);
+    this.shared = connection.engine === 'postgres';
+    this.steps = new StepQueries(connection.db);
   }
 
   migrate(): Promise<void> {
@@ -84,6 +94,14 @@ export class SqlStore implements Store {
 
   pauseBudget(key: BudgetKey, until: Date): Promise<void> {
     return this.budget.pauseBudget(key, until);
+  }
+
+  claimOnce(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.once.claimOnce(key, expiresAt, now);
+  }
+
+  sweepOnceKeys(now: Date): Promise<number> {
+    return this.once.sweepOnceKeys(now);
   }
 
   async ping(): Promise<void> {
@@ -344,6 +362,10 @@ export class SqlStore implements Store {
     return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
   }
 
+  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean> {
+    return this.digests.recordDigestAttempt(key, owner, part, leaseUntil);
+  }
+
   recordDigestPart(
     key: DigestWindowKey,
     owner: string,
@@ -358,7 +380,13 @@ export class SqlStore implements Store {
     return this.digests.settleDigestWindow(key, owner, outcome);
   }
 
-  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]> {
+  countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {
+    return this.digests.countDigestRuns(filter, top);
+  }
+
+  listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]> {
     return this.digests.listDigestRuns(filter);
   }
 
@@ -369,6 +397,15 @@ export class SqlStore implements Store {
     limit: number;
   }): Promise<RunDuration[]> {
     return this.digests.runDurations(filter);
+  }
+
+  // Human-step claims: their queries live in step-queries.ts.
+  claimStep(claim: StepClaim): Promise<{ claimed: true } | { claimed: false; holder: StepClaim }> {
+    return this.steps.claimStep(claim);
+  }
+
+  releaseStep(runId: string, stepId: string, actorId: string): Promise<void> {
+    return this.steps.releaseStep(runId, stepId, actorId);
   }
 
   // Approval requests and votes: their queries live in approval-queries.ts.

@@ -1,40 +1,22 @@
 import { PassThrough, Writable } from 'node:stream';
-import { runConsole } from '../../src/console/console';
+import { runConsole, type ConsoleOptions } from '../../src/console/console';
 import { HANG_FLOOR_MS } from '../fakes/slack/wait-for';
 
 /**
- * Drives `npm run console -- --demo` through its streams: lines in, and waits on what it prints (never on
- * the clock). The demo's scripted runs move on every poll and the tracker polls every few milliseconds.
+ * What a console printed, read in order: `until` waits for the next match after the previous one (never
+ * on the clock; HANG_FLOOR_MS only bounds a hang).
  */
-export class ConsoleDriver {
+export class PrintedText {
   private output = '';
   /** Where the next `until` starts reading: assertions follow the order things were printed in. */
   private cursor = 0;
   private readonly waiters = new Set<() => void>();
-  private readonly input = new PassThrough();
-  readonly exited: Promise<number>;
 
-  constructor(argv: string[] = ['--demo']) {
-    const output = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.output += chunk.toString('utf8');
-        for (const waiter of this.waiters) waiter();
-        done();
-      },
-    });
-    this.exited = runConsole({
-      argv,
-      env: {},
-      input: this.input,
-      output,
-      pace: { stepMs: 0, now: () => Date.now() },
-      engine: { poll: { minMs: 5, maxMs: 20, failureMaxMs: 100 }, tickMs: 5, parentEditIntervalMs: 0 },
-    });
-  }
-
-  type(line: string): void {
-    this.input.write(`${line}\n`);
-  }
+  /** Appends what the console printed. */
+  readonly write = (chunk: string): void => {
+    this.output += chunk;
+    for (const waiter of this.waiters) waiter();
+  };
 
   /** Resolves with the printed text up to and including `expected`, found after the previous match. */
   until(expected: string | RegExp): Promise<string> {
@@ -68,6 +50,42 @@ export class ConsoleDriver {
 
   get transcript(): string {
     return this.output;
+  }
+}
+
+/**
+ * Drives `npm run console -- --demo` through its streams, in process: lines in, and waits on what it
+ * prints. The demo's scripted runs move on every poll and the tracker polls every few milliseconds.
+ */
+export class ConsoleDriver extends PrintedText {
+  private readonly input = new PassThrough();
+  readonly exited: Promise<number>;
+
+  constructor(
+    argv: string[] = ['--demo'],
+    options: Partial<Pick<ConsoleOptions, 'env' | 'clock' | 'digests' | 'timeZone'>> = {},
+  ) {
+    super();
+    const output = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.write(chunk.toString('utf8'));
+        done();
+      },
+    });
+    this.exited = runConsole({
+      argv,
+      env: {},
+      input: this.input,
+      output,
+      pace: { stepMs: 0, now: () => Date.now() },
+      engine: { poll: { minMs: 5, maxMs: 20, failureMaxMs: 100 }, tickMs: 5, parentEditIntervalMs: 0 },
+      timeZone: 'UTC',
+      ...options,
+    });
+  }
+
+  type(line: string): void {
+    this.input.write(`${line}\n`);
   }
 
   async quit(): Promise<number> {

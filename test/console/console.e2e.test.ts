@@ -39,6 +39,40 @@ describe('console (demo)', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  test('a finished run offers Re-run: its form again, the earlier values as defaults, for a new linked run', async () => {
+    driver.type('/ops itential start Backup Devices');
+    for (const [prompt, answer] of [
+      ['search Workflow', ''],
+      ['Description: ', 'nightly'],
+      ['Job type', ''],
+      ['  site: ', 'hq'],
+      ['Other variables', ''],
+      ['Groups', ''],
+    ] as const) {
+      await driver.until(prompt);
+      driver.type(answer);
+    }
+    const first = await driver.until(/└ \S+ succeeded/);
+    const choice = /\[(\d+)\] Re-run/.exec(first)?.[1] ?? '';
+    driver.type(choice);
+    await driver.until('search Workflow [Backup Devices]');
+    driver.type('');
+    for (const prompt of [
+      'Description [nightly]: ',
+      'Job type [automation]: ',
+      '  site [hq]: ',
+      'Other variables',
+      'Groups',
+    ]) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const linked = await driver.until(/re-run as run \S+ by U0DEMOUSER/);
+    const rerun = /re-run as run (\S+) by/.exec(linked)?.[1] ?? '';
+    const second = await driver.until(new RegExp(`└ ${rerun} succeeded`));
+    expect(`${linked}${second}`).toContain('Description: nightly · Job type: automation · Variables: site');
+  });
+
   test('a failing run prints the upstream problem in the thread', async () => {
     driver.type('itential start Push Config');
     for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
@@ -47,6 +81,10 @@ describe('console (demo)', () => {
     }
     const thread = await driver.until(/└ \S+ failed/);
     expect(thread).toContain('Missing one of the following required instances: arg2, arg1');
+    const retry = /\[(\d+)\] Retry the failed step/.exec(thread)?.[1] ?? '';
+    driver.type(retry);
+    await driver.until(/U0DEMOUSER retried task Push config \(pushConfig\); following the run again/);
+    await driver.until(/└ \S+ succeeded/);
   });
 
   test('a value the operation refuses is shown under its field and asked again', async () => {
@@ -85,27 +123,25 @@ describe('console (demo)', () => {
     expect(await driver.until('zitadel.set-execution')).toContain('U0INTERN01 in #C0DEMO0001:');
   });
 
-  test('usage reads plainly: a system alone lists its commands, and any digest command is answered', async () => {
+  test('usage reads plainly: a system alone lists its commands', async () => {
     driver.type('/ops itential');
     expect(await driver.until('Try: start.')).toContain('What should Flightdeck do in Itential?');
-    driver.type('/ops digest schedule daily 25:00');
-    await driver.until('the console does not schedule them.');
   });
 
-  test('a prod run waits for approval; the requester cannot approve it, a second user does', async () => {
+  test('a prod run waits for approval by a group; the requester cannot approve it, a member of the group does', async () => {
     driver.type('/ops itential start Prod Push Config');
     for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
       await driver.until(prompt);
       driver.type('');
     }
     const request = await driver.until(/\[(\d+)\] Approve {2}\[\d+\] Reject/);
-    expect(request).toContain('awaiting approval: It needs approval by @U0APPROVER (not @U0DEMOUSER) before');
+    expect(request).toContain('awaiting approval: It needs approval by @S0CHANGES1 (not @U0DEMOUSER) before');
     const approve = /\[(\d+)\] Approve/.exec(request)?.[1] ?? '';
-    await driver.until('Waiting for approval: Rule "prod-needs-approval" needs approval by @U0APPROVER.');
+    await driver.until('Waiting for approval: Rule "prod-needs-approval" needs approval by @S0CHANGES1.');
     driver.type(approve);
     await driver.until('✖ You cannot approve your own run');
     driver.type(`${approve} as U0INTERN01`);
-    await driver.until('✖ U0INTERN01 may not approve this; it needs approval by @U0APPROVER.');
+    await driver.until('✖ U0INTERN01 may not approve this; it needs approval by @S0CHANGES1.');
     driver.type(`${approve} as U0APPROVER`);
     const thread = await driver.until(/└ \S+ succeeded/);
     expect(thread).toContain('approved by U0APPROVER');

@@ -1,33 +1,16 @@
-import type { DigestPost } from '../../src/core/digest/publisher';
-import { summarizeDigest } from '../../src/core/digest/summary';
-import type { RunRecord } from '../../src/core/runs/run-store';
-import { digestMessages, scheduleListMessage, windowText } from '../../src/slack/ui/digest';
+import { windowText } from '../../src/core/digest/digest-text';
+import { digestMessages, scheduleListMessage } from '../../src/slack/ui/digest';
 import { blocksTextLength, validateBlocks } from '../support/block-kit';
 import { blocksText } from '../support/flightdeck-harness';
 import { runRecord } from '../support/run-fixtures';
-import { digestSchedule } from './schedules';
-
-const names = {
-  system: (id: string) => ({ itential: 'Itential', iacm: 'Harness IaCM' })[id] ?? id,
-  operation: (id: string) => ({ 'itential.start': 'Start a job', 'iacm.run': 'Run a module' })[id] ?? id,
-};
-
-const schedule = digestSchedule({ id: 'ab12cd34', createdAt: new Date('2026-03-01T00:00:00Z') });
-
-// 2026-03-29 is the spring-forward day in Berlin: the window is 23 hours.
-const window = { start: new Date('2026-03-28T08:00:00Z'), end: new Date('2026-03-29T07:00:00Z') };
-const now = new Date('2026-03-29T07:00:20Z');
-
-function post(runs: RunRecord[], extra: Partial<DigestPost> = {}): DigestPost {
-  return {
-    channelId: 'C0OPS',
-    schedule,
-    timeZone: 'Europe/Berlin',
-    summary: summarizeDigest({ runs, durations: [], window, now, failuresOnly: false, capped: false }),
-    skipped: 0,
-    ...extra,
-  };
-}
+import {
+  digestNamesFixture as names,
+  digestPost as post,
+  failedRun,
+  postSchedule as schedule,
+  postWindow as window,
+  waitingRun,
+} from './posts';
 
 function expectValid(messages: { text: string; blocks: unknown[] }[]) {
   for (const message of messages) {
@@ -51,10 +34,7 @@ describe('digestMessages', () => {
   });
 
   it('shows times in the schedule’s zone, failures with their escaped reason and thread link, and the rest', () => {
-    const failed = runRecord({
-      createdAt: new Date('2026-03-28T20:00:00Z'),
-      finishedAt: new Date('2026-03-28T20:10:00Z'),
-      state: 'failed',
+    const failed = failedRun({
       parentTs: '1711.0001',
       problem: { title: 'Itential: the job failed', message: 'Task <Backup> failed & <!channel> was pinged' },
     });
@@ -64,14 +44,7 @@ describe('digestMessages', () => {
       state: 'timed_out',
       requesterId: 'U0BOB',
     });
-    const waiting = runRecord({
-      createdAt: new Date('2026-03-29T05:00:00Z'),
-      startedAt: new Date('2026-03-29T05:00:00Z'),
-      state: 'waiting',
-      waitingFor: 'approval by <@U0CAROL>',
-      system: 'iacm',
-      operationId: 'iacm.run',
-    });
+    const waiting = waitingRun();
     const stuck = runRecord({
       createdAt: new Date('2026-03-29T03:00:00Z'),
       startedAt: new Date('2026-03-29T03:00:00Z'),
@@ -201,6 +174,7 @@ describe('scheduleListMessage', () => {
             skipped: 0,
             claimedBy: 'p',
             leaseUntil: window.end,
+            attemptedPart: null,
             attempts: 1,
             partsPosted: 0,
             threadTs: null,

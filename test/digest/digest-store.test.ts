@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
+import { RUN_STATES } from '../../src/core/runs/lifecycle';
 import type { NewRun, RunPatch } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
 import { storeBackends, type StoreFixture } from '../support/stores';
@@ -96,8 +97,17 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       claimedBy: 'p1',
       leaseUntil: at(62),
     });
-    expect(claimed).toMatchObject({ claimedBy: 'p1', partsPosted: 0, threadTs: null, postedAt: null });
+    expect(claimed).toMatchObject({
+      claimedBy: 'p1',
+      partsPosted: 0,
+      threadTs: null,
+      attemptedPart: null,
+      postedAt: null,
+    });
+    expect(await db.store.recordDigestAttempt(key, 'p1', 0, at(62))).toBe(true);
     expect(await db.store.recordDigestPart(key, 'p1', 1, '100.1', at(63))).toBe(true);
+    // p1 begins the second part and dies before recording it done.
+    expect(await db.store.recordDigestAttempt(key, 'p1', 1, at(63))).toBe(true);
 
     const early = await db.store.reclaimDigestWindows('p2', at(62), at(70), 10);
     expect(early.filter((w) => w.scheduleId === s.id)).toEqual([]);
@@ -108,10 +118,12 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     ]);
     const taken = [...x, ...y].filter((w) => w.scheduleId === s.id);
     expect(taken).toHaveLength(1);
-    expect(taken[0]).toMatchObject({ attempts: 2, partsPosted: 1, threadTs: '100.1' });
+    expect(taken[0]).toMatchObject({ attempts: 2, partsPosted: 1, threadTs: '100.1', attemptedPart: 1 });
     const owner = taken[0]?.claimedBy ?? '';
 
     expect(await db.store.recordDigestPart(key, 'p1', 2, '100.1', at(80))).toBe(false);
+    expect(await db.store.recordDigestAttempt(key, 'p1', 2, at(80))).toBe(false);
+    expect(await db.store.recordDigestPart(key, owner, 2, '100.1', at(70))).toBe(true);
     expect(await db.store.settleDigestWindow(key, 'p1', { kind: 'posted', at: at(65) })).toBe(false);
     expect(
       await db.store.settleDigestWindow(key, owner, { kind: 'retry', at: at(90), error: 'ratelimited' }),
@@ -120,7 +132,12 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       (await db.store.reclaimDigestWindows('p4', at(80), at(95), 10)).map((w) => w.scheduleId),
     ).not.toContain(s.id);
     const retried = await db.store.reclaimDigestWindows('p4', at(91), at(95), 10);
-    expect(retried.find((w) => w.scheduleId === s.id)).toMatchObject({ attempts: 3, error: 'ratelimited' });
+    expect(retried.find((w) => w.scheduleId === s.id)).toMatchObject({
+      attempts: 3,
+      error: 'ratelimited',
+      partsPosted: 2,
+      attemptedPart: null,
+    });
     expect(await db.store.settleDigestWindow(key, 'p4', { kind: 'posted', at: at(92) })).toBe(true);
     const later = await db.store.reclaimDigestWindows('p5', at(10_000), at(10_005), 100);
     expect(later.map((w) => w.scheduleId)).not.toContain(s.id);
@@ -153,15 +170,20 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     expect(overview?.lastWindow).toMatchObject({ failedAt: at(61), error: 'not_in_channel' });
   });
 
-  it('reads the runs of a window: created or finished in it, or still unfinished; and succeeded durations', async () => {
+  it('counts and lists the runs of a window: created or finished in it, or still unfinished; and succeeded durations', async () => {
     const channelId = `C${randomUUID().slice(0, 8).toUpperCase()}`;
-    const inWindow = await run(db.store, { channelId, createdAt: at(10) });
+    const inWindow = await run(db.store, { channelId, createdAt: at(10), requesterId: 'U0BOB' });
+    const succeeded = await run(
+      db.store,
+      { channelId, createdAt: at(12), requesterId: 'U0BOB' },
+      { state: 'succeeded', finishedAt: at(13) },
+    );
     const finishedIn = await run(
       db.store,
-      { channelId, createdAt: at(-100) },
+      { channelId, createdAt: at(-100), requesterId: 'U0DAVE' },
       { state: 'failed', startedAt: at(-100), finishedAt: at(20) },
     );
-    const stillGoing = await run(db.store, { channelId, createdAt: at(-500) });
+    const stillGoing = await run(db.store, { channelId, createdAt: at(-500), requesterId: 'U0DAVE' });
     await run(db.store, { channelId, createdAt: at(-300) }, { state: 'succeeded', finishedAt: at(-200) });
     await run(db.store, { channelId, createdAt: at(70) });
     await run(db.store, { channelId: 'C0ELSEWHERE', createdAt: at(10) });
@@ -170,26 +192,56 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       createdAt: at(15),
       system: 'iacm',
       operationId: 'iacm.run',
+      requesterId: 'U0CAROL',
     });
+    const window = { channelId, from: at(0), to: at(60) };
 
-    const runs = await db.store.listDigestRuns({ channelId, from: at(0), to: at(60), limit: 100 });
-    expect(new Set(runs.map((r) => r.id))).toEqual(new Set([inWindow, finishedIn, stillGoing, harness]));
+    const all = await db.store.listDigestRuns({ ...window, states: RUN_STATES, limit: 100 });
+    expect(new Set(all.map((r) => r.id))).toEqual(
+      new Set([inWindow, succeeded, finishedIn, stillGoing, harness]),
+    );
+    const listed = await db.store.listDigestRuns({ ...window, states: ['failed', 'running'], limit: 100 });
+    expect(new Set(listed.map((r) => r.id))).toEqual(new Set([inWindow, finishedIn, stillGoing, harness]));
     const onlyIacm = await db.store.listDigestRuns({
-      channelId,
-      from: at(0),
-      to: at(60),
+      ...window,
       system: 'iacm',
+      states: RUN_STATES,
       limit: 100,
     });
     expect(onlyIacm.map((r) => r.id)).toEqual([harness]);
     const onlyOp = await db.store.listDigestRuns({
-      channelId,
-      from: at(0),
-      to: at(60),
+      ...window,
       operationId: 'itential.start',
+      states: RUN_STATES,
       limit: 2,
     });
     expect(onlyOp).toHaveLength(2);
+
+    const counts = await db.store.countDigestRuns(window, 5);
+    const byState = (c: typeof counts) =>
+      c.byState.map((s) => `${s.system} ${s.state} ${String(s.count)}`).sort();
+    expect(byState(counts)).toEqual([
+      'iacm running 1',
+      'itential failed 1',
+      'itential running 2',
+      'itential succeeded 1',
+    ]);
+    // Busiest count launches: runs created in the window only.
+    expect(counts.busiestOperations).toEqual([
+      { id: 'itential.start', count: 2 },
+      { id: 'iacm.run', count: 1 },
+    ]);
+    expect(counts.busiestRequesters).toEqual([
+      { id: 'U0BOB', count: 2 },
+      { id: 'U0CAROL', count: 1 },
+    ]);
+    const top1 = await db.store.countDigestRuns(window, 1);
+    expect(top1.busiestRequesters).toEqual([{ id: 'U0BOB', count: 2 }]);
+    const failures = await db.store.countDigestRuns({ ...window, states: ['failed', 'timed_out'] }, 5);
+    expect(byState(failures)).toEqual(['itential failed 1']);
+    expect(failures.busiestOperations).toEqual([]);
+    const nothing = await db.store.countDigestRuns({ ...window, states: [] }, 5);
+    expect(nothing).toEqual({ byState: [], busiestOperations: [], busiestRequesters: [] });
 
     const op = `op.${randomUUID().slice(0, 6)}`;
     for (const minutes of [5, 7, 9]) {

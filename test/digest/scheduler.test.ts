@@ -1,5 +1,10 @@
 import type { Clock } from '../../src/core/kit/clock';
-import type { DigestPost, DigestProgress, DigestPublisher } from '../../src/core/digest/publisher';
+import type {
+  DigestPost,
+  DigestProgress,
+  DigestPublisher,
+  DigestRecorder,
+} from '../../src/core/digest/publisher';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler } from '../../src/core/digest/scheduler';
 import { silentLog } from '../../src/core/kit/log';
 import { NotifyError } from '../../src/core/runs/notifier';
@@ -22,16 +27,14 @@ class RecordingPublisher implements DigestPublisher {
   readonly failures = new Map<string, NotifyError[]>();
   constructor(private readonly parts = 1) {}
 
-  async publish(
-    post: DigestPost,
-    progress: DigestProgress,
-    onPart: (progress: DigestProgress) => Promise<boolean>,
-  ): Promise<void> {
+  async publish(post: DigestPost, progress: DigestProgress, recorder: DigestRecorder): Promise<void> {
     const failure = this.failures.get(post.schedule?.id ?? '')?.shift();
     if (failure) throw failure;
     this.posted.push({ post, from: progress.partsPosted, parts: this.parts });
-    for (let part = progress.partsPosted + 1; part <= this.parts; part += 1) {
-      if (!(await onPart({ partsPosted: part, threadTs: progress.threadTs ?? '1000.1' }))) return;
+    for (let part = progress.partsPosted; part < this.parts; part += 1) {
+      if (!(await recorder.attempting(part))) return;
+      const threadTs = progress.threadTs ?? '1000.1';
+      if (!(await recorder.posted({ partsPosted: part + 1, threadTs, attemptedPart: null }))) return;
     }
   }
 }

@@ -1,5 +1,8 @@
+import type { DigestCounts } from '../../src/core/digest/digest-store';
 import { EXPECTED_DURATION, summarizeDigest } from '../../src/core/digest/summary';
 import { runRecord } from '../support/run-fixtures';
+
+const NO_COUNTS: DigestCounts = { byState: [], busiestOperations: [], busiestRequesters: [] };
 
 const start = new Date('2026-05-01T09:00:00Z');
 const end = new Date('2026-05-02T09:00:00Z');
@@ -8,35 +11,44 @@ const at = (hoursAfterStart: number) => new Date(start.getTime() + hoursAfterSta
 const window = { start, end };
 
 describe('summarizeDigest', () => {
-  it('counts per system and outcome, newest failure first, unfinished runs as in progress', () => {
+  it('adds the store’s counts per system and outcome, unfinished states as in progress; newest failure first', () => {
     const failedEarly = runRecord({ createdAt: at(1), state: 'failed', finishedAt: at(2) });
     const failedLate = runRecord({ createdAt: at(3), state: 'timed_out', finishedAt: at(5) });
-    const runs = [
-      runRecord({ createdAt: at(1), state: 'succeeded', finishedAt: at(1.5) }),
-      runRecord({ createdAt: at(2), state: 'succeeded', finishedAt: at(2.5) }),
-      failedEarly,
-      failedLate,
-      runRecord({ createdAt: at(23.9), state: 'running', startedAt: at(23.9) }),
-      runRecord({
-        createdAt: at(4),
-        system: 'iacm',
-        operationId: 'iacm.run',
-        state: 'canceled',
-        finishedAt: at(4.2),
-      }),
-    ];
-    const summary = summarizeDigest({ runs, durations: [], window, now, failuresOnly: false, capped: false });
-    expect(summary.total).toBe(6);
+    const counts: DigestCounts = {
+      byState: [
+        { system: 'itential', state: 'succeeded', count: 2 },
+        { system: 'itential', state: 'failed', count: 1 },
+        { system: 'itential', state: 'timed_out', count: 1 },
+        { system: 'itential', state: 'running', count: 1 },
+        { system: 'itential', state: 'waiting', count: 2 },
+        { system: 'iacm', state: 'canceled', count: 1 },
+      ],
+      busiestOperations: [{ id: 'itential.start', count: 7 }],
+      busiestRequesters: [{ id: 'U0BOB', count: 7 }],
+    };
+    const summary = summarizeDigest({
+      counts,
+      runs: [failedEarly, failedLate],
+      durations: [],
+      window,
+      now,
+      failuresOnly: false,
+      capped: false,
+    });
+    expect(summary.total).toBe(8);
     expect(summary.systems).toEqual([
-      { system: 'itential', total: 5, outcomes: { succeeded: 2, failed: 1, timed_out: 1, in_progress: 1 } },
+      { system: 'itential', total: 7, outcomes: { succeeded: 2, failed: 1, timed_out: 1, in_progress: 3 } },
       { system: 'iacm', total: 1, outcomes: { canceled: 1 } },
     ]);
     expect(summary.failures.map((r) => r.id)).toEqual([failedLate.id, failedEarly.id]);
     expect(summary.overdue).toEqual([]);
+    expect(summary.busiestOperations).toEqual(counts.busiestOperations);
+    expect(summary.busiestRequesters).toEqual(counts.busiestRequesters);
   });
 
   it('an empty window is empty everywhere', () => {
     const summary = summarizeDigest({
+      counts: NO_COUNTS,
       runs: [],
       durations: [],
       window,
@@ -81,6 +93,7 @@ describe('summarizeDigest', () => {
     const underFloor = going('zitadel.set', 4);
     const waiting = going('iacm.run', 600, 'waiting');
     const summary = summarizeDigest({
+      counts: NO_COUNTS,
       runs: [overMedian, underMedian, overHour, underHour, overFloor, underFloor, waiting],
       durations: [...tenMinutes, ...fewSamples, ...quick],
       window,
@@ -103,6 +116,7 @@ describe('summarizeDigest', () => {
     }));
     const run = runRecord({ createdAt: at(0), startedAt: new Date(now.getTime() - 71 * 60_000) });
     const summary = summarizeDigest({
+      counts: NO_COUNTS,
       runs: [run],
       durations,
       window,
@@ -111,65 +125,5 @@ describe('summarizeDigest', () => {
       capped: false,
     });
     expect(summary.overdue[0]?.expectedMs).toBe(2 * 3.5 * 600_000);
-  });
-
-  it('busiest operations and requesters count launches inside the window only, top five', () => {
-    const launches = [
-      ...Array.from({ length: 3 }, () =>
-        runRecord({ createdAt: at(1), requesterId: 'U0BOB', state: 'succeeded' }),
-      ),
-      ...Array.from({ length: 2 }, () =>
-        runRecord({
-          createdAt: at(2),
-          operationId: 'iacm.run',
-          system: 'iacm',
-          requesterId: 'U0CAROL',
-          state: 'succeeded',
-        }),
-      ),
-      runRecord({
-        createdAt: at(-30),
-        finishedAt: at(1),
-        operationId: 'zitadel.set',
-        requesterId: 'U0DAVE',
-        state: 'succeeded',
-      }),
-      ...['U1', 'U2', 'U3', 'U4'].map((u) =>
-        runRecord({ createdAt: at(3), requesterId: u, state: 'succeeded' }),
-      ),
-    ];
-    const summary = summarizeDigest({
-      runs: launches,
-      durations: [],
-      window,
-      now,
-      failuresOnly: false,
-      capped: false,
-    });
-    expect(summary.busiestOperations).toEqual([
-      { id: 'itential.start', count: 7 },
-      { id: 'iacm.run', count: 2 },
-    ]);
-    expect(summary.busiestRequesters).toEqual([
-      { id: 'U0BOB', count: 3 },
-      { id: 'U0CAROL', count: 2 },
-      { id: 'U1', count: 1 },
-      { id: 'U2', count: 1 },
-      { id: 'U3', count: 1 },
-    ]);
-  });
-
-  it('only failures: everything else is left out', () => {
-    const failed = runRecord({ createdAt: at(1), state: 'failed', finishedAt: at(2) });
-    const summary = summarizeDigest({
-      runs: [failed, runRecord({ createdAt: at(1), state: 'succeeded' }), runRecord({ createdAt: at(-100) })],
-      durations: [],
-      window,
-      now,
-      failuresOnly: true,
-      capped: true,
-    });
-    expect(summary).toMatchObject({ total: 1, failuresOnly: true, capped: true, overdue: [] });
-    expect(summary.systems).toEqual([{ system: 'itential', total: 1, outcomes: { failed: 1 } }]);
   });
 });

@@ -219,10 +219,13 @@ describe('Socket Mode end to end', () => {
   });
 
   it.each(['refresh_requested', 'warning'] as const)(
-    'after a disconnect (%s) the bot reconnects and the next command arrives once',
+    'after a disconnect (%s) the bot opens a new connection and closes the old; commands arrive once, a run starts once',
     async (reason) => {
       const opened = socket.connections().length;
+      const opens = slack.calls('apps.connections.open').length;
+      const before = starts('Backup Devices');
       socket.disconnect(reason);
+      // Slack sends nothing new on a connection it asked to leave: this command waits for the new one.
       const res = await h.driver.command('help', { userId: ALICE, channelId: channel });
       expect(blocksText(res.body as { blocks: unknown })).toContain('/ops itential start');
       await socket.waitForConnections(opened + 1);
@@ -230,9 +233,44 @@ describe('Socket Mode end to end', () => {
       const carriers = socket.connections().filter((c) => c.delivered.includes(envelope.envelope_id));
       expect(carriers.map((c) => c.id)).toEqual([opened + 1]);
       expect(socket.acks().filter((a) => a.envelopeId === envelope.envelope_id)).toHaveLength(1);
+      // A fresh URL from apps.connections.open (a ticket opens one connection), and the old link is let go.
+      expect(slack.calls('apps.connections.open')).toHaveLength(opens + 1);
+      await waitFor(
+        () => socket.connections()[opened - 1]?.closedAt,
+        3_000,
+        () => 'the old connection closed',
+      );
       expect(socket.openConnections).toBe(1);
+      expect(socket.maxConcurrentConnections).toBe(1);
+
+      const run = await launch(ALICE, 'Backup Devices');
+      await h.threadTexts(channel, run.parentTs ?? '', (t) => t.some((x) => x.includes('Started')));
+      expect(starts('Backup Devices')).toBe(before + 1);
+      expect(parents()).toHaveLength(1);
     },
   );
+
+  it('/ops digest now through the socket: acked at once, the digest posted in the channel', async () => {
+    const run = await launch(ALICE, 'Long Job');
+    await h.threadTexts(channel, run.parentTs ?? '', (t) => t.some((x) => x.includes('Started')));
+    const posted = slack.messages(channel).length;
+    const res = await h.driver.command('digest now 1h', { userId: ALICE, channelId: channel });
+    expect(res.latencyMs).toBeLessThan(ACK_DEADLINE_MS);
+    expect(res.body).toBe('');
+    const digest = await waitFor(
+      () =>
+        slack
+          .messages(channel)
+          .slice(posted)
+          .find((m) => blocksText(m).includes('Asked for by <@U0ALICE>')),
+      3_000,
+      () => 'the digest in the channel',
+    );
+    expect(blocksText(digest)).toContain('1 run — 1 in progress');
+    expect(
+      socket.acks().filter((a) => a.envelopeId === lastEnvelope('slash_commands').envelope_id),
+    ).toHaveLength(1);
+  });
 
   it('a command sent while the socket is down is delivered after the reconnect, once', async () => {
     const opened = socket.connections().length;

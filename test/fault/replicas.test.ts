@@ -1,11 +1,10 @@
 import { steps } from '../fakes/itential';
-import { storeBackends, type StorePlace } from '../support/stores';
-import type { Store } from '../../src/core/store';
-import { BotProcess, buildBot } from './support/bot-process';
+import { storeBackends } from '../support/stores';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered, threadOf } from './support/threads';
-import { overlapping, TaggingProxy, type UpstreamCall } from './support/upstream-log';
-import { FaultWorld, ITENTIAL_TOKEN, WORKFLOW } from './support/world';
+import { overlapping } from './support/upstream-log';
+import { useReplicaSet } from './support/replica-set';
+import { ITENTIAL_TOKEN, WORKFLOW } from './support/world';
 
 const RUNS = 30;
 const JOB_PATH = /^\/operations-manager\/jobs\/[0-9a-f]{24}$/;
@@ -27,37 +26,10 @@ const script = [
  * that no job was ever being polled by both at once, and every thread shows each transition once.
  */
 (postgres ? describe : describe.skip)('two bot processes on one PostgreSQL', () => {
-  let entry: string;
-  let world: FaultWorld;
-  let place: StorePlace;
-  let store: Store;
-  const upstream: UpstreamCall[] = [];
-  const proxies: TaggingProxy[] = [];
-  const bots: BotProcess[] = [];
-
-  beforeAll(async () => {
-    if (!postgres) return;
-    entry = buildBot();
-    world = await FaultWorld.start({ channels: RUNS, script, latencyMs: 25 });
-    place = await postgres.place();
-    store = await place.openStore();
-  });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.stop()));
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await world.close();
-    await place.dispose();
-  });
-
-  async function startBot(owner: string): Promise<{ bot: BotProcess; proxy: TaggingProxy }> {
-    const proxy = await TaggingProxy.start(world.itential.url, owner, upstream);
-    proxies.push(proxy);
-    const bot = await BotProcess.start(entry, world.botEnv(owner, place, proxy.url), world.logFile(owner));
-    bots.push(bot);
-    return { bot, proxy };
-  }
+  const replicas = useReplicaSet(postgres, { channels: RUNS, script, latencyMs: 25 });
 
   it('polls each run from one process at a time, takes over a dead one’s runs, posts each transition once', async () => {
+    const { world, store, upstream, startBot } = replicas;
     const jobs = await startJobs(world.itential.url, ITENTIAL_TOKEN, WORKFLOW, RUNS);
     const ids = await seedRuns(
       store,

@@ -312,6 +312,23 @@ describe('forged, stale, replayed and malformed requests never reach a handler',
       expect(h.slack.openedViews()).toHaveLength(opened + 1);
     });
 
+    it('identical picker searches in the same second are both answered, with the same options', async () => {
+      const body = interactionBody(
+        suggestionPayload(h.slack, view, ALICE, {
+          blockId: 'workflow',
+          actionId: 'fd.field.workflow',
+          value: 'Back',
+        }),
+      );
+      // Slack signs with a timestamp in seconds: the same search twice in one second is the same bytes.
+      const request = { headers: sign(body, FORM), body };
+      const [first, second] = await Promise.all([raw.send(request), raw.send(request)]);
+      expect([first?.status, second?.status]).toEqual([200, 200]);
+      const options = JSON.parse(first?.text ?? '{}') as { options?: { value: string }[] };
+      expect(options.options?.map((o) => o.value)).toContain(WORKFLOW);
+      expect(second?.text).toBe(first?.text);
+    });
+
     it('a signed submission starts one job; its replay starts none', async () => {
       const body = interactionBody(
         submissionPayload(

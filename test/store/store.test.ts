@@ -136,6 +136,14 @@ describe.each(storeBackends())('store on $name', (backend) => {
       expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
     });
 
+    it('keeps the run a re-run was started from', async () => {
+      const earlier = await store.createRun(newRun({}));
+      const { run } = await store.createRun(newRun({ rerunOf: earlier.run.id }));
+      expect(run.rerunOf).toBe(earlier.run.id);
+      expect((await store.getRun(run.id))?.rerunOf).toBe(earlier.run.id);
+      expect(earlier.run.rerunOf).toBeNull();
+    });
+
     it('returns undefined for an unknown run', async () => {
       expect(await store.getRun('nope')).toBeUndefined();
     });
@@ -157,6 +165,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
         problem: { title: 'Itential refused', message: 'nope', code: 'E1', httpStatus: 409, hint: 'wait' },
         memo: { nested: { list: [1, 'two', null, true] } },
         mayRecover: true,
+        retryStep: { id: 'c3d4', label: 'task Push config — ünïcode' },
         parentTs: '1714557600.000100',
         startedAt: at(1),
         finishedAt: at(6),

@@ -20,6 +20,7 @@ export function newRun(fields: Partial<NewRun> & { createdAt: Date }): NewRun {
     nextPollAt: null,
     leaseOwner: null,
     leaseUntil: null,
+    rerunOf: null,
     ...fields,
   };
 }
@@ -35,6 +36,7 @@ export const CREATED_RUN_DEFAULTS = {
   problem: null,
   memo: null,
   mayRecover: false,
+  retryStep: null,
   seq: 0,
   notifiedSeq: 0,
   parentTs: null,
@@ -62,6 +64,7 @@ export function runRecord(fields: Partial<RunRecord> & { createdAt: Date }): Run
   return {
     ...newRun({ id, idempotencyKey: id, createdAt: fields.createdAt }),
     ...CREATED_RUN_DEFAULTS,
+    rerunOf: null,
     updatedAt: fields.createdAt,
     ...fields,
   };

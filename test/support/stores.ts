@@ -47,6 +47,17 @@ export interface StoreFixture extends StorePlace {
   readonly store: Store;
 }
 
+/**
+ * Two replicas on one fresh place: on PostgreSQL two stores with their own pools; SQLite serves one
+ * process, through one handle, so both are the same store there.
+ */
+export async function replicaPair(backend: StoreBackend): Promise<{ place: StorePlace; a: Store; b: Store }> {
+  const place = await backend.place();
+  const a = await place.openStore();
+  const b = backend.name === 'postgres' ? await place.openStore() : a;
+  return { place, a, b };
+}
+
 export const LOCAL_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export function storeBackends(): StoreBackend[] {
@@ -94,7 +105,7 @@ function postgres(url: string): StoreBackend {
 }
 
 const DELETE_ALL_ROWS =
-  'delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit;';
+  'delete from step_claims; delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit; delete from once_keys;';
 
 async function sqlitePlace(): Promise<StorePlace> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flightdeck-store-'));

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { approverPhrase } from '../policy/policy';
 import { channel, type Text, time, txt, joinText, user } from '../kit/text';
+import { textSchema } from '../kit/text-schema';
+import type { HumanStep, StepDecision } from '../operations/contract';
 
 /**
  * What an approval transition says, as data (stored as JSON with the transition): each surface words it
@@ -17,7 +19,13 @@ export type TransitionPayload =
       requestChannelId: string | null;
     }
   /** An approval counted: how many of how many; `approvedBy` once the last one needed is in. */
-  | { kind: 'approvals'; approvals: number; required: number; approvedBy: string[] };
+  | { kind: 'approvals'; approvals: number; required: number; approvedBy: string[] }
+  /** The run waits for a person upstream: the step, offered with its decisions in the thread. */
+  | { kind: 'human_step'; step: HumanStep }
+  /** Someone decided a human step from Flightdeck (the transition's actor); its problem says if the upstream refused. */
+  | { kind: 'step_decision'; stepId: string; title: string; decision: StepDecision };
+
+const decisionSchema = z.enum(['approve', 'reject']);
 
 /** The stored JSON, read back; what does not parse is treated as no payload. */
 export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discriminatedUnion('kind', [
@@ -34,6 +42,22 @@ export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discrimin
     required: z.number().int().positive(),
     approvedBy: z.array(z.string()),
   }),
+  z.object({
+    kind: z.literal('human_step'),
+    step: z.object({
+      id: z.string(),
+      title: z.string(),
+      message: textSchema.optional(),
+      decisions: z.array(decisionSchema),
+      form: z.boolean(),
+    }),
+  }),
+  z.object({
+    kind: z.literal('step_decision'),
+    stepId: z.string(),
+    title: z.string(),
+    decision: decisionSchema,
+  }),
 ]);
 
 /**
@@ -41,6 +65,7 @@ export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discrimin
  * "2 of 2: @U2, @U3". Empty when there is nothing to add (one approval of one).
  */
 export function payloadText(payload: TransitionPayload, requesterId: string): Text {
+  if (payload.kind === 'human_step' || payload.kind === 'step_decision') return [];
   if (payload.kind === 'approval_requested') {
     const where = payload.requestChannelId
       ? txt` The request is in ${channel(payload.requestChannelId)}.`

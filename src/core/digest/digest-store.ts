@@ -1,3 +1,4 @@
+import type { RunState } from '../runs/lifecycle';
 import type { RunRecord } from '../runs/run-store';
 
 /** What a digest reports on, beyond its channel. */
@@ -38,6 +39,8 @@ export interface DigestWindowRecord {
   partsPosted: number;
   /** The first message's ts once posted: the later parts go into its thread. */
   threadTs: string | null;
+  /** The part whose post began and is not recorded as done (it may be in Slack); null when none. */
+  attemptedPart: number | null;
   postedAt: Date | null;
   failedAt: Date | null;
   /** Why the window is not posted (yet): the last failure; cleared once it is posted. */
@@ -63,13 +66,38 @@ export type DigestWindowOutcome =
   /** Not posted this time; try again no earlier than `at`. */
   | { kind: 'retry'; at: Date; error: string };
 
+/**
+ * The runs a window covers: those of the channel created or finished in [from, to), and those created
+ * before `to` that are unfinished.
+ */
 export interface DigestRunFilter {
   channelId: string;
   from: Date;
   to: Date;
   system?: string;
   operationId?: string;
-  limit: number;
+  /** Only runs in these states; every state when left out. */
+  states?: readonly RunState[];
+}
+
+export interface DigestStateCount {
+  system: string;
+  state: RunState;
+  count: number;
+}
+
+export interface Tally {
+  id: string;
+  count: number;
+}
+
+/** A window counted in the store, so that a digest never reads the rows it only counts. */
+export interface DigestCounts {
+  /** Every run the window covers, per system and state. */
+  byState: DigestStateCount[];
+  /** Runs launched (created) in the window: the busiest operations and requesters, most first, then by id. */
+  busiestOperations: Tally[];
+  busiestRequesters: Tally[];
 }
 
 export interface RunDuration {
@@ -98,7 +126,9 @@ export interface DigestStore {
     leaseUntil: Date,
     limit: number,
   ): Promise<DigestWindowRecord[]>;
-  /** Records that `partsPosted` messages are out and extends the lease; false when the window is no longer ours. */
+  /** Records that part `part` is about to be posted and extends the lease; false when the window is no longer ours. */
+  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean>;
+  /** Records that `partsPosted` messages are out (none is being attempted) and extends the lease; false when the window is no longer ours. */
   recordDigestPart(
     key: DigestWindowKey,
     owner: string,
@@ -109,8 +139,12 @@ export interface DigestStore {
   /** Settles (or defers) a window this caller holds; false when it is no longer ours. */
   settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean>;
 
-  /** Runs of the channel created or finished in [from, to), and those created before `to` that are unfinished; newest first. */
-  listDigestRuns(filter: DigestRunFilter): Promise<RunRecord[]>;
+  /** Counts what the window covers; `top` busiest operations and requesters. */
+  countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts>;
+  /** The runs the window covers in `states` (those a digest names one by one); newest first. */
+  listDigestRuns(
+    filter: DigestRunFilter & { states: readonly RunState[]; limit: number },
+  ): Promise<RunRecord[]>;
   /** How long succeeded runs of these operations took, for those that finished in [since, until). */
   runDurations(filter: {
     operationIds: string[];

@@ -154,18 +154,25 @@ export class DigestScheduler {
         skipped: window.skipped,
         ...(late ? { late: { dueAt: window.windowEnd } } : {}),
       };
+      const lease = () => this.leaseFrom(clock.now());
       await this.deps.publisher.publish(
         post,
-        { partsPosted: window.partsPosted, threadTs: window.threadTs },
-        async (progress) => {
-          held = await store.recordDigestPart(
-            window,
-            owner,
-            progress.partsPosted,
-            progress.threadTs ?? '',
-            this.leaseFrom(clock.now()),
-          );
-          return held;
+        { partsPosted: window.partsPosted, threadTs: window.threadTs, attemptedPart: window.attemptedPart },
+        {
+          attempting: async (part) => {
+            held = await store.recordDigestAttempt(window, owner, part, lease());
+            return held;
+          },
+          posted: async (progress) => {
+            held = await store.recordDigestPart(
+              window,
+              owner,
+              progress.partsPosted,
+              progress.threadTs ?? '',
+              lease(),
+            );
+            return held;
+          },
         },
       );
       if (!held) {

@@ -8,7 +8,7 @@ import { composeDigest } from './compose';
 import { DigestCron } from './cron';
 import type { DigestScheduleOverview, DigestScheduleRecord } from './digest-store';
 import type { ScheduleSpec } from './spec';
-import type { DigestSummary } from './summary';
+import type { DigestPost } from './publisher';
 
 /** Schedules per channel: enough for any team, few enough that a typo loop cannot flood a channel. */
 export const MAX_SCHEDULES_PER_CHANNEL = 20;
@@ -131,18 +131,19 @@ export class DigestSchedules {
     return nextFire(schedule, this.deps.clock.now());
   }
 
-  /** A digest of the channel's last `windowMs`, now (`/ops digest now`). */
-  summarizeRecent(channelId: string, windowMs: number): Promise<DigestSummary> {
+  /** `/ops digest now`: the subject's channel over the last `windowMs`, ready for the surface's publisher. */
+  async now(subject: Subject, windowMs: number, timeZone: string): Promise<DigestPost> {
     const now = this.deps.clock.now();
-    return composeDigest(
+    const summary = await composeDigest(
       this.deps.store,
       {
-        channelId,
+        channelId: subject.channelId,
         filters: { failuresOnly: false },
         window: { start: new Date(now.getTime() - windowMs), end: now },
       },
       now,
     );
+    return { channelId: subject.channelId, requestedBy: subject.userId, timeZone, summary, skipped: 0 };
   }
 
   /** Every digest change and every refusal: who, where, and the rule that decided when one did. */

@@ -21,12 +21,22 @@ export type DigestCommand =
 export const DIGEST_USAGE: readonly Text[] = [
   txt`${code('/ops digest schedule <when> [time zone] [filters]')} — post a digest here on a schedule`,
   txt`    <when>: ${code('daily HH:MM')}, ${code('weekdays HH:MM')}, ${code('hourly')}, or a cron expression like ${code('30 7 * * 1-5')}`,
-  txt`    time zone: an IANA name like ${code('Europe/Berlin')} (default: your Slack time zone)`,
+  txt`    time zone: an IANA name like ${code('Europe/Berlin')} (default: your own time zone)`,
   txt`    filters: ${code('system=<id>')}, ${code('operation=<id>')}, ${code('failures')} (only failed runs)`,
   txt`${code('/ops digest list')} — the schedules of this channel`,
   txt`${code('/ops digest remove <id>')} — stop one`,
   txt`${code('/ops digest now [window]')} — post one now, for the last ${code('24h')} (or ${code('90m')}, ${code('7d')}, …)`,
 ];
+
+/**
+ * Digests are posted in channels, never in direct messages (conversation ids starting with D): why a
+ * digest command is refused where it was typed, if it is.
+ */
+export function digestPlaceRefusal(channelId: string): Text | undefined {
+  return channelId.startsWith('D')
+    ? txt`Digests are posted in channels: run this in the channel that should get them.`
+    : undefined;
+}
 
 /** A refusal says what is wrong; the surface adds DIGEST_USAGE. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: Text };

@@ -1,12 +1,18 @@
-import type { RunDuration } from './digest-store';
+import type { DigestCounts, RunDuration, Tally } from './digest-store';
 import type { RunRecord } from '../runs/run-store';
-import { isFinal, type RunState } from '../runs/lifecycle';
+import { isFinal, RUN_STATES, type RunState } from '../runs/lifecycle';
 
 export type FinalState = Extract<RunState, 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'rejected'>;
 /** A run's outcome in a digest: its final state, or still in progress. */
 export type DigestOutcome = FinalState | 'in_progress';
 
-export const FAILURE_STATES: ReadonlySet<RunState> = new Set(['failed', 'timed_out']);
+export const FAILURE_STATES: readonly RunState[] = ['failed', 'timed_out'];
+const isFailure = (state: RunState) => FAILURE_STATES.includes(state);
+/** The runs a digest names one by one: failures, and runs still going (overdue, waiting). */
+export const LISTED_STATES: readonly RunState[] = [
+  ...FAILURE_STATES,
+  ...RUN_STATES.filter((s) => !isFinal(s)),
+];
 
 /**
  * When a run that is still going counts as longer than expected: twice the median time of that operation's
@@ -43,17 +49,12 @@ export interface OverdueRun {
   basis: 'median' | 'default';
 }
 
-export interface Tally {
-  id: string;
-  count: number;
-}
-
 export interface DigestSummary {
   window: DigestWindow;
   /** When the digest was computed: "still going" is as of then. */
   now: Date;
   failuresOnly: boolean;
-  /** The store held more runs than a digest reads; the counts cover the newest ones. */
+  /** The window holds more runs to list than a digest reads; the lists show the newest ones. */
   capped: boolean;
   /** Every run the digest covers. */
   total: number;
@@ -70,7 +71,9 @@ export interface DigestSummary {
 }
 
 export interface SummaryInput {
-  /** Runs created or finished in the window, or unfinished (as the store's listDigestRuns reads them). */
+  /** The window's runs as the store counted them (failures only, when so filtered). */
+  counts: DigestCounts;
+  /** The window's runs in LISTED_STATES (failures only, when so filtered). */
   runs: RunRecord[];
   /** Succeeded runs' durations, for what "longer than expected" means per operation. */
   durations: RunDuration[];
@@ -80,22 +83,23 @@ export interface SummaryInput {
   capped: boolean;
 }
 
-const outcomeOf = (run: RunRecord): DigestOutcome =>
-  isFinal(run.state) ? (run.state as FinalState) : 'in_progress';
+const outcomeOf = (state: RunState): DigestOutcome =>
+  isFinal(state) ? (state as FinalState) : 'in_progress';
 
 const since = (run: RunRecord, now: Date) => now.getTime() - (run.startedAt ?? run.createdAt).getTime();
 
-/** What happened in a window, from the runs the store gave: pure, so every rule here is tested directly. */
+/** What happened in a window, from the store's counts and listed runs: pure, so every rule here is tested directly. */
 export function summarizeDigest(input: SummaryInput): DigestSummary {
-  const { window, now } = input;
-  const runs = input.failuresOnly ? input.runs.filter((r) => FAILURE_STATES.has(r.state)) : input.runs;
+  const { window, now, runs, counts } = input;
   const systems = new Map<string, SystemCounts>();
-  for (const run of runs) {
-    const counts = systems.get(run.system) ?? { system: run.system, total: 0, outcomes: {} };
-    const outcome = outcomeOf(run);
-    counts.total += 1;
-    counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
-    systems.set(run.system, counts);
+  let total = 0;
+  for (const { system, state, count } of counts.byState) {
+    const entry = systems.get(system) ?? { system, total: 0, outcomes: {} };
+    const outcome = outcomeOf(state);
+    entry.total += count;
+    entry.outcomes[outcome] = (entry.outcomes[outcome] ?? 0) + count;
+    systems.set(system, entry);
+    total += count;
   }
   const expected = expectedDurations(input.durations);
   const overdue: OverdueRun[] = [];
@@ -107,21 +111,20 @@ export function summarizeDigest(input: SummaryInput): DigestSummary {
     if (runningMs > expectedMs)
       overdue.push({ run, runningMs, expectedMs, basis: known === undefined ? 'default' : 'median' });
   }
-  const launched = runs.filter((r) => r.createdAt >= window.start && r.createdAt < window.end);
   return {
     window,
     now,
     failuresOnly: input.failuresOnly,
     capped: input.capped,
-    total: runs.length,
+    total,
     systems: [...systems.values()].sort((a, b) => b.total - a.total || a.system.localeCompare(b.system)),
     failures: runs
-      .filter((r) => FAILURE_STATES.has(r.state))
+      .filter((r) => isFailure(r.state))
       .sort((a, b) => finishedOrCreated(b) - finishedOrCreated(a)),
     overdue: overdue.sort((a, b) => b.runningMs - a.runningMs),
     waiting: runs.filter((r) => r.state === 'waiting').sort((a, b) => since(b, now) - since(a, now)),
-    busiestOperations: tally(launched.map((r) => r.operationId)),
-    busiestRequesters: tally(launched.map((r) => r.requesterId)),
+    busiestOperations: counts.busiestOperations,
+    busiestRequesters: counts.busiestRequesters,
   };
 }
 
@@ -151,13 +154,4 @@ function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   const upper = sorted[middle] ?? 0;
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
-}
-
-function tally(ids: string[]): Tally[] {
-  const counts = new Map<string, number>();
-  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts.entries()]
-    .map(([id, count]) => ({ id, count }))
-    .sort((a, b) => b.count - a.count || a.id.localeCompare(b.id))
-    .slice(0, BUSIEST_COUNT);
 }

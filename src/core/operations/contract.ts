@@ -67,6 +67,12 @@ export interface StartContext {
   tag: string;
 }
 
+/** A failed step of an upstream run that can be run again: its upstream id and the name people know it by. */
+export interface RetryStep {
+  id: string;
+  label: string;
+}
+
 /** What is known about an upstream run at one moment. */
 export interface Observation {
   state: ObservedState;
@@ -78,11 +84,46 @@ export interface Observation {
   progress?: number;
   /** Set when a human must act: "manual task 'Approve change'". */
   waitingFor?: string;
+  /** The step a person can decide from Flightdeck (an approval, a manual task), when the operation has `steps`. */
+  step?: HumanStep;
   problem?: Problem;
   /** A failed run that an operator may still retry upstream: keep watching it. */
   mayRecover?: boolean;
+  /** The failed step the upstream can run again, when it says which (Itential: the task a job in error is parked on). */
+  retryStep?: RetryStep;
   /** Where the user can see it upstream. */
   url?: string;
+}
+
+export type StepDecision = 'approve' | 'reject';
+
+/** A step of an upstream run that waits for a person, offered in the run's thread. System-neutral. */
+export interface HumanStep {
+  /** The upstream's id for it (a Harness approval instance, an Itential job task); handed back to `decide`. */
+  id: string;
+  /** "Harness approval in stage Approve", "Manual task 'Approve change'". */
+  title: string;
+  /** What the upstream asks the person (an approval message), when it says. */
+  message?: Text;
+  decisions: StepDecision[];
+  /** The upstream collects values with the decision; Flightdeck does not offer them (decide in the upstream's UI for that). */
+  form: boolean;
+}
+
+export interface StepDecisionRequest {
+  stepId: string;
+  decision: StepDecision;
+  /** Who clicked: the upstream sees the bot's account, so the operation passes this on where it can (a comment). */
+  actor: Requester;
+  /** Flightdeck's run id, for the upstream's own record. */
+  runId: string;
+}
+
+/** Acting on a run's human steps: policy operation `operationId` (`iacm.approve`) governs who may. */
+export interface StepActions<Input = unknown> {
+  operationId: string;
+  /** Sends the decision upstream; throws UpstreamError when the upstream refuses. Never retried. */
+  decide(ref: UpstreamRef<Input>, request: StepDecisionRequest): Promise<void>;
 }
 
 export interface StartResult {
@@ -158,6 +199,15 @@ export interface Operation<Input = unknown> extends OperationInfo {
   cancel?(ref: UpstreamRef<Input>): Promise<CancelOutcome>;
   /** The input that undoes a finished run (Zitadel: the previous target list), when the operation can revert. */
   revertInput?(ref: UpstreamRef<Input>): Input | undefined;
+  /**
+   * The form values that give `input` again (a re-run's pre-filled form), for an input that is not already
+   * flat form values; undefined when it cannot be put back into the form. The registry blanks secrets in it.
+   */
+  formValues?(input: Input): FormValues | undefined;
+  /** Runs the failed step `stepId` (an Observation's `retryStep`) again upstream; what the run is then. */
+  retryStep?(ref: UpstreamRef<Input>, stepId: string): Promise<Observation>;
+  /** Approving or rejecting what the run waits for (Observation.step), when the upstream lets the bot do it. */
+  steps?: StepActions<Input>;
 }
 
 /** A read-only command that answers with a list (`/ops iacm executions <module>`). */

@@ -1,6 +1,7 @@
 import type { RunPatch, RunRecord } from '../runs/run-store';
 import type { Observation } from './contract';
 import { isFinal } from '../runs/lifecycle';
+import type { TransitionPayload } from '../approvals/transition-payload';
 
 /** The run fields an observation sets. */
 export function observationPatch(observation: Observation, now: Date): RunPatch {
@@ -13,6 +14,7 @@ export function observationPatch(observation: Observation, now: Date): RunPatch 
     waitingFor: observation.waitingFor ?? null,
     problem: observation.problem ?? null,
     mayRecover: final && observation.mayRecover === true,
+    retryStep: (final && observation.mayRecover === true && observation.retryStep) || null,
     finishedAt: final ? now : null,
     ...(observation.url ? { upstreamUrl: observation.url } : {}),
   };
@@ -26,4 +28,9 @@ export function isNewState(run: RunRecord, observation: Observation): boolean {
     (run.detail ?? null) !== (observation.detail ?? null) ||
     (run.waitingFor ?? null) !== (observation.waitingFor ?? null)
   );
+}
+
+/** What a transition recording this observation carries: the human step it waits for, if any. */
+export function stepPayload(observation: Observation): TransitionPayload | null {
+  return observation.step ? { kind: 'human_step', step: observation.step } : null;
 }

@@ -15,7 +15,8 @@ export class Registry {
 
   constructor(
     readonly systems: RegisteredSystem[],
-    scrubber: SecretScrubber = new SecretScrubber(),
+    /** Keeps secret inputs out of what operations report and of re-run forms. */
+    readonly scrubber: SecretScrubber = new SecretScrubber(),
   ) {
     for (const system of systems) {
       for (const op of system.runtime?.operations ?? [])

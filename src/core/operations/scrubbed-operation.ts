@@ -1,4 +1,5 @@
-import type { Observation, Operation, StartResult } from './contract';
+import type { FormValues, Observation, Operation, StartResult } from './contract';
+import { formValuesOf } from './form-values-of';
 import { UpstreamError } from './problem';
 import type { SecretScrubber } from './secrets';
 
@@ -20,7 +21,7 @@ export function scrubbedOperation<I>(op: Operation<I>, scrubber: SecretScrubber)
       : observation;
   const started = (result: StartResult | undefined, input: unknown) =>
     result && { ...result, observation: observed(result.observation, input) };
-  const { start, poll, recover, cancel, preview, validate } = op;
+  const { start, poll, recover, cancel, preview, validate, formValues, retryStep } = op;
   return Object.assign(Object.create(op) as Operation<I>, {
     start: (input: I, ctx: Parameters<typeof start>[1], fingerprint?: string) =>
       guard(input, async () => started(await start.call(op, input, ctx, fingerprint), input) as StartResult),
@@ -39,6 +40,23 @@ export function scrubbedOperation<I>(op: Operation<I>, scrubber: SecretScrubber)
     ...(validate && {
       validate: (input: I, deadlineMs: number) => guard(input, () => validate.call(op, input, deadlineMs)),
     }),
+    ...(retryStep && {
+      retryStep: (ref: Parameters<typeof retryStep>[0], stepId: string) =>
+        guard(ref.input, async () => observed(await retryStep.call(op, ref, stepId), ref.input)),
+    }),
+    // A re-run's form shows a run's inputs again: its secrets are typed again, never shown.
+    formValues: (input: I) => {
+      const blanked = scrubber.blanked(input) as I;
+      let values: FormValues | undefined;
+      try {
+        values = formValues ? formValues.call(op, blanked) : formValuesOf(blanked);
+      } catch {
+        // An input stored in a shape this version does not read (an older release's): no form, no crash,
+        // since run messages ask for it every time they are drawn.
+        return undefined;
+      }
+      return values && scrubber.blankedForm(values, input);
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { FormValues } from './contract';
 import type { Problem } from './problem';
 
 /** Names of input fields whose values are secrets unless the config says otherwise. */
@@ -108,8 +109,45 @@ export class SecretScrubber {
     return [...found].sort((a, b) => b.length - a.length);
   }
 
-  text(text: string, secrets: string[]): string {
-    return secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
+  text(text: string, secrets: string[], mask = MASK): string {
+    return secrets.reduce((out, secret) => out.split(secret).join(mask), text);
+  }
+
+  /** `input` with every value under a secret-looking name emptied, for a form to ask for it again. */
+  blanked(input: unknown): unknown {
+    const walk = (value: unknown, secret: boolean, depth: number): unknown => {
+      if (depth > 20) return secret ? '' : value;
+      if (Array.isArray(value)) return value.map((item) => walk(item, secret, depth + 1));
+      if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(
+          Object.entries(value).map(([key, child]) => [
+            key,
+            walk(child, secret || this.names.test(key), depth + 1),
+          ]),
+        );
+      }
+      return secret && (typeof value === 'string' || typeof value === 'number') ? '' : value;
+    };
+    return walk(input, false, 0);
+  }
+
+  /**
+   * Form values with no secret of `input` left in them, as typed or as JSON writes it: what `blanked`
+   * missed (a secret an operation copied elsewhere) is cut out rather than shown.
+   */
+  blankedForm(values: FormValues, input: unknown): FormValues {
+    const secrets = this.secretValues(input).flatMap((secret) => {
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      return escaped === secret ? [secret] : [secret, escaped];
+    });
+    if (secrets.length === 0) return values;
+    const blank = (text: string) => this.text(text, secrets, '');
+    return Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.map(blank) : value === undefined ? undefined : blank(value),
+      ]),
+    );
   }
 
   /** The problem with every secret value of `input` masked. */

@@ -31,7 +31,13 @@ export interface BookingRequest {
   priority: BudgetPriority;
 }
 
-export type Booking = { granted: true; waitMs: number } | { granted: false; retryInMs: number };
+/**
+ * Refused: `retryInMs` is this call's place behind the other refused ones; `freeInMs` is how long no call
+ * of these keys and priority can be granted at all (clocks only move forward), so a process may refuse
+ * such calls itself until then without asking the store.
+ */
+export type Booking =
+  { granted: true; waitMs: number } | { granted: false; retryInMs: number; freeInMs: number };
 
 /** The clocks a booking reads and writes: each key's `tat`, and per key and priority the refused calls' tail. */
 export type BudgetClocks = Map<string, number>;
@@ -75,7 +81,14 @@ export function planBooking(
     updates.set(name, tail);
     turn = Math.max(turn, tail);
   }
-  return { booking: { granted: false, retryInMs: Math.ceil(turn - now) }, updates };
+  return {
+    booking: {
+      granted: false,
+      retryInMs: Math.ceil(turn - now),
+      freeInMs: Math.floor(slot - request.maxAheadMs - now),
+    },
+    updates,
+  };
 }
 
 /** The key's clock after a pause until `until`: its next slot is no earlier. */

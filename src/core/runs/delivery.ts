@@ -2,6 +2,7 @@ import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
 import { NotifyError, PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
+import { finishedRunActions } from './run-actions';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {
@@ -19,6 +20,7 @@ export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): Run
     cancellable: deps.registry.operation(run.operationId)?.cancel !== undefined,
     revertible:
       run.state === 'succeeded' && deps.registry.operation(run.operationId)?.revertInput !== undefined,
+    finishedActions: finishedRunActions(deps.registry, run),
   };
 }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { RunPatch, RunRecord } from './run-store';
+import { type RunPatch, type RunRecord, unchangedState } from './run-store';
 import { openApprovalRequest } from '../approvals/flow';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { withRun } from './lease';
+import { linkRerun, rerunSource } from './rerun';
 import { NotifyError } from './notifier';
-import { observationPatch } from '../operations/observation';
+import { observationPatch, stepPayload } from '../operations/observation';
 import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
@@ -23,6 +24,8 @@ export interface LaunchRequest {
   channelId: string;
   requester: Requester;
   confirmedFingerprint?: string;
+  /** The finished run this one re-runs (its Re-run button opened the form). */
+  rerunOf?: string;
 }
 
 export type StartOutcome =
@@ -68,6 +71,7 @@ export class Launcher {
       request.input,
     );
     const facts = op.describe(request.input);
+    const rerunOf = await rerunSource(this.deps, request.rerunOf, op.id);
     const audit = (outcome: string, runId: string | null) =>
       this.deps.audit.append({
         at: clock.now(),
@@ -78,7 +82,7 @@ export class Launcher {
         runId,
         outcome,
         rule: decision.rule ?? null,
-        detail: { facts },
+        detail: { facts, ...(rerunOf ? { rerunOf } : {}) },
       });
     if (!decision.allowed) {
       await audit('denied', null);
@@ -99,6 +103,7 @@ export class Launcher {
       nextPollAt: new Date(now.getTime() + this.deps.settings.startLeaseMs),
       leaseOwner: this.deps.owner,
       leaseUntil: new Date(now.getTime() + this.deps.settings.startLeaseMs),
+      rerunOf,
     });
     if (!created) {
       await audit('duplicate', run.id);
@@ -107,9 +112,12 @@ export class Launcher {
     await audit(decision.approval ? 'approval_requested' : 'allowed', run.id);
     if (decision.approval) {
       const posted = openApprovalRequest(this.deps, run, decision.approval, request.confirmedFingerprint);
+      await linkRerun(this.deps, run);
       return { kind: 'awaiting_approval', run, decision, posted };
     }
     const started = this.begin(run, op, request);
+    // The start is under way meanwhile: linking waits on the earlier run, never on this one.
+    await linkRerun(this.deps, run);
     return { kind: 'accepted', run, started };
   }
 
@@ -243,6 +251,7 @@ export class Launcher {
       problem: result.observation.problem ?? null,
       actorId: run.requesterId,
       at: now,
+      payload: stepPayload(result.observation),
     });
     await this.deps.audit.append(
       runAudit(updated, { at: now, actorId: run.requesterId, action: 'start', outcome: 'started' }),
@@ -384,11 +393,7 @@ export class Launcher {
           {},
           {
             kind: 'cancel_requested',
-            state: claimed.state,
-            upstreamStatus: claimed.upstreamStatus,
-            detail: claimed.detail,
-            progress: claimed.progress,
-            waitingFor: claimed.waitingFor,
+            ...unchangedState(claimed),
             problem,
             actorId: requester.id,
             at: clock.now(),

@@ -2,6 +2,7 @@ import type { RunRecord, TransitionKind, TransitionRecord } from './run-store';
 import type { BudgetPriority } from './budget-store';
 import { isFinal } from './lifecycle';
 import type { OperationInfo } from '../operations/contract';
+import type { FinishedRunAction } from './run-actions';
 
 /** A run with what a person needs to read it. */
 export interface RunView {
@@ -12,6 +13,8 @@ export interface RunView {
   cancellable: boolean;
   /** Whether a finished run can be undone (its operation computes a revert input). */
   revertible: boolean;
+  /** What a finished run offers (re-run, retry a failed step); empty while it is under way. */
+  finishedActions: FinishedRunAction[];
 }
 
 /**

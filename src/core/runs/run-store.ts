@@ -1,4 +1,4 @@
-import type { Fact } from '../operations/contract';
+import type { Fact, RetryStep } from '../operations/contract';
 import type { Problem } from '../operations/problem';
 import type { RunState } from './lifecycle';
 import type { TransitionPayload } from '../approvals/transition-payload';
@@ -24,6 +24,10 @@ export interface RunRecord {
   memo: Record<string, unknown> | null;
   /** Failed, but the upstream may still recover it: keep polling slowly. */
   mayRecover: boolean;
+  /** The failed step people may retry from the thread while the run may recover; null otherwise. */
+  retryStep: RetryStep | null;
+  /** The run this one re-runs (started from its Re-run button); null for a fresh start. */
+  rerunOf: string | null;
   /** Number of the last transition recorded (0 = none). */
   seq: number;
   /** Number of the last transition posted to the thread. */
@@ -85,7 +89,8 @@ export type NewRun = Pick<
   | 'nextPollAt'
   | 'leaseOwner'
   | 'leaseUntil'
->;
+> &
+  Partial<Pick<RunRecord, 'rerunOf'>>;
 
 /** Fields a caller may change; absent keys are left alone, `null` clears. */
 export type RunPatch = Partial<
@@ -102,6 +107,7 @@ export type RunPatch = Partial<
     | 'problem'
     | 'memo'
     | 'mayRecover'
+    | 'retryStep'
     | 'parentTs'
     | 'startedAt'
     | 'finishedAt'
@@ -129,6 +135,12 @@ export const TRANSITION_KINDS = [
   'approval_requested',
   /** One approver approved (`actorId`); `payload` counts the approvals. */
   'approved',
+  /** Someone (`actorId`) re-ran this run as the run whose id is in `detail`. */
+  'rerun',
+  /** Someone (`actorId`) had the upstream retry the failed step `detail`; the run is followed again. */
+  'retried',
+  /** Someone decided a human step upstream from Flightdeck (`actorId`; `payload` says which and how). */
+  'step_decided',
 ] as const;
 
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
@@ -162,9 +174,17 @@ export type NewTransition = Omit<
   TransitionRecord,
   'runId' | 'seq' | 'notifiedTs' | 'attemptedAt' | 'payload'
 > & {
-  /** Only approval transitions carry one. */
+  /** Approval and human-step transitions carry one. */
   payload?: TransitionPayload | null;
 };
+
+/** The state fields of a transition that changes no state (a cancel request, a step decision): the run's own. */
+export function unchangedState(
+  run: RunRecord,
+): Pick<NewTransition, 'state' | 'upstreamStatus' | 'detail' | 'progress' | 'waitingFor'> {
+  const { state, upstreamStatus, detail, progress, waitingFor } = run;
+  return { state, upstreamStatus, detail, progress, waitingFor };
+}
 
 export interface RunFilter {
   channelId?: string;

@@ -5,13 +5,14 @@ import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
 import { describe } from './launcher';
 import { withRun } from './lease';
-import { isNewState, observationPatch } from '../operations/observation';
+import { isNewState, observationPatch, stepPayload } from '../operations/observation';
 import type { Observation } from '../operations/contract';
 import { PollBudget } from './poll-budget';
 import { isUpstreamError, type Problem } from '../operations/problem';
 import { nextPollDelay } from './poll-schedule';
 import { isFinal } from './lifecycle';
 import { Periodic } from '../kit/periodic';
+import type { TransitionPayload } from '../approvals/transition-payload';
 
 /**
  * Follows every unfinished run: claims the ones that are due, polls their upstream within each system's
@@ -182,7 +183,7 @@ export class Tracker {
     if (isFinal(observation.state) && run.finishedAt && run.state === observation.state) {
       patch.finishedAt = run.finishedAt;
     }
-    if (isNewState(run, observation)) return this.record(run, 'state', patch);
+    if (isNewState(run, observation)) return this.record(run, 'state', patch, stepPayload(observation));
     if (contactWasLost) return this.record(run, 'contact_restored', patch);
     return this.deps.store.updateRun(run.id, this.deps.owner, patch);
   }
@@ -200,7 +201,12 @@ export class Tracker {
     return this.deps.store.updateRun(run.id, this.deps.owner, { pollFailures: failures });
   }
 
-  private async record(run: RunRecord, kind: 'state' | 'contact_lost' | 'contact_restored', patch: RunPatch) {
+  private async record(
+    run: RunRecord,
+    kind: 'state' | 'contact_lost' | 'contact_restored',
+    patch: RunPatch,
+    payload: TransitionPayload | null = null,
+  ) {
     const merged = { ...run, ...patch };
     const { run: updated } = await this.deps.store.appendTransition(run.id, this.deps.owner, patch, {
       kind,
@@ -212,6 +218,7 @@ export class Tracker {
       problem: merged.problem,
       actorId: kind === 'state' && merged.state === 'canceled' ? run.cancelRequestedBy : null,
       at: this.deps.clock.now(),
+      payload,
     });
     return updated;
   }

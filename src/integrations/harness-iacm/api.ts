@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { firstIssue } from '../shared/zod-issue';
 import { type ErrorContext, badResponse } from './errors';
 import type { HarnessHttp, HarnessResponse } from './http';
+import { approvalRefusalHint } from './errors';
 import {
   type HarnessEntity,
   moduleMetadataSchema,
   type ModuleVariable,
   ngPageSchema,
+  approvalActivityResponseSchema,
+  approvalInstanceSchema,
+  type ApprovalInstance,
   interruptSchema,
   moduleExecutionSchema,
   moduleSchema,
@@ -33,6 +37,12 @@ export interface CreateExecution extends PipelineScope {
 
 /** Pickers list at most this many entries (Slack shows 100 options). */
 const PICKER_PAGE = 50;
+/** The body of an approval activity (HarnessApprovalActivityRequest). */
+export interface ApprovalActivity {
+  action: 'APPROVE' | 'REJECT';
+  comments: string;
+  approverInputs: { name: string; value: string }[];
+}
 
 export interface Page<T> {
   items: T[];
@@ -232,6 +242,40 @@ export class HarnessApi {
       context,
     });
     parse(interruptSchema, response, context);
+  }
+
+  /** The Harness Approval instances of an execution that wait for someone, oldest first as Harness lists them. */
+  async waitingApprovals(planExecutionId: string, scope: PipelineScope): Promise<ApprovalInstance[]> {
+    const context = {
+      action: 'read the pipeline’s approvals',
+      target: `pipeline execution "${planExecutionId}"`,
+      scope: scopeText(scope),
+    };
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/pipeline/api/v1/orgs/${encodeURIComponent(scope.org)}/projects/${encodeURIComponent(scope.project)}/approvals/execution/${encodeURIComponent(planExecutionId)}`,
+      query: { approval_status: 'WAITING', approval_type: 'HarnessApproval' },
+      context,
+      once: true,
+    });
+    return parse(z.array(approvalInstanceSchema), response, context);
+  }
+
+  /** Approves or rejects one approval instance as the key's account. A write: sent once. */
+  async addApprovalActivity(approvalInstanceId: string, activity: ApprovalActivity): Promise<void> {
+    const context = {
+      action: activity.action === 'APPROVE' ? 'approve the pipeline' : 'reject the pipeline',
+      target: `approval "${approvalInstanceId}"`,
+      scope: this.accountScope,
+      refusalHint: approvalRefusalHint,
+    };
+    const response = await this.http.send({
+      method: 'POST',
+      path: `/pipeline/api/approvals/${encodeURIComponent(approvalInstanceId)}/harness/activity`,
+      body: activity,
+      context,
+    });
+    parse(approvalActivityResponseSchema, response, context);
   }
 }
 

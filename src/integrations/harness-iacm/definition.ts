@@ -11,6 +11,9 @@ export const RUN_INFO: OperationInfo = {
   usage: '[module]',
 };
 
+/** The policy operation that governs approving a followed pipeline's Harness Approval from Slack. */
+export const APPROVE_OPERATION_ID = `${SYSTEM_ID}.approve`;
+
 export const EXECUTIONS_INFO: QueryInfo = {
   id: `${SYSTEM_ID}.executions`,
   system: SYSTEM_ID,

@@ -15,6 +15,8 @@ export interface ErrorContext {
   target: string;
   /** Where permissions apply, for 403 hints: 'org "default", project "infra"'. */
   scope: string;
+  /** A hint that knows this endpoint's refusals better than the status alone (an approval the key may not give). */
+  refusalHint?: (status: number, message: string) => string | undefined;
 }
 
 const TRANSIENT = new Set([408, 429, 499, 502, 503, 504]);
@@ -135,15 +137,16 @@ export function httpError(ctx: ErrorContext, input: HttpErrorInput, redactor: Re
   const ambiguous =
     input.write &&
     (goa?.timeout === true || status === 499 || (!structured && (status === 502 || status === 504)));
+  const message = clip(redactor.clean(bodyMessage(status, body))) || `Harness answered HTTP ${status}.`;
   return new UpstreamError({
     system: SYSTEM_ID,
     action: ctx.action,
     kind: status === 401 || status === 403 ? 'auth' : 'http',
-    message: clip(redactor.clean(bodyMessage(status, body))) || `Harness answered HTTP ${status}.`,
+    message,
     httpStatus: status,
     code: goa?.name ?? ng?.code ?? undefined,
     errorId: goa?.id ?? ng?.correlationId ?? undefined,
-    hint: hintFor(status, ctx, temporary),
+    hint: ctx.refusalHint?.(status, message) ?? hintFor(status, ctx, temporary),
     retryable: TRANSIENT.has(status) || temporary,
     ambiguous,
   });
@@ -213,4 +216,22 @@ export function transportError(ctx: ErrorContext, failure: TransportFailure, hos
     retryable: true,
     ambiguous: failure.ambiguous,
   });
+}
+
+/**
+ * Harness's own approval rules, as its pipeline service words them when it refuses an approval activity
+ * (ApprovalResourceServiceImpl: "User not authorized to approve/reject", "You have already approved/rejected
+ * the pipeline", "Pipeline executor is not allowed to approve/reject"; wrapped as INVALID_REQUEST, HTTP 400).
+ */
+export function approvalRefusalHint(status: number, message: string): string | undefined {
+  if (status === 401) return undefined;
+  if (/not authori[sz]ed to approve/i.test(message) || status === 403)
+    return "Harness decides who may approve: the API key's user or service account (HARNESS_API_KEY) is not in the approval step's user groups. Approve in Harness, or ask a Harness admin to add that account to the approvers.";
+  if (/already approved/i.test(message))
+    return "Harness counts one approval per account, and Flightdeck's key has already given one to this step: further approvals must come from people in Harness.";
+  if (/executor is not allowed/i.test(message))
+    return "The step forbids approval by whoever ran the pipeline, and Flightdeck's key ran it: approve in Harness.";
+  if (/already|not waiting|completed|expired/i.test(message))
+    return 'The approval is no longer waiting in Harness (decided, expired or aborted); the thread will show where the pipeline is now.';
+  return undefined;
 }

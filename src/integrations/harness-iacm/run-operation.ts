@@ -27,6 +27,7 @@ import {
   stageIdentifier,
 } from './identifiers';
 import { pipelineExecutionUrl } from './links';
+import { approvalStep, PipelineApprovals, waitsForApproval } from './approval-step';
 import type { ModuleDirectory, ModuleLookup } from './module-directory';
 import type { ModuleInputs } from './module-inputs';
 import { isScopeField, type ScopeField, type ScopePickers } from './scope-pickers';
@@ -127,9 +128,11 @@ export class RunOperation implements Operation<RunInput> {
   readonly title = RUN_INFO.title;
   readonly usage = RUN_INFO.usage;
   readonly input: z.ZodType<RunInput>;
+  readonly steps: PipelineApprovals<RunInput>;
 
   constructor(private readonly deps: RunOperationDeps) {
     this.input = runInputSchema((secrets) => deps.secrets.seal(secrets));
+    this.steps = new PipelineApprovals(deps.api, scopeOf);
   }
 
   fields(ctx: FormContext): FormField[] {
@@ -138,7 +141,8 @@ export class RunOperation implements Operation<RunInput> {
       const v = values[id];
       return typeof v === 'string' && v.trim() !== '' ? v : undefined;
     };
-    const initialModule = this.pickedModule(typed('module')) ?? this.prefilledModule(ctx.prefill);
+    const module = typed('module');
+    const initialModule = module ? this.moduleChoiceFor(module) : this.prefilledModule(ctx.prefill);
     const picker = (id: ScopeField, label: string, hint: string): FormField => {
       const value = typed(id);
       const initial = value ? { value, label: value } : this.deps.pickers.initial(id);
@@ -207,11 +211,16 @@ export class RunOperation implements Operation<RunInput> {
     if (ref) await this.deps.inputs.load(ref);
   }
 
-  /** A module picked in the form, shown with the name Flightdeck has seen for it. */
-  private pickedModule(value: string | undefined): Choice | undefined {
-    if (!value) return undefined;
-    if (value.startsWith(MODULE_NAME_PREFIX)) return { value, label: value.slice(MODULE_NAME_PREFIX.length) };
-    return { value, label: truncate(this.deps.modules.nameOf(value) ?? value, CHOICE_MAX_LENGTH) };
+  /** The picker option for a module value of an earlier input: an id (named when known) or a `name:` reference. */
+  private moduleChoiceFor(value: string): Choice {
+    return { value, label: truncate(this.moduleName(value), CHOICE_MAX_LENGTH) };
+  }
+
+  /** The name people know a module by, as far as it is known without asking Harness. */
+  private moduleName(value: string): string {
+    return value.startsWith(MODULE_NAME_PREFIX)
+      ? value.slice(MODULE_NAME_PREFIX.length)
+      : (this.deps.modules.nameOf(value) ?? value);
   }
 
   /** `fields` cannot wait for Harness: a name seen before becomes a choice, any other name is resolved on submit. */
@@ -257,9 +266,7 @@ export class RunOperation implements Operation<RunInput> {
   }
 
   describe(input: RunInput): Fact[] {
-    const module = input.module.startsWith(MODULE_NAME_PREFIX)
-      ? input.module.slice(MODULE_NAME_PREFIX.length)
-      : (this.deps.modules.nameOf(input.module) ?? input.module);
+    const module = this.moduleName(input.module);
     return [
       { label: 'Module', value: module },
       { label: 'Org / project', value: `${input.org} / ${input.project}` },
@@ -308,7 +315,12 @@ export class RunOperation implements Operation<RunInput> {
 
   async poll(ref: UpstreamRef<RunInput>): Promise<Observation> {
     const summary = await this.deps.api.pipelineExecution(ref.upstreamId, scopeOf(ref.input));
-    return observePipeline(summary, this.link(ref.input, ref.upstreamId));
+    const observation = observePipeline(summary, this.link(ref.input, ref.upstreamId));
+    if (!waitsForApproval(summary.status)) return observation;
+    // Without the approval's id there is nothing to offer but the link: the thread still says what it waits for.
+    const waiting = await this.deps.api.waitingApprovals(ref.upstreamId, scopeOf(ref.input)).catch(() => []);
+    const first = waiting[0];
+    return first ? { ...observation, step: approvalStep(first, observation) } : observation;
   }
 
   async cancel(ref: UpstreamRef<RunInput>): Promise<CancelOutcome> {

@@ -149,3 +149,26 @@ export const pipelineExecutionSchema = z.looseObject({
 });
 
 export const interruptSchema = z.looseObject({ status: z.string().nullish() });
+
+/**
+ * An approval instance from `GET /pipeline/api/v1/orgs/{org}/projects/{project}/approvals/execution/{id}`
+ * (ApprovalInstanceResponseBody; `details` is HarnessApprovalInstanceDetails for type HarnessApproval).
+ */
+export const approvalInstanceSchema = z.looseObject({
+  id: z.string(),
+  type: z.string().nullish(),
+  status: z.string().nullish(),
+  deadline: z.number().nullish(),
+  details: z
+    .looseObject({
+      approvalMessage: z.string().nullish(),
+      approverInputs: z
+        .array(z.looseObject({ name: z.string(), defaultValue: z.string().nullish() }))
+        .nullish(),
+    })
+    .nullish(),
+});
+export type ApprovalInstance = z.infer<typeof approvalInstanceSchema>;
+
+/** `ResponseDTO<ApprovalInstanceResponse>` of the approval activity. */
+export const approvalActivityResponseSchema = z.looseObject({ status: z.string().nullish() });

@@ -8,6 +8,8 @@ import {
   type Job,
   jobListSchema,
   jobSchema,
+  type ManualTask,
+  manualTaskSchema,
   messageSchema,
   type Workflow,
   workflowDetailSchema,
@@ -151,6 +153,26 @@ export class ItentialApi {
     });
   }
 
+  /**
+   * Runs a failed task again, keeping the job's variables and finished work (§C.2). Sent once: a lost answer
+   * may have retried it, and the job, read again, says so.
+   */
+  async retryTask(jobId: string, taskId: string): Promise<Job> {
+    const res = await this.client.request(
+      {
+        method: 'POST',
+        path: `/operations-manager/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(taskId)}/retry`,
+        json: {},
+        action: 'retry the task',
+        subject: `Task ${taskId} of job ${jobId}`,
+        retry: false,
+        oneShot: true,
+      },
+      envelope(jobSchema),
+    );
+    return res.data;
+  }
+
   /** Safe to repeat: cancelling a finished job is answered, not applied twice. */
   async cancelJob(id: string): Promise<CancelOutcome> {
     const res = await this.client.send(
@@ -166,5 +188,54 @@ export class ItentialApi {
       messageSchema,
     );
     return res.status === 500 ? 'already_finished' : 'requested';
+  }
+
+  /** Manual tasks waiting for a person (§C.2), at most `limit`; other entries are skipped. */
+  async waitingManualTasks(limit: number): Promise<ManualTask[]> {
+    const res = await this.client.request(
+      {
+        method: 'GET',
+        path: '/operations-manager/tasks',
+        params: { 'equals[type]': 'manual', 'equals[status]': 'running', limit },
+        action: 'list the manual tasks',
+        retry: true,
+      },
+      jobListSchema,
+    );
+    return res.data.flatMap((item) => {
+      const parsed = manualTaskSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Takes ownership of a manual task for the bot's account (by the task's own `_id`). */
+  async claimTask(taskId: string): Promise<void> {
+    await this.client.request(
+      {
+        method: 'POST',
+        path: `/operations-manager/tasks/${encodeURIComponent(taskId)}/claim`,
+        action: 'claim the manual task',
+        subject: `Task ${taskId}`,
+        retry: false,
+        oneShot: true,
+      },
+      messageSchema,
+    );
+  }
+
+  /** Finishes a claimed manual task (by the job and the task's id in the workflow): its form's values go in `variables`. */
+  async finishTask(jobId: string, jobTaskId: string, finishState: 'success' | 'failure'): Promise<void> {
+    await this.client.request(
+      {
+        method: 'POST',
+        path: `/operations-manager/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(jobTaskId)}/finish`,
+        json: { taskData: { finish_state: finishState, variables: {} } },
+        action: finishState === 'success' ? 'approve the manual task' : 'reject the manual task',
+        subject: `Task ${jobTaskId} of job ${jobId}`,
+        retry: false,
+        oneShot: true,
+      },
+      messageSchema,
+    );
   }
 }

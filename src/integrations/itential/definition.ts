@@ -11,6 +11,9 @@ export const START_INFO: OperationInfo = {
   usage: '[workflow]',
 };
 
+/** The policy operation that governs claiming and finishing a job's manual task from Slack. */
+export const TASK_OPERATION_ID = `${SYSTEM_ID}.task`;
+
 export const definition: SystemDefinition = {
   id: SYSTEM_ID,
   name: SYSTEM_NAME,

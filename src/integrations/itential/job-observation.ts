@@ -1,4 +1,5 @@
 import type { Observation } from '../../core/operations/contract';
+import { manualTaskStep } from './manual-task-step';
 import type { Problem } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
 import { readableMessage, upstreamCode } from './upstream-message';
@@ -71,7 +72,7 @@ function progressOf(job: Job): number | undefined {
 }
 
 /** Where the job is: its running tasks, progress, and a manual task waiting for a person. */
-function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingFor'> {
+function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingFor' | 'step'> {
   const running = tasksOf(job).filter(([, t]) => t.status === 'running');
   const manual = running.find(([, t]) => t.type === 'manual');
   const labels = running.map(([id, t]) => taskLabel(t, id));
@@ -81,7 +82,12 @@ function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingF
       ? { detail: `${labels.length === 1 ? 'task' : 'tasks'} ${labels.join(', ')}` }
       : {}),
     ...(progress !== undefined ? { progress } : {}),
-    ...(manual ? { waitingFor: `manual task '${taskLabel(manual[1], manual[0])}'` } : {}),
+    ...(manual
+      ? {
+          waitingFor: `manual task '${taskLabel(manual[1], manual[0])}'`,
+          step: manualTaskStep(manual[0], taskLabel(manual[1], manual[0])),
+        }
+      : {}),
   };
 }
 
@@ -99,7 +105,7 @@ export function observeJob(job: Job, url: string, redactor: Redactor): Observati
         return { ...now, state: now.waitingFor ? 'waiting' : 'running', upstreamStatus: status };
       }
       case 'paused': {
-        const { waitingFor: _waitingFor, ...now } = activity(job);
+        const { waitingFor: _waitingFor, step: _step, ...now } = activity(job);
         return { ...now, state: 'paused', upstreamStatus: status };
       }
       case 'complete':
@@ -107,17 +113,22 @@ export function observeJob(job: Job, url: string, redactor: Redactor): Observati
       case 'canceled':
       case 'cancelled':
         return { state: 'canceled', upstreamStatus: status };
-      case 'error':
+      case 'error': {
+        const taskId = failedTaskId(job, job.error ?? []);
         return {
           state: 'failed',
           upstreamStatus: status,
           mayRecover: true,
           problem: jobProblem(job, status, redactor),
+          ...(taskId
+            ? { retryStep: { id: taskId, label: `task ${taskLabel(job.tasks?.[taskId], taskId)}` } }
+            : {}),
         };
+      }
       case 'incomplete':
         return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, redactor) };
       default: {
-        const { waitingFor: _waitingFor, ...now } = activity(job);
+        const { waitingFor: _waitingFor, step: _step, ...now } = activity(job);
         return { ...now, state: 'running', upstreamStatus: status };
       }
     }

@@ -67,3 +67,13 @@ export const envelope = <T extends z.ZodType>(data: T) => z.looseObject({ messag
 
 export const jobListSchema = envelope(z.array(z.unknown()));
 export const messageSchema = envelope(z.unknown().optional());
+
+/** A task from `GET /operations-manager/tasks`: its own `_id` (claim), and `job._id`/`job.task` (finish). */
+export const manualTaskSchema = z.looseObject({
+  _id: z.string().min(1),
+  name: optionalString,
+  type: optionalString,
+  status: optionalString,
+  job: z.looseObject({ _id: optionalString, task: optionalString }).optional().catch(undefined),
+});
+export type ManualTask = z.infer<typeof manualTaskSchema>;

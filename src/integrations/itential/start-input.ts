@@ -109,6 +109,18 @@ export function startInputSchema(
     });
 }
 
+/** The form values that parse back into `input`; the workflow as its picker value. */
+export function startFormValues(input: StartInput, workflowValue: string): FormValues {
+  return {
+    [FIELD.workflow]: workflowValue,
+    [FIELD.description]: input.description ?? '',
+    [FIELD.type]: input.type,
+    [FIELD.variables]:
+      Object.keys(input.variables).length > 0 ? JSON.stringify(input.variables, null, 2) : '',
+    [FIELD.groups]: input.groups.join(', '),
+  };
+}
+
 export interface FieldSources {
   jobType: string;
   /** The picker option for a workflow name (long names become keys). */

@@ -21,9 +21,23 @@ import type { ItentialApi, StartBody } from './api';
 import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
-import { FIELD, MAX_INPUT_FIELDS, startFields, startInputSchema, type StartInput } from './start-input';
+import { ManualTasks } from './manual-task-step';
+import {
+  FIELD,
+  MAX_INPUT_FIELDS,
+  startFields,
+  startFormValues,
+  startInputSchema,
+  type StartInput,
+} from './start-input';
 import { isRecord } from '../shared/json';
-import { problemsByField, schemaChoices, schemaForm, type SchemaForm } from '../shared/schema-fields';
+import {
+  problemsByField,
+  schemaChoices,
+  schemaForm,
+  schemaFormValues,
+  type SchemaForm,
+} from '../shared/schema-fields';
 import type { SecretScrubber } from '../../core/operations/secrets';
 import { variablesFact } from '../shared/variables-fact';
 import { openSecrets, secretNames } from '../shared/sealed-secrets';
@@ -60,8 +74,10 @@ export class StartJobOperation implements Operation<StartInput> {
   readonly title = START_INFO.title;
   readonly usage = START_INFO.usage;
   readonly input: z.ZodType<StartInput>;
+  readonly steps: ManualTasks<StartInput>;
 
   constructor(private readonly deps: StartDeps) {
+    this.steps = new ManualTasks(deps.api);
     this.input = startInputSchema(
       (value) => deps.catalog.resolve(value),
       deps.config.jobType,
@@ -156,6 +172,19 @@ export class StartJobOperation implements Operation<StartInput> {
 
   cancel(ref: UpstreamRef<StartInput>): Promise<CancelOutcome> {
     return this.deps.api.cancelJob(ref.upstreamId);
+  }
+
+  async retryStep(ref: UpstreamRef<StartInput>, taskId: string): Promise<Observation> {
+    return this.observe(await this.deps.api.retryTask(ref.upstreamId, taskId));
+  }
+
+  /** The form showing `input` again (a re-run): inputs in their fields when the schema is at hand, secrets blank. */
+  formValues(input: StartInput): FormValues {
+    const values = startFormValues(input, this.deps.catalog.choice(input.workflow).value);
+    const form = this.formOf(this.deps.catalog.cachedSchema(input.workflow)?.inputSchema, {});
+    return form
+      ? { ...values, [FIELD.variables]: '', ...schemaFormValues(form, input.variables, FIELD.variables) }
+      : values;
   }
 
   /** Every variable the job gets, the secret ones opened. */

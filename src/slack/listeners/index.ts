@@ -6,6 +6,9 @@ import { cancelRun } from './actions/cancel-run';
 import { homeLaunch } from './actions/home-launch';
 import { refreshForm } from './actions/refresh-form';
 import { revertRun } from './actions/revert-run';
+import { rerunRun } from './actions/rerun-run';
+import { retryStep } from './actions/retry-step';
+import { stepDecision } from './actions/step-decision';
 import { opsCommand } from './commands/ops-command';
 import { appHomeOpened } from './events/app-home-opened';
 import { fieldOptions } from './options/field-options';
@@ -21,8 +24,12 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   app.view(VIEWS.preview, previewConfirmation(deps));
   app.action(ACTIONS.cancel, cancelRun(deps));
   app.action(ACTIONS.revert, revertRun(deps));
+  app.action(ACTIONS.rerun, rerunRun(deps));
+  app.action(ACTIONS.retry, retryStep(deps));
   app.action(ACTIONS.approve, approvalVote(deps, 'approve'));
   app.action(ACTIONS.reject, approvalVote(deps, 'reject'));
+  app.action(ACTIONS.stepApprove, stepDecision(deps, 'approve'));
+  app.action(ACTIONS.stepReject, stepDecision(deps, 'reject'));
   app.action(ACTIONS.refreshField, refreshForm(deps));
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
   app.action(ACTIONS.openUpstream, async ({ ack }) => ack());

@@ -1,10 +1,15 @@
-import { tz } from '@date-fns/tz';
-import { format, isSameDay } from 'date-fns';
-import { SKIPPED_COUNT_CAP } from '../../core/digest/due-window';
+import {
+  digestContent,
+  plural,
+  scheduleLines,
+  type DigestContent,
+  type DigestEntry,
+  type DigestMarks,
+  type DigestNames,
+} from '../../core/digest/digest-text';
+import type { DigestScheduleOverview } from '../../core/digest/digest-store';
 import type { DigestPost } from '../../core/digest/publisher';
-import type { DigestOutcome, DigestSummary, OverdueRun } from '../../core/digest/summary';
-import type { DigestFilters, DigestScheduleOverview } from '../../core/digest/digest-store';
-import type { RunRecord } from '../../core/runs/run-store';
+import { code } from '../../core/kit/text';
 import {
   context,
   escapeMrkdwn,
@@ -15,13 +20,16 @@ import {
   section,
   truncate,
 } from './blocks';
-import { duration } from './run-message';
+import { mrkdwnText } from './text';
 
-/** How ids read in a digest. */
-export interface DigestNames {
-  system(id: string): string;
-  operation(id: string): string;
-}
+const SLACK_MARKS: DigestMarks = {
+  failed: ':x:',
+  timed_out: ':alarm_clock:',
+  overdue: ':hourglass_flowing_sand:',
+  waiting: ':raising_hand:',
+  late: ':hourglass:',
+  warning: ':warning:',
+};
 
 /** Slack's limits per message, with room kept for the "part 2 of 3" line (slack-platform.md §4.1). */
 export const DIGEST_MESSAGE_LIMITS = {
@@ -32,169 +40,24 @@ export const DIGEST_MESSAGE_LIMITS = {
   section: LIMITS.sectionText - 100,
 } as const;
 
-const PROBLEM_MESSAGE_MAX = 400;
-
-const OUTCOMES: { outcome: DigestOutcome; label: string }[] = [
-  { outcome: 'succeeded', label: 'succeeded' },
-  { outcome: 'failed', label: 'failed' },
-  { outcome: 'timed_out', label: 'timed out' },
-  { outcome: 'canceled', label: 'canceled' },
-  { outcome: 'rejected', label: 'rejected' },
-  { outcome: 'in_progress', label: 'in progress' },
-];
-
-/** A date and time as people in `zone` read it: `Sun 29 Mar 09:00`. */
-export function zonedTime(date: Date, zone: string, pattern = 'EEE d MMM HH:mm'): string {
-  return format(date, pattern, { in: tz(zone) });
-}
-
-/** `Sat 28 Mar 09:00 → Sun 29 Mar 09:00 (Europe/Berlin)`; the second date is left out on the same day. */
-export function windowText(start: Date, end: Date, zone: string): string {
-  const sameDay = isSameDay(start, end, { in: tz(zone) });
-  return `${zonedTime(start, zone)} → ${zonedTime(end, zone, sameDay ? 'HH:mm' : undefined)} (${zone})`;
-}
-
-export function filtersText(filters: DigestFilters, names: DigestNames): string | undefined {
-  const parts = [
-    filters.system ? `system ${names.system(filters.system)}` : undefined,
-    filters.operationId ? `operation ${names.operation(filters.operationId)}` : undefined,
-    filters.failuresOnly ? 'only failures' : undefined,
-  ].filter((p): p is string => p !== undefined);
-  return parts.length > 0 ? parts.join(' · ') : undefined;
-}
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-const span = (ms: number) => duration(new Date(0), new Date(ms));
-
 /** A schedule as written (`daily 09:00`, a cron expression), set as code so cron stars stay stars. */
 export function scheduleLabel(label: string): string {
-  return `\`${label}\``;
+  return mrkdwnText([code(label)]);
 }
 
-function titleOf(post: DigestPost): string {
-  return post.schedule ? `Digest · ${post.schedule.label}` : 'Digest';
+function titleMrkdwn(content: DigestContent): string {
+  return content.label === undefined ? '*Digest*' : `*Digest* ${scheduleLabel(content.label)}`;
 }
 
-function titleMrkdwn(post: DigestPost): string {
-  return post.schedule ? `*Digest* ${scheduleLabel(post.schedule.label)}` : '*Digest*';
-}
-
-/** What came before the content: the window, lateness, missed windows, filters, caps. */
-function preamble(post: DigestPost, names: DigestNames): string[] {
-  const { summary, timeZone } = post;
-  const lines = [windowText(summary.window.start, summary.window.end, timeZone)];
-  if (post.requestedBy) lines.push(`Asked for by <@${post.requestedBy}>`);
-  if (post.late) {
-    lines.push(
-      `:hourglass: *Late*: due ${zonedTime(post.late.dueAt, timeZone)}, posted ${zonedTime(summary.now, timeZone)} (Flightdeck was down, or Slack would not take it then).`,
-    );
-  }
-  if (post.skipped > 0) {
-    // Missed windows make a digest late even when its own window just ended (an hourly one, say).
-    const count =
-      post.skipped >= SKIPPED_COUNT_CAP
-        ? 'At least 1,000 earlier windows'
-        : plural(post.skipped, 'earlier window');
-    const one = post.skipped === 1;
-    lines.push(
-      `${post.late ? '' : ':hourglass: *Late*: '}${count} ${one ? 'was' : 'were'} missed while Flightdeck was not running; this digest covers ${one ? 'it' : 'them'} too.`,
-    );
-  }
-  const filters = post.schedule ? filtersText(post.schedule.filters, names) : undefined;
-  if (filters) lines.push(`Filters: ${escapeMrkdwn(filters)}`);
-  if (summary.capped)
-    lines.push(':warning: More runs than a digest reads: these counts cover the newest ones.');
-  return lines;
-}
-
-function link(run: RunRecord, links: ReadonlyMap<string, string>): string {
-  const url = links.get(run.id);
-  return url ? `<${url}|thread>` : `run \`${run.id}\``;
-}
-
-function who(run: RunRecord, names: DigestNames): string {
-  return `*${escapeMrkdwn(names.operation(run.operationId))}* by <@${run.requesterId}>`;
-}
-
-function failureEntry(
-  run: RunRecord,
-  post: DigestPost,
-  names: DigestNames,
-  links: ReadonlyMap<string, string>,
-) {
-  const when = run.finishedAt ? ` at ${zonedTime(run.finishedAt, post.timeZone)}` : '';
-  const state = run.state === 'timed_out' ? ':alarm_clock: timed out' : ':x: failed';
-  const head = `${who(run, names)} · ${state}${when} · ${link(run, links)}`;
-  if (!run.problem) return `${head}\n> no reason was recorded`;
-  const { title, message } = run.problem;
-  const reason = `*${escapeMrkdwn(title)}*: ${escapeMrkdwn(truncate(message, PROBLEM_MESSAGE_MAX))}`;
-  return `${head}\n> ${reason.replace(/\n/g, '\n> ')}`;
-}
-
-function overdueEntry(item: OverdueRun, names: DigestNames, links: ReadonlyMap<string, string>) {
-  const expectation =
-    item.basis === 'median'
-      ? `usually done within ${span(item.expectedMs)}`
-      : `no history yet; flagged after ${span(item.expectedMs)}`;
-  return `:hourglass_flowing_sand: ${who(item.run, names)} · running for ${span(item.runningMs)} (${expectation}) · ${link(item.run, links)}`;
-}
-
-function waitingEntry(
-  run: RunRecord,
-  summary: DigestSummary,
-  names: DigestNames,
-  links: ReadonlyMap<string, string>,
-) {
-  const whom = run.waitingFor ? ` for ${escapeMrkdwn(run.waitingFor)}` : '';
-  const since = span(summary.now.getTime() - (run.startedAt ?? run.createdAt).getTime());
-  return `:raising_hand: ${who(run, names)} · waiting${whom} · started ${since} ago · ${link(run, links)}`;
+/** An entry, its quote (a run's reason) as a Slack quote under it. */
+function entryMrkdwn({ line, quote }: DigestEntry): string {
+  const head = mrkdwnText(line);
+  return quote ? `${head}\n> ${mrkdwnText(quote).replace(/\n/g, '\n> ')}` : head;
 }
 
 export interface Group {
   heading: string;
   entries: string[];
-}
-
-function groups(post: DigestPost, names: DigestNames, links: ReadonlyMap<string, string>): Group[] {
-  const { summary } = post;
-  const result: Group[] = [
-    {
-      heading: '*By system*',
-      entries: summary.systems.map((s) => {
-        const counts = OUTCOMES.flatMap(({ outcome, label }) => {
-          const count = s.outcomes[outcome];
-          return count ? [`${count} ${label}`] : [];
-        });
-        return `• *${escapeMrkdwn(names.system(s.system))}*: ${plural(s.total, 'run')} — ${counts.join(' · ')}`;
-      }),
-    },
-  ];
-  if (summary.failures.length > 0)
-    result.push({
-      heading: `*Failed (${summary.failures.length})*`,
-      entries: summary.failures.map((run) => failureEntry(run, post, names, links)),
-    });
-  if (summary.overdue.length > 0)
-    result.push({
-      heading: `*Longer than expected (${summary.overdue.length})*`,
-      entries: summary.overdue.map((item) => overdueEntry(item, names, links)),
-    });
-  if (summary.waiting.length > 0)
-    result.push({
-      heading: `*Waiting for a person (${summary.waiting.length})*`,
-      entries: summary.waiting.map((run) => waitingEntry(run, summary, names, links)),
-    });
-  const busiest: string[] = [];
-  if (summary.busiestOperations.length > 0)
-    busiest.push(
-      `Operations: ${summary.busiestOperations.map((t) => `${escapeMrkdwn(names.operation(t.id))} (${t.count})`).join(' · ')}`,
-    );
-  if (summary.busiestRequesters.length > 0)
-    busiest.push(
-      `Requesters: ${summary.busiestRequesters.map((t) => `<@${t.id}> (${t.count})`).join(' · ')}`,
-    );
-  if (busiest.length > 0) result.push({ heading: '*Busiest*', entries: busiest });
-  return result;
 }
 
 export interface Sized {
@@ -222,16 +85,6 @@ export function packedSections(group: Group): Sized[] {
   return blocks;
 }
 
-function fallbackText(post: DigestPost, names: DigestNames): string {
-  const { summary } = post;
-  const failed = summary.failures.length > 0 ? `, ${summary.failures.length} failed` : '';
-  const filters = post.schedule ? filtersText(post.schedule.filters, names) : undefined;
-  return truncate(
-    `Flightdeck ${titleOf(post).toLowerCase()}${filters ? ` (${filters})` : ''}: ${plural(summary.total, 'run')}${failed}`,
-    LIMITS.fallbackText,
-  );
-}
-
 /**
  * A digest as Slack messages: one when it fits, otherwise several, each inside Slack's block and text limits.
  * Nothing is dropped: the first message says how many parts follow (the poster puts them in its thread),
@@ -242,17 +95,19 @@ export function digestMessages(
   names: DigestNames,
   links: ReadonlyMap<string, string>,
 ): MessageContent[] {
-  const text = fallbackText(post, names);
-  const intro = preamble(post, names);
-  if (post.summary.total === 0) {
-    const none = post.summary.failuresOnly ? 'no failed runs' : 'no runs';
-    return [{ text, blocks: [section(`${titleMrkdwn(post)} — ${none} · ${intro.join(' · ')}`)] }];
+  const content = digestContent(post, names, links, SLACK_MARKS);
+  const text = truncate(content.summary, LIMITS.fallbackText);
+  const intro = content.intro.map(mrkdwnText);
+  if (content.groups.length === 0) {
+    return [{ text, blocks: [section(`${titleMrkdwn(content)} — ${content.none} · ${intro.join(' · ')}`)] }];
   }
   const head: Sized[] = [
-    { block: header(titleOf(post)), chars: titleOf(post).length },
+    { block: header(content.title), chars: content.title.length },
     { block: context(...intro), chars: intro.join('').length },
   ];
-  const body = groups(post, names, links).flatMap(packedSections);
+  const body = content.groups
+    .map((g) => ({ heading: `*${escapeMrkdwn(g.heading)}*`, entries: g.entries.map(entryMrkdwn) }))
+    .flatMap(packedSections);
   const parts: Sized[][] = [[...head]];
   for (const item of body) {
     const current = parts[parts.length - 1] ?? [];
@@ -268,7 +123,7 @@ export function digestMessages(
         context(
           index === 0
             ? `Part 1 of ${parts.length}: the rest is in this message's thread.`
-            : `${titleMrkdwn(post)} · part ${index + 1} of ${parts.length}`,
+            : `${titleMrkdwn(content)} · part ${index + 1} of ${parts.length}`,
         ),
       );
     }
@@ -287,19 +142,10 @@ export function scheduleListMessage(
     return { text: 'No digests are scheduled in this channel.', blocks: [section(none)] };
   }
   const blocks: KnownBlock[] = [header('Digests in this channel')];
-  for (const overview of overviews.slice(0, LIMITS.messageBlocks - 2)) {
-    const { schedule, lastWindow } = overview;
-    const upcoming = next(overview);
-    const filters = filtersText(schedule.filters, names);
-    const lines = [
-      `\`${schedule.id}\` · ${scheduleLabel(schedule.label)} (${schedule.timeZone})${filters ? ` · ${escapeMrkdwn(filters)}` : ''} · by <@${schedule.createdBy}>`,
-      upcoming ? `Next: ${zonedTime(upcoming, schedule.timeZone)}` : 'Next: never',
-    ];
-    if (lastWindow?.postedAt) lines.push(`Last posted: ${zonedTime(lastWindow.postedAt, schedule.timeZone)}`);
-    else if (lastWindow?.error)
-      lines.push(`:warning: The last digest could not be posted: \`${escapeMrkdwn(lastWindow.error)}\``);
-    blocks.push(section(lines.join('\n')));
-  }
+  for (const overview of overviews.slice(0, LIMITS.messageBlocks - 2))
+    blocks.push(
+      section(scheduleLines(overview, next(overview), names, SLACK_MARKS).map(mrkdwnText).join('\n')),
+    );
   if (overviews.length > LIMITS.messageBlocks - 2)
     blocks.push(context(`…and ${overviews.length - (LIMITS.messageBlocks - 2)} more.`));
   return { text: `${plural(overviews.length, 'digest')} scheduled in this channel`, blocks };

@@ -14,7 +14,8 @@ import {
   slackDate,
   truncate,
 } from './blocks';
-import { packedSections, scheduleLabel, zonedTime } from './digest';
+import { zonedTime } from '../../core/digest/digest-text';
+import { packedSections, scheduleLabel } from './digest';
 import { hiddenNote } from './access';
 import { stateLabel } from './run-message';
 

@@ -92,6 +92,8 @@ function inputBlock(field: FormField): KnownBlock {
 export interface ModalMetadata {
   operationId: string;
   channelId: string;
+  /** The run this form re-runs, when its Re-run button opened it. */
+  rerunOf?: string;
 }
 
 export interface OperationModalOptions {

@@ -1,8 +1,8 @@
-import { formatDuration, intervalToDuration } from 'date-fns';
 import type { RunView } from '../../core/runs/notifier';
 import type { RunState } from '../../core/runs/lifecycle';
 import { isFinal } from '../../core/runs/lifecycle';
 import type { RunRecord, TransitionRecord } from '../../core/runs/run-store';
+import { duration } from '../../core/kit/duration';
 import { ACTIONS } from '../ids';
 import { approvalButtons } from './approval';
 import {
@@ -21,6 +21,8 @@ import {
 import { problemText } from './problem';
 import { mrkdwnText } from './text';
 import { payloadText } from '../../core/approvals/transition-payload';
+import { finishedActionButtons, finishedActionsBlock, followUpLine, rerunOfNote } from './run-actions';
+import { humanStepBlocks, stepDecisionLine } from './human-step';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
   awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
@@ -38,14 +40,6 @@ const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
 
 export function stateLabel(state: RunState): string {
   return `${STATE_LABEL[state].emoji} ${STATE_LABEL[state].label}`;
-}
-
-/** "4 minutes 12 seconds"; under a second reads "less than a second". */
-export function duration(start: Date, end: Date): string {
-  const text = formatDuration(intervalToDuration({ start, end }), {
-    format: ['days', 'hours', 'minutes', 'seconds'],
-  });
-  return text === '' ? 'less than a second' : text;
 }
 
 /** Where the run is: status word, task or stage, progress, who it waits for. */
@@ -118,11 +112,16 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
       value: run.id,
     });
   }
+  elements.push(...finishedActionButtons(view));
   if (elements.length > 0) buttons.push({ type: 'actions', block_id: `run:${run.id}`, elements });
   if (run.state === 'awaiting_approval') buttons.push(approvalButtons(run.id));
+  const rerunOf = rerunOfNote(run);
   blocks.push(
     ...buttons,
-    context(`Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`),
+    context(
+      `Run \`${run.id}\`${run.upstreamId ? ` · upstream id \`${escapeMrkdwn(run.upstreamId)}\`` : ''}`,
+      ...(rerunOf ? [rerunOf] : []),
+    ),
   );
   return {
     text: truncate(`${title} — ${STATE_LABEL[run.state].label}`, LIMITS.fallbackText),
@@ -166,12 +165,25 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
     case 'state':
       line = stateSentence(view, transition) + suffix;
       break;
+    case 'rerun':
+    case 'retried':
+      line = followUpLine(view, transition) ?? '';
+      break;
+    case 'step_decided':
+      line = stepDecisionLine(transition, view.systemName);
+      break;
   }
   const blocks: KnownBlock[] = [section(line)];
+  if (transition.payload?.kind === 'human_step')
+    blocks.push(...humanStepBlocks(run.id, view.systemName, transition.payload.step));
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
   if (transition.state === 'waiting' && run.upstreamUrl && transition.kind === 'state') {
     blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));
   }
+  // The reply that says how it ended carries what the run offers, under the reader's eyes in the thread.
+  const ending = (transition.kind === 'state' || transition.kind === 'started') && isFinal(transition.state);
+  const actions = ending ? finishedActionsBlock(view, `reply:${run.id}:${transition.seq}`) : undefined;
+  if (actions) blocks.push(actions);
   return { text: truncate(`${view.operation.title}: ${plainLine(line)}`, LIMITS.fallbackText), blocks };
 }
 

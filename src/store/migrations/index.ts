@@ -5,7 +5,11 @@ import { digests } from './002-digests';
 import { approvals } from './003-approvals';
 import { tracking } from './004-tracking';
 import { transitionPayload } from './005-transition-payload';
+import { onceKeys } from './006-once-keys';
 import { slackBudget } from './007-slack-budget';
+import { digestReadsAndParts } from './008-digest-reads-and-parts';
+import { rerunsAndRetries } from './009-reruns-and-retries';
+import { stepClaims } from './010-step-claims';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -15,7 +19,11 @@ export function migrations(engine: Engine): MigrationProvider {
     '003-approvals': approvals(),
     '004-tracking': tracking(),
     '005-transition-payload': transitionPayload(),
+    '006-once-keys': onceKeys(),
     '007-slack-budget': slackBudget(),
+    '008-digest-reads-and-parts': digestReadsAndParts(),
+    '009-reruns-and-retries': rerunsAndRetries(),
+    '010-step-claims': stepClaims(),
   };
   return { getMigrations: async () => all };
 }

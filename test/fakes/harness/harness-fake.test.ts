@@ -175,4 +175,39 @@ describe('the Harness fake follows the seed and upstream-apis.md §A', () => {
     expect(html.headers.get('content-type')).toBe('text/html');
     expect((await get('/iacm/api/modules')).status).toBe(200);
   });
+
+  it('holds a pipeline on its Harness Approval until the activity is posted, and refuses a key that may not approve', async () => {
+    const pipeline = fake.addPipelineExecution({
+      planExecutionId: 'planApproval1',
+      org: 'default',
+      project: 'infra',
+      pipeline: 'module_tests',
+      stages: [{ id: 'approve', name: 'Approve' }],
+      steps: [
+        { status: 'ApprovalWaiting', stage: 'approve', approval: { message: 'Go?' } },
+        { status: 'Success' },
+      ],
+    });
+    pipeline.read();
+    pipeline.read();
+    expect(pipeline.now().status).toBe('ApprovalWaiting');
+    const listed = await get(
+      `/pipeline/api/v1/orgs/default/projects/infra/approvals/execution/planApproval1?approval_status=WAITING`,
+    );
+    const [approval] = (await listed.json()) as { id: string; details: { approvalMessage: string } }[];
+    expect(approval?.details.approvalMessage).toBe('Go?');
+    const activity = `/pipeline/api/approvals/${approval?.id}/harness/activity?accountIdentifier=${fake.accountId}`;
+    expect((await post(activity, { comments: 'no action' })).status).toBe(400);
+    fake.keyMayApprove = false;
+    const refused = await post(activity, { action: 'APPROVE' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/not authorized/),
+    });
+    fake.keyMayApprove = true;
+    expect((await post(activity, { action: 'APPROVE', comments: 'ok' })).status).toBe(200);
+    pipeline.read();
+    expect(pipeline.now().status).toBe('Success');
+  });
 });

@@ -14,16 +14,9 @@ export type Route =
   | 'interrupt'
   | 'listOrgs'
   | 'listProjects'
-  | 'listPipelines';
-
-/** Routes of the IaCM (goa) service; the others answer with the NextGen envelope. */
-const IACM_ROUTES: ReadonlySet<Route> = new Set([
-  'listModules',
-  'getModule',
-  'moduleMetadata',
-  'createExecution',
-  'listExecutions',
-]);
+  | 'listPipelines'
+  | 'listApprovals'
+  | 'approvalActivity';
 
 /** What the next request to a route gets instead of (or on top of) its normal answer. */
 export type Fault =
@@ -133,6 +126,8 @@ export interface FakeHarnessOptions {
   accountId?: string;
   /** What a second create for the same module, pipeline execution and stage gets: 409 (default) or another record. */
   duplicateCreate?: 'conflict' | 'allow';
+  /** Whether the key's account is in the approval steps' user groups (default yes); no: Harness refuses its activity. */
+  keyMayApprove?: boolean;
 }
 
 const CREATE_FIELDS = [
@@ -163,12 +158,14 @@ export class HarnessFake {
   private readonly faults = new Map<Route, Fault[]>();
   private readonly server: http.Server;
   private readonly duplicateCreate: 'conflict' | 'allow';
+  keyMayApprove: boolean;
   private port = 0;
 
   private constructor(options: FakeHarnessOptions) {
     this.apiKey = options.apiKey ?? 'pat.acct_123.token456.secretsecretsecret';
     this.accountId = options.accountId ?? 'acct_123';
     this.duplicateCreate = options.duplicateCreate ?? 'conflict';
+    this.keyMayApprove = options.keyMayApprove ?? true;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent)
@@ -349,7 +346,7 @@ export class HarnessFake {
   }
 
   private route(match: RouteMatch, req: IncomingMessage, query: URLSearchParams, body: unknown): Answer {
-    const iacm = IACM_ROUTES.has(match.route);
+    const iacm = !PIPELINE_SERVICE.has(match.route);
     if (req.headers['x-api-key'] !== this.apiKey) {
       return iacm
         ? goa(401, { message: 'invalid or missing API key' })
@@ -385,7 +382,63 @@ export class HarnessFake {
         return this.pipelineCheck(query) ?? this.readPipeline(match.params[0] ?? '', query);
       case 'interrupt':
         return this.pipelineCheck(query) ?? this.interrupt(match.params[0] ?? '', query);
+      case 'listApprovals':
+        return this.approvalAccountCheck(req, query) ?? this.listApprovals(match.params);
+      case 'approvalActivity':
+        return this.approvalAccountCheck(req, query) ?? this.approvalActivity(match.params[0] ?? '', body);
     }
+  }
+
+  /** The approvals API takes the account as `accountIdentifier` or the `Harness-Account` header. */
+  private approvalAccountCheck(req: IncomingMessage, query: URLSearchParams): Answer | undefined {
+    const header = req.headers['harness-account'];
+    const account = query.get('accountIdentifier') ?? (typeof header === 'string' ? header : undefined);
+    if (!account) return ng(400, 'INVALID_REQUEST', 'harnessAccount param value is required');
+    if (account !== this.accountId) return ng(403, 'ACCESS_DENIED', 'Not authorized to access this account');
+    return undefined;
+  }
+
+  /** `GET …/v1/orgs/{org}/projects/{project}/approvals/execution/{id}`: a bare array, filtered like Harness. */
+  private listApprovals([org, project, id]: string[]): Answer {
+    const pipeline = this.pipelines.get(id ?? '');
+    if (!pipeline || pipeline.spec.org !== org || pipeline.spec.project !== project)
+      return ng(
+        404,
+        'ENTITY_NOT_FOUND',
+        `Plan Execution Summary does not exist or has been deleted for planExecutionId: ${id}`,
+      );
+    pipeline.waitingApproval();
+    return { status: 200, body: [...pipeline.approvals.values()].filter((a) => a.status === 'WAITING') };
+  }
+
+  /**
+   * `POST /pipeline/api/approvals/{approvalInstanceId}/harness/activity`: HarnessApprovalActivityRequest
+   * (`action` required, APPROVE or REJECT; `comments`; `approverInputs` [{name, value}]). Harness's refusals
+   * are InvalidRequestExceptions: HTTP 400, code INVALID_REQUEST.
+   */
+  private approvalActivity(id: string, body: unknown): Answer {
+    const request = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    if (request.action !== 'APPROVE' && request.action !== 'REJECT')
+      return ng(
+        400,
+        'INVALID_REQUEST',
+        'Invalid request: action: must not be null and one of [APPROVE, REJECT]',
+      );
+    if (request.approverInputs !== undefined && !Array.isArray(request.approverInputs))
+      return ng(400, 'INVALID_REQUEST', 'Invalid request: approverInputs must be an array');
+    const pipeline = [...this.pipelines.values()].find((p) => p.approvals.has(id));
+    const approval = pipeline?.approvals.get(id);
+    if (!pipeline || !approval)
+      return ng(400, 'INVALID_REQUEST', `Invalid request: Approval instance with id ${id} does not exist`);
+    if (!this.keyMayApprove)
+      return ng(400, 'INVALID_REQUEST', 'Invalid request: User not authorized to approve/reject');
+    if (approval.status !== 'WAITING')
+      return ng(400, 'INVALID_REQUEST', `Invalid request: Approval instance ${id} has already completed`);
+    pipeline.decide(approval, request.action, typeof request.comments === 'string' ? request.comments : '');
+    return {
+      status: 200,
+      body: { status: 'SUCCESS', data: approval, metaData: null, correlationId: randomUUID() },
+    };
   }
 
   /** Module-registry reads require the account (header or query) and only serve this fake's account. */
@@ -682,12 +735,33 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
     route: 'pipelineExecution',
   },
   { method: 'PUT', pattern: /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/, route: 'interrupt' },
+  {
+    method: 'GET',
+    pattern: /^\/pipeline\/api\/v1\/orgs\/([^/]+)\/projects\/([^/]+)\/approvals\/execution\/([^/]+)$/,
+    route: 'listApprovals',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/pipeline\/api\/approvals\/([^/]+)\/harness\/activity$/,
+    route: 'approvalActivity',
+  },
 ];
 
 /** A module as the registry answers it: its variables are served by the metadata endpoint only. */
 function moduleResource({ variables: _variables, ...module }: FakeModule): Omit<FakeModule, 'variables'> {
   return module;
 }
+
+/** Routes of the pipeline and NextGen services, which answer errors with the NG envelope rather than goa's. */
+const PIPELINE_SERVICE: ReadonlySet<Route> = new Set([
+  'pipelineExecution',
+  'interrupt',
+  'listApprovals',
+  'approvalActivity',
+  'listOrgs',
+  'listProjects',
+  'listPipelines',
+]);
 
 function matchRoute(method: string, path: string): RouteMatch | undefined {
   for (const candidate of ROUTES) {

@@ -7,6 +7,29 @@ export interface PipelineStep {
   stageStatus?: string;
   /** failureInfo.message of the pipeline and of the current stage. */
   failure?: string;
+  /**
+   * A Harness Approval step waits here (status ApprovalWaiting): the script holds on this step until the
+   * approval's activity is posted; APPROVE moves on, REJECT ends the execution ApprovalRejected.
+   */
+  approval?: { message: string; inputs?: { name: string; defaultValue?: string }[] };
+}
+
+/** A Harness Approval instance as `…/approvals/execution/{id}` lists it (ApprovalInstanceResponseBody). */
+export interface FakeApproval {
+  id: string;
+  type: 'HarnessApproval';
+  status: 'WAITING' | 'APPROVED' | 'REJECTED';
+  deadline: number;
+  created: number;
+  updated: number;
+  error_message: string;
+  details: {
+    approvalMessage: string;
+    includePipelineExecutionHistory: boolean;
+    approvers: { userGroups: string[]; minimumCount: number; disallowPipelineExecutor: boolean };
+    approvalActivities: { approvalAction: string; comments: string; approvedAt: number }[];
+    approverInputs: { name: string; defaultValue?: string }[];
+  };
 }
 
 export interface PipelineExecutionSpec {
@@ -42,7 +65,10 @@ export class ScriptedPipeline {
   private lastServed: PipelineStep | undefined;
   private reads = 0;
   aborted = false;
+  rejected = false;
   readonly startTs = Date.now();
+  /** The Harness Approval instances this execution has reached, by id. */
+  readonly approvals = new Map<string, FakeApproval>();
 
   constructor(readonly spec: PipelineExecutionSpec) {
     if (spec.steps.length === 0) throw new Error(`pipeline ${spec.planExecutionId} has no steps`);
@@ -52,10 +78,50 @@ export class ScriptedPipeline {
     return this.spec.steps[Math.min(index, this.spec.steps.length - 1)] as PipelineStep;
   }
 
-  /** Where the execution is now: the step last read (the first before any read), or aborted. */
+  /** Where the execution is now: the step last read (the first before any read), or aborted, or rejected. */
   now(): PipelineStep {
     const step = this.lastServed ?? this.stepAt(this.index);
+    if (this.rejected)
+      return { status: 'ApprovalRejected', stage: step.stage, stageStatus: 'ApprovalRejected' };
     return this.aborted ? { status: 'Aborted', stage: step.stage, stageStatus: 'Aborted' } : step;
+  }
+
+  /** The approval the execution waits on now (creating its instance when first reached), if any. */
+  waitingApproval(): FakeApproval | undefined {
+    const step = this.stepAt(this.index);
+    if (!step.approval || this.aborted || this.rejected) return undefined;
+    const id = `${this.spec.planExecutionId}-approval-${this.index}`;
+    let approval = this.approvals.get(id);
+    if (!approval) {
+      const now = Date.now();
+      approval = {
+        id,
+        type: 'HarnessApproval',
+        status: 'WAITING',
+        deadline: now + 86_400_000,
+        created: now,
+        updated: now,
+        error_message: '',
+        details: {
+          approvalMessage: step.approval.message,
+          includePipelineExecutionHistory: false,
+          approvers: { userGroups: ['_project_all_users'], minimumCount: 1, disallowPipelineExecutor: false },
+          approvalActivities: [],
+          approverInputs: step.approval.inputs ?? [],
+        },
+      };
+      this.approvals.set(id, approval);
+    }
+    return approval.status === 'WAITING' ? approval : undefined;
+  }
+
+  /** Posts an approval activity: APPROVE moves the script on, REJECT ends it. */
+  decide(approval: FakeApproval, action: 'APPROVE' | 'REJECT', comments: string): void {
+    approval.status = action === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    approval.updated = Date.now();
+    approval.details.approvalActivities.push({ approvalAction: action, comments, approvedAt: Date.now() });
+    if (action === 'APPROVE') this.index += 1;
+    else this.rejected = true;
   }
 
   /** Moves a `manual` script to its next step. */
@@ -66,9 +132,10 @@ export class ScriptedPipeline {
   /** The v2 execution detail a GET returns. */
   read(): object {
     this.reads += 1;
-    if (!this.aborted) {
+    if (!this.aborted && !this.rejected) {
       this.lastServed = this.stepAt(this.index);
-      if (this.spec.advance !== 'manual') this.index += 1;
+      // An approval holds the execution until someone decides it.
+      if (this.spec.advance !== 'manual' && !this.waitingApproval()) this.index += 1;
     }
     return this.detail(this.now());
   }

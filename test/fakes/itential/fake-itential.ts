@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyStep, isFinished, type FakeJob, type JobScript, newJob, scripts } from './job-script';
+import {
+  applyStep,
+  type FakeJob,
+  type FakeTaskDocument,
+  isFinished,
+  type JobScript,
+  manualTaskDocuments,
+  newJob,
+  scripts,
+  steps,
+} from './job-script';
 
 /**
  * A loopback Itential Automation Platform following the start-job seed and upstream-apis.md §C:
@@ -15,6 +25,8 @@ export interface FakeWorkflow {
   inputSchema?: Record<string, unknown>;
   /** Jobs of this workflow follow this script (default: `scripts.happy()`). */
   script?: JobScript;
+  /** Where a job goes after one of its failed tasks is retried (default: it completes). */
+  afterRetry?: JobScript;
   /** `detailed/` answers `{}`, as for a workflow the caller may not see. */
   hidden?: boolean;
 }
@@ -117,6 +129,8 @@ class Reply {
 export class FakeItential {
   readonly requests: RecordedRequest[] = [];
   readonly jobs = new Map<string, FakeJob>();
+  /** Manual task documents (`/operations-manager/tasks`), by their own `_id`. */
+  readonly tasks = new Map<string, FakeTaskDocument>();
   private readonly scriptsByJob = new Map<string, { script: JobScript; step: number }>();
   private readonly workflows = new Map<string, FakeWorkflow>();
   private readonly issued = new Set<string>();
@@ -171,12 +185,30 @@ export class FakeItential {
     const job = this.jobs.get(jobId);
     const run = this.scriptsByJob.get(jobId);
     if (!job || !run) throw new Error(`no job ${jobId}`);
+    if (this.waitingOn(jobId)) return job;
     if (!isFinished(job) && run.step + 1 < run.script.length) {
       run.step += 1;
       const step = run.script[run.step];
-      if (step) applyStep(job, step, Date.now());
+      if (step) this.apply(job, step);
     }
     return job;
+  }
+
+  private apply(job: FakeJob, step: JobScript[number]): void {
+    applyStep(job, step, Date.now());
+    for (const task of [...this.tasks.values()])
+      if (
+        task.job._id === job._id &&
+        task.status === 'running' &&
+        job.tasks[task.job.task]?.status !== 'running'
+      )
+        task.status = 'complete';
+    for (const doc of manualTaskDocuments(job, step)) this.tasks.set(doc._id, doc);
+  }
+
+  /** The job's manual task that holds it until someone finishes it, if any. */
+  private waitingOn(jobId: string): FakeTaskDocument | undefined {
+    return [...this.tasks.values()].find((t) => t.job._id === jobId && t.waits && t.status === 'running');
   }
 
   /** Puts a job in any status, e.g. one this code has never heard of. */
@@ -280,8 +312,17 @@ export class FakeItential {
     if (method === 'POST' && path === '/operations-manager/jobs/start') return this.startJob(record.body);
     if (method === 'POST' && path === '/operations-manager/jobs/cancel') return this.cancelJobs(record.body);
     if (method === 'GET' && path === '/operations-manager/jobs') return this.listJobs(query);
+    const retry = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/([^/]+)\/retry$/.exec(path);
+    if (method === 'POST' && retry?.[1] && retry[2])
+      return this.retryTask(decodeURIComponent(retry[1]), decodeURIComponent(retry[2]));
     const job = /^\/operations-manager\/jobs\/([^/]+)$/.exec(path);
     if (method === 'GET' && job?.[1]) return this.getJob(decodeURIComponent(job[1]), query);
+    if (method === 'GET' && path === '/operations-manager/tasks') return this.listTasks(query);
+    const claim = /^\/operations-manager\/tasks\/([^/]+)\/claim$/.exec(path);
+    if (method === 'POST' && claim?.[1]) return this.claimTask(decodeURIComponent(claim[1]));
+    const finish = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/([^/]+)\/finish$/.exec(path);
+    if (method === 'POST' && finish?.[1] && finish[2])
+      return this.finishTask(decodeURIComponent(finish[1]), decodeURIComponent(finish[2]), record.body);
     return Reply.envelope(404, `Cannot ${method} ${path}`, null);
   }
 
@@ -398,8 +439,8 @@ export class FakeItential {
     });
     const script = workflow.script ?? scripts.happy();
     const first = script[0];
-    if (first) applyStep(job, first, now);
     this.jobs.set(job._id, job);
+    if (first) this.apply(job, first);
     this.scriptsByJob.set(job._id, { script, step: 0 });
     return Reply.envelope(200, 'Successfully created the requested item', job);
   }
@@ -436,6 +477,109 @@ export class FakeItential {
     const include = query.get('include') ?? undefined;
     const page = jobs.slice(skip, skip + limit).map((j) => project({ ...j }, include));
     return Reply.envelope(200, 'Successfully retrieved jobs', page, { total, skip, limit });
+  }
+
+  /**
+   * `POST /operations-manager/jobs/{jobId}/tasks/{taskId}/retry` (§C.2): the failed task runs again and the
+   * job carries on with `afterRetry` of its workflow (default: it completes). Which status and message
+   * Itential gives for a job that is not in error is UNCONFIRMED; this answers as Operations Manager
+   * refuses a state change it cannot make (§C.5: the envelope with a 500).
+   */
+  private retryTask(jobId: string, taskId: string): Reply {
+    const job = this.jobs.get(jobId);
+    const run = this.scriptsByJob.get(jobId);
+    if (!job || !run) return Reply.envelope(404, `Job ${jobId} not found`, null);
+    const task = job.tasks[taskId];
+    if (!task) return Reply.envelope(404, `Task ${taskId} not found in job ${jobId}`, null);
+    if (job.status !== 'error')
+      return Reply.envelope(
+        500,
+        `Job ${jobId} is ${job.status}, not in error: its tasks cannot be retried`,
+        null,
+      );
+    if (task.status !== 'error')
+      return Reply.envelope(
+        500,
+        `Task ${taskId} is ${task.status}, not in error: it cannot be retried`,
+        null,
+      );
+    const now = Date.now();
+    task.status = 'running';
+    job.status = 'running';
+    job.error = job.error.filter((e) => e.task !== taskId);
+    job.last_updated = new Date(now).toISOString();
+    const afterRetry = this.workflows.get(job.name)?.afterRetry ?? [steps.complete()];
+    this.scriptsByJob.set(jobId, {
+      script: [...run.script.slice(0, run.step + 1), ...afterRetry],
+      step: run.step,
+    });
+    return Reply.envelope(200, 'Successfully retried task', job);
+  }
+
+  /** `GET /operations-manager/tasks`: bracket filters (`equals[type]=manual`), `limit`, the OM envelope. */
+  private listTasks(query: URLSearchParams): Reply {
+    let tasks = [...this.tasks.values()];
+    for (const [key, value] of query) {
+      const field = /^equals\[(.+)\]$/.exec(key)?.[1];
+      if (field) tasks = tasks.filter((t) => String(readPath(t, field)) === value);
+    }
+    const limit = Number(query.get('limit') ?? 25);
+    const page = tasks.slice(0, limit).map(({ waits: _waits, ...task }) => task);
+    return Reply.envelope(200, 'Successfully retrieved tasks', page, { total: tasks.length, skip: 0, limit });
+  }
+
+  private claimTask(id: string): Reply {
+    const task = this.tasks.get(id);
+    if (!task) return Reply.envelope(404, `Task ${id} not found`, null);
+    if (task.status !== 'running') return Reply.envelope(400, `Task ${id} is not running`, null);
+    task.metrics.owner = 'flightdeck';
+    return Reply.envelope(200, 'Successfully claimed task', task);
+  }
+
+  /**
+   * `POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish` with `{taskData: {finish_state, variables}}`
+   * (both required, §C.2): `success` moves the job on, `failure` takes a failure path the workflow does not
+   * wire, so the job ends incomplete. The task must be claimed first.
+   */
+  private finishTask(jobId: string, jobTaskId: string, body: unknown): Reply {
+    const errors: { instancePath: string; message: string }[] = [];
+    const taskData = isRecord(body) ? body.taskData : undefined;
+    if (!isRecord(taskData))
+      errors.push({ instancePath: '', message: "must have required property 'taskData'" });
+    const data = isRecord(taskData) ? taskData : {};
+    if (typeof data.finish_state !== 'string')
+      errors.push({ instancePath: '/taskData', message: "must have required property 'finish_state'" });
+    if (!isRecord(data.variables))
+      errors.push({ instancePath: '/taskData', message: "must have required property 'variables'" });
+    if (errors.length > 0) return Reply.envelope(400, 'Request body failed validation', null, { errors });
+    const job = this.jobs.get(jobId);
+    if (!job) return Reply.envelope(404, `Job ${jobId} not found`, null);
+    const task = [...this.tasks.values()].find(
+      (t) => t.job._id === jobId && t.job.task === jobTaskId && t.status === 'running',
+    );
+    if (!task)
+      return Reply.envelope(400, `Task ${jobTaskId} of job ${jobId} is not a running manual task`, null);
+    if (task.metrics.owner === '')
+      return Reply.envelope(400, `Task ${jobTaskId} must be claimed before it is finished`, null);
+    task.status = 'complete';
+    task.metrics.finish_state = String(data.finish_state);
+    const jobTask = job.tasks[jobTaskId];
+    if (jobTask) {
+      jobTask.status = 'complete';
+      jobTask.metrics = { ...jobTask.metrics, finish_state: data.finish_state };
+    }
+    if (data.finish_state === 'success') this.advance(jobId);
+    else
+      this.apply(job, {
+        status: 'incomplete',
+        error: [
+          {
+            task: 'job',
+            message: `Job has no available transitions. ${jobTaskId} could have led to the workflow end task, but did not. These tasks performed in a way that the end of the workflow could not be reached.`,
+          },
+        ],
+      });
+    return Reply.envelope(200, 'Successfully finished task', job);
   }
 
   private cancelJobs(body: unknown): Reply {

@@ -15,6 +15,8 @@ export interface ScriptTask {
   type?: 'automatic' | 'operation' | 'manual';
   /** Defaults to `running` for running/paused jobs, `error` for errored jobs. */
   status?: string;
+  /** A manual task that holds the job until it is finished through the API (claim, then finish). */
+  waits?: boolean;
 }
 
 export interface ScriptStep {
@@ -80,6 +82,12 @@ export const steps = {
     progress,
     task: { name: 'ViewData', summary, type: 'manual' },
   }),
+  /** A manual task the job waits on until someone claims and finishes it (Approve → on, Reject → failure path). */
+  manualWaiting: (summary: string, progress = 0.5): ScriptStep => ({
+    status: 'running',
+    progress,
+    task: { name: 'ViewData', summary, type: 'manual', waits: true },
+  }),
   paused: (progress = 0.5): ScriptStep => ({ status: 'paused', progress }),
   complete: (): ScriptStep => ({ status: 'complete', progress: 1 }),
   canceled: (): ScriptStep => ({ status: 'canceled' }),
@@ -118,6 +126,36 @@ export const scripts = {
     ),
   ],
 };
+
+/** A task document of `GET /operations-manager/tasks`: its own `_id`, and the job and workflow task it is. */
+export interface FakeTaskDocument {
+  _id: string;
+  name: string;
+  summary?: string;
+  type: string;
+  status: string;
+  job: { _id: string; task: string; name: string };
+  metrics: { owner: string; start_time: number; finish_state?: string };
+  waits: boolean;
+}
+
+/** The task documents for the job's running manual tasks that are not listed yet. */
+export function manualTaskDocuments(job: FakeJob, step: ScriptStep): FakeTaskDocument[] {
+  const task = step.task;
+  if (!task || task.type !== 'manual' || step.status !== 'running') return [];
+  return [
+    {
+      _id: objectId(),
+      name: task.name,
+      ...(task.summary ? { summary: task.summary } : {}),
+      type: 'manual',
+      status: 'running',
+      job: { _id: job._id, task: task.id ?? taskIdFor(task.name), name: job.name },
+      metrics: { owner: '', start_time: Date.now() },
+      waits: task.waits === true,
+    },
+  ];
+}
 
 export function newJob(init: {
   workflow: string;

@@ -100,6 +100,51 @@ describe('chat', () => {
     expect(call.contentType).toBe('application/x-www-form-urlencoded');
   });
 
+  test('conversations.history: the channel newest first, a page at a time, metadata only when asked', async () => {
+    const posted: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const res = await client.chat.postMessage({
+        channel: 'C0OPS',
+        text: `digest ${String(i)}`,
+        metadata: { event_type: 'flightdeck_digest', event_payload: { schedule_id: 's1', part: i } },
+      });
+      posted.push(res.ts ?? '');
+    }
+    await client.chat.postMessage({ channel: 'C0OPS', thread_ts: posted[0], text: 'in a thread' });
+    const oldest = posted[0] ?? '';
+
+    const first = await client.conversations.history({
+      channel: 'C0OPS',
+      oldest,
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 2,
+    });
+    expect(first.messages?.map((m) => m.text)).toEqual(['digest 2', 'digest 1']);
+    expect(first.messages?.[0]?.metadata).toEqual({
+      event_type: 'flightdeck_digest',
+      event_payload: { schedule_id: 's1', part: 2 },
+    });
+    expect(first.has_more).toBe(true);
+    const second = await client.conversations.history({
+      channel: 'C0OPS',
+      oldest,
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 2,
+      cursor: first.response_metadata?.next_cursor,
+    });
+    expect(second.messages?.map((m) => [m.text, m.reply_count])).toEqual([['digest 0', 1]]);
+    expect(second.response_metadata?.next_cursor).toBe('');
+
+    const exclusive = await client.conversations.history({ channel: 'C0OPS', oldest });
+    expect(exclusive.messages?.map((m) => m.text)).toEqual(['digest 2', 'digest 1']);
+    expect(exclusive.messages?.[0]?.metadata).toBeUndefined();
+    await expect(errorOf(client.conversations.history({ channel: 'C0NOPE' }))).resolves.toBe(
+      'channel_not_found',
+    );
+  });
+
   test('refuses bad blocks the way Slack does', async () => {
     await expect(
       errorOf(client.chat.postMessage({ channel: 'C0OPS', text: 'x', blocks: [section('')] })),

@@ -21,6 +21,12 @@ export const engineOverrides = z
   .partial();
 export type EngineOverrides = z.infer<typeof engineOverrides>;
 
+/** Digest scheduler timings a fault test sets for a bot process (FD_DIGESTS, JSON); the rest are defaults. */
+export const digestOverrides = z
+  .object({ tickMs: z.number(), leaseMs: z.number(), retryMs: z.number(), maxAttempts: z.number() })
+  .partial();
+export type DigestOverrides = z.infer<typeof digestOverrides>;
+
 const tier = z.object({ perMinute: z.number(), burst: z.number() });
 
 /** The Slack budget a benchmark sets for a bot process (FD_SLACK_BUDGET, JSON), matching its fake's tiers. */
@@ -52,6 +58,8 @@ export const botStats = z.object({
   rssBytes: z.number(),
   heapUsedPeakBytes: z.number(),
   heapTotalPeakBytes: z.number(),
+  /** CPU time the process used so far (user and system), in seconds. */
+  cpuSeconds: z.number(),
   /** Outgoing requests whose path matches FD_WATCH_PATH, as the bot sent them. */
   watched: z.object({ count: z.number(), busiestSecond: z.number() }),
 });

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config';
 import { startFlightdeck } from '../../../src/flightdeck';
 import { INTEGRATIONS } from '../../../src/integrations';
 import { createLogger } from '../../../src/observability/logger';
-import { engineOverrides, slackBudgetOverrides, type BotStats } from './bot-contract';
+import { digestOverrides, engineOverrides, slackBudgetOverrides, type BotStats } from './bot-contract';
 import { busiestSecond } from './busiest-second';
 
 const RSS_SAMPLE_MS = 100;
@@ -22,6 +22,7 @@ serveChild(async () => {
     owner: process.env.FD_OWNER,
     engine,
     slackBudget: slackBudgetOverrides.parse(JSON.parse(process.env.FD_SLACK_BUDGET ?? '{}')),
+    digests: digestOverrides.parse(JSON.parse(process.env.FD_DIGESTS ?? '{}')),
     webApiRetries: 0,
   });
   const peak = { rssPeakBytes: 0, heapUsedPeakBytes: 0, heapTotalPeakBytes: 0 };
@@ -47,6 +48,7 @@ serveChild(async () => {
     handle: async (): Promise<BotStats> => ({
       ...peak,
       rssBytes: process.memoryUsage.rss(),
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       watched: { count: watched.length, busiestSecond: busiestSecond(watched) },
     }),
     stop: async () => {

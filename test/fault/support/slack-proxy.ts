@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FakeSlack } from '../../fakes/slack';
-import { messageJson } from '../../fakes/slack/message-store';
 import { parseApiRequest, readBody } from '../../fakes/slack/request-body';
 import { forward } from './forward';
 
@@ -13,7 +12,7 @@ export interface ProxiedCall {
   channel: string | undefined;
   /** When the proxy received it (ms, this process's clock). */
   at: number;
-  answer: 'slack' | 'held' | 'history' | ProxyFault['kind'];
+  answer: 'slack' | 'held' | ProxyFault['kind'];
 }
 
 interface ChannelFault {
@@ -26,8 +25,7 @@ interface ChannelFault {
 /**
  * Stands between the bot and the fake Slack. It adds what the fake cannot do by itself: faults per method
  * and channel (the fake's are per method), answers held back after Slack handled the call (the crash
- * window between "Slack accepted" and "the bot recorded it"), and `conversations.history`, served from the
- * fake's messages because the fake does not implement it.
+ * window between "Slack accepted" and "the bot recorded it").
  */
 export class SlackProxy {
   readonly calls: ProxiedCall[] = [];
@@ -114,12 +112,6 @@ export class SlackProxy {
       }
       return;
     }
-    if (method === 'conversations.history') {
-      call.answer = 'history';
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(this.history(channel, Number(params.oldest ?? 0), params.include_all_metadata)));
-      return;
-    }
     const answer = await forward(this.fake.url, req.method ?? 'POST', req.url ?? '/', req.headers, raw);
     const before = this.holdAfter.get(method);
     if (before !== undefined && before <= 0) {
@@ -141,17 +133,5 @@ export class SlackProxy {
     found.left -= 1;
     if (found.left === 0) this.faults.splice(index, 1);
     return found.fault;
-  }
-
-  /** Newest first, like Slack; only messages at or after `oldest` (seconds). */
-  private history(channel: string | undefined, oldest: number, metadata: unknown) {
-    if (!channel || !this.fake.channel(channel)) return { ok: false, error: 'channel_not_found' };
-    const withMetadata = metadata === true || metadata === 'true' || metadata === '1';
-    const messages = this.fake
-      .messages(channel)
-      .filter((m) => Number(m.ts) >= oldest)
-      .reverse()
-      .map((m) => messageJson(m, this.fake.thread(channel, m.ts).length, withMetadata));
-    return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
   }
 }

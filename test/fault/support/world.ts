@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeItential, type JobScript } from '../../fakes/itential';
-import { FakeSlack } from '../../fakes/slack';
+import { FakeSlack, type TierSettings } from '../../fakes/slack';
 import { SIGNING_SECRET } from '../../support/flightdeck-harness';
 import type { StorePlace } from '../../support/stores';
 import { acceleratedBudget, type EngineOverrides } from './bot-contract';
@@ -51,8 +51,10 @@ export class FaultWorld {
     channels: number;
     script: JobScript;
     latencyMs?: number;
+    /** Slack's rate limits, enforced with 429s; none by default. */
+    tiers?: TierSettings;
   }): Promise<FaultWorld> {
-    const slack = await FakeSlack.start();
+    const slack = await FakeSlack.start({ tiers: options.tiers });
     const channels = Array.from({ length: options.channels }, (_, i) => `C0F${String(i).padStart(4, '0')}`);
     for (const id of channels) {
       slack.addChannel({

@@ -107,3 +107,24 @@ test('cancelling a finished job is the 500 Itential sends, with a data map', asy
   });
   expect(fake.count('POST', '/operations-manager/jobs/cancel')).toBe(2);
 });
+
+test('a waiting manual task holds its job until it is claimed and finished; finish validates its body', async () => {
+  fake.addWorkflow({ name: 'Gated', script: [steps.manualWaiting('Approve change'), steps.complete()] });
+  const started = await call('POST', '/operations-manager/jobs/start', { workflow: 'Gated', options: {} });
+  const jobId = (started.body.data as { _id: string })._id;
+  fake.advance(jobId);
+  expect(fake.jobs.get(jobId)?.status).toBe('running');
+  const listed = await call('GET', '/operations-manager/tasks?equals[type]=manual&equals[status]=running');
+  const [task] = listed.body.data as { _id: string; job: { _id: string; task: string } }[];
+  expect(task?.job._id).toBe(jobId);
+  const finish = `/operations-manager/jobs/${jobId}/tasks/${task?.job.task}/finish`;
+  expect((await call('POST', finish, { taskData: { finish_state: 'success' } })).status).toBe(400);
+  expect(
+    (await call('POST', finish, { taskData: { finish_state: 'success', variables: {} } })).body.message,
+  ).toMatch(/must be claimed/);
+  expect((await call('POST', `/operations-manager/tasks/${task?._id}/claim`)).status).toBe(200);
+  expect((await call('POST', finish, { taskData: { finish_state: 'success', variables: {} } })).status).toBe(
+    200,
+  );
+  expect(fake.jobs.get(jobId)?.status).toBe('complete');
+});

@@ -59,4 +59,49 @@ describe('scrubbedOperation', () => {
     expect(safe.id).toBe('x.start');
     expect(safe.cancel).toBeUndefined();
   });
+
+  it('gives a re-run form the input as form values with its secrets blank', () => {
+    expect(
+      safe.formValues?.({ variables: { password: 'hunter2-secret', device: 'rtr-01' } }),
+    ).toBeUndefined();
+    const flat = scrubbedOperation({ ...op } as Operation<unknown>, new SecretScrubber());
+    expect(flat.formValues?.({ device: 'rtr-01', api_token: 'tok-123456', tags: ['a', 'b'] })).toEqual({
+      device: 'rtr-01',
+      api_token: '',
+      tags: ['a', 'b'],
+    });
+    const own = scrubbedOperation(
+      {
+        ...op,
+        formValues: (i: Input) => ({ variables: JSON.stringify(i.variables), copy: 'hunter2-secret' }),
+      },
+      new SecretScrubber(),
+    );
+    expect(own.formValues?.(input)).toEqual({
+      variables: '{"password":"","device":"rtr-01"}',
+      copy: '',
+    });
+  });
+
+  it('masks secrets in what a retried step reports', async () => {
+    const retrying = scrubbedOperation(
+      {
+        ...op,
+        retryStep: async (ref) => (await op.poll?.(ref)) ?? { state: 'running', upstreamStatus: 'x' },
+      },
+      new SecretScrubber(),
+    );
+    const observation = await retrying.retryStep?.({ upstreamId: 'j1', input }, 'task-1');
+    expect(observation?.problem?.message).toBe('bad value [redacted]');
+  });
+
+  it('gives no form values for an input its operation cannot read, rather than throwing', () => {
+    const strict = scrubbedOperation(
+      { ...op, formValues: (i: Input) => ({ keys: Object.keys(i.variables).join() }) },
+      new SecretScrubber(),
+    );
+    expect(
+      strict.formValues?.({ workflow: 'stored by an older release' } as unknown as Input),
+    ).toBeUndefined();
+  });
 });

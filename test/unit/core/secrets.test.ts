@@ -41,6 +41,24 @@ describe('SecretScrubber', () => {
       'public-snmp',
     ]);
   });
+
+  it('blanks values under secret-looking names for a form to ask again, keeping the rest and the shape', () => {
+    expect(scrubber.blanked(input)).toEqual({
+      workflow: 'Backup',
+      variables: { device: 'rtr-01', password: '', nested: { apiKey: '' }, db_token: '' },
+      groups: ['b0bc20ec3a3e5e90bac881e7'],
+    });
+    expect(input.variables.password).toBe('hunter2-very');
+  });
+
+  it('cuts a secret out of form values, as typed and as JSON escapes it', () => {
+    const quoted = { password: 'pa"ss\\word-1' };
+    const values = scrubber.blankedForm(
+      { variables: JSON.stringify(quoted), note: ['copy pa"ss\\word-1'], empty: undefined },
+      quoted,
+    );
+    expect(values).toEqual({ variables: '{"password":""}', note: ['copy '], empty: undefined });
+  });
 });
 
 describe('SecretScrubber sealing', () => {

@@ -10,7 +10,8 @@ import { launcherModal } from '../../../src/slack/ui/launcher-modal';
 import { operationModal, previewModal } from '../../../src/slack/ui/operation-modal';
 import { problemText } from '../../../src/slack/ui/problem';
 import { deniedMessage, reportMessage, runsMessage } from '../../../src/slack/ui/replies';
-import { duration, parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
+import { duration } from '../../../src/core/kit/duration';
+import { parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
 import { mrkdwnText } from '../../../src/slack/ui/text';
 import { validateBlocks, validateView } from '../../support/block-kit';
 import { blocksText } from '../../support/flightdeck-harness';
@@ -56,6 +57,7 @@ const view = (r: RunRecord, cancellable = true, revertible = false): RunView => 
   systemName: 'Itential',
   cancellable,
   revertible,
+  finishedActions: [],
 });
 
 function transition(

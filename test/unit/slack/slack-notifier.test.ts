@@ -43,7 +43,7 @@ function transition(seq: number, attemptedAt: Date | null = null): TransitionRec
 
 const view = (r: RunRecord) => runView({ registry: new Registry([]) }, r);
 
-/** The notifier against the fake Slack, through the proxy that adds per-channel faults and history. */
+/** The notifier against the fake Slack, through the proxy that adds per-channel faults. */
 describe('SlackNotifier', () => {
   let slack: FakeSlack;
   let proxy: SlackProxy;
@@ -94,8 +94,9 @@ describe('SlackNotifier', () => {
     expect(proxy.callsOf('conversations.history')).toHaveLength(1);
   });
 
-  it('posts anyway when Slack will not let it look (here: no history method), and says so once', async () => {
+  it('posts anyway when Slack will not let it look (here: no history scope), and says so once', async () => {
     const n = notifier(slack.apiUrl);
+    slack.inject('conversations.history', { kind: 'error', error: 'missing_scope' }, 2);
     await n.postParent(view(run()));
     await n.postParent(view(run({ parentAttemptedAt: t0 })));
     await n.postParent(view(run({ parentAttemptedAt: t0 })));

@@ -79,6 +79,7 @@ describe('approval transitions in the run’s thread', () => {
     systemName: 'Itential',
     cancellable: true,
     revertible: false,
+    finishedActions: [],
   };
   const reply = (fields: Partial<TransitionRecord>) =>
     JSON.stringify(

@@ -24,7 +24,14 @@ export function refreshForm(deps: SlackDeps) {
     await client.views.update({
       view_id: view.id,
       hash: view.hash,
-      view: operationView(deps.registry, op, meta.channelId, { values }),
+      view: operationView(
+        deps.registry,
+        op,
+        meta.channelId,
+        { values },
+        // Blanked secrets were said when the form opened; a rebuilt form still says what it re-runs.
+        meta.rerunOf ? { rerunOf: meta.rerunOf, secretsBlanked: false } : undefined,
+      ),
     });
   };
 }

@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { DigestCommand, ScheduleSpec } from '../../../core/digest/spec';
-import { txt } from '../../../core/kit/text';
+import { digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../../../core/digest/spec';
+import { NOTHING_POSTED, UNRECORDED } from '../../../core/digest/publisher';
 import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
-import { digestNames } from '../../slack-digest-publisher';
+import { digestNames, filtersText, zonedTime } from '../../../core/digest/digest-text';
 import { toNotifyError } from '../../slack-errors';
 import type { DigestScheduleRecord } from '../../../core/digest/digest-store';
 import type { MessageContent } from '../../ui/blocks';
-import { filtersText, scheduleLabel, scheduleListMessage, zonedTime } from '../../ui/digest';
+import { scheduleLabel, scheduleListMessage } from '../../ui/digest';
 import { usageMessage } from '../../ui/help';
 import { deniedMessage, infoMessage } from '../../ui/replies';
 
@@ -35,12 +35,9 @@ function postProblem(err: NotifyError): string {
 export async function digestCommand(deps: SlackDeps, parsed: DigestCommand, args: Args): Promise<void> {
   const { command, ack, respond } = args;
   const channelId = command.channel_id;
-  if (channelId.startsWith('D')) {
-    await ack(
-      ephemeral(
-        usageMessage(txt`Digests are posted in channels: run this in the channel that should get them.`),
-      ),
-    );
+  const misplaced = digestPlaceRefusal(channelId);
+  if (misplaced) {
+    await ack(ephemeral(usageMessage(misplaced)));
     return;
   }
   await ack();
@@ -128,13 +125,10 @@ async function schedule(
 
 async function postNow(deps: SlackDeps, { command, respond }: Args, windowMs: number): Promise<void> {
   const timeZone = (await deps.digests.timeZones.of(command.user_id)) ?? FALLBACK_ZONE;
-  const summary = await deps.digests.schedules.summarizeRecent(command.channel_id, windowMs);
+  const subject = { userId: command.user_id, channelId: command.channel_id };
+  const post = await deps.digests.schedules.now(subject, windowMs, timeZone);
   try {
-    await deps.digests.publisher.publish(
-      { channelId: command.channel_id, requestedBy: command.user_id, timeZone, summary, skipped: 0 },
-      { partsPosted: 0, threadTs: null },
-      async () => true,
-    );
+    await deps.digests.publisher.publish(post, NOTHING_POSTED, UNRECORDED);
   } catch (err) {
     const problem = toNotifyError(err);
     deps.log.warn({ channel: command.channel_id, err: problem.code }, 'could not post digest');

@@ -4,6 +4,7 @@ import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand, systemUsage } from '../../../core/commands/ops-command';
 import { DIGEST_USAGE } from '../../../core/digest/spec';
 import type { SlackDeps } from '../../deps';
+import { afterPendingAcks } from '../../after-ack';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
 import { helpFor } from './help-command';
@@ -131,6 +132,7 @@ export function opsCommand(deps: SlackDeps) {
       }
       case 'runs':
         await ack();
+        await afterPendingAcks();
         await respond(ephemeral(await recentRuns(deps, command.user_id, command.channel_id, parsed.mine)));
         return;
       case 'digest':
@@ -138,6 +140,7 @@ export function opsCommand(deps: SlackDeps) {
         return;
       case 'status':
         await ack();
+        await afterPendingAcks();
         await respond(ephemeral(await runStatus(deps, command.user_id, command.channel_id, parsed.runId)));
         return;
     }

@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../deps';
-import { slackErrorCode } from '../../slack-errors';
 import { HOME_LIMITS, homeView, type HomeContent, type HomeRun } from '../../ui/home';
 import type { RunRecord } from '../../../core/runs/run-store';
 type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>;
@@ -32,20 +31,10 @@ export async function homeContent(deps: SlackDeps, userId: string): Promise<Home
   };
 }
 
-/** Publishes the Home tab whenever someone opens it. */
+/** Publishes the Home tab whenever someone opens it, in its turn in the workspace's `views.publish` budget. */
 export function appHomeOpened(deps: SlackDeps) {
-  return async ({ event, client }: Args): Promise<void> => {
+  return async ({ event }: Args): Promise<void> => {
     if (event.tab !== 'home') return;
-    try {
-      await client.views.publish({
-        user_id: event.user,
-        view: homeView(await homeContent(deps, event.user)),
-      });
-    } catch (err) {
-      deps.log.warn(
-        { user: event.user, err: slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)) },
-        'could not publish the Home tab',
-      );
-    }
+    await deps.homes.publish(event.user, async () => homeView(await homeContent(deps, event.user)));
   };
 }

@@ -98,6 +98,7 @@ export function operationSubmission(deps: SlackDeps) {
         idempotencyKey: `${view.id}:${view.hash}`,
         channelId: meta.channelId,
         requester,
+        ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
       }).then(async (result) => {
         if (result.kind === 'notice')
           await tellUser(client, deps.log, meta.channelId, requester.id, result.content);

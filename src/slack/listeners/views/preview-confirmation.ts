@@ -40,6 +40,7 @@ export function previewConfirmation(deps: SlackDeps) {
         channelId: meta.channelId,
         requester: { id: body.user.id, name: body.user.name },
         confirmedFingerprint: meta.fingerprint,
+        ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
       });
       const update = (next: Parameters<typeof client.views.update>[0]) => client.views.update(next);
       if (report.kind === 'notice') {

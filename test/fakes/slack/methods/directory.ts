@@ -88,14 +88,61 @@ const conversationsReplies: MethodHandler = ({ params, state, identity }) => {
   return { messages: thread, has_more: false, response_metadata: { next_cursor: '' } };
 };
 
-/** Slack's cursors are opaque strings; this one encodes where the next page starts. */
-const encodeCursor = (offset: number) => Buffer.from(`member:${offset}`).toString('base64');
+/** Slack's cursors are opaque strings; this one encodes what is paged and where the next page starts. */
+const encodeCursor = (offset: number, what = 'member') => Buffer.from(`${what}:${offset}`).toString('base64');
 
-function decodeCursor(cursor: string): number {
-  const match = /^member:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+function decodeCursor(cursor: string, what = 'member'): number {
+  const match = new RegExp(`^${what}:(\\d+)$`).exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!match) throw new SlackApiError('invalid_cursor');
   return Number(match[1]);
 }
+
+/** A page size as Slack reads it: `fallback` when absent, else a whole number in [1, max]. */
+function pageLimit(raw: string | undefined, fallback: number, max: number): number {
+  const limit = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new SlackApiError('invalid_limit');
+  return limit;
+}
+
+/**
+ * What the channel shows (no thread replies but broadcast ones), newest first, between `oldest` and
+ * `latest` (seconds; exclusive unless `inclusive`), a page at a time (default 100, at most 999); message
+ * metadata only with `include_all_metadata`, as Slack returns it.
+ */
+const conversationsHistory: MethodHandler = ({ params, state, identity }) => {
+  const args = parseArgs(
+    z.object({
+      channel: text.optional(),
+      oldest: text.optional(),
+      latest: text.optional(),
+      inclusive: flag,
+      limit: text.optional(),
+      cursor: text.optional(),
+      include_all_metadata: flag,
+    }),
+    params,
+  );
+  const limit = pageLimit(args.limit, 100, 999);
+  const channel = state.visibleChannel(args.channel, identity);
+  const oldest = Number(args.oldest ?? 0);
+  const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+  const inRange = (ts: number) =>
+    args.inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest;
+  const shown = state.messages
+    .topLevel(channel.id)
+    .filter((m) => inRange(Number(m.ts)))
+    .reverse();
+  const start = args.cursor ? decodeCursor(args.cursor, 'history') : 0;
+  const end = start + limit;
+  return {
+    messages: shown
+      .slice(start, end)
+      .map((m) => messageJson(m, state.messages.replies(channel.id, m.ts).length, args.include_all_metadata)),
+    has_more: end < shown.length,
+    pin_count: 0,
+    response_metadata: { next_cursor: end < shown.length ? encodeCursor(end, 'history') : '' },
+  };
+};
 
 /** Members a page at a time (default 100, at most 1000); the last page's `next_cursor` is empty. */
 const conversationsMembers: MethodHandler = ({ params, state, identity }) => {
@@ -103,8 +150,7 @@ const conversationsMembers: MethodHandler = ({ params, state, identity }) => {
     z.object({ channel: text.optional(), cursor: text.optional(), limit: text.optional() }),
     params,
   );
-  const limit = args.limit === undefined || args.limit === '' ? 100 : Number(args.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackApiError('invalid_limit');
+  const limit = pageLimit(args.limit, 100, 1000);
   const channel = state.visibleChannel(args.channel, identity);
   const start = args.cursor ? decodeCursor(args.cursor) : 0;
   if (start > channel.members.length) throw new SlackApiError('invalid_cursor');
@@ -126,6 +172,7 @@ export const directoryMethods: Record<string, MethodHandler> = {
   'auth.test': authTest,
   'users.info': usersInfo,
   'conversations.info': conversationsInfo,
+  'conversations.history': conversationsHistory,
   'conversations.replies': conversationsReplies,
   'conversations.members': conversationsMembers,
   'usergroups.users.list': usergroupsUsersList,

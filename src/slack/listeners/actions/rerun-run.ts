@@ -1,0 +1,50 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SlackDeps } from '../../deps';
+import { tellUser } from '../../ephemeral';
+import { operationView } from '../../operation-view';
+import { deniedMessage, infoMessage } from '../../ui/replies';
+import { mrkdwnText } from '../../ui/text';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+/**
+ * Re-run: the run's form, filled in with its inputs (secrets blank), for a new run in the same channel.
+ * Submitted like any form, so it is validated, decided by policy and approved like any start.
+ */
+export function rerunRun(deps: SlackDeps) {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
+    await ack();
+    const channelId = body.channel?.id;
+    const runId = action.value;
+    if (!channelId || !runId) return;
+    const user = { id: body.user.id, name: body.user.name };
+    const form = await deps.reruns.form(runId, user);
+    switch (form.kind) {
+      case 'denied':
+        await tellUser(
+          client,
+          deps.log,
+          channelId,
+          user.id,
+          deniedMessage(`run ${form.title}`, form.decision),
+        );
+        return;
+      case 'unavailable':
+        await tellUser(client, deps.log, channelId, user.id, infoMessage(mrkdwnText(form.reason)));
+        return;
+      case 'already_opening':
+        return;
+      case 'form':
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: operationView(
+            deps.registry,
+            form.operation,
+            form.run.channelId,
+            { values: form.values },
+            { rerunOf: form.run.id, secretsBlanked: form.secretsBlanked },
+          ),
+        });
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import { link, txt } from '../../../src/core/kit/text';
+import type { HumanStep } from '../../../src/core/operations/contract';
+import {
+  humanStepBlocks,
+  parseStepButton,
+  stepClickReply,
+  stepDecisionLine,
+} from '../../../src/slack/ui/human-step';
+import { validateBlocks } from '../../support/block-kit';
+import { transitionRecord } from '../../support/run-fixtures';
+import { blocksText } from '../../support/flightdeck-harness';
+
+const RUN = '3b1d6a52-0000-4000-8000-000000000001';
+const at = new Date('2026-12-07T10:00:00Z');
+const step: HumanStep = {
+  id: 'appr-1',
+  title: 'Harness approval · stage Approve',
+  message: txt`Apply <!channel> to prod? See ${link('https://example.com/plan', 'the plan')}`,
+  decisions: ['approve', 'reject'],
+  form: false,
+};
+
+describe('human step builders', () => {
+  it('shows the step, its message escaped, and one valid button per decision carrying the run and step', () => {
+    const blocks = humanStepBlocks(RUN, 'Harness IaCM', step);
+    expect(validateBlocks(blocks, 'message')).toBeUndefined();
+    const text = blocksText({ blocks });
+    expect(text).toContain('*Harness approval · stage Approve*');
+    expect(text).toContain('Apply &lt;!channel&gt; to prod?');
+    expect(text).toContain('<https://example.com/plan|the plan>');
+    const actions = blocks.find((b) => b.type === 'actions') as {
+      elements: { action_id: string; value: string; confirm?: unknown }[];
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(['fd.step.approve', 'fd.step.reject']);
+    expect(actions.elements.map((e) => parseStepButton(e.value))).toEqual([
+      { run: RUN, step: 'appr-1' },
+      { run: RUN, step: 'appr-1' },
+    ]);
+    expect(actions.elements[0]?.confirm).toBeUndefined();
+    expect(actions.elements[1]?.confirm).toBeDefined();
+  });
+
+  it('offers only the decisions the upstream takes, and says when the upstream also asks for values', () => {
+    const blocks = humanStepBlocks(RUN, 'Itential', {
+      ...step,
+      message: undefined,
+      decisions: ['approve'],
+      form: true,
+    });
+    expect(validateBlocks(blocks, 'message')).toBeUndefined();
+    expect(JSON.stringify(blocks)).not.toContain('fd.step.reject');
+    expect(blocksText({ blocks })).toContain('only Itential');
+  });
+
+  it('reads back only button values it wrote', () => {
+    expect(parseStepButton(undefined)).toBeUndefined();
+    expect(parseStepButton('not json')).toBeUndefined();
+    expect(parseStepButton('{"run":"r"}')).toBeUndefined();
+    expect(parseStepButton('x'.repeat(2001))).toBeUndefined();
+  });
+
+  it('says who decided, when, and which step; an upstream refusal says the step still waits', () => {
+    const decided = transitionRecord({
+      runId: RUN,
+      seq: 3,
+      at,
+      kind: 'step_decided',
+      actorId: 'U0BOB',
+      payload: {
+        kind: 'step_decision',
+        stepId: 'appr-1',
+        title: 'an approval in <stage>',
+        decision: 'reject',
+      },
+    });
+    const line = stepDecisionLine(decided, 'Harness IaCM');
+    expect(line).toContain(':no_entry: Rejected by <@U0BOB> <!date^');
+    expect(line).toContain('an approval in &lt;stage&gt;');
+    const refused = stepDecisionLine(
+      { ...decided, problem: { title: 'Harness IaCM: could not reject the pipeline', message: 'no' } },
+      'Harness IaCM',
+    );
+    expect(refused).toContain('<@U0BOB> tried to reject');
+    expect(refused).toContain('still waits');
+  });
+
+  it('tells a late clicker who decided first, and stays quiet where the thread speaks', () => {
+    expect(
+      stepClickReply({
+        kind: 'already_decided',
+        holder: { runId: RUN, stepId: 's', actorId: 'U0BOB', decision: 'approve', at },
+      }),
+    ).toContain('<@U0BOB> already approved this step');
+    expect(
+      stepClickReply({ kind: 'refused_upstream', problem: { title: 't', message: 'm' } }),
+    ).toBeUndefined();
+    expect(stepClickReply({ kind: 'not_waiting' })).toContain('no longer waits');
+  });
+});

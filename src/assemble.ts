@@ -7,9 +7,10 @@ import { Registry } from './core/operations/registry';
 import { SecretScrubber } from './core/operations/secrets';
 
 /** What both surfaces (Slack and the console) build the same way from the config. */
-type Settings = Pick<Config<unknown>, 'file' | 'systems'>;
+type Settings = Pick<Config<{ FLIGHTDECK_SECRETS_KEY?: string }>, 'file' | 'systems' | 'env'>;
 
 export function buildRegistry(config: Settings, log: Log, clock: Clock): Registry {
+  const secrets = new SecretScrubber(config.file.secrets.namePatterns, config.env.FLIGHTDECK_SECRETS_KEY);
   return new Registry(
     config.systems.map(
       ({ integration, config: systemConfig }: { integration: Integration; config?: unknown }) => ({
@@ -20,10 +21,11 @@ export function buildRegistry(config: Settings, log: Log, clock: Clock): Registr
             : integration.create(systemConfig, {
                 log: log.child({ system: integration.definition.id }),
                 clock,
+                secrets,
               }),
       }),
     ),
-    new SecretScrubber(config.file.secrets.namePatterns),
+    secrets,
   );
 }
 

@@ -21,6 +21,10 @@ const runtimeFields = {
   ),
   DATA_DIR: optional(z.string()).default('./data'),
   FLIGHTDECK_CONFIG: optional(z.string()),
+  // Seals the secret inputs of a run in the store; without it each process makes up its own key.
+  FLIGHTDECK_SECRETS_KEY: optional(
+    z.string().min(16, 'must be at least 16 characters: a long random passphrase shared by every replica'),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),

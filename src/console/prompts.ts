@@ -1,5 +1,5 @@
 import type { Choice, FieldErrors, FormField, FormValues, Operation } from '../core/operations/contract';
-import { parseForm, validateUpstream } from '../core/operations/forms';
+import { parseForm, prepareForm, validateUpstream } from '../core/operations/forms';
 import { isUpstreamError } from '../core/operations/problem';
 import type { Terminal } from './terminal';
 
@@ -39,6 +39,7 @@ export async function fillForm(
   terminal.print(`${deps.systemName}: ${op.title} (type ${ABANDON} to leave the form)`);
   try {
     for (;;) {
+      await prepareForm(op, { prefill, values }, deps.searchDeadlineMs);
       const fields = op.fields({ prefill, values });
       const next = fields.find((f) => !answered.has(f.id));
       if (next) {

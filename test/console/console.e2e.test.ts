@@ -19,8 +19,11 @@ describe('console (demo)', () => {
     driver.type('nightly');
     await driver.until('Job type [automation]: ');
     driver.type('');
-    await driver.until('Job variables');
-    driver.type('{"site": "hq"}');
+    // The workflow's input schema gives `site` a prompt of its own.
+    await driver.until('  site: ');
+    driver.type('hq');
+    await driver.until('Other variables (JSON object)');
+    driver.type('');
     await driver.until('Groups');
     driver.type('');
     const thread = await driver.until(/└ \S+ succeeded/);
@@ -42,7 +45,8 @@ describe('console (demo)', () => {
       ['search Workflow', ''],
       ['Description: ', 'nightly'],
       ['Job type', ''],
-      ['Job variables', '{"site": "hq"}'],
+      ['  site: ', 'hq'],
+      ['Other variables', ''],
       ['Groups', ''],
     ] as const) {
       await driver.until(prompt);
@@ -53,7 +57,13 @@ describe('console (demo)', () => {
     driver.type(choice);
     await driver.until('search Workflow [Backup Devices]');
     driver.type('');
-    for (const prompt of ['Description [nightly]: ', 'Job type [automation]: ', 'Job variables', 'Groups']) {
+    for (const prompt of [
+      'Description [nightly]: ',
+      'Job type [automation]: ',
+      '  site [hq]: ',
+      'Other variables',
+      'Groups',
+    ]) {
       await driver.until(prompt);
       driver.type('');
     }
@@ -83,18 +93,20 @@ describe('console (demo)', () => {
       await driver.until(prompt);
       driver.type('');
     }
-    await driver.until('Job variables');
-    driver.type('{"site": ');
+    await driver.until('  site: ');
+    driver.type('');
+    await driver.until('Other variables (JSON object)');
+    driver.type('{"x": ');
     await driver.until('Groups');
     driver.type('');
-    await driver.until('✖ Job variables (JSON object): Not valid JSON');
+    await driver.until('✖ Other variables (JSON object): Not valid JSON');
     // Asked again, with what was typed as the value to correct.
-    await driver.until('Job variables (JSON object) [{"site":]: ');
+    await driver.until('Other variables (JSON object) [{"x":]: ');
     driver.type('{}');
-    // The upstream check: the workflow's input schema requires `site`.
-    await driver.until(/✖ Job variables \(JSON object\): .*site/);
-    await driver.until('Job variables (JSON object) [{}]: ');
-    driver.type('{"site": "hq"}');
+    // The upstream check: the workflow's input schema requires `site`, asked again under its own name.
+    await driver.until(/✖ site: .*'site' is required/);
+    await driver.until('  site: ');
+    driver.type('hq');
     await driver.until(/└ \S+ succeeded/);
   });
 
@@ -149,7 +161,7 @@ describe('console (demo)', () => {
     }
     await driver.until('Pipeline execution id');
     driver.type('demoApplyOk42');
-    await driver.until('Pipeline stage id [apply]');
+    await driver.until('Pipeline stage [apply]');
     driver.type('');
     const thread = await driver.until(/└ \S+ succeeded/);
     expect(thread).toContain('started: running · stage Plan');

@@ -62,9 +62,9 @@ describe('console as a process', () => {
     type('');
     await printed.until('Description: ');
     type('from a process');
-    for (const prompt of ['Job type [automation]: ', 'Job variables', 'Groups']) {
+    for (const prompt of ['Job type [automation]: ', '  site: ', 'Other variables', 'Groups']) {
       await printed.until(prompt);
-      type(prompt === 'Job variables' ? '{"site": "hq"}' : '');
+      type(prompt === '  site: ' ? 'hq' : '');
     }
     const thread = await printed.until(/└ \S+ succeeded/);
     const order = [

@@ -2,6 +2,7 @@ import { FakeItential, scripts, steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
+import { itentialLoginEnv } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 import { upstreamBotPerTest } from '../support/upstream-bot';
 
@@ -29,13 +30,7 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
         ],
         advanceOnPoll: false,
       }).start(),
-    bot: (fake) => ({
-      env: {
-        ITENTIAL_BASE_URL: fake.url,
-        ITENTIAL_USERNAME: 'flightdeck',
-        ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
-      },
-    }),
+    bot: (fake) => ({ env: itentialLoginEnv(fake) }),
   });
   beforeEach(() => {
     ({ fake: itential, h } = bot);
@@ -116,11 +111,18 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
     expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);
   });
 
-  it('variables that do not fit the picked workflow get the error under the variables, on the submitted form', async () => {
-    const { submission } = await launch('Configure VLAN', { variables: '{"vlan": 12}' });
+  it('variables that do not fit the named workflow get the error under the input’s field, on the submitted form', async () => {
+    const { view: opened } = await h.commandModal(ALICE, 'itential start Configure VLAN', CHANNEL);
+    // The form opens at once, then is rebuilt with a field per input once the workflow's schema is read.
+    const view = await h.viewWithBlock(opened.id, 'in.s.device');
+    const submission = await h.driver.viewSubmission(
+      view,
+      { workflow: { value: 'Configure VLAN', text: 'Configure VLAN' }, variables: '{"vlan": 12}' },
+      ALICE,
+    );
     expect(submission.body).toEqual({
       response_action: 'errors',
-      errors: { variables: "'device' is required (rule: required)" },
+      errors: { 'in.s.device': "'device' is required (rule: required)" },
     });
     expect(submission.viewProblem).toBeUndefined();
     expect(itential.count('POST', '/operations-manager/jobs/start')).toBe(0);

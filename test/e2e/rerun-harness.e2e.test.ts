@@ -59,11 +59,11 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
     const initial = (blockId: string) => inputBlockJson(form, blockId);
     expect(initial('module')).toContain(`"initial_option":{"value":"${moduleId}"`);
     expect(initial('module')).toContain('vpc-network');
-    expect(initial('org')).toContain('"initial_value":"default"');
-    expect(initial('project')).toContain('"initial_value":"infra"');
-    expect(initial('pipeline')).toContain('"initial_value":"module_tests"');
+    expect(initial('org')).toContain('"initial_option":{"value":"default"');
+    expect(initial('project')).toContain('"initial_option":{"value":"infra"');
+    expect(initial('pipeline')).toContain('"initial_option":{"value":"module_tests"');
     expect(initial('pipelineExecutionId')).toContain(`"initial_value":"${plan}"`);
-    expect(initial('pipelineStageId')).toContain('"initial_value":"plan"');
+    expect(initial('pipelineStageId')).toContain('"initial_option":{"value":"plan"');
     expect(blocksText(form)).toContain(`Re-run of run ${firstRunId}`);
 
     // The next pipeline execution; everything else as it was.

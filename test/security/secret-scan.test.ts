@@ -583,7 +583,7 @@ describe.each(RUNS)(
         const text = parent ? blocksText(parent) : '';
         return text.includes('Succeeded') ? text : undefined;
       }, 5_000);
-      expect(succeeded).toContain('device, password, apiKey, token, db_secret');
+      expect(succeeded).toContain('device, password=••••••, apiKey=••••••, token=••••••, db_secret=••••••');
       for (const value of Object.values(VARIABLES)) expect(succeeded).not.toContain(value);
     });
   },

@@ -2,6 +2,15 @@ import { FakeItential, type FakeWorkflow, scripts } from '../fakes/itential';
 import { Harness, type HarnessOptions } from './flightdeck-harness';
 import type { StoreBackend, StoreFixture } from './stores';
 
+/** The bot's environment for `fake`, logging in with a username and password (`/login`). */
+export function itentialLoginEnv(fake: FakeItential): Record<string, string> {
+  return {
+    ITENTIAL_BASE_URL: fake.url,
+    ITENTIAL_USERNAME: 'flightdeck',
+    ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
+  };
+}
+
 export interface ItentialBotOptions extends Omit<HarnessOptions, 'place' | 'env'> {
   /** Default: "Backup Devices", which runs to success. */
   workflows?: FakeWorkflow[];

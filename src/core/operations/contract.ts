@@ -25,6 +25,8 @@ interface FieldBase {
   placeholder?: string;
   /** When the value changes the form is rebuilt from `fields(values)` (dependent fields). */
   refreshOnChange?: boolean;
+  /** Its value is a secret: never pre-filled or shown back, masked in facts. */
+  secret?: boolean;
 }
 
 export type FormField =
@@ -177,6 +179,11 @@ export interface OperationInfo {
 
 export interface Operation<Input = unknown> extends OperationInfo {
   fields(ctx: FormContext): FormField[];
+  /**
+   * Fetches what `fields(ctx)` needs from the upstream (a picked workflow's input schema), so that the form
+   * rebuilt after it shows the right fields. Must answer within `deadlineMs`; `fields` copes without it.
+   */
+  prepare?(ctx: FormContext, deadlineMs: number): Promise<void>;
   /** Parses the form values; zod issue paths name field ids. */
   input: z.ZodType<Input>;
   /** Checks that need the upstream (an input schema, an id that must exist). Must answer within `deadlineMs`. */

@@ -1,4 +1,4 @@
-import type { FieldErrors, FormValues, Operation } from './contract';
+import type { FieldErrors, FormContext, FormValues, Operation } from './contract';
 
 export type FormResult<I> = { ok: true; input: I } | { ok: false; errors: FieldErrors };
 
@@ -21,12 +21,21 @@ export async function validateUpstream<I>(
   deadlineMs: number,
 ): Promise<FieldErrors | undefined> {
   if (!op.validate) return undefined;
+  return withinDeadline(op.validate(input, deadlineMs), deadlineMs);
+}
+
+/** Lets the operation fetch what its form needs; an upstream that cannot answer in time leaves the form as it is. */
+export async function prepareForm(op: Operation, ctx: FormContext, deadlineMs: number): Promise<void> {
+  if (op.prepare) await withinDeadline(op.prepare(ctx, deadlineMs), deadlineMs);
+}
+
+async function withinDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), deadlineMs);
   });
   try {
-    return await Promise.race([op.validate(input, deadlineMs).catch(() => undefined), timeout]);
+    return await Promise.race([work.catch(() => undefined), timeout]);
   } finally {
     clearTimeout(timer);
   }

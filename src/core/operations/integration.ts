@@ -1,12 +1,15 @@
 import type { Clock } from '../kit/clock';
 import type { Log } from '../kit/log';
 import type { SystemDefinition, SystemRuntime } from './contract';
+import type { SecretScrubber } from './secrets';
 
 export type Env = Record<string, string | undefined>;
 
 export interface IntegrationDeps {
   log: Log;
   clock: Clock;
+  /** Which input names hold secrets (the config's `secrets.namePatterns`). */
+  secrets: SecretScrubber;
 }
 
 /** Result of reading one system's settings. No config and no problems = the system is not configured. */

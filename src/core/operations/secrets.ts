@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { FormValues } from './contract';
 import type { Problem } from './problem';
 
@@ -16,6 +17,13 @@ export const DEFAULT_SECRET_NAME_PATTERNS = [
 /** Shorter values are too likely to occur by chance in ordinary text to be worth masking. */
 const MIN_SECRET_LENGTH = 4;
 const MASK = '[redacted]';
+/** Marks sealed secret inputs: AES-256-GCM, then base64 of IV, tag and ciphertext. */
+const SEALED = 'fdsealed:v1:';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The sealed secret inputs of a run cannot be opened with this process's key. */
+export class UnreadableSecretsError extends Error {}
 
 /**
  * Keeps the values of secret-named inputs (a job variable `password`, a `sensitive` module variable)
@@ -25,8 +33,47 @@ const MASK = '[redacted]';
 export class SecretScrubber {
   private readonly names: RegExp;
 
-  constructor(patterns: readonly string[] = DEFAULT_SECRET_NAME_PATTERNS) {
+  private readonly key: Buffer;
+
+  /**
+   * `sealKey` seals secret inputs (`FLIGHTDECK_SECRETS_KEY`); without one the process makes up its own, so a
+   * run that waits for an approval across a restart, or on another replica, cannot open them.
+   */
+  constructor(patterns: readonly string[] = DEFAULT_SECRET_NAME_PATTERNS, sealKey?: string) {
     this.names = new RegExp(patterns.join('|'), 'i');
+    this.key = createHash('sha256')
+      .update(sealKey ?? randomBytes(32))
+      .digest();
+  }
+
+  /** Secret input values as one opaque string, so that they are stored with the run but never in clear. */
+  seal(values: Record<string, unknown>): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
+    return `${SEALED}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+  }
+
+  /** The values `seal` sealed. Throws UnreadableSecretsError when this key did not seal them. */
+  open(sealed: string): Record<string, unknown> {
+    try {
+      if (!sealed.startsWith(SEALED)) throw new Error('not sealed');
+      const raw = Buffer.from(sealed.slice(SEALED.length), 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      const values: unknown = JSON.parse(text.toString('utf8'));
+      if (typeof values !== 'object' || values === null || Array.isArray(values))
+        throw new Error('not an object');
+      return values as Record<string, unknown>;
+    } catch {
+      throw new UnreadableSecretsError('the secret inputs cannot be opened with this process’s key');
+    }
+  }
+
+  /** Whether an input of this name holds a secret (`db_password`, `apiKey`). */
+  isSecretName(name: string): boolean {
+    return this.names.test(name);
   }
 
   /** Values found under secret-looking names anywhere in `input`, longest first. */
@@ -34,6 +81,16 @@ export class SecretScrubber {
     const found = new Set<string>();
     const walk = (value: unknown, secret: boolean, depth: number) => {
       if (depth > 20) return;
+      if (typeof value === 'string' && value.startsWith(SEALED)) {
+        let opened: Record<string, unknown> | undefined;
+        try {
+          opened = this.open(value);
+        } catch {
+          opened = undefined;
+        }
+        if (opened) walk(opened, true, depth + 1);
+        return;
+      }
       if (typeof value === 'string' || typeof value === 'number') {
         const text = String(value);
         if (secret && text.length >= MIN_SECRET_LENGTH) found.add(text);
@@ -45,7 +102,7 @@ export class SecretScrubber {
       }
       if (typeof value === 'object' && value !== null) {
         for (const [key, child] of Object.entries(value))
-          walk(child, secret || this.names.test(key), depth + 1);
+          walk(child, secret || this.isSecretName(key), depth + 1);
       }
     };
     walk(input, false, 0);

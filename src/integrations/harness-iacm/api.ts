@@ -4,6 +4,10 @@ import { type ErrorContext, badResponse } from './errors';
 import type { HarnessHttp, HarnessResponse } from './http';
 import { approvalRefusalHint } from './errors';
 import {
+  type HarnessEntity,
+  moduleMetadataSchema,
+  type ModuleVariable,
+  ngPageSchema,
   approvalActivityResponseSchema,
   approvalInstanceSchema,
   type ApprovalInstance,
@@ -27,8 +31,12 @@ export interface CreateExecution extends PipelineScope {
   pipeline: string;
   pipelineExecutionId: string;
   pipelineStageId: string;
+  /** The module's input variables; sent only when there are some (UNCONFIRMED body field, see README). */
+  variables?: Record<string, unknown>;
 }
 
+/** Pickers list at most this many entries (Slack shows 100 options). */
+const PICKER_PAGE = 50;
 /** The body of an approval activity (HarnessApprovalActivityRequest). */
 export interface ApprovalActivity {
   action: 'APPROVE' | 'REJECT';
@@ -84,6 +92,69 @@ export class HarnessApi {
     return parse(moduleSchema, response, context);
   }
 
+  /** The variables of one version of a module (its Terraform inputs). */
+  async moduleVariables(moduleId: string, version: string): Promise<ModuleVariable[]> {
+    const context = {
+      action: "read the module's variables",
+      target: `module \`${moduleId}\` version \`${version}\``,
+      scope: this.accountScope,
+    };
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/iacm/api/modules/${encodeURIComponent(moduleId)}/metadata`,
+      query: { version },
+      context,
+      once: true,
+    });
+    return parse(moduleMetadataSchema, response, context).variables;
+  }
+
+  /** Orgs of the account whose name or identifier contains `term` (`GET /ng/api/organizations`). */
+  async searchOrgs(term: string): Promise<HarnessEntity[]> {
+    const context = { action: 'list the orgs', target: 'org list', scope: this.accountScope };
+    const response = await this.http.send({
+      method: 'GET',
+      path: '/ng/api/organizations',
+      query: { searchTerm: term || undefined, pageIndex: 0, pageSize: PICKER_PAGE },
+      context,
+      once: true,
+    });
+    return parse(ngPageSchema('organization'), response, context).data.content;
+  }
+
+  /** Projects of an org (`GET /ng/api/projects`). */
+  async searchProjects(org: string, term: string): Promise<HarnessEntity[]> {
+    const context = { action: 'list the projects', target: `org \`${org}\``, scope: this.accountScope };
+    const response = await this.http.send({
+      method: 'GET',
+      path: '/ng/api/projects',
+      query: { orgIdentifier: org, searchTerm: term || undefined, pageIndex: 0, pageSize: PICKER_PAGE },
+      context,
+      once: true,
+    });
+    return parse(ngPageSchema('project'), response, context).data.content;
+  }
+
+  /** Pipelines of a project (`POST /pipeline/api/pipelines/list`, a read despite the verb). */
+  async searchPipelines(scope: PipelineScope, term: string): Promise<HarnessEntity[]> {
+    const context = { action: 'list the pipelines', target: 'pipeline list', scope: scopeText(scope) };
+    const response = await this.http.send({
+      method: 'POST',
+      path: '/pipeline/api/pipelines/list',
+      query: {
+        orgIdentifier: scope.org,
+        projectIdentifier: scope.project,
+        searchTerm: term || undefined,
+        page: 0,
+        size: PICKER_PAGE,
+      },
+      body: { filterType: 'PipelineSetup' },
+      context,
+      once: true,
+    });
+    return parse(ngPageSchema(), response, context).data.content;
+  }
+
   /**
    * Sends both published body shapes at once (§A.3): `org`/`project` (apidocs.harness.io) and
    * `pipeline_org`/`pipeline_project` (the newer spec). Never retried: the caller looks the record up instead.
@@ -106,6 +177,9 @@ export class HarnessApi {
         pipeline: request.pipeline,
         pipelineExecutionId: request.pipelineExecutionId,
         pipelineStageId: request.pipelineStageId,
+        ...(request.variables && Object.keys(request.variables).length > 0
+          ? { variables: request.variables }
+          : {}),
       },
       context,
     });

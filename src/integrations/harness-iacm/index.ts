@@ -5,6 +5,8 @@ import { definition } from './definition';
 import { ExecutionsQuery } from './executions-query';
 import { HarnessHttp } from './http';
 import { ModuleDirectory } from './module-directory';
+import { ModuleInputs } from './module-inputs';
+import { ScopePickers } from './scope-pickers';
 import { RunOperation } from './run-operation';
 
 export type { HarnessConfig } from './config';
@@ -23,8 +25,10 @@ export const harnessIacm: Integration<HarnessConfig> = {
     });
     const api = new HarnessApi(http, config.accountId);
     const modules = new ModuleDirectory(api);
+    const inputs = new ModuleInputs(api, modules, deps.clock);
+    const pickers = new ScopePickers(api, config.defaults);
     return {
-      operations: [new RunOperation({ api, modules, config })],
+      operations: [new RunOperation({ api, modules, inputs, pickers, config, secrets: deps.secrets })],
       queries: [new ExecutionsQuery({ api, modules, config, clock: deps.clock })],
     };
   },

@@ -7,6 +7,7 @@ import {
   type FieldErrors,
   type FormContext,
   type FormField,
+  type FormValues,
   type Observation,
   type Operation,
   type StartResult,
@@ -28,23 +29,77 @@ import {
 import { pipelineExecutionUrl } from './links';
 import { approvalStep, PipelineApprovals, waitsForApproval } from './approval-step';
 import type { ModuleDirectory, ModuleLookup } from './module-directory';
+import type { ModuleInputs } from './module-inputs';
+import { isScopeField, type ScopeField, type ScopePickers } from './scope-pickers';
+import type { SecretScrubber } from '../../core/operations/secrets';
+import { parseJsonObject } from '../shared/json-object-text';
+import { readSchemaValues, schemaChoices, schemaForm } from '../shared/schema-fields';
+import { variablesFact } from '../shared/variables-fact';
+import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { meaningOf, observePipeline } from './pipeline-status';
 import type { HarnessModule, ModuleExecution, PipelineSummary } from './schemas';
 
-export const runInputSchema = z.object({
-  module: moduleRef,
-  org: harnessIdentifier('Org'),
-  project: harnessIdentifier('Project'),
-  pipeline: harnessIdentifier('Pipeline'),
-  pipelineExecutionId,
-  pipelineStageId: stageIdentifier,
-});
-export type RunInput = z.infer<typeof runInputSchema>;
+/** What `iacm.run` runs with; form field ids are these keys, and one per simple variable of the module. */
+export interface RunInput {
+  module: string;
+  org: string;
+  project: string;
+  pipeline: string;
+  pipelineExecutionId: string;
+  pipelineStageId: string;
+  /** The module's variables but the sensitive ones: from their fields and the JSON box. */
+  variables?: Record<string, unknown>;
+  /** Sensitive (or secret-named) variables, sealed (`SecretScrubber.seal`): sent, never shown or stored in clear. */
+  secrets?: string;
+}
+
+/** The JSON box for the variables that have no field (lists, maps, objects). */
+const VARIABLES_BOX = 'variables';
+/** Slack shows at most 100 blocks; the form has 8 more. */
+const MAX_VARIABLE_FIELDS = 40;
+
+const nonEmpty = (record: Record<string, unknown>) => Object.keys(record).length > 0;
+
+/** Parses the form; `seal` keeps the secret variables out of the stored input. */
+const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.ZodType<RunInput> =>
+  z
+    .looseObject({
+      module: moduleRef,
+      org: harnessIdentifier('Org'),
+      project: harnessIdentifier('Project'),
+      pipeline: harnessIdentifier('Pipeline'),
+      pipelineExecutionId,
+      pipelineStageId: stageIdentifier,
+      [VARIABLES_BOX]: z
+        .preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string())
+        .transform(parseJsonObject),
+    })
+    .transform((form, ctx): RunInput => {
+      const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = form;
+      const typed = readSchemaValues(form as FormValues);
+      for (const [field, message] of Object.entries(typed.errors)) {
+        ctx.addIssue({ code: 'custom', path: [field], message });
+      }
+      const variables = { ...form[VARIABLES_BOX], ...typed.variables };
+      return {
+        module,
+        org,
+        project,
+        pipeline,
+        pipelineExecutionId: execution,
+        pipelineStageId,
+        ...(nonEmpty(variables) ? { variables } : {}),
+        ...(nonEmpty(typed.secrets) ? { secrets: seal(typed.secrets) } : {}),
+      };
+    });
 
 export interface RunOperationDeps {
   api: HarnessApi;
   modules: ModuleDirectory;
+  inputs: ModuleInputs;
+  pickers: ScopePickers;
   config: HarnessConfig;
+  secrets: SecretScrubber;
 }
 
 const SEARCH_LIMIT = 50;
@@ -72,74 +127,88 @@ export class RunOperation implements Operation<RunInput> {
   readonly verb = RUN_INFO.verb;
   readonly title = RUN_INFO.title;
   readonly usage = RUN_INFO.usage;
-  readonly input = runInputSchema;
+  readonly input: z.ZodType<RunInput>;
   readonly steps: PipelineApprovals<RunInput>;
 
   constructor(private readonly deps: RunOperationDeps) {
+    this.input = runInputSchema((secrets) => deps.secrets.seal(secrets));
     this.steps = new PipelineApprovals(deps.api, scopeOf);
   }
 
   fields(ctx: FormContext): FormField[] {
-    const { defaults } = this.deps.config;
-    // Values come back when the form is filled in again (a re-run); else the command's words and the defaults.
     const values = ctx.values ?? {};
-    const given = (id: keyof RunInput) => {
-      const value = values[id];
-      return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+    const typed = (id: string) => {
+      const v = values[id];
+      return typeof v === 'string' && v.trim() !== '' ? v : undefined;
     };
-    const module = given('module');
+    const module = typed('module');
     const initialModule = module ? this.moduleChoiceFor(module) : this.prefilledModule(ctx.prefill);
+    const picker = (id: ScopeField, label: string, hint: string): FormField => {
+      const value = typed(id);
+      const initial = value ? { value, label: value } : this.deps.pickers.initial(id);
+      return { id, kind: 'search', label, hint, minQueryLength: 0, ...(initial ? { initial } : {}) };
+    };
+    const moduleRefValue = initialModule?.value;
+    const loaded = moduleRefValue ? this.deps.inputs.schemaOf(moduleRefValue) : undefined;
+    const form = loaded
+      ? schemaForm(loaded.schema, {
+          isSecretName: (name) => this.deps.secrets.isSecretName(name),
+          values,
+          maxFields: MAX_VARIABLE_FIELDS,
+        })
+      : undefined;
     return [
       {
         id: 'module',
         kind: 'search',
         label: 'Module',
-        hint: 'Type part of the module name to search the module registry.',
+        hint: loaded
+          ? `Its variables below are those of version ${truncate(loaded.version, 40)}.`
+          : 'Type part of the module name to search the module registry.',
         minQueryLength: 0,
+        refreshOnChange: true,
         ...(initialModule ? { initial: initialModule } : {}),
       },
-      {
-        id: 'org',
-        kind: 'text',
-        label: 'Org',
-        maxLength: 128,
-        initial: given('org') ?? defaults.org,
-        hint: 'Org identifier of the pipeline.',
-      },
-      {
-        id: 'project',
-        kind: 'text',
-        label: 'Project',
-        maxLength: 128,
-        initial: given('project') ?? defaults.project,
-        hint: 'Project identifier of the pipeline.',
-      },
-      {
-        id: 'pipeline',
-        kind: 'text',
-        label: 'Pipeline',
-        maxLength: 128,
-        initial: given('pipeline') ?? defaults.pipeline,
-        hint: 'Pipeline identifier (not its display name).',
-      },
+      picker('org', 'Org', 'The org of the pipeline.'),
+      picker('project', 'Project', 'The project of the pipeline, in that org.'),
+      picker('pipeline', 'Pipeline', 'The pipeline, in that project.'),
       {
         id: 'pipelineExecutionId',
         kind: 'text',
         label: 'Pipeline execution id',
         maxLength: 500,
         placeholder: 'kKyXVVj3RTSpiP0Dbn6cIQ',
-        initial: given('pipelineExecutionId'),
         hint: 'The id, or paste the execution’s address from Harness (…/executions/<id>/pipeline).',
+        ...(typed('pipelineExecutionId') ? { initial: typed('pipelineExecutionId') } : {}),
       },
-      {
-        id: 'pipelineStageId',
-        kind: 'text',
-        label: 'Pipeline stage id',
-        maxLength: 128,
-        initial: given('pipelineStageId') ?? defaults.stage,
-        hint: 'Identifier of the stage the module runs in.',
-      },
+      picker(
+        'pipelineStageId',
+        'Pipeline stage',
+        'The stage the module runs in; listed from that execution.',
+      ),
+      ...(form?.fields ?? []),
+      ...(form && form.rest.length > 0
+        ? [
+            {
+              id: VARIABLES_BOX,
+              kind: 'multiline' as const,
+              label: 'Other variables (JSON object)',
+              optional: true,
+              placeholder: '{"subnets": ["10.0.1.0/24"]}',
+              hint: `For the variables without a field: ${truncate(form.rest.join(', '), 1500)}`,
+              ...(typed(VARIABLES_BOX) ? { initial: typed(VARIABLES_BOX) } : {}),
+            },
+          ]
+        : []),
     ];
+  }
+
+  /** The module's variables, so that the form rebuilt after a module is picked has a field for each. */
+  async prepare(ctx: FormContext): Promise<void> {
+    const picked = ctx.values?.module;
+    const ref =
+      typeof picked === 'string' && picked !== '' ? picked : this.prefilledModule(ctx.prefill)?.value;
+    if (ref) await this.deps.inputs.load(ref);
   }
 
   /** The picker option for a module value of an earlier input: an id (named when known) or a `name:` reference. */
@@ -164,8 +233,13 @@ export class RunOperation implements Operation<RunInput> {
     return value.length <= CHOICE_MAX_LENGTH ? { value, label: name } : undefined;
   }
 
-  async search(fieldId: string, query: string): Promise<Choice[]> {
-    if (fieldId !== 'module') return [];
+  async search(fieldId: string, query: string, values: FormValues = {}): Promise<Choice[]> {
+    if (isScopeField(fieldId)) return this.deps.pickers.search(fieldId, query, values);
+    if (fieldId !== 'module') {
+      const picked = values.module;
+      const loaded = typeof picked === 'string' ? this.deps.inputs.schemaOf(picked) : undefined;
+      return schemaChoices(loaded?.schema, fieldId, query);
+    }
     const modules = await this.deps.modules.search(query.trim(), SEARCH_LIMIT);
     return modules.map(moduleChoice).filter((c): c is Choice => c !== undefined);
   }
@@ -199,6 +273,18 @@ export class RunOperation implements Operation<RunInput> {
       { label: 'Pipeline', value: input.pipeline },
       { label: 'Stage', value: input.pipelineStageId },
       { label: 'Pipeline execution', value: input.pipelineExecutionId },
+      ...(input.variables || input.secrets
+        ? [
+            {
+              label: 'Variables',
+              value: variablesFact(
+                input.variables ?? {},
+                secretNames(this.deps.secrets, input.secrets),
+                (name) => this.deps.secrets.isSecretName(name),
+              ),
+            },
+          ]
+        : []),
     ];
   }
 
@@ -207,7 +293,7 @@ export class RunOperation implements Operation<RunInput> {
    * conflicts, the module's executions are searched for this pipeline execution and stage before anything else.
    */
   async start(input: RunInput): Promise<StartResult> {
-    const request = await this.request(input);
+    const request = { ...(await this.request(input)), ...this.variablesOf(input) };
     let record: ModuleExecution;
     try {
       record = await this.deps.api.createExecution(request);
@@ -268,6 +354,12 @@ export class RunOperation implements Operation<RunInput> {
       pipelineExecutionId: input.pipelineExecutionId,
       pipelineStageId: input.pipelineStageId,
     };
+  }
+
+  /** The module's variables for the create body, the secret ones opened; finding a record needs none. */
+  private variablesOf(input: RunInput): Pick<CreateExecution, 'variables'> {
+    if (!input.variables && !input.secrets) return {};
+    return { variables: { ...input.variables, ...openSecrets(this.deps.secrets, input.secrets, SYSTEM_ID) } };
   }
 
   private async moduleId(ref: string): Promise<string> {

@@ -30,8 +30,66 @@ export const moduleSchema = z.looseObject({
   description: z.string().nullish(),
   org: z.string().nullish(),
   project: z.string().nullish(),
+  versions: z.array(z.string()).nullish().catch(undefined),
 });
 export type HarnessModule = z.infer<typeof moduleSchema>;
+
+const optionalText = z.string().nullish().catch(undefined);
+
+/** One variable of `GET /iacm/api/modules/{id}/metadata` (§A.2); the default is a string whatever the type. */
+export const moduleVariableSchema = z.looseObject({
+  variable_name: z.string().min(1),
+  variable_type: optionalText,
+  variable_default: z.unknown().optional(),
+  variable_required: z.boolean().nullish().catch(undefined),
+  variable_sensitive: z.boolean().nullish().catch(undefined),
+  variable_description: optionalText,
+});
+export type ModuleVariable = z.infer<typeof moduleVariableSchema>;
+
+/** A variable Flightdeck cannot read is left out rather than failing the whole form. */
+export const moduleMetadataSchema = z.looseObject({
+  module_version: optionalText,
+  variables: z
+    .array(z.unknown())
+    .nullish()
+    .transform((items) =>
+      (items ?? []).flatMap((item) => {
+        const parsed = moduleVariableSchema.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    ),
+});
+
+/** An org, project or pipeline as the NextGen lists name it. */
+const entitySchema = z.looseObject({
+  identifier: z.string().min(1),
+  name: z.string().nullish().catch(undefined),
+});
+export type HarnessEntity = z.infer<typeof entitySchema>;
+
+/**
+ * A NextGen page (`{status, data: {content: […]}}`) whose items are the entity itself (pipelines) or wrap it
+ * (`{organization: …}`, `{project: …}`); an item of another shape is skipped.
+ */
+export const ngPageSchema = (wrapper?: string) =>
+  z.looseObject({
+    data: z.looseObject({
+      content: z
+        .array(z.unknown())
+        .nullish()
+        .transform((items) =>
+          (items ?? []).flatMap((item) => {
+            const inner =
+              wrapper && typeof item === 'object' && item !== null && wrapper in item
+                ? (item as Record<string, unknown>)[wrapper]
+                : item;
+            const parsed = entitySchema.safeParse(inner);
+            return parsed.success ? [parsed.data] : [];
+          }),
+        ),
+    }),
+  });
 
 const stringish = z.union([z.string(), z.number()]).transform(String);
 

@@ -13,12 +13,13 @@ export type { ItentialConfig } from './config';
 export const itential: Integration<ItentialConfig> = {
   definition,
   configure: configureItential,
-  create(config, { log, clock }) {
+  create(config, { log, clock, secrets }) {
     const scoped = log.child({ system: SYSTEM_ID });
     const client = new ItentialClient(config, clock, scoped);
     const api = new ItentialApi(client, config.tuning);
     const operation = new StartJobOperation({
       config,
+      secrets,
       api,
       catalog: new WorkflowCatalog(api, clock, config.tuning),
       check: new VariablesCheck(scoped),

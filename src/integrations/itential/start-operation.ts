@@ -22,7 +22,25 @@ import type { ItentialConfig } from './config';
 import { observeJob } from './job-observation';
 import { jobUrl } from './job-url';
 import { ManualTasks } from './manual-task-step';
-import { FIELD, startFields, startFormValues, startInputSchema, type StartInput } from './start-input';
+import {
+  FIELD,
+  MAX_INPUT_FIELDS,
+  startFields,
+  startFormValues,
+  startInputSchema,
+  type StartInput,
+} from './start-input';
+import { isRecord } from '../shared/json';
+import {
+  problemsByField,
+  schemaChoices,
+  schemaForm,
+  schemaFormValues,
+  type SchemaForm,
+} from '../shared/schema-fields';
+import type { SecretScrubber } from '../../core/operations/secrets';
+import { variablesFact } from '../shared/variables-fact';
+import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
@@ -30,6 +48,7 @@ import type { WorkflowCatalog } from './workflow-catalog';
 
 export interface StartDeps {
   config: ItentialConfig;
+  secrets: SecretScrubber;
   api: ItentialApi;
   catalog: WorkflowCatalog;
   check: VariablesCheck;
@@ -59,29 +78,46 @@ export class StartJobOperation implements Operation<StartInput> {
 
   constructor(private readonly deps: StartDeps) {
     this.steps = new ManualTasks(deps.api);
-    this.input = startInputSchema((value) => deps.catalog.resolve(value), deps.config.jobType);
+    this.input = startInputSchema(
+      (value) => deps.catalog.resolve(value),
+      deps.config.jobType,
+      (secrets) => deps.secrets.seal(secrets),
+    );
   }
 
   fields(ctx: FormContext): FormField[] {
-    const { catalog, check, config } = this.deps;
+    const { catalog, config } = this.deps;
     return startFields(ctx, {
       jobType: config.jobType,
       choice: (name) => catalog.choice(name),
       resolve: (value) => catalog.resolve(value),
-      inputsOf: (workflow) => check.describeInputs(catalog.cachedSchema(workflow)?.inputSchema),
+      formOf: (workflow, values) => this.formOf(catalog.cachedSchema(workflow)?.inputSchema, values),
     });
   }
 
-  async search(fieldId: string, query: string): Promise<Choice[]> {
-    if (fieldId !== FIELD.workflow) return [];
-    return this.deps.catalog.search(query);
+  /** The picked (or named) workflow's input schema, so that the rebuilt form has a field per input. */
+  async prepare(ctx: FormContext, deadlineMs: number): Promise<void> {
+    const workflow = this.workflowOf(ctx.values ?? {}) ?? ctx.prefill?.trim();
+    if (workflow) await this.deps.catalog.schemaFor(workflow, deadlineMs);
+  }
+
+  async search(fieldId: string, query: string, values: FormValues = {}): Promise<Choice[]> {
+    if (fieldId === FIELD.workflow) return this.deps.catalog.search(query);
+    const workflow = this.workflowOf(values);
+    if (!workflow) return [];
+    const schema = await this.deps.catalog.schemaFor(workflow, this.deps.config.tuning.requestTimeoutMs);
+    return schemaChoices(schema.inputSchema, fieldId, query);
   }
 
   /** Upstream checks for the form: the workflow exists and the variables fit its input schema. */
   async validate(input: StartInput, deadlineMs: number): Promise<FieldErrors | undefined> {
     try {
       const schema = await this.deps.catalog.schemaFor(input.workflow, deadlineMs);
-      return this.schemaErrors(input, schema) ?? {};
+      if (!schema.found) return this.schemaErrors(input, schema);
+      const problems = this.deps.check.problems(schema.inputSchema, this.jobVariables(input));
+      if (!problems) return {};
+      const { fieldOf } = this.formOf(schema.inputSchema, {}) ?? { fieldOf: new Map<string, string>() };
+      return problemsByField(problems, fieldOf, FIELD.variables);
     } catch (err) {
       // Itential could not answer in time: start() checks again.
       this.deps.log.debug(
@@ -93,13 +129,16 @@ export class StartJobOperation implements Operation<StartInput> {
   }
 
   describe(input: StartInput): Fact[] {
-    const keys = Object.keys(input.variables);
     return [
       { label: 'Workflow', value: input.workflow },
       ...(input.description ? [{ label: 'Description', value: truncate(input.description, 200) }] : []),
       { label: 'Job type', value: input.type },
-      // Names only: values can be secrets.
-      { label: 'Variables', value: keys.length > 0 ? truncate(keys.join(', '), 300) : 'none' },
+      {
+        label: 'Variables',
+        value: variablesFact(input.variables, secretNames(this.deps.secrets, input.secrets), (name) =>
+          this.deps.secrets.isSecretName(name),
+        ),
+      },
       ...(input.groups.length > 0
         ? [{ label: 'Groups', value: `${input.groups.length} group${input.groups.length === 1 ? '' : 's'}` }]
         : []),
@@ -113,7 +152,7 @@ export class StartJobOperation implements Operation<StartInput> {
       options: {
         description: taggedDescription(input, ctx),
         type: input.type,
-        variables: input.variables,
+        variables: this.jobVariables(input),
         ...(input.groups.length > 0 ? { groups: input.groups } : {}),
       },
     };
@@ -139,8 +178,33 @@ export class StartJobOperation implements Operation<StartInput> {
     return this.observe(await this.deps.api.retryTask(ref.upstreamId, taskId));
   }
 
+  /** The form showing `input` again (a re-run): inputs in their fields when the schema is at hand, secrets blank. */
   formValues(input: StartInput): FormValues {
-    return startFormValues(input, this.deps.catalog.choice(input.workflow).value);
+    const values = startFormValues(input, this.deps.catalog.choice(input.workflow).value);
+    const form = this.formOf(this.deps.catalog.cachedSchema(input.workflow)?.inputSchema, {});
+    return form
+      ? { ...values, [FIELD.variables]: '', ...schemaFormValues(form, input.variables, FIELD.variables) }
+      : values;
+  }
+
+  /** Every variable the job gets, the secret ones opened. */
+  private jobVariables(input: StartInput): Record<string, unknown> {
+    return { ...input.variables, ...openSecrets(this.deps.secrets, input.secrets, SYSTEM_ID) };
+  }
+
+  private workflowOf(values: FormValues): string | undefined {
+    const picked = values[FIELD.workflow];
+    return typeof picked === 'string' && picked.trim() !== '' ? this.deps.catalog.resolve(picked) : undefined;
+  }
+
+  /** The fields of a schema that declares inputs; undefined when there is none to build from. */
+  private formOf(inputSchema: unknown, values: FormValues): SchemaForm | undefined {
+    if (!isRecord(inputSchema) || !isRecord(inputSchema.properties)) return undefined;
+    return schemaForm(inputSchema, {
+      isSecretName: (name) => this.deps.secrets.isSecretName(name),
+      values,
+      maxFields: MAX_INPUT_FIELDS,
+    });
   }
 
   private observe(job: Job): Observation {
@@ -166,7 +230,7 @@ export class StartJobOperation implements Operation<StartInput> {
         [FIELD.workflow]: `Itential has no workflow '${input.workflow}' that the bot's account can see`,
       };
     }
-    const problems = this.deps.check.check(schema.inputSchema, input.variables);
+    const problems = this.deps.check.check(schema.inputSchema, this.jobVariables(input));
     return problems ? { [FIELD.variables]: problems } : undefined;
   }
 

@@ -2,17 +2,30 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Log } from '../../core/kit/log';
 import { isRecord } from '../shared/json';
+import type { InputProblem } from '../shared/schema-fields';
 import { truncate } from '../../core/kit/truncate';
 
 const MAX_MESSAGES = 6;
 const MAX_TEXT = 1500;
 
-function variableName(instancePath: string): string {
+/** The steps of a JSON Pointer, unescaped. */
+function pointerSteps(instancePath: string): string[] {
   return instancePath
     .split('/')
     .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const variableName = (instancePath: string) => pointerSteps(instancePath).join('.');
+
+/** The top-level input an error is about: the first step of its path, or the missing property at the top. */
+function inputOf(error: ErrorObject): string | undefined {
+  const [first] = pointerSteps(error.instancePath);
+  if (first !== undefined) return first;
+  const params: Record<string, unknown> = error.params;
+  return error.keyword === 'required' && typeof params.missingProperty === 'string'
+    ? params.missingProperty
+    : undefined;
 }
 
 function describe(error: ErrorObject): string {
@@ -49,24 +62,23 @@ export class VariablesCheck {
    * workflow declares no usable schema (nothing to check against).
    */
   check(inputSchema: unknown, variables: Record<string, unknown>): string | undefined {
-    const validate = this.validator(inputSchema);
-    if (!validate) return undefined;
-    if (validate(variables)) return '';
-    const messages = (validate.errors ?? []).map(describe);
+    const problems = this.problems(inputSchema, variables);
+    if (!problems) return undefined;
+    const messages = problems.map((p) => p.message);
     const shown = [...new Set(messages)].slice(0, MAX_MESSAGES);
     const more = messages.length > shown.length ? ` (and ${messages.length - shown.length} more)` : '';
     return truncate(`${shown.join('; ')}${more}`, MAX_TEXT);
   }
 
-  /** Properties the schema declares, with `required` marked, for the form's hint. */
-  describeInputs(inputSchema: unknown): string | undefined {
-    if (!isRecord(inputSchema) || !isRecord(inputSchema.properties)) return undefined;
-    const required = new Set(Array.isArray(inputSchema.required) ? inputSchema.required : []);
-    const names = Object.entries(inputSchema.properties).map(([name, prop]) => {
-      const type = isRecord(prop) && typeof prop.type === 'string' ? ` ${prop.type}` : '';
-      return `${name}${type}${required.has(name) ? ' (required)' : ''}`;
-    });
-    return names.length > 0 ? names.join(', ') : undefined;
+  /**
+   * Each problem with the top-level input it concerns, so a form can show it under that input's field.
+   * Empty when the variables fit; undefined when the workflow declares no usable schema.
+   */
+  problems(inputSchema: unknown, variables: Record<string, unknown>): InputProblem[] | undefined {
+    const validate = this.validator(inputSchema);
+    if (!validate) return undefined;
+    if (validate(variables)) return [];
+    return (validate.errors ?? []).map((error) => ({ input: inputOf(error), message: describe(error) }));
   }
 
   private validator(inputSchema: unknown): ValidateFunction | undefined {

@@ -8,10 +8,14 @@ import { isFinalStatus, ScriptedPipeline, type PipelineExecutionSpec } from './p
 export type Route =
   | 'listModules'
   | 'getModule'
+  | 'moduleMetadata'
   | 'createExecution'
   | 'listExecutions'
   | 'pipelineExecution'
   | 'interrupt'
+  | 'listOrgs'
+  | 'listProjects'
+  | 'listPipelines'
   | 'listApprovals'
   | 'approvalActivity';
 
@@ -43,6 +47,33 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** One variable of a module version, as `GET …/modules/{id}/metadata` lists it (upstream-apis.md §A.2). */
+export interface FakeModuleVariable {
+  variable_name: string;
+  variable_type: string;
+  variable_default: string;
+  variable_required: boolean;
+  variable_sensitive: boolean;
+  variable_description: string;
+}
+
+/** A variable of `type`, optional, not sensitive, no default, unless `extra` says otherwise. */
+export function moduleVariable(
+  name: string,
+  type: string,
+  extra: Partial<FakeModuleVariable> = {},
+): FakeModuleVariable {
+  return {
+    variable_name: name,
+    variable_type: type,
+    variable_default: '',
+    variable_required: false,
+    variable_sensitive: false,
+    variable_description: '',
+    ...extra,
+  };
+}
+
 export interface FakeModule {
   id: string;
   name: string;
@@ -53,6 +84,22 @@ export interface FakeModule {
   account: string;
   created: number;
   updated: number;
+  versions: string[];
+  /** Variables per version; a version without an entry has none. */
+  variables: Record<string, FakeModuleVariable[]>;
+}
+
+/** Orgs, projects and pipelines the NextGen listing endpoints serve. */
+export interface FakeOrg {
+  identifier: string;
+  name: string;
+}
+export interface FakeProject extends FakeOrg {
+  orgIdentifier: string;
+}
+export interface FakePipeline extends FakeOrg {
+  orgIdentifier: string;
+  projectIdentifier: string;
 }
 
 export interface FakeExecution {
@@ -71,6 +118,8 @@ export interface FakeExecution {
     pipeline_stage_id: string;
     trigger: Record<string, string>;
   };
+  /** The create body's `variables`, when it had some (UNCONFIRMED field, see the integration's README). */
+  variables?: Record<string, unknown>;
 }
 
 export interface FakeHarnessOptions {
@@ -104,6 +153,9 @@ export class HarnessFake {
   readonly modules = new Map<string, FakeModule>();
   readonly executions: FakeExecution[] = [];
   readonly pipelines = new Map<string, ScriptedPipeline>();
+  readonly orgs: FakeOrg[] = [];
+  readonly projects: FakeProject[] = [];
+  readonly pipelineDefs: FakePipeline[] = [];
   private readonly faults = new Map<Route, Fault[]>();
   private readonly server: Server;
   private readonly duplicateCreate: 'conflict' | 'allow';
@@ -156,6 +208,8 @@ export class HarnessFake {
       account: this.accountId,
       created: now,
       updated: now,
+      versions: [],
+      variables: {},
       ...module,
     };
     this.modules.set(full.id, full);
@@ -304,6 +358,23 @@ export class HarnessFake {
         return this.accountCheck(req, query) ?? this.listModules(query);
       case 'getModule':
         return this.accountCheck(req, query) ?? this.getModule(match.params[0] ?? '');
+      case 'moduleMetadata':
+        return this.accountCheck(req, query) ?? this.moduleMetadata(match.params[0] ?? '', query);
+      case 'listOrgs':
+        return this.ngAccountCheck(query) ?? this.ngPage(this.orgs, query, (o) => ({ organization: o }));
+      case 'listProjects':
+        return (
+          this.ngAccountCheck(query) ??
+          this.ngPage(
+            this.projects.filter(
+              (p) => !query.get('orgIdentifier') || p.orgIdentifier === query.get('orgIdentifier'),
+            ),
+            query,
+            (p) => ({ project: p }),
+          )
+        );
+      case 'listPipelines':
+        return this.pipelineCheck(query) ?? this.listPipelines(query, body);
       case 'listExecutions':
         return this.accountCheck(req, query) ?? this.listExecutions(match.params[0] ?? '', query);
       case 'createExecution':
@@ -398,12 +469,91 @@ export class HarnessFake {
     const found = [...this.modules.values()]
       .filter((m) => !term || m.name.toLowerCase().includes(term) || m.system.toLowerCase().includes(term))
       .sort((a, b) => a.name.localeCompare(b.name) * (sort.endsWith('DESC') ? -1 : 1));
-    return paged(found, paging);
+    return paged(found.map(moduleResource), paging);
   }
 
   private getModule(id: string): Answer {
     const module = this.modules.get(id);
-    return module ? { status: 200, body: module } : goa(404, { message: `module ${id} not found` });
+    return module
+      ? { status: 200, body: moduleResource(module) }
+      : goa(404, { message: `module ${id} not found` });
+  }
+
+  /** `version` is required; an unknown version is a 404, as for an unknown module. */
+  private moduleMetadata(id: string, query: URLSearchParams): Answer {
+    const module = this.modules.get(id);
+    if (!module) return goa(404, { message: `module ${id} not found` });
+    const version = query.get('version');
+    if (!version) return goa(400, { message: 'missing required parameter "version"' });
+    if (!module.versions.includes(version))
+      return goa(404, { message: `version ${version} of module ${id} not found` });
+    return {
+      status: 200,
+      body: {
+        account: module.account,
+        name: module.name,
+        system: module.system,
+        module_version: version,
+        scope_org: module.org,
+        scope_project: module.project,
+        variables: module.variables[version] ?? [],
+        outputs: [],
+        providers: [],
+        resources: [],
+        dependencies: [],
+        submodule: [],
+        examples_paths: [],
+      },
+    };
+  }
+
+  /** NextGen reads take the account as `accountIdentifier`. */
+  private ngAccountCheck(query: URLSearchParams): Answer | undefined {
+    const account = query.get('accountIdentifier');
+    if (!account) return ng(400, 'INVALID_REQUEST', 'accountIdentifier is required');
+    if (account !== this.accountId) return ng(403, 'ACCESS_DENIED', 'Not authorized to access this account');
+    return undefined;
+  }
+
+  /** NextGen paging: 0-based `pageIndex`/`page` and `pageSize`/`size`, in `data.content`; `searchTerm` filters. */
+  private ngPage<T extends FakeOrg>(items: T[], query: URLSearchParams, wrap: (item: T) => unknown): Answer {
+    const term = (query.get('searchTerm') ?? '').toLowerCase();
+    const found = items.filter(
+      (i) => !term || i.identifier.toLowerCase().includes(term) || i.name.toLowerCase().includes(term),
+    );
+    const index = Number(query.get('pageIndex') ?? query.get('page') ?? '0');
+    const size = Number(query.get('pageSize') ?? query.get('size') ?? '50');
+    const content = found.slice(index * size, (index + 1) * size).map(wrap);
+    return {
+      status: 200,
+      body: {
+        status: 'SUCCESS',
+        data: {
+          totalPages: Math.ceil(found.length / size),
+          totalItems: found.length,
+          pageItemCount: content.length,
+          pageSize: size,
+          content,
+          pageIndex: index,
+          empty: content.length === 0,
+        },
+        metaData: null,
+        correlationId: randomUUID(),
+      },
+    };
+  }
+
+  /** `POST /pipeline/api/pipelines/list` wants `{"filterType": "PipelineSetup"}`; its items are the summaries. */
+  private listPipelines(query: URLSearchParams, body: unknown): Answer {
+    const filterType =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).filterType : undefined;
+    if (filterType !== 'PipelineSetup') return ng(400, 'INVALID_REQUEST', 'filterType must be PipelineSetup');
+    const inScope = this.pipelineDefs.filter(
+      (p) =>
+        p.orgIdentifier === query.get('orgIdentifier') &&
+        p.projectIdentifier === query.get('projectIdentifier'),
+    );
+    return this.ngPage(inScope, query, (p) => ({ ...p, stageCount: 1 }));
   }
 
   private listExecutions(moduleId: string, query: URLSearchParams): Answer {
@@ -447,8 +597,15 @@ export class HarnessFake {
         message: `an execution for pipeline execution ${value('pipelineExecutionId')} already exists`,
       });
     }
+    const variables = fields.variables;
+    if (
+      variables !== undefined &&
+      (typeof variables !== 'object' || variables === null || Array.isArray(variables))
+    )
+      return goa(400, { message: 'variables must be an object' });
     const pipeline = this.pipelines.get(value('pipelineExecutionId'));
     const execution = this.addExecution({
+      ...(variables ? { variables: variables as Record<string, unknown> } : {}),
       moduleId,
       org: value('org'),
       project: value('project'),
@@ -567,6 +724,10 @@ const ng = (status: number, code: string, message: string, overrides: Partial<Ng
 const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
   { method: 'GET', pattern: /^\/iacm\/api\/modules$/, route: 'listModules' },
   { method: 'GET', pattern: /^\/iacm\/api\/modules\/([^/]+)$/, route: 'getModule' },
+  { method: 'GET', pattern: /^\/iacm\/api\/modules\/([^/]+)\/metadata$/, route: 'moduleMetadata' },
+  { method: 'GET', pattern: /^\/ng\/api\/organizations$/, route: 'listOrgs' },
+  { method: 'GET', pattern: /^\/ng\/api\/projects$/, route: 'listProjects' },
+  { method: 'POST', pattern: /^\/pipeline\/api\/pipelines\/list$/, route: 'listPipelines' },
   { method: 'POST', pattern: /^\/iacm\/api\/modules\/([^/]+)\/executions$/, route: 'createExecution' },
   { method: 'GET', pattern: /^\/iacm\/api\/modules\/([^/]+)\/executions$/, route: 'listExecutions' },
   {
@@ -587,12 +748,20 @@ const ROUTES: { method: string; pattern: RegExp; route: Route }[] = [
   },
 ];
 
-/** Routes of the pipeline service, which answers errors with the NG envelope rather than goa's. */
+/** A module as the registry answers it: its variables are served by the metadata endpoint only. */
+function moduleResource({ variables: _variables, ...module }: FakeModule): Omit<FakeModule, 'variables'> {
+  return module;
+}
+
+/** Routes of the pipeline and NextGen services, which answer errors with the NG envelope rather than goa's. */
 const PIPELINE_SERVICE: ReadonlySet<Route> = new Set([
   'pipelineExecution',
   'interrupt',
   'listApprovals',
   'approvalActivity',
+  'listOrgs',
+  'listProjects',
+  'listPipelines',
 ]);
 
 function matchRoute(method: string, path: string): RouteMatch | undefined {

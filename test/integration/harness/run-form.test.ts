@@ -1,3 +1,4 @@
+import { moduleVariable } from '../../fakes/harness/harness-fake';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
 describe('iacm.run form', () => {
@@ -8,26 +9,65 @@ describe('iacm.run form', () => {
   });
   afterEach(() => world.close());
 
-  it('offers the six fields with the configured defaults', () => {
+  it('offers the six fields, org to stage as pickers starting at the configured defaults', () => {
     const fields = world.op.fields({});
     expect(fields.map((f) => [f.id, f.kind])).toEqual([
       ['module', 'search'],
-      ['org', 'text'],
-      ['project', 'text'],
-      ['pipeline', 'text'],
+      ['org', 'search'],
+      ['project', 'search'],
+      ['pipeline', 'search'],
       ['pipelineExecutionId', 'text'],
-      ['pipelineStageId', 'text'],
+      ['pipelineStageId', 'search'],
     ]);
-    const initial = Object.fromEntries(fields.map((f) => [f.id, 'initial' in f ? f.initial : undefined]));
+    const initial = Object.fromEntries(
+      fields.map((f) => [
+        f.id,
+        'initial' in f && f.initial && typeof f.initial === 'object' ? f.initial : undefined,
+      ]),
+    );
     expect(initial).toEqual({
       module: undefined,
-      org: 'default',
-      project: 'infra',
-      pipeline: 'module_tests',
+      org: { value: 'default', label: 'default' },
+      project: { value: 'infra', label: 'infra' },
+      pipeline: { value: 'module_tests', label: 'module_tests' },
       pipelineExecutionId: undefined,
-      pipelineStageId: 'plan',
+      pipelineStageId: { value: 'plan', label: 'plan' },
     });
     expect(fields.every((f) => !f.optional)).toBe(true);
+  });
+
+  it('lists orgs, projects of the picked org, pipelines of the picked project and stages of the execution', async () => {
+    world.fake.orgs.push(
+      { identifier: 'default', name: 'Default' },
+      { identifier: 'platform', name: 'Platform' },
+    );
+    world.fake.projects.push(
+      { orgIdentifier: 'platform', identifier: 'network', name: 'Network' },
+      { orgIdentifier: 'default', identifier: 'infra', name: 'Infra' },
+    );
+    world.fake.pipelineDefs.push({
+      orgIdentifier: 'platform',
+      projectIdentifier: 'network',
+      identifier: 'vpc_apply',
+      name: 'VPC apply',
+    });
+    addPlanExecution(world.fake);
+    expect(await world.op.search?.('org', 'plat', {})).toEqual([
+      { value: 'platform', label: 'Platform', description: 'platform' },
+      { value: 'plat', label: 'plat', description: 'as typed' },
+    ]);
+    expect(await world.op.search?.('project', '', { org: 'platform' })).toEqual([
+      { value: 'network', label: 'Network', description: 'network' },
+    ]);
+    expect(await world.op.search?.('pipeline', 'vpc', { org: 'platform', project: 'network' })).toEqual([
+      { value: 'vpc_apply', label: 'VPC apply', description: 'vpc_apply' },
+      { value: 'vpc', label: 'vpc', description: 'as typed' },
+    ]);
+    const [pipelines] = world.fake.requestsTo('listPipelines');
+    expect(pipelines?.body).toEqual({ filterType: 'PipelineSetup' });
+    expect(pipelines?.query.get('accountIdentifier')).toBe(world.fake.accountId);
+    const stages = await world.op.search?.('pipelineStageId', '', { pipelineExecutionId: 'exec_0001' });
+    expect(stages?.map((c) => c.value)).toContain('plan');
   });
 
   it('turns a prefilled module name into a choice: by name until Harness has been asked, then by id', async () => {
@@ -161,5 +201,98 @@ describe('iacm.run form', () => {
       { label: 'Pipeline execution', value: 'exec_0001' },
     ]);
     expect(world.op.describe(runInput({ module: 'name:net' }))[0]).toEqual({ label: 'Module', value: 'net' });
+  });
+});
+
+describe('iacm.run module variables', () => {
+  let world: HarnessWorld;
+  beforeEach(async () => {
+    world = await harnessWorld();
+  });
+  afterEach(() => world.close());
+
+  function addVpcModule() {
+    return world.fake.addModule({
+      name: 'terraform-aws-vpc',
+      versions: ['1.2.0', '1.10.0', '1.9.1'],
+      variables: {
+        '1.10.0': [
+          moduleVariable('region', 'string', { variable_required: true, variable_default: 'eu-west-1' }),
+          moduleVariable('instance_count', 'number', {
+            variable_default: '2',
+            variable_description: 'How many',
+          }),
+          moduleVariable('enable_nat', 'bool'),
+          moduleVariable('db_conn', 'string', { variable_sensitive: true }),
+          moduleVariable('subnets', 'list(string)'),
+        ],
+      },
+    });
+  }
+
+  it('offers the latest version’s variables as fields once the module is picked, the rest in a JSON box', async () => {
+    const module = addVpcModule();
+    const ctx = { values: { module: module.id } };
+    expect(world.op.fields(ctx).some((f) => f.id.startsWith('in.'))).toBe(false);
+    await world.op.prepare(ctx);
+    const [metadata] = world.fake.requestsTo('moduleMetadata');
+    expect(metadata?.query.get('version')).toBe('1.10.0');
+    expect(metadata?.headers['harness-account']).toBe(world.fake.accountId);
+    const fields = world.op.fields(ctx);
+    expect(
+      fields.slice(6).map((f) => [f.id, f.optional === true, 'initial' in f ? f.initial : undefined]),
+    ).toEqual([
+      ['in.s.region', false, 'eu-west-1'],
+      ['in.n.instance_count', true, '2'],
+      ['in.b.enable_nat', true, undefined],
+      ['in.xs.db_conn', true, undefined],
+      ['variables', true, undefined],
+    ]);
+    expect(fields.find((f) => f.id === 'variables')?.hint).toBe(
+      'For the variables without a field: subnets (list(string))',
+    );
+    expect(fields[0]?.hint).toContain('version 1.10.0');
+  });
+
+  it('sends the typed variables in the create body and masks the sensitive one in the facts', async () => {
+    const module = addVpcModule();
+    addPlanExecution(world.fake);
+    const input = world.op.input.parse({
+      module: module.id,
+      org: 'default',
+      project: 'infra',
+      pipeline: 'module_tests',
+      pipelineExecutionId: 'exec_0001',
+      pipelineStageId: 'plan',
+      'in.s.region': 'eu-west-3',
+      'in.n.instance_count': '3',
+      'in.b.enable_nat': 'true',
+      'in.xs.db_conn': 'postgres://user:pw-very-secret@db',
+      variables: '{"subnets": ["10.0.1.0/24"]}',
+    });
+    const facts = world.op.describe(input);
+    expect(facts.find((f) => f.label === 'Variables')?.value).toBe(
+      'subnets, region, instance_count, enable_nat, db_conn=••••••',
+    );
+    await world.op.start(input);
+    const [create] = world.fake.requestsTo('createExecution');
+    expect((create?.body as { variables: unknown }).variables).toEqual({
+      subnets: ['10.0.1.0/24'],
+      region: 'eu-west-3',
+      instance_count: 3,
+      enable_nat: true,
+      db_conn: 'postgres://user:pw-very-secret@db',
+    });
+  });
+
+  it('a module without variables sends the body it always did', async () => {
+    const module = world.fake.addModule({ name: 'plain', versions: ['0.1.0'] });
+    addPlanExecution(world.fake);
+    await world.op.prepare({ values: { module: module.id } });
+    expect(world.op.fields({ values: { module: module.id } })).toHaveLength(6);
+    const input = world.op.input.parse({ ...runInput({ module: module.id }) });
+    await world.op.start(input);
+    const [create] = world.fake.requestsTo('createExecution');
+    expect(create?.body).not.toHaveProperty('variables');
   });
 });

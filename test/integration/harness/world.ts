@@ -1,3 +1,4 @@
+import { SecretScrubber } from '../../../src/core/operations/secrets';
 import type { Clock } from '../../../src/core/kit/clock';
 import type { Query } from '../../../src/core/operations/contract';
 import { harnessIacm, type HarnessConfig } from '../../../src/integrations/harness-iacm';
@@ -49,6 +50,7 @@ export async function harnessWorld(
   const runtime = harnessIacm.create(config, {
     log,
     clock: options.clock ?? { now: () => new Date() },
+    secrets: new SecretScrubber(),
   });
   const [op] = runtime.operations;
   const [query] = runtime.queries;

@@ -86,7 +86,7 @@ describe('form input', () => {
 
   test('variables must be an object', () => {
     expect(errorsOf({ workflow: 'x', variables: '["sw1"]' })).toEqual({
-      variables: 'Job variables must be a JSON object, like {"device": "rtr-01"}',
+      variables: 'Variables must be a JSON object, like {"device": "rtr-01"}',
     });
   });
 
@@ -213,16 +213,37 @@ describe('workflow search', () => {
 describe('validate', () => {
   beforeEach(() => setUp());
 
-  test('variables against the input schema: each variable and rule named', async () => {
+  test('variables against the input schema: each problem under the field of its input, the rest on the JSON box', async () => {
     const errors = await validate({
       workflow: 'Configure VLAN',
-      variables: '{"vlan": 5000, "mode": "hybrid", "x": 1}',
+      'in.i.vlan': '5000',
+      'in.e.mode': '"hybrid"',
+      variables: '{"x": 1}',
     });
     expect(errors).toEqual({
-      variables:
-        "'device' is required (rule: required); 'x' is not an input of this workflow (rule: additionalProperties); " +
-        '\'vlan\' must be <= 4094 (rule: maximum); \'mode\' must be one of "access", "trunk" (rule: enum)',
+      'in.s.device': "'device' is required (rule: required)",
+      'in.i.vlan': "'vlan' must be <= 4094 (rule: maximum)",
+      'in.e.mode': '\'mode\' must be one of "access", "trunk" (rule: enum)',
+      variables: "'x' is not an input of this workflow (rule: additionalProperties)",
     });
+  });
+
+  test('typed fields reach the check as numbers; a field and the JSON box may not both set an input', async () => {
+    expect(await validate({ workflow: 'Configure VLAN', 'in.s.device': 'sw1', 'in.i.vlan': '12' })).toEqual(
+      {},
+    );
+    const result = rig.op.input.safeParse({
+      workflow: 'Configure VLAN',
+      'in.s.device': 'sw1',
+      'in.i.vlan': 'twelve',
+      variables: '{"device": "sw2"}',
+    });
+    expect(result.success).toBe(false);
+    const issues = result.success ? [] : result.error.issues.map((i) => [i.path[0], i.message]);
+    expect(issues).toEqual([
+      ['in.i.vlan', 'Enter a whole number, like 12'],
+      ['variables', 'Set in its own field already: device. Remove it from the JSON.'],
+    ]);
   });
 
   test('fitting variables: no errors', async () => {
@@ -244,18 +265,31 @@ describe('validate', () => {
     });
   });
 
-  test('uses the schema the picker already fetched; the form hint lists the inputs', async () => {
+  test('uses the schema the picker already fetched; the form has a field per input', async () => {
     await search('VLAN');
     expect(
       await validate({ workflow: 'Configure VLAN', variables: '{"device": "sw1", "vlan": 12}' }),
     ).toEqual({});
     expect(detailCalls()).toBe(0);
-    const variables = rig.op
-      .fields({ values: { workflow: 'Configure VLAN' } })
-      .find((f) => f.id === 'variables');
-    expect(variables?.hint).toBe(
-      'This workflow takes: device string (required), vlan integer (required), mode',
-    );
+    const fields = rig.op.fields({ values: { workflow: 'Configure VLAN' } });
+    expect(fields.map((f) => [f.id, f.label, f.optional === true])).toEqual([
+      ['workflow', 'Workflow', false],
+      ['description', 'Description', true],
+      ['type', 'Job type', false],
+      ['in.s.device', 'device', false],
+      ['in.i.vlan', 'vlan', false],
+      ['in.e.mode', 'mode', true],
+      ['variables', 'Other variables (JSON object)', true],
+      ['groups', 'Groups', true],
+    ]);
+    expect(fields.find((f) => f.id === 'in.i.vlan')?.hint).toBe('A whole number from 1 to 4094');
+  });
+
+  test('prepare() fetches the schema of a workflow named on the command line', async () => {
+    expect(rig.op.fields({ prefill: 'Configure VLAN' }).some((f) => f.id === 'in.s.device')).toBe(false);
+    await rig.op.prepare?.({ prefill: 'Configure VLAN' }, 1000);
+    expect(detailCalls()).toBe(1);
+    expect(rig.op.fields({ prefill: 'Configure VLAN' }).some((f) => f.id === 'in.s.device')).toBe(true);
   });
 
   test('Itential too slow for the deadline: undefined (start() checks again)', async () => {

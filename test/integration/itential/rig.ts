@@ -1,3 +1,4 @@
+import { SecretScrubber } from '../../../src/core/operations/secrets';
 import { type Clock, systemClock } from '../../../src/core/kit/clock';
 import type { Env } from '../../../src/core/operations/integration';
 import type { Operation, StartContext } from '../../../src/core/operations/contract';
@@ -61,7 +62,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   if (!settings.config) throw new Error(`rig config: ${settings.problems.join('; ')}`);
   const config: ItentialConfig = { ...settings.config, tuning: { ...TEST_TUNING, ...options.tuning } };
   const log = new RecordingLog();
-  const runtime = itential.create(config, { log, clock: options.clock ?? systemClock });
+  const runtime = itential.create(config, {
+    log,
+    clock: options.clock ?? systemClock,
+    secrets: new SecretScrubber(),
+  });
   const op = runtime.operations[0] as Operation<StartInput>;
   return { fake, op, config, log };
 }

@@ -93,7 +93,7 @@ describe('start', () => {
     expect(err.hint).toMatch(/variables and groups/);
   });
 
-  test('describe() lists variable names only, never values', () => {
+  test('describe() shows plain values and masks secret ones', () => {
     const input = parseInput(rig.op, {
       workflow: WORKFLOW,
       description: 'x',
@@ -105,7 +105,7 @@ describe('start', () => {
       { label: 'Workflow', value: WORKFLOW },
       { label: 'Description', value: 'x' },
       { label: 'Job type', value: 'automation' },
-      { label: 'Variables', value: 'device, password' },
+      { label: 'Variables', value: 'device, password=••••••' },
       { label: 'Groups', value: '1 group' },
     ]);
     expect(JSON.stringify(facts)).not.toContain('hunter2');

@@ -1,3 +1,4 @@
+import { SecretScrubber } from '../../../src/core/operations/secrets';
 import { systemClock } from '../../../src/core/kit/clock';
 import type {
   Choice,
@@ -49,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.config,
   };
   const log = new RecordingLog();
-  const runtime = zitadel.create(config, { log, clock: systemClock });
+  const runtime = zitadel.create(config, { log, clock: systemClock, secrets: new SecretScrubber() });
   const [op] = runtime.operations;
   const [query] = runtime.queries;
   if (!op || !query) throw new Error('zitadel runtime is missing its operation or query');

@@ -1,4 +1,4 @@
-import { SecretScrubber } from '../../../src/core/operations/secrets';
+import { SecretScrubber, UnreadableSecretsError } from '../../../src/core/operations/secrets';
 
 describe('SecretScrubber', () => {
   const scrubber = new SecretScrubber();
@@ -58,5 +58,31 @@ describe('SecretScrubber', () => {
       quoted,
     );
     expect(values).toEqual({ variables: '{"password":""}', note: ['copy '], empty: undefined });
+  });
+});
+
+describe('SecretScrubber sealing', () => {
+  const values = { db_conn: 'postgres://app:Very-Secret-Pw@db', pin: 1234 };
+
+  it('seals secret inputs into one opaque string that the same key opens', () => {
+    const box = new SecretScrubber(undefined, 'a shared key of some length');
+    const sealed = box.seal(values);
+    expect(sealed).toMatch(/^fdsealed:v1:/);
+    expect(sealed).not.toContain('Very-Secret-Pw');
+    expect(new SecretScrubber(undefined, 'a shared key of some length').open(sealed)).toEqual(values);
+  });
+
+  it('refuses what another key sealed, or a tampered string', () => {
+    const sealed = new SecretScrubber(undefined, 'a shared key of some length').seal(values);
+    expect(() => new SecretScrubber().open(sealed)).toThrow(UnreadableSecretsError);
+    expect(() =>
+      new SecretScrubber(undefined, 'a shared key of some length').open(`${sealed.slice(0, -4)}AAAA`),
+    ).toThrow(UnreadableSecretsError);
+  });
+
+  it('finds the values of sealed inputs, so an upstream echoing one is masked', () => {
+    const box = new SecretScrubber();
+    const input = { workflow: 'x', secrets: box.seal(values) };
+    expect(box.secretValues(input)).toEqual(['postgres://app:Very-Secret-Pw@db', '1234']);
   });
 });

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { prepareForm } from '../../../core/operations/forms';
 import type { SlackDeps } from '../../deps';
 import { readFormValues } from '../../form-values';
 import { readModalMetadata } from '../../modal-metadata';
@@ -19,6 +20,7 @@ export function refreshForm(deps: SlackDeps) {
       ...readFormValues(view.state?.values),
       ...readFormValues({ [action.block_id]: { [action.action_id]: action } }),
     };
+    await prepareForm(op, { values }, deps.timing.searchDeadlineMs);
     await client.views.update({
       view_id: view.id,
       hash: view.hash,

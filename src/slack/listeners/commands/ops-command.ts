@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { prepareForm } from '../../../core/operations/forms';
 import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand, systemUsage } from '../../../core/commands/ops-command';
 import { DIGEST_USAGE } from '../../../core/digest/spec';
@@ -96,8 +97,23 @@ export function opsCommand(deps: SlackDeps) {
           await respond(ephemeral(deniedMessage(`run ${op.title}`, decision)));
           return;
         }
-        const view = operationView(registry, op, command.channel_id, { prefill: parsed.args || undefined });
-        await client.views.open({ trigger_id: command.trigger_id, view });
+        const ctx = { prefill: parsed.args || undefined };
+        // The trigger id lasts 3 s: the form opens at once, and is rebuilt if what it named (a workflow) adds fields.
+        const view = operationView(registry, op, command.channel_id, ctx);
+        const opened = await client.views.open({ trigger_id: command.trigger_id, view });
+        if (!op.prepare || !opened.view?.id) return;
+        await prepareForm(op, ctx, deps.timing.searchDeadlineMs);
+        const prepared = operationView(registry, op, command.channel_id, ctx);
+        if (JSON.stringify(prepared.blocks) === JSON.stringify(view.blocks)) return;
+        // A hash conflict means the user is already typing: the form stays as they have it.
+        await client.views
+          .update({ view_id: opened.view.id, hash: opened.view.hash, view: prepared })
+          .catch((err: unknown) =>
+            deps.log.debug(
+              { op: op.id, err: err instanceof Error ? err.message : String(err) },
+              'form not rebuilt',
+            ),
+          );
         return;
       }
       case 'query': {

@@ -6,11 +6,13 @@ import { allDelivered } from './support/threads';
 import { blocksText } from '../support/flightdeck-harness';
 import { acceleratedBudget } from './support/bot-contract';
 import { useReplicaSet } from './support/replica-set';
-import { ITENTIAL_TOKEN, WORKFLOW } from './support/world';
+import { FAULT_ENGINE, ITENTIAL_TOKEN, WORKFLOW } from './support/world';
 
 /** More runs than Tier 3 allows status-line edits in a minute (50): each run's final state needs one. */
 const RUNS = 80;
 const CHANNELS = 20;
+/** Runs a bot claims in one tick: far fewer than RUNS, so both bots get a share. */
+const CLAIM_BATCH = 4;
 const TIER_3_PER_MINUTE = 50;
 const JOB_PATH = /^\/operations-manager\/jobs\/[0-9a-f]{24}$/;
 const postgres = storeBackends().find((b) => b.name === 'postgres');
@@ -34,22 +36,28 @@ const script = [steps.complete()];
     script,
     tiers: acceleratedTiers(SLACK_TIERS, SPEED),
   });
-  const budget = { FD_SLACK_BUDGET: JSON.stringify(acceleratedBudget(SPEED)) };
+  const env = {
+    FD_SLACK_BUDGET: JSON.stringify(acceleratedBudget(SPEED)),
+    FD_ENGINE: JSON.stringify({ ...FAULT_ENGINE, batchSize: CLAIM_BATCH }),
+  };
 
   it('keeps both within one budget: no 429, every final state in its thread once, every status line final', async () => {
     const { world, store, upstream } = replicas;
     const jobs = await startJobs(world.itential.url, ITENTIAL_TOKEN, WORKFLOW, RUNS);
     const channelOf = (i: number) => world.channels[i % CHANNELS] ?? '';
+    // Both bots are up before any run is due and each claims a few runs a tick: one that started first
+    // cannot take them all before the other is ready.
+    await Promise.all([replicas.startBot('bot-a', env), replicas.startBot('bot-b', env)]);
+    // Their parents were posted by an earlier process: every final state now means one status-line edit.
     const ids = await seedRuns(
       store,
-      jobs.map((jobId, i) => ({ jobId, channelId: channelOf(i), workflow: WORKFLOW })),
+      jobs.map((jobId, i) => ({
+        jobId,
+        channelId: channelOf(i),
+        workflow: WORKFLOW,
+        parentTs: world.slack.postAsUser({ channel: channelOf(i), user: 'U0BOT', text: 'Nightly Backup' }).ts,
+      })),
     );
-    // Their parents were posted by an earlier process: every final state now means one status-line edit.
-    for (const [i, id] of ids.entries()) {
-      const parent = world.slack.postAsUser({ channel: channelOf(i), user: 'U0BOT', text: 'Nightly Backup' });
-      await store.setParentTs(id, parent.ts);
-    }
-    await Promise.all([replicas.startBot('bot-a', budget), replicas.startBot('bot-b', budget)]);
 
     const runs = await allDelivered(store, ids, 90_000);
 

@@ -9,6 +9,8 @@ export interface SeedRun {
   jobId: string;
   channelId: string;
   workflow: string;
+  /** The run's parent message, posted by an earlier process; none: the tracking bot posts one. */
+  parentTs?: string;
 }
 
 /** Starts `count` jobs of `workflow` on a fake Itential over HTTP, a few at a time; returns their ids. */
@@ -69,6 +71,7 @@ export async function seedRuns(store: Store, runs: SeedRun[], now = new Date()):
       { state: 'running', upstreamId: seed.jobId, upstreamStatus: 'running', startedAt: now },
       newTransition({ kind: 'started', actorId: 'U0ALICE', at: now }),
     );
+    if (seed.parentTs) await store.setParentTs(id, seed.parentTs);
     await store.release(id, SEEDER, { nextPollAt: now });
     ids.push(id);
   }

@@ -1,18 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type SqliteDatabase,
-  type SqliteStatement,
-} from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import Database from 'libsql';
 import { Pool, types, type CustomTypesConfig } from 'pg';
 import type { Log } from '../core/kit/log';
 import type { Engine } from './engine';
 import type { Database as Tables } from './schema';
+import { CurrentSchemaPostgresDialect } from './schema-introspector';
 
 export interface ConnectionOptions {
   databaseUrl?: string;
@@ -103,7 +97,7 @@ async function connectPostgres(databaseUrl: string, opts: ConnectionOptions): Pr
   });
   // An idle connection that drops must not take the process down; the next query reconnects.
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   try {
     const migrationSchema = opts.schema ?? (await currentSchema(db));
     return { db, engine: 'postgres', migrationSchema };

@@ -143,12 +143,45 @@ describe('console (demo)', () => {
     driver.type(`${approve} as U0INTERN01`);
     await driver.until('✖ U0INTERN01 may not approve this; it needs approval by @S0CHANGES1.');
     driver.type(`${approve} as U0APPROVER`);
-    const thread = await driver.until(/└ \S+ succeeded/);
-    expect(thread).toContain('approved by U0APPROVER');
-    expect(thread).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
+    const waiting = await driver.until(/\[(\d+)\] Approve the step/);
+    expect(waiting).toContain('approved by U0APPROVER');
+    expect(waiting).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
+    driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    await driver.until(/└ \S+ succeeded/);
   });
 
-  test('Harness: a module execution follows its pipeline through an approval stage to success', async () => {
+  test('Itential: a manual task holds the job until it is approved from the console, then the job goes on', async () => {
+    driver.type('/ops itential start Firewall Change');
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const waiting = await driver.until(/\[(\d+)\] Approve the step {2}\[\d+\] Reject the step/);
+    expect(waiting).toContain("Manual task 'Review change");
+    // Nothing moves while the task waits for a person.
+    driver.type('/ops status');
+    expect(await driver.until('U0DEMOUSER@#C0DEMO0001> ')).not.toContain('Apply change');
+    driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    const thread = await driver.until(/└ \S+ succeeded/);
+    expect(thread).toContain('approved by U0DEMOUSER');
+    expect(thread).toContain('task Apply change (applyChange)');
+  });
+
+  test('Itential: a manual task rejected from the console ends the job incomplete', async () => {
+    driver.type('/ops itential start Firewall Change');
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+    const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
+    driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
+    expect(await driver.until(/└ \S+ failed/)).toContain('Job has no available transitions');
+    // The decision's line and the job's end race (the tracker polls every few ms here): both are printed.
+    await driver.printed("manual task 'Review change (ViewData)': rejected by U0DEMOUSER");
+  });
+
+  /** Fills the IaCM run form with the demo's defaults for the given pipeline execution. */
+  async function runModule(execution: string): Promise<void> {
     driver.type('/ops iacm run vpc-core');
     for (const prompt of [
       'search Module [vpc-core]',
@@ -160,12 +193,29 @@ describe('console (demo)', () => {
       driver.type('');
     }
     await driver.until('Pipeline execution id');
-    driver.type('demoApplyOk42');
+    driver.type(execution);
     await driver.until('Pipeline stage [apply]');
     driver.type('');
-    const thread = await driver.until(/└ \S+ succeeded/);
-    expect(thread).toContain('started: running · stage Plan');
-    expect(thread).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+  }
+
+  test('Harness: the pipeline waits at its approval stage until it is approved from the console, then succeeds', async () => {
+    await runModule('demoApplyOk42');
+    const waiting = await driver.until(/\[(\d+)\] Approve the step {2}\[\d+\] Reject the step/);
+    expect(waiting).toContain('started: running · stage Plan');
+    expect(waiting).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+    expect(waiting).toContain('Harness approval');
+    expect(waiting).toContain('The plan adds 2 subnets and changes 1 route table. Apply it?');
+    driver.type(`${/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? ''} as U0APPROVER`);
+    await driver.until(/└ \S+ succeeded/);
+    await driver.printed('an approval in stage Apply: approved by U0APPROVER');
+  });
+
+  test('Harness: an approval rejected from the console ends the run ApprovalRejected', async () => {
+    await runModule('demoApplyOk42');
+    const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
+    driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
+    expect(await driver.until(/└ \S+ \S+/)).toContain('ApprovalRejected');
+    await driver.printed('an approval in stage Apply: rejected by U0DEMOUSER');
   });
 
   test('Zitadel: the picked change is previewed, confirmed, set, and reverted through its numbered button', async () => {

@@ -319,7 +319,7 @@ function moduleJson(m: (typeof HARNESS_MODULES)[number]): Record<string, unknown
 }
 
 /** A NextGen page as the org, project and pipeline lists answer (`data.content`), filtered by `searchTerm`. */
-function ngPage<T extends Entity>(items: T[], term: string, wrap: (item: Entity) => unknown): SimReply {
+function ngPage(items: Entity[], term: string, wrap: (item: Entity) => unknown): SimReply {
   const content = items
     .filter((i) => i.identifier.toLowerCase().includes(term) || i.name.toLowerCase().includes(term))
     .map((i) => wrap({ identifier: i.identifier, name: i.name }));

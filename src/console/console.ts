@@ -107,7 +107,8 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         ...(demo
           ? [
               `You are ${DEMO_USERS.you} in #${DEMO_CHANNEL}. ${DEMO_USERS.approver} (group ${DEMO_GROUP}) approves prod changes; ${DEMO_USERS.intern} may only look.`,
-              `Try: /ops itential start Backup Devices · /ops itential start Prod Push Config · /ops iacm run vpc-core`,
+              `Try: /ops itential start Backup Devices · /ops itential start Prod Push Config · /ops itential start Firewall Change`,
+              `     /ops iacm run vpc-core (pipeline execution demoApplyOk42 waits for approval, demoApplyBad43 fails)`,
               `     /ops zitadel set-execution · whoami as ${DEMO_USERS.intern} · can-i itential start workflow="Prod Push Config"`,
               `     /ops digest now · /ops digest schedule hourly`,
             ]

@@ -10,8 +10,9 @@ import { Script, type Pace } from './scenario';
 
 /**
  * A scripted Harness for the demo: the IaCM module registry and module executions (upstream-apis.md §A),
- * and the pipeline executions they are registered against, each walking through a fixed story once a
- * module execution is registered on it.
+ * the pipeline executions they are registered against, each walking through a fixed story once a module
+ * execution is registered on it (a Harness Approval holds its story until someone decides it), and the
+ * org, project and pipeline lists the form's pickers read.
  */
 
 export const HARNESS_DEMO = {
@@ -22,14 +23,48 @@ export const HARNESS_DEMO = {
   stage: 'apply',
 };
 
-type StageStatus = 'NotStarted' | 'Running' | 'ApprovalWaiting' | 'Success' | 'Failed';
+type StageStatus = 'NotStarted' | 'Running' | 'ApprovalWaiting' | 'ApprovalRejected' | 'Success' | 'Failed';
 
 interface Step {
   status: StageStatus;
   plan: StageStatus;
   apply: StageStatus;
   failure?: string;
+  /** A Harness Approval waits here with this message until its activity is posted. */
+  approval?: string;
 }
+
+interface Entity {
+  identifier: string;
+  name: string;
+}
+
+export const HARNESS_ORGS: Entity[] = [
+  { identifier: HARNESS_DEMO.org, name: 'Platform' },
+  { identifier: 'payments', name: 'Payments' },
+];
+
+export const HARNESS_PROJECTS: (Entity & { org: string })[] = [
+  { org: HARNESS_DEMO.org, identifier: HARNESS_DEMO.project, name: 'Network' },
+  { org: HARNESS_DEMO.org, identifier: 'identity', name: 'Identity' },
+  { org: 'payments', identifier: 'checkout', name: 'Checkout' },
+];
+
+export const HARNESS_PIPELINES: (Entity & { org: string; project: string })[] = [
+  {
+    org: HARNESS_DEMO.org,
+    project: HARNESS_DEMO.project,
+    identifier: HARNESS_DEMO.pipeline,
+    name: 'IaCM apply',
+  },
+  {
+    org: HARNESS_DEMO.org,
+    project: HARNESS_DEMO.project,
+    identifier: 'iacm_drift',
+    name: 'IaCM drift check',
+  },
+  { org: 'payments', project: 'checkout', identifier: 'iacm_apply', name: 'IaCM apply' },
+];
 
 interface DemoPipelineExecution {
   id: string;
@@ -48,7 +83,12 @@ export const HARNESS_PIPELINE_EXECUTIONS: DemoPipelineExecution[] = [
     number: 42,
     story: [
       { status: 'Running', plan: 'Running', apply: 'NotStarted' },
-      { status: 'ApprovalWaiting', plan: 'Success', apply: 'ApprovalWaiting' },
+      {
+        status: 'ApprovalWaiting',
+        plan: 'Success',
+        apply: 'ApprovalWaiting',
+        approval: 'The plan adds 2 subnets and changes 1 route table. Apply it?',
+      },
       { status: 'Running', plan: 'Success', apply: 'Running' },
       { status: 'Success', plan: 'Success', apply: 'Success' },
     ],
@@ -75,7 +115,11 @@ interface Registered {
   script: Script<Step>;
   created: number;
   aborted: boolean;
+  rejected: boolean;
 }
+
+/** The demo's approval instance of a pipeline execution: one approval stage per story. */
+const approvalIdOf = (executionId: string) => `${executionId}-approval`;
 
 export class HarnessSimulator {
   /** By pipeline execution id: the demo registers one module execution per pipeline execution. */
@@ -102,6 +146,28 @@ export class HarnessSimulator {
     if (method === 'GET' && pipeline?.[1]) return this.pipeline(decodeURIComponent(pipeline[1]));
     const interrupt = /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/.exec(path);
     if (method === 'PUT' && interrupt?.[1]) return this.abort(decodeURIComponent(interrupt[1]));
+    const approvals =
+      /^\/pipeline\/api\/v1\/orgs\/[^/]+\/projects\/[^/]+\/approvals\/execution\/([^/]+)$/.exec(path);
+    if (method === 'GET' && approvals?.[1]) return this.approvals(decodeURIComponent(approvals[1]));
+    const activity = /^\/pipeline\/api\/approvals\/([^/]+)\/harness\/activity$/.exec(path);
+    if (method === 'POST' && activity?.[1]) return this.decide(decodeURIComponent(activity[1]), req.body);
+    const term = (req.query.get('searchTerm') ?? '').toLowerCase();
+    if (method === 'GET' && path === '/ng/api/organizations')
+      return ngPage(HARNESS_ORGS, term, (organization) => ({ organization }));
+    if (method === 'GET' && path === '/ng/api/projects')
+      return ngPage(
+        HARNESS_PROJECTS.filter((p) => p.org === req.query.get('orgIdentifier')),
+        term,
+        (project) => ({ project }),
+      );
+    if (method === 'POST' && path === '/pipeline/api/pipelines/list')
+      return ngPage(
+        HARNESS_PIPELINES.filter(
+          (p) => p.org === req.query.get('orgIdentifier') && p.project === req.query.get('projectIdentifier'),
+        ),
+        term,
+        (pipeline) => pipeline,
+      );
     return goa(404, 'not_found', `no route ${method} ${path}`);
   }
 
@@ -115,9 +181,10 @@ export class HarnessSimulator {
     const record: Registered = {
       moduleId,
       execution,
-      script: new Script(execution.story, this.pace),
+      script: new Script(execution.story, this.pace, (step) => step.approval !== undefined),
       created: this.pace.now(),
       aborted: false,
+      rejected: false,
     };
     this.registered.set(execution.id, record);
     return json(200, this.executionJson(record));
@@ -134,13 +201,14 @@ export class HarnessSimulator {
 
   private pipeline(id: string): SimReply {
     const execution = HARNESS_PIPELINE_EXECUTIONS.find((e) => e.id === id);
-    if (!execution)
-      return json(404, { status: 'ERROR', code: 'ENTITY_NOT_FOUND', message: `Execution ${id} not found` });
+    if (!execution) return ng(404, 'ENTITY_NOT_FOUND', `Execution ${id} not found`);
     const record = this.registered.get(id);
     const step: Step = record
       ? record.aborted
         ? { ...record.script.current, status: 'Failed' }
-        : record.script.look()
+        : record.rejected
+          ? { ...record.script.current, status: 'ApprovalRejected', apply: 'ApprovalRejected' }
+          : record.script.look()
       : { status: 'Running', plan: 'NotStarted', apply: 'NotStarted' };
     const status = record?.aborted ? 'Aborted' : step.status;
     const stage = (identifier: 'plan' | 'apply', stageStatus: StageStatus) => ({
@@ -170,10 +238,62 @@ export class HarnessSimulator {
 
   private abort(id: string): SimReply {
     const record = this.registered.get(id);
-    if (!record)
-      return json(404, { status: 'ERROR', code: 'ENTITY_NOT_FOUND', message: `Execution ${id} not found` });
+    if (!record) return ng(404, 'ENTITY_NOT_FOUND', `Execution ${id} not found`);
     record.aborted = true;
     return json(200, { status: 'SUCCESS' });
+  }
+
+  /** The Harness Approval the execution waits on, while it waits (a bare array of ApprovalInstanceResponseBody). */
+  private approvals(executionId: string): SimReply {
+    if (!HARNESS_PIPELINE_EXECUTIONS.some((e) => e.id === executionId))
+      return ng(
+        404,
+        'ENTITY_NOT_FOUND',
+        `Plan Execution Summary does not exist for planExecutionId: ${executionId}`,
+      );
+    const record = this.registered.get(executionId);
+    const message = record?.script.current.approval;
+    if (!record || record.aborted || record.rejected || !record.script.held || message === undefined)
+      return json(200, []);
+    return json(200, [
+      {
+        id: approvalIdOf(executionId),
+        type: 'HarnessApproval',
+        status: 'WAITING',
+        deadline: record.created + 86_400_000,
+        details: { approvalMessage: message, approverInputs: [] },
+      },
+    ]);
+  }
+
+  /** An approval activity: APPROVE lets the story go on, REJECT ends it ApprovalRejected. */
+  private decide(approvalId: string, body: unknown): SimReply {
+    const action = isRecord(body) ? body.action : undefined;
+    if (action !== 'APPROVE' && action !== 'REJECT')
+      return ng(
+        400,
+        'INVALID_REQUEST',
+        'Invalid request: action: must not be null and one of [APPROVE, REJECT]',
+      );
+    const record = [...this.registered.values()].find((r) => approvalIdOf(r.execution.id) === approvalId);
+    if (!record)
+      return ng(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Approval instance with id ${approvalId} does not exist`,
+      );
+    if (record.aborted || record.rejected || !record.script.held)
+      return ng(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Approval instance ${approvalId} has already completed`,
+      );
+    if (action === 'APPROVE') record.script.release();
+    else record.rejected = true;
+    return json(200, {
+      status: 'SUCCESS',
+      data: { id: approvalId, status: action === 'APPROVE' ? 'APPROVED' : 'REJECTED' },
+    });
   }
 
   private executionJson(record: Registered): Record<string, unknown> {
@@ -196,6 +316,19 @@ export class HarnessSimulator {
 
 function moduleJson(m: (typeof HARNESS_MODULES)[number]): Record<string, unknown> {
   return { ...m, org: HARNESS_DEMO.org, project: HARNESS_DEMO.project };
+}
+
+/** A NextGen page as the org, project and pipeline lists answer (`data.content`), filtered by `searchTerm`. */
+function ngPage(items: Entity[], term: string, wrap: (item: Entity) => unknown): SimReply {
+  const content = items
+    .filter((i) => i.identifier.toLowerCase().includes(term) || i.name.toLowerCase().includes(term))
+    .map((i) => wrap({ identifier: i.identifier, name: i.name }));
+  return json(200, { status: 'SUCCESS', data: { content, totalItems: content.length, pageIndex: 0 } });
+}
+
+/** The NextGen (pipeline service) error envelope. */
+function ng(status: number, code: string, message: string): SimReply {
+  return json(status, { status: 'ERROR', code, message });
 }
 
 /** Harness IaCM's goa error body. */

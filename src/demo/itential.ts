@@ -11,7 +11,9 @@ import { Script, type Pace } from './scenario';
 
 /**
  * A scripted Itential Automation Platform for the demo: the Automation Studio workflow list and
- * Operations Manager jobs (upstream-apis.md §C), each workflow's jobs walking through a fixed story.
+ * Operations Manager jobs (upstream-apis.md §C), each workflow's jobs walking through a fixed story. A
+ * manual task holds its job until it is claimed and finished (`success` goes on; `failure` takes a path the
+ * demo workflows do not wire, so the job ends incomplete, as Itential ends it).
  */
 
 interface Step {
@@ -33,6 +35,14 @@ const run = (name: string, summary: string, progress: number): Step => ({
   progress,
   task: { name, summary, type: 'automatic' },
 });
+
+const manual = (summary: string, progress: number): Step => ({
+  status: 'running',
+  progress,
+  task: { name: 'ViewData', summary, type: 'manual' },
+});
+
+const holds = (step: Step) => step.task?.type === 'manual';
 
 export const ITENTIAL_WORKFLOWS: DemoWorkflow[] = [
   {
@@ -68,8 +78,18 @@ export const ITENTIAL_WORKFLOWS: DemoWorkflow[] = [
     description: 'Push a config to production (the demo policy asks for approval)',
     story: [
       run('renderTemplate', 'Render template', 0.2),
-      { status: 'running', progress: 0.5, task: { name: 'ViewData', summary: 'Check diff', type: 'manual' } },
+      manual('Check diff', 0.5),
       run('pushConfig', 'Push config', 0.8),
+      { status: 'complete', progress: 1 },
+    ],
+  },
+  {
+    name: 'Firewall Change',
+    description: 'Open a firewall port once someone has reviewed the change (a manual task)',
+    story: [
+      run('renderChange', 'Render change', 0.2),
+      manual('Review change', 0.5),
+      run('applyChange', 'Apply change', 0.8),
       { status: 'complete', progress: 1 },
     ],
   },
@@ -84,6 +104,10 @@ interface Job {
   canceled: boolean;
   /** Its failed task was retried: the demo lets a retried task succeed and the job complete. */
   retried: boolean;
+  /** Its manual task was claimed (finish needs a claim first). */
+  claimed: boolean;
+  /** Its manual task was finished with `failure`: the job ends incomplete. */
+  incomplete: boolean;
   startedAt: number;
 }
 
@@ -102,6 +126,12 @@ export class ItentialSimulator {
     if (method === 'GET' && path === '/operations-manager/jobs') return this.list(req.query);
     const retry = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/[^/]+\/retry$/.exec(path);
     if (method === 'POST' && retry?.[1]) return this.retry(decodeURIComponent(retry[1]));
+    if (method === 'GET' && path === '/operations-manager/tasks') return this.tasks(req.query);
+    const claim = /^\/operations-manager\/tasks\/([^/]+)\/claim$/.exec(path);
+    if (method === 'POST' && claim?.[1]) return this.claim(decodeURIComponent(claim[1]));
+    const finish = /^\/operations-manager\/jobs\/([^/]+)\/tasks\/([^/]+)\/finish$/.exec(path);
+    if (method === 'POST' && finish?.[1] && finish[2])
+      return this.finish(decodeURIComponent(finish[1]), decodeURIComponent(finish[2]), req.body);
     const job = /^\/operations-manager\/jobs\/([^/]+)$/.exec(path);
     if (method === 'GET' && job?.[1]) return this.get(decodeURIComponent(job[1]));
     return envelope(404, `Cannot ${method} ${path}`, null);
@@ -138,9 +168,11 @@ export class ItentialSimulator {
       workflow,
       description: typeof options.description === 'string' ? options.description : '',
       variables: isRecord(options.variables) ? options.variables : {},
-      script: new Script(workflow.story, this.pace),
+      script: new Script(workflow.story, this.pace, holds),
       canceled: false,
       retried: false,
+      claimed: false,
+      incomplete: false,
       startedAt: this.pace.now(),
     };
     this.jobs.set(job.id, job);
@@ -190,13 +222,75 @@ export class ItentialSimulator {
     return envelope(200, 'Successfully retried task', this.render(job, job.script.current));
   }
 
+  /** The jobs' manual tasks that wait for a person, as task documents; only `equals[type]` and `equals[status]` filter. */
+  private tasks(query: URLSearchParams): SimReply {
+    const type = query.get('equals[type]');
+    const status = query.get('equals[status]');
+    const tasks = [...this.jobs.values()]
+      .flatMap((job) => {
+        const task = this.waitingTask(job);
+        return task
+          ? [{ ...task, job: { _id: job.id, task: taskIdOf(task.name), name: job.workflow.name } }]
+          : [];
+      })
+      .filter((t) => (type === null || t.type === type) && (status === null || t.status === status));
+    return json(200, {
+      message: 'Successfully retrieved tasks',
+      data: tasks,
+      metadata: { total: tasks.length, skip: 0, limit: Number(query.get('limit') ?? 25) },
+    });
+  }
+
+  private claim(taskDocId: string): SimReply {
+    const job = [...this.jobs.values()].find((j) => this.waitingTask(j)?._id === taskDocId);
+    if (!job) return envelope(404, `Task ${taskDocId} not found`, null);
+    job.claimed = true;
+    return envelope(200, 'Successfully claimed task', this.waitingTask(job));
+  }
+
+  private finish(jobId: string, taskId: string, body: unknown): SimReply {
+    const taskData = isRecord(body) && isRecord(body.taskData) ? body.taskData : undefined;
+    const finishState = taskData?.finish_state;
+    if (typeof finishState !== 'string' || !isRecord(taskData?.variables))
+      return envelope(400, 'Request body failed validation', null);
+    const job = this.jobs.get(jobId);
+    if (!job) return envelope(404, `Job ${jobId} not found`, null);
+    const task = this.waitingTask(job);
+    if (!task || taskIdOf(task.name) !== taskId)
+      return envelope(400, `Task ${taskId} of job ${jobId} is not a running manual task`, null);
+    if (!job.claimed) return envelope(400, `Task ${taskId} must be claimed before it is finished`, null);
+    job.claimed = false;
+    if (finishState === 'success') job.script.release();
+    else job.incomplete = true;
+    return envelope(200, 'Successfully finished task', this.render(job, job.script.current));
+  }
+
+  /** The job's manual task that holds it now, as `GET /operations-manager/tasks` lists it. */
+  private waitingTask(job: Job) {
+    const { task } = job.script.current;
+    if (!task || !job.script.held || job.canceled || job.incomplete) return undefined;
+    return {
+      _id: idOf(`${job.id}:${task.name}`),
+      name: task.name,
+      summary: task.summary,
+      type: task.type,
+      status: 'running',
+    };
+  }
+
   private status(job: Job, step: Step): string {
     if (job.canceled) return 'canceled';
+    if (job.incomplete) return 'incomplete';
     return job.retried ? 'complete' : step.status;
   }
 
   private render(job: Job, step: Step): Record<string, unknown> {
-    const taskId = step.task ? idOf(step.task.name).slice(-4) : undefined;
+    const taskId = step.task ? taskIdOf(step.task.name) : undefined;
+    const error = job.incomplete
+      ? `Job has no available transitions. ${taskId ?? 'A task'} could have led to the workflow end task, but did not.`
+      : job.retried
+        ? undefined
+        : step.error;
     return {
       _id: job.id,
       name: job.workflow.name,
@@ -205,12 +299,16 @@ export class ItentialSimulator {
       variables: job.variables,
       tasks:
         step.task && taskId
-          ? { [taskId]: { ...step.task, status: step.status === 'error' ? 'error' : 'running' } }
+          ? {
+              [taskId]: {
+                ...step.task,
+                status: step.status === 'error' ? 'error' : job.incomplete ? 'complete' : 'running',
+              },
+            }
           : {},
-      error:
-        step.error && !job.retried
-          ? [{ task: taskId ?? 'job', message: step.error, timestamp: this.pace.now() }]
-          : [],
+      error: error
+        ? [{ task: job.incomplete ? 'job' : (taskId ?? 'job'), message: error, timestamp: this.pace.now() }]
+        : [],
       metrics: { progress: step.progress, start_time: job.startedAt },
     };
   }
@@ -219,6 +317,9 @@ export class ItentialSimulator {
 function envelope(status: number, message: string, data: unknown): SimReply {
   return json(status, { message, data, metadata: {} });
 }
+
+/** A task's id in its workflow, as the job's `tasks` keys it. */
+const taskIdOf = (name: string) => idOf(name).slice(-4);
 
 /** A stable 24-hex id, as Itential's object ids look. */
 function idOf(seed: string): string {

@@ -10,7 +10,10 @@ export interface Pace {
 
 export const demoPace = (stepMs = 2_000): Pace => ({ stepMs, now: () => Date.now() });
 
-/** Where one scripted run is in its script. */
+/**
+ * Where one scripted run is in its script. A step `holds` (a Harness approval, an Itential manual task) stays
+ * until someone `release`s it, as the upstream waits for a person.
+ */
 export class Script<S> {
   private index = 0;
   private movedAt: number;
@@ -20,6 +23,7 @@ export class Script<S> {
   constructor(
     private readonly steps: readonly S[],
     private readonly pace: Pace,
+    private readonly holds: (step: S) => boolean = () => false,
   ) {
     if (steps.length === 0) throw new Error('a script needs a step');
     this.movedAt = pace.now();
@@ -33,10 +37,23 @@ export class Script<S> {
     return this.index === this.steps.length - 1;
   }
 
-  /** Looks at the run: it moves on when its step has lasted long enough. */
+  /** Whether the run waits on its current step for someone to release it. */
+  get held(): boolean {
+    return this.holds(this.current);
+  }
+
+  /** Someone decided the held step: the run moves on to the next step, which the next look shows. */
+  release(): void {
+    if (!this.held || this.finished) return;
+    this.index += 1;
+    this.movedAt = this.pace.now();
+    this.seen = false;
+  }
+
+  /** Looks at the run: it moves on when its step has lasted long enough, unless the step holds. */
   look(): S {
     const now = this.pace.now();
-    if (this.seen && !this.finished && now - this.movedAt >= this.pace.stepMs) {
+    if (this.seen && !this.finished && !this.held && now - this.movedAt >= this.pace.stepMs) {
       this.index += 1;
       this.movedAt = now;
     }

@@ -20,9 +20,22 @@ export class PrintedText {
 
   /** Resolves with the printed text up to and including `expected`, found after the previous match. */
   until(expected: string | RegExp): Promise<string> {
+    return this.find(expected, true);
+  }
+
+  /**
+   * Resolves once `expected` was printed anywhere, without moving the reading position: for a line whose
+   * place among others depends on which of two concurrent paths prints first.
+   */
+  async printed(expected: string | RegExp): Promise<void> {
+    await this.find(expected, false);
+  }
+
+  private find(expected: string | RegExp, inOrder: boolean): Promise<string> {
     return new Promise((resolve, reject) => {
+      const from = inOrder ? this.cursor : 0;
       const check = () => {
-        const rest = this.output.slice(this.cursor);
+        const rest = this.output.slice(from);
         const match = typeof expected === 'string' ? rest.indexOf(expected) : rest.search(expected);
         if (match < 0) return false;
         const length =
@@ -30,7 +43,7 @@ export class PrintedText {
             ? expected.length
             : (rest.slice(match).match(expected)?.[0].length ?? 0);
         const seen = rest.slice(0, match + length);
-        this.cursor += match + length;
+        if (inOrder) this.cursor += match + length;
         this.waiters.delete(check);
         clearTimeout(timer);
         resolve(seen);
@@ -39,9 +52,7 @@ export class PrintedText {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
         reject(
-          new Error(
-            `console never printed ${String(expected)}; it printed:\n${this.output.slice(this.cursor)}`,
-          ),
+          new Error(`console never printed ${String(expected)}; it printed:\n${this.output.slice(from)}`),
         );
       }, HANG_FLOOR_MS);
       if (!check()) this.waiters.add(check);

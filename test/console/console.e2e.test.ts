@@ -11,6 +11,15 @@ describe('console (demo)', () => {
     expect(await driver.quit()).toBe(0);
   });
 
+  /** Starts a workflow without an input schema, every field left empty (the /ops is optional). */
+  async function startWorkflow(name: string): Promise<void> {
+    driver.type(`itential start ${name}`);
+    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
+      await driver.until(prompt);
+      driver.type('');
+    }
+  }
+
   test('a run prompts for its fields, then its thread prints each state in order to the end', async () => {
     driver.type('/ops itential start Backup Devices');
     await driver.until('search Workflow [Backup Devices]');
@@ -74,11 +83,7 @@ describe('console (demo)', () => {
   });
 
   test('a failing run prints the upstream problem in the thread', async () => {
-    driver.type('itential start Push Config');
-    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
-      await driver.until(prompt);
-      driver.type('');
-    }
+    await startWorkflow('Push Config');
     const thread = await driver.until(/└ \S+ failed/);
     expect(thread).toContain('Missing one of the following required instances: arg2, arg1');
     const retry = /\[(\d+)\] Retry the failed step/.exec(thread)?.[1] ?? '';
@@ -129,11 +134,7 @@ describe('console (demo)', () => {
   });
 
   test('a prod run waits for approval by a group; the requester cannot approve it, a member of the group does', async () => {
-    driver.type('/ops itential start Prod Push Config');
-    for (const prompt of ['search Workflow', 'Description: ', 'Job type', 'Job variables', 'Groups']) {
-      await driver.until(prompt);
-      driver.type('');
-    }
+    await startWorkflow('Prod Push Config');
     const request = await driver.until(/\[(\d+)\] Approve {2}\[\d+\] Reject/);
     expect(request).toContain('awaiting approval: It needs approval by @S0CHANGES1 (not @U0DEMOUSER) before');
     const approve = /\[(\d+)\] Approve/.exec(request)?.[1] ?? '';
@@ -143,12 +144,36 @@ describe('console (demo)', () => {
     driver.type(`${approve} as U0INTERN01`);
     await driver.until('✖ U0INTERN01 may not approve this; it needs approval by @S0CHANGES1.');
     driver.type(`${approve} as U0APPROVER`);
-    const thread = await driver.until(/└ \S+ succeeded/);
-    expect(thread).toContain('approved by U0APPROVER');
-    expect(thread).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
+    const waiting = await driver.until(/\[(\d+)\] Approve the step/);
+    expect(waiting).toContain('approved by U0APPROVER');
+    expect(waiting).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
+    driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    await driver.until(/└ \S+ succeeded/);
   });
 
-  test('Harness: a module execution follows its pipeline through an approval stage to success', async () => {
+  test('Itential: a manual task holds the job until it is approved from the console, then the job goes on', async () => {
+    await startWorkflow('Firewall Change');
+    const waiting = await driver.until(/\[(\d+)\] Approve the step {2}\[\d+\] Reject the step/);
+    expect(waiting).toContain("Manual task 'Review change");
+    // Nothing moves while the task waits for a person.
+    driver.type('/ops status');
+    expect(await driver.until('U0DEMOUSER@#C0DEMO0001> ')).not.toContain('Apply change');
+    driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    expect(await driver.until(/└ \S+ succeeded/)).toContain('task Apply change (applyChange)');
+    // The decision's line and the job's next state race (the tracker polls every few ms here): both are printed.
+    await driver.printed("manual task 'Review change (ViewData)': approved by U0DEMOUSER");
+  });
+
+  test('Itential: a manual task rejected from the console ends the job incomplete', async () => {
+    await startWorkflow('Firewall Change');
+    const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
+    driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
+    expect(await driver.until(/└ \S+ failed/)).toContain('Job has no available transitions');
+    await driver.printed("manual task 'Review change (ViewData)': rejected by U0DEMOUSER");
+  });
+
+  /** Fills the IaCM run form with the demo's defaults for the given pipeline execution. */
+  async function runModule(execution: string): Promise<void> {
     driver.type('/ops iacm run vpc-core');
     for (const prompt of [
       'search Module [vpc-core]',
@@ -160,12 +185,47 @@ describe('console (demo)', () => {
       driver.type('');
     }
     await driver.until('Pipeline execution id');
-    driver.type('demoApplyOk42');
+    driver.type(execution);
     await driver.until('Pipeline stage [apply]');
     driver.type('');
-    const thread = await driver.until(/└ \S+ succeeded/);
-    expect(thread).toContain('started: running · stage Plan');
-    expect(thread).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+  }
+
+  test('Harness: the org, project and pipeline pickers list what the demo Harness knows', async () => {
+    driver.type('/ops iacm run vpc-core');
+    await driver.until('search Module [vpc-core]');
+    driver.type('');
+    await driver.until('search Org [platform]');
+    driver.type('*');
+    expect(await driver.until('number: ')).toMatch(/Platform[\s\S]*Payments/);
+    driver.type('1');
+    await driver.until('search Project [network]');
+    driver.type('*');
+    expect(await driver.until('number: ')).toMatch(/Network[\s\S]*Identity/);
+    driver.type('1');
+    await driver.until('search Pipeline [iacm_apply]');
+    driver.type('drift');
+    expect(await driver.until('number: ')).toContain('IaCM drift check');
+    driver.type('/cancel');
+  });
+
+  test('Harness: the pipeline waits at its approval stage until it is approved from the console, then succeeds', async () => {
+    await runModule('demoApplyOk42');
+    const waiting = await driver.until(/\[(\d+)\] Approve the step {2}\[\d+\] Reject the step/);
+    expect(waiting).toContain('started: running · stage Plan');
+    expect(waiting).toContain('waiting · upstream "ApprovalWaiting" · stage Apply');
+    expect(waiting).toContain('Harness approval');
+    expect(waiting).toContain('The plan adds 2 subnets and changes 1 route table. Apply it?');
+    driver.type(`${/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? ''} as U0APPROVER`);
+    await driver.until(/└ \S+ succeeded/);
+    await driver.printed('an approval in stage Apply: approved by U0APPROVER');
+  });
+
+  test('Harness: an approval rejected from the console ends the run ApprovalRejected', async () => {
+    await runModule('demoApplyOk42');
+    const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
+    driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
+    expect(await driver.until(/└ \S+ \S+/)).toContain('ApprovalRejected');
+    await driver.printed('an approval in stage Apply: rejected by U0DEMOUSER');
   });
 
   test('Zitadel: the picked change is previewed, confirmed, set, and reverted through its numbered button', async () => {

@@ -17,4 +17,18 @@ describe('demo scripts', () => {
     expect(script.look()).toBe('c');
     expect(script.finished).toBe(true);
   });
+
+  test('a held step stays until it is released, and the next look shows the step after it', () => {
+    let now = 0;
+    const script = new Script(['a', 'wait', 'b', 'c'], { stepMs: 0, now: () => now }, (s) => s === 'wait');
+    expect(script.look()).toBe('a');
+    expect(script.look()).toBe('wait');
+    now = 10_000;
+    expect(script.look()).toBe('wait');
+    expect(script.held).toBe(true);
+    script.release();
+    expect(script.look()).toBe('b');
+    script.release();
+    expect(script.look()).toBe('c');
+  });
 });

@@ -84,6 +84,9 @@ export class DirectMessageQueries implements DirectMessageStore {
             .where('runs.lease_owner', '=', owner),
         ),
       )
+      // As for thread replies (SqlStore.markAttempted): a message attempted or sent since it was read means
+      // this process works from an old read of a run it lost and took back; it must not send it blindly.
+      .$if(at !== null, (qb) => qb.where('attempted_at', 'is', null).where('status', '=', 'pending'))
       .executeTakeFirst();
     if (marked.numUpdatedRows === 0n) throw new LeaseLostError(key.runId);
   }

@@ -208,6 +208,9 @@ export class SqlStore implements Store {
             .where('runs.lease_owner', '=', owner),
         ),
       )
+      // The lease names the process, not the claim: one that lost the run while it stalled and claimed it
+      // again would still pass the test above. A reply attempted or posted since it was read tells it.
+      .$if(at !== null, (qb) => qb.where('attempted_at', 'is', null).where('notified_ts', 'is', null))
       .executeTakeFirst();
     if (marked.numUpdatedRows === 0n) throw await this.notHeld(this.db, id);
   }

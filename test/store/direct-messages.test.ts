@@ -61,6 +61,8 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
       channelId: null,
     });
     await expect(store.markDirectAttempted(u2, 'someone-else', at(3))).rejects.toBeInstanceOf(LeaseLostError);
+    // Attempted since this process read it: only a look in Slack may tell whether it went out.
+    await expect(store.markDirectAttempted(u2, OWNER, at(4))).rejects.toBeInstanceOf(LeaseLostError);
     await store.markDirectPosted(u2, 'D2', '1700000000.000100', 1);
     await store.skipDirectMessage({ runId: run.id, seq: 1, userId: 'U3' });
     await store.markDirectPosted({ runId: run.id, seq: 2, userId: 'U1' }, 'D1', '1700000000.000200', 2);

@@ -46,6 +46,16 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
     expect(await db.store.pendingTransitions(run.id)).toEqual([]);
   });
 
+  it('does not mark a reply attempted or posted since it was read: the process marking it works from an old read', async () => {
+    const run = await startedRun();
+    await db.store.markAttempted(run.id, 'p1', 1, at(2));
+    await expect(db.store.markAttempted(run.id, 'p1', 1, at(3))).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await db.store.pendingTransitions(run.id))[0]?.attemptedAt).toEqual(at(2));
+    await db.store.markNotified(run.id, 1, '1700000000.000001');
+    await db.store.markAttempted(run.id, 'p1', 1, null);
+    await expect(db.store.markAttempted(run.id, 'p1', 1, at(4))).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
   it('keeps what Slack was shown and why it refused, dates included', async () => {
     const run = await startedRun();
     const problem: NotifyProblem = {

@@ -223,7 +223,9 @@ export interface RunStore {
   pendingTransitions(id: string): Promise<TransitionRecord[]>;
   /**
    * Records (or, with null, forgets) that transition `seq` is about to be posted. Lease-guarded like
-   * updateRun, so a process that lost the run cannot post its replies.
+   * updateRun, so a process that lost the run cannot post its replies. Recording is a compare-and-set: it
+   * also throws LeaseLostError when the transition was attempted or posted since it was read, as happens
+   * to a process that stalled, lost the run to another that posted the reply, and then claimed it again.
    */
   markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void>;
   /** Stores the reply ts and raises notifiedSeq to `seq` (never lowers it). */

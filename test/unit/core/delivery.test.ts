@@ -9,7 +9,7 @@ import type {
 } from '../../../src/core/direct/direct-messenger';
 import { Registry } from '../../../src/core/operations/registry';
 import type { RunState } from '../../../src/core/runs/lifecycle';
-import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
+import { LeaseLostError, type RunRecord, type TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
 import { newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
@@ -221,6 +221,59 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     expect(notifier.posts('parent')).toHaveLength(1);
     expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1]);
   });
+
+  it.each([
+    ['a reply', true],
+    // Safe already: the lease it takes again before posting returns the run as it is, parent and all.
+    ['the parent', false],
+  ])(
+    'a process that stalled after reading the run, lost it and took it back does not post %s again',
+    async (_, parentPosted) => {
+      const run = await runWith(['running']);
+      if (parentPosted)
+        await store.updateRun(run.id, OWNER, { parentTs: '1699999999.000001', parentSeq: run.seq });
+      await store.release(run.id, OWNER, {});
+      // This process reads the replies to post, then stalls (a loaded machine) before it marks the first.
+      let stalled = () => {};
+      let resume = () => {};
+      const read = new Promise<void>((resolve) => (stalled = resolve));
+      const gate = new Promise<void>((resolve) => (resume = resolve));
+      const stalling = new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'pendingTransitions')
+            return async (id: string) => {
+              const pending = await target.pendingTransitions(id);
+              stalled();
+              await gate;
+              return pending;
+            };
+          const value: unknown = Reflect.get(target, prop);
+          return typeof value === 'function'
+            ? (value as (...args: unknown[]) => unknown).bind(target)
+            : value;
+        },
+      });
+      const lease = () => new Date(now.getTime() + settings.leaseMs);
+      const claimed = (await store.claim(run.id, OWNER, now, lease())) as RunRecord;
+      const first = deliver({ ...deps(), store: stalling }, claimed).catch((err: unknown) => err);
+      await read;
+
+      // Its lease runs out; another process takes the run, posts the reply and lets the run go; this
+      // process's tracker claims the run again on its next tick, while the stalled delivery goes on.
+      later(settings.leaseMs + 1);
+      const other = 'tracker-b';
+      const taken = (await store.claim(run.id, other, now, lease())) as RunRecord;
+      await deliver(deps(other), taken);
+      await store.release(run.id, other, { nextPollAt: now });
+      expect(await store.claim(run.id, OWNER, now, lease())).toBeDefined();
+      resume();
+      expect(await first).toBeInstanceOf(LeaseLostError);
+
+      expect(notifier.posts('reply').map((p) => p.seq)).toEqual([1]);
+      expect(notifier.posts('parent')).toHaveLength(parentPosted ? 0 : 1);
+      expect(await store.pendingTransitions(run.id)).toEqual([]);
+    },
+  );
 
   it('forgets the attempt when Slack certainly did not take the post, so the retry does not look first', async () => {
     const run = await runWith(['running']);

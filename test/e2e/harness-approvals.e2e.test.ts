@@ -1,6 +1,6 @@
-import { HarnessFake } from '../fakes/harness/harness-fake';
+import type { HarnessFake } from '../fakes/harness/harness-fake';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
+import { addModuleTests, IACM_CONFIG, iacmRunValues, iacmBotPerTest } from '../support/iacm';
 import {
   clickStep,
   HANG_MS,
@@ -12,7 +12,6 @@ import {
   toldPrivately,
 } from '../support/human-steps';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -37,10 +36,7 @@ describe.each(storeBackends())('Harness pipeline approvals from the thread on $n
   let moduleId: string;
   let counter = 0;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () => HarnessFake.start(),
-    bot: (fake) => ({ env: harnessEnv(fake), configYaml: CONFIG }),
-  });
+  const bot = iacmBotPerTest(backend, { configYaml: CONFIG });
   beforeEach(() => {
     ({ fake: harness, h } = bot);
     moduleId = harness.addModule({ name: 'vpc-network' }).id;

@@ -1,9 +1,9 @@
-import { HarnessFake, moduleVariable } from '../fakes/harness/harness-fake';
+import type { HarnessFake } from '../fakes/harness/harness-fake';
+import { moduleVariable } from '../fakes/harness/harness-fake';
 import { type FakeView, waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
+import { addModuleTests, iacmRunValues, iacmBotPerTest } from '../support/iacm';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -15,10 +15,7 @@ describe.each(storeBackends())('Harness forms from Harness on $name', (backend) 
   let h: Harness;
   let moduleId: string;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () => HarnessFake.start(),
-    bot: (fake) => ({ env: harnessEnv(fake), configYaml: IACM_CONFIG }),
-  });
+  const bot = iacmBotPerTest(backend);
   beforeEach(() => {
     ({ fake: harness, h } = bot);
     harness.orgs.push(

@@ -1,10 +1,9 @@
 import { DECLARED_STATUSES } from '../fakes/harness/error-bodies';
-import { HarnessFake } from '../fakes/harness/harness-fake';
+import type { HarnessFake } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
+import { addModuleTests, iacmRunValues, iacmBotPerTest } from '../support/iacm';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -29,10 +28,7 @@ describe.each(storeBackends())('Harness IaCM end to end on $name', (backend) => 
   let moduleId: string;
   let counter = 0;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () => HarnessFake.start(),
-    bot: (fake) => ({ env: harnessEnv(fake), configYaml: IACM_CONFIG }),
-  });
+  const bot = iacmBotPerTest(backend);
   beforeEach(() => {
     ({ fake: harness, h } = bot);
     moduleId = harness.addModule({ name: 'vpc-network' }).id;

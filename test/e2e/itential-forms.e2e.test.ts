@@ -1,9 +1,8 @@
-import { FakeItential } from '../fakes/itential';
+import type { FakeItential } from '../fakes/itential';
 import { type FakeView, waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { itentialLoginEnv } from '../support/itential-bot';
+import { itentialBotPerTest } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -42,14 +41,7 @@ describe.each(storeBackends())('Itential forms from the workflow schema on $name
   let itential: FakeItential;
   let h: Harness;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () =>
-      new FakeItential({
-        workflows: [{ name: WORKFLOW, inputSchema: SCHEMA }],
-        advanceOnPoll: false,
-      }).start(),
-    bot: (fake) => ({ env: itentialLoginEnv(fake) }),
-  });
+  const bot = itentialBotPerTest(backend, [{ name: WORKFLOW, inputSchema: SCHEMA }]);
   beforeEach(() => {
     ({ fake: itential, h } = bot);
   });

@@ -1,4 +1,5 @@
-import { FakeItential, steps } from '../fakes/itential';
+import type { FakeItential } from '../fakes/itential';
+import { steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import {
@@ -12,13 +13,12 @@ import {
   toldPrivately,
 } from '../support/human-steps';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
+import { ITENTIAL_LOGIN_PASSWORD as PASSWORD, itentialBotPerTest } from '../support/itential-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const CAROL = 'U0CAROL';
-const PASSWORD = 'pw-Sup3r-secret';
 
 /** Alice starts jobs; Bob and Carol may act on manual tasks; Alice may not. */
 const CONFIG = `policy:
@@ -36,27 +36,21 @@ describe.each(storeBackends())('Itential manual tasks from the thread on $name',
   let itential: FakeItential;
   let h: Harness;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () =>
-      new FakeItential({
-        workflows: [
-          {
-            name: 'Change Window',
-            script: [
-              steps.running('backUpDevice', 0.2, 'Back up device'),
-              steps.manualWaiting('Approve change'),
-              steps.running('pushConfig', 0.8, 'Push config'),
-              steps.complete(),
-            ],
-          },
+  const bot = itentialBotPerTest(
+    backend,
+    [
+      {
+        name: 'Change Window',
+        script: [
+          steps.running('backUpDevice', 0.2, 'Back up device'),
+          steps.manualWaiting('Approve change'),
+          steps.running('pushConfig', 0.8, 'Push config'),
+          steps.complete(),
         ],
-        advanceOnPoll: false,
-      }).start(),
-    bot: (fake) => ({
-      env: { ITENTIAL_BASE_URL: fake.url, ITENTIAL_USERNAME: 'flightdeck', ITENTIAL_PASSWORD: PASSWORD },
-      configYaml: CONFIG,
-    }),
-  });
+      },
+    ],
+    { configYaml: CONFIG },
+  );
   beforeEach(() => {
     ({ fake: itential, h } = bot);
   });

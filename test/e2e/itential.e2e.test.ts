@@ -1,10 +1,10 @@
-import { FakeItential, scripts, steps } from '../fakes/itential';
+import type { FakeItential } from '../fakes/itential';
+import { scripts, steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { ACK_DEADLINE_MS } from '../support/slack-driver';
-import { itentialLoginEnv } from '../support/itential-bot';
+import { itentialBotPerTest } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -13,25 +13,18 @@ describe.each(storeBackends())('Itential end to end on $name', (backend) => {
   let itential: FakeItential;
   let h: Harness;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () =>
-      new FakeItential({
-        workflows: [
-          { name: 'Backup Devices', script: scripts.happy() },
-          { name: 'Push Config', script: scripts.adapterError() },
-          {
-            name: 'Configure VLAN',
-            inputSchema: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'] },
-          },
-          {
-            name: 'Long Job',
-            script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5), steps.complete()],
-          },
-        ],
-        advanceOnPoll: false,
-      }).start(),
-    bot: (fake) => ({ env: itentialLoginEnv(fake) }),
-  });
+  const bot = itentialBotPerTest(backend, [
+    { name: 'Backup Devices', script: scripts.happy() },
+    { name: 'Push Config', script: scripts.adapterError() },
+    {
+      name: 'Configure VLAN',
+      inputSchema: { type: 'object', properties: { device: { type: 'string' } }, required: ['device'] },
+    },
+    {
+      name: 'Long Job',
+      script: [steps.running('stepOne', 0.1), steps.running('stepTwo', 0.5), steps.complete()],
+    },
+  ]);
   beforeEach(() => {
     ({ fake: itential, h } = bot);
   });

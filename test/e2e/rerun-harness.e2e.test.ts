@@ -1,10 +1,9 @@
-import { HarnessFake } from '../fakes/harness/harness-fake';
+import type { HarnessFake } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
+import { addModuleTests, iacmRunValues, iacmBotPerTest } from '../support/iacm';
 import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -16,14 +15,7 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
   let moduleId: string;
   let counter = 0;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () => HarnessFake.start(),
-    bot: (fake) => ({
-      env: harnessEnv(fake),
-      configYaml: IACM_CONFIG,
-      engine: { parentEditIntervalMs: 100 },
-    }),
-  });
+  const bot = iacmBotPerTest(backend, { engine: { parentEditIntervalMs: 100 } });
   beforeEach(() => {
     ({ fake: harness, h } = bot);
     moduleId = harness.addModule({ name: 'vpc-network' }).id;

@@ -1,9 +1,10 @@
-import { FakeItential, scripts } from '../fakes/itential';
+import type { FakeItential } from '../fakes/itential';
+import { scripts } from '../fakes/itential';
 import { waitFor, type FakeMessage } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
-import { upstreamBotPerTest } from '../support/upstream-bot';
+import { itentialBotPerTest } from '../support/itential-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -34,26 +35,15 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
   let itential: FakeItential;
   let h: Harness;
 
-  const bot = upstreamBotPerTest(backend, {
-    fake: () =>
-      new FakeItential({
-        workflows: [
-          { name: 'Backup Devices', script: scripts.happy() },
-          { name: 'Prod Push', script: scripts.happy() },
-          { name: 'Push Config', script: scripts.adapterError() },
-        ],
-        advanceOnPoll: false,
-      }).start(),
-    bot: (fake) => ({
-      env: {
-        ITENTIAL_BASE_URL: fake.url,
-        ITENTIAL_USERNAME: 'flightdeck',
-        ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
-      },
-      configYaml: POLICY,
-      engine: { parentEditIntervalMs: 100 },
-    }),
-  });
+  const bot = itentialBotPerTest(
+    backend,
+    [
+      { name: 'Backup Devices', script: scripts.happy() },
+      { name: 'Prod Push', script: scripts.happy() },
+      { name: 'Push Config', script: scripts.adapterError() },
+    ],
+    { configYaml: POLICY, engine: { parentEditIntervalMs: 100 } },
+  );
   beforeEach(() => {
     ({ fake: itential, h } = bot);
   });

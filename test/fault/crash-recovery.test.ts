@@ -1,15 +1,9 @@
-import { scripts } from '../fakes/itential';
-import { waitFor } from '../fakes/slack';
-import { storeBackends, type StorePlace } from '../support/stores';
-import type { Store } from '../../src/core/store';
-import { BotProcess, buildBot } from './support/bot-process';
+import { crashScenePerBlock } from './support/crash-scene';
 import { seedRuns, startJobs } from './support/seed-runs';
 import { allDelivered, threadOf } from './support/threads';
-import { FaultWorld, ITENTIAL_TOKEN, WORKFLOW } from './support/world';
+import { ITENTIAL_TOKEN, WORKFLOW } from './support/world';
 
 const RUNS = 40;
-const sqlite = storeBackends().find((b) => b.name === 'sqlite');
-if (!sqlite) throw new Error('the embedded store is always available');
 
 /**
  * A bot process dies (SIGKILL) while 40 runs are in flight, some of its posts accepted by Slack but not yet
@@ -17,25 +11,10 @@ if (!sqlite) throw new Error('the embedded store is always available');
  * thread shows each transition once and its final status once.
  */
 describe('a bot killed mid-flight and started again', () => {
-  let entry: string;
-  let world: FaultWorld;
-  let place: StorePlace;
-  let store: Store;
-  const bots: BotProcess[] = [];
-
-  beforeAll(async () => {
-    entry = buildBot();
-    world = await FaultWorld.start({ channels: RUNS, script: scripts.happy() });
-    place = await sqlite.place();
-    store = await place.openStore();
-  });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.stop()));
-    await world.close();
-    await place.dispose();
-  });
+  const scene = crashScenePerBlock(RUNS);
 
   it('ends every thread with its final status exactly once, adopting the posts Slack took before the crash', async () => {
+    const { world, store } = scene;
     const jobs = await startJobs(world.itential.url, ITENTIAL_TOKEN, WORKFLOW, RUNS);
     const ids = await seedRuns(
       store,
@@ -44,19 +23,13 @@ describe('a bot killed mid-flight and started again', () => {
 
     // Slack keeps taking posts, but after the first 30 the bot never hears back: the crash window.
     world.proxy.holdAnswers('chat.postMessage', 30);
-    const first = await BotProcess.start(entry, world.botEnv('bot-1', place), world.logFile('bot-1'));
-    bots.push(first);
-    await waitFor(
-      () => (world.proxy.heldCount >= 10 ? true : undefined),
-      30_000,
-      () => 'ten posts in the crash window',
-    );
+    const first = await scene.startBot('bot-1');
+    await world.proxy.answersHeld(10, 'ten posts in the crash window', 30_000);
     await first.kill();
     const held = world.proxy.heldCount;
 
     world.proxy.holdAnswers('chat.postMessage', Number.POSITIVE_INFINITY);
-    const second = await BotProcess.start(entry, world.botEnv('bot-2', place), world.logFile('bot-2'));
-    bots.push(second);
+    await scene.startBot('bot-2');
     // The killed process's runs wait out its lease (FAULT_ENGINE.leaseMs, postHoldMs) before bot-2 takes them over.
     const runs = await allDelivered(store, ids, 90_000);
 

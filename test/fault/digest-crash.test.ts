@@ -1,21 +1,15 @@
 import { DigestCron } from '../../src/core/digest/cron';
 import { dueWindow } from '../../src/core/digest/due-window';
-import type { Store } from '../../src/core/store';
 import { DIGEST_EVENT } from '../../src/slack/slack-digest-publisher';
-import { scripts } from '../fakes/itential';
 import type { FakeMessage } from '../fakes/slack';
 import { digestSchedule } from '../digest/schedules';
 import { seedRun } from '../digest/seed';
 import { eventually } from '../support/eventually';
-import { storeBackends, type StorePlace } from '../support/stores';
 import type { DigestOverrides } from './support/bot-contract';
-import { BotProcess, buildBot } from './support/bot-process';
-import { FaultWorld } from './support/world';
+import { crashScenePerBlock } from './support/crash-scene';
 
 const FAILED_RUNS = 120;
 const CRON = '0 0 * * *';
-const sqlite = storeBackends().find((b) => b.name === 'sqlite');
-if (!sqlite) throw new Error('the embedded store is always available');
 
 /** A scheduler that looks often, and takes over a dead process's window 2 s after its last record. */
 const FAST_DIGESTS: DigestOverrides = { tickMs: 100, leaseMs: 2_000, retryMs: 300 };
@@ -34,33 +28,11 @@ function partOf(message: FakeMessage): number | undefined {
  * part in the thread by its metadata, and posts the rest: every part ends in the channel exactly once.
  */
 describe('a bot killed between two parts of a digest and started again', () => {
-  let entry: string;
-  let world: FaultWorld;
-  let place: StorePlace;
-  let store: Store;
-  const bots: BotProcess[] = [];
-
-  beforeAll(async () => {
-    entry = buildBot();
-    world = await FaultWorld.start({ channels: 1, script: scripts.happy() });
-    place = await sqlite.place();
-    store = await place.openStore();
-  });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.stop()));
-    await store.close();
-    await world.close();
-    await place.dispose();
-  });
-
-  async function startBot(owner: string): Promise<BotProcess> {
-    const env = { ...world.botEnv(owner, place), FD_DIGESTS: JSON.stringify(FAST_DIGESTS) };
-    const bot = await BotProcess.start(entry, env, world.logFile(owner));
-    bots.push(bot);
-    return bot;
-  }
+  const scene = crashScenePerBlock(1);
+  const startBot = (owner: string) => scene.startBot(owner, { FD_DIGESTS: JSON.stringify(FAST_DIGESTS) });
 
   it('posts each part exactly once, adopting the part Slack took before the crash', async () => {
+    const { world, store } = scene;
     const channelId = world.channels[0] ?? '';
     const now = new Date();
     const createdAt = new Date(now.getTime() - 25 * 3_600_000);
@@ -88,11 +60,7 @@ describe('a bot killed between two parts of a digest and started again', () => {
     // Slack answers the first part; it takes the second but the bot never hears back: the crash window.
     world.proxy.holdAnswers('chat.postMessage', 1);
     const first = await startBot('bot-1');
-    await eventually(
-      () => Promise.resolve(world.proxy.heldCount >= 1 || undefined),
-      'the second part in the crash window',
-      30_000,
-    );
+    await world.proxy.answersHeld(1, 'the second part in the crash window', 30_000);
     await first.kill();
     expect(partsIn(channelId)).toEqual([0, 1]);
 
@@ -121,6 +89,7 @@ describe('a bot killed between two parts of a digest and started again', () => {
 
   /** The part numbers of the digest messages in the channel and in their threads, in order. */
   function partsIn(channelId: string): number[] {
+    const { world } = scene;
     const tops = world.slack.messages(channelId).filter((m) => partOf(m) !== undefined);
     return tops
       .flatMap((top) => [top, ...world.slack.thread(channelId, top.ts).filter((m) => m.ts !== top.ts)])

@@ -1,5 +1,8 @@
-import type { HarnessFake } from '../fakes/harness/harness-fake';
+import { HarnessFake } from '../fakes/harness/harness-fake';
 import type { PipelineExecutionSpec } from '../fakes/harness/pipeline-script';
+import type { HarnessOptions } from './flightdeck-harness';
+import type { StoreBackend } from './stores';
+import { type UpstreamBot, upstreamBotPerTest } from './upstream-bot';
 
 /** The IaCM section the bot suites use: org default, project infra, short timeouts, one read retry. */
 export const IACM_CONFIG =
@@ -12,6 +15,20 @@ export function harnessEnv(fake: HarnessFake): Record<string, string> {
     HARNESS_API_KEY: fake.apiKey,
     HARNESS_ACCOUNT_ID: fake.accountId,
   };
+}
+
+/**
+ * For each test of the calling describe block, a fresh Harness fake and a bot talking to it with
+ * `IACM_CONFIG` (unless `options` brings its own `configYaml`).
+ */
+export function iacmBotPerTest(
+  backend: StoreBackend,
+  options: Omit<HarnessOptions, 'place' | 'env'> = {},
+): UpstreamBot<HarnessFake> {
+  return upstreamBotPerTest(backend, {
+    fake: () => HarnessFake.start(),
+    bot: (fake) => ({ configYaml: IACM_CONFIG, ...options, env: harnessEnv(fake) }),
+  });
 }
 
 /** Scripts a "Module tests" pipeline execution in default/infra that moves only when the test advances it. */

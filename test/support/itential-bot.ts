@@ -1,14 +1,33 @@
 import { FakeItential, type FakeWorkflow, scripts } from '../fakes/itential';
 import { Harness, type HarnessOptions } from './flightdeck-harness';
 import type { StoreBackend, StoreFixture } from './stores';
+import { type UpstreamBot, upstreamBotPerTest } from './upstream-bot';
+
+/** The password `itentialLoginEnv` logs in with: what must never reach Slack. */
+export const ITENTIAL_LOGIN_PASSWORD = 'pw-Sup3r-secret';
 
 /** The bot's environment for `fake`, logging in with a username and password (`/login`). */
 export function itentialLoginEnv(fake: FakeItential): Record<string, string> {
   return {
     ITENTIAL_BASE_URL: fake.url,
     ITENTIAL_USERNAME: 'flightdeck',
-    ITENTIAL_PASSWORD: 'pw-Sup3r-secret',
+    ITENTIAL_PASSWORD: ITENTIAL_LOGIN_PASSWORD,
   };
+}
+
+/**
+ * For each test of the calling describe block, a fresh Itential fake running `workflows`, whose jobs move
+ * only when the test advances them, and a bot logging in to it (`itentialLoginEnv`) started with `options`.
+ */
+export function itentialBotPerTest(
+  backend: StoreBackend,
+  workflows: FakeWorkflow[],
+  options: Omit<HarnessOptions, 'place' | 'env'> = {},
+): UpstreamBot<FakeItential> {
+  return upstreamBotPerTest(backend, {
+    fake: () => new FakeItential({ workflows, advanceOnPoll: false }).start(),
+    bot: (fake) => ({ ...options, env: itentialLoginEnv(fake) }),
+  });
 }
 
 export interface ItentialBotOptions extends Omit<HarnessOptions, 'place' | 'env'> {

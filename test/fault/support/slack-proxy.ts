@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { loopbackServer } from '../../fakes/loopback-server';
 import type { AddressInfo } from 'node:net';
 import { type FakeSlack } from '../../fakes/slack';
+import { eventually } from '../../support/eventually';
 import { parseApiRequest, readBody } from '../../fakes/slack/request-body';
 import { forward } from './forward';
 
@@ -77,6 +78,11 @@ export class SlackProxy {
   /** Answers held back so far: posts Slack accepted that the bot never heard about. */
   get heldCount(): number {
     return this.calls.filter((c) => c.answer === 'held').length;
+  }
+
+  /** Resolves once at least `count` answers are held back (`what` names the wait if it times out). */
+  async answersHeld(count: number, what: string, timeoutMs: number): Promise<void> {
+    await eventually(() => Promise.resolve(this.heldCount >= count || undefined), what, timeoutMs);
   }
 
   /** Calls of `method` (in `channel`) as the proxy saw them. */

@@ -1,4 +1,4 @@
-import { HarnessFake } from '../fakes/harness/harness-fake';
+import { HarnessFake, moduleVariable } from '../fakes/harness/harness-fake';
 import { waitFor } from '../fakes/slack';
 import { blocksText, type Harness } from '../support/flightdeck-harness';
 import { addModuleTests, harnessEnv, IACM_CONFIG, iacmRunValues } from '../support/iacm';
@@ -9,6 +9,7 @@ import { upstreamBotPerTest } from '../support/upstream-bot';
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
+const SECRET = 'postgres://app:Very-Secret-Pw@db';
 
 describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backend) => {
   let harness: HarnessFake;
@@ -84,5 +85,73 @@ describe.each(storeBackends())('Harness IaCM re-run end to end on $name', (backe
       pipelineExecutionId: next,
       pipelineStageId: 'plan',
     });
+  });
+
+  it('re-runs a module execution with its variables in their fields, the sensitive one blank and typed again', async () => {
+    const varsModule = harness.addModule({
+      name: 'vpc-vars',
+      versions: ['1.0.0'],
+      variables: {
+        '1.0.0': [
+          moduleVariable('region', 'string', { variable_required: true }),
+          moduleVariable('db_conn', 'string', { variable_sensitive: true }),
+        ],
+      },
+    }).id;
+    const plan = pipeline();
+    const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
+    await h.driver.blockAction({
+      user: ALICE,
+      view,
+      actionId: 'fd.field.refresh.module',
+      value: { value: varsModule, text: 'vpc-vars' },
+    });
+    const rebuilt = await h.viewWithBlock(view.id, 'in.s.region');
+    const sub = await h.driver.viewSubmission(
+      rebuilt,
+      {
+        ...iacmRunValues(varsModule, plan),
+        module: { value: varsModule, text: 'vpc-vars' },
+        'in.s.region': 'eu-west-3',
+        'in.xs.db_conn': SECRET,
+      },
+      ALICE,
+    );
+    expect(sub.body).toBe('');
+    const first = await h.parentOf(CHANNEL);
+    await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Started')));
+    harness.advance(plan);
+    await h.threadTexts(CHANNEL, first.ts, (t) => t.some((x) => x.includes('Succeeded')));
+    await messageShowing(h, CHANNEL, first.ts, 'Re-run');
+
+    const form = await openRerunForm(h, BOB, CHANNEL, first.ts);
+    // What the fake Slack holds for Bob: the form as Slack shows it.
+    const held = h.slack.view(form.id);
+    expect(inputBlockJson(form, 'in.s.region')).toContain('"initial_value":"eu-west-3"');
+    const secretField = inputBlockJson(form, 'in.xs.db_conn');
+    expect(secretField).toContain('"type":"input"');
+    expect(secretField).not.toContain('initial_value');
+    expect(blocksText(form)).toContain('Secret values were left blank');
+    expect(JSON.stringify(held)).not.toContain('Very-Secret-Pw');
+
+    const next = pipeline();
+    const again = await h.driver.viewSubmission(
+      form,
+      { pipelineExecutionId: next, 'in.xs.db_conn': SECRET },
+      BOB,
+    );
+    expect(again.body).toBe('');
+    await waitFor(() => (harness.requestsTo('createExecution').length === 2 ? true : undefined), WAIT_MS);
+    const [created, recreated] = harness.requestsTo('createExecution');
+    expect((created?.body as { variables?: unknown }).variables).toEqual({
+      region: 'eu-west-3',
+      db_conn: SECRET,
+    });
+    expect(recreated?.path).toContain(varsModule);
+    expect(recreated?.body).toMatchObject({
+      pipelineExecutionId: next,
+      variables: { region: 'eu-west-3', db_conn: SECRET },
+    });
+    for (const m of h.slack.messages(CHANNEL)) expect(JSON.stringify(m)).not.toContain('Very-Secret-Pw');
   });
 });

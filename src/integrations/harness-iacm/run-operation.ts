@@ -66,6 +66,20 @@ const MAX_VARIABLE_FIELDS = 40;
 
 const nonEmpty = (record: Record<string, unknown>) => Object.keys(record).length > 0;
 
+type Picked = Pick<
+  RunInput,
+  'module' | 'org' | 'project' | 'pipeline' | 'pipelineExecutionId' | 'pipelineStageId'
+>;
+/** What was picked for the run, without its variables: the same fields in the form and in the input. */
+const pickedOf = (from: Picked): Picked => ({
+  module: from.module,
+  org: from.org,
+  project: from.project,
+  pipeline: from.pipeline,
+  pipelineExecutionId: from.pipelineExecutionId,
+  pipelineStageId: from.pipelineStageId,
+});
+
 /** Parses the form; `seal` keeps the secret variables out of the stored input. */
 const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.ZodType<RunInput> =>
   z
@@ -81,19 +95,13 @@ const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.Z
         .transform(parseJsonObject),
     })
     .transform((form, ctx): RunInput => {
-      const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = form;
       const typed = readSchemaValues(form as FormValues);
       for (const [field, message] of Object.entries(typed.errors)) {
         ctx.addIssue({ code: 'custom', path: [field], message });
       }
       const variables = { ...form[VARIABLES_BOX], ...typed.variables };
       return {
-        module,
-        org,
-        project,
-        pipeline,
-        pipelineExecutionId: execution,
-        pipelineStageId,
+        ...pickedOf(form),
         ...(nonEmpty(variables) ? { variables } : {}),
         ...(nonEmpty(typed.secrets) ? { secrets: seal(typed.secrets) } : {}),
       };
@@ -212,16 +220,10 @@ export class RunOperation implements Operation<RunInput> {
    * are at hand, the rest in the box. The sealed secrets are not put back: they are typed again.
    */
   formValues(input: RunInput): FormValues {
-    const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = input;
-    const loaded = this.deps.inputs.schemaOf(module);
+    const loaded = this.deps.inputs.schemaOf(input.module);
     const form = loaded ? this.variablesForm(loaded.schema, {}) : undefined;
     return {
-      module,
-      org,
-      project,
-      pipeline,
-      pipelineExecutionId: execution,
-      pipelineStageId,
+      ...pickedOf(input),
       ...schemaFormValues(form, input.variables ?? {}, VARIABLES_BOX),
     };
   }

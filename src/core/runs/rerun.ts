@@ -1,6 +1,7 @@
 import type { FormValues, Operation, Requester } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { FormGate } from '../policy/form-gate';
+import { prepareForm } from '../operations/forms';
 import { TtlCache } from '../kit/ttl-cache';
 import { type Text, txt } from '../kit/text';
 import { deliver, deliveryDueAt, earliest } from './delivery';
@@ -66,6 +67,15 @@ export class Reruns {
     const secretsBlanked =
       JSON.stringify(registry.scrubber.blanked(run.input)) !== JSON.stringify(run.input ?? null);
     return { kind: 'form', operation, values, run, secretsBlanked };
+  }
+
+  /**
+   * The form's values once the operation has fetched what its fields need (a workflow's inputs, a module's
+   * variables, no longer cached): inputs the JSON box held then go back to their own fields.
+   */
+  async preparedValues(form: Extract<RerunForm, { kind: 'form' }>, deadlineMs: number): Promise<FormValues> {
+    await prepareForm(form.operation, { values: form.values }, deadlineMs);
+    return form.operation.formValues?.(form.run.input) ?? form.values;
   }
 }
 

@@ -33,7 +33,13 @@ import type { ModuleInputs } from './module-inputs';
 import { isScopeField, type ScopeField, type ScopePickers } from './scope-pickers';
 import type { SecretScrubber } from '../../core/operations/secrets';
 import { parseJsonObject } from '../shared/json-object-text';
-import { readSchemaValues, schemaChoices, schemaForm } from '../shared/schema-fields';
+import {
+  readSchemaValues,
+  schemaChoices,
+  schemaForm,
+  schemaFormValues,
+  type SchemaForm,
+} from '../shared/schema-fields';
 import { variablesFact } from '../shared/variables-fact';
 import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { meaningOf, observePipeline } from './pipeline-status';
@@ -60,6 +66,20 @@ const MAX_VARIABLE_FIELDS = 40;
 
 const nonEmpty = (record: Record<string, unknown>) => Object.keys(record).length > 0;
 
+type Picked = Pick<
+  RunInput,
+  'module' | 'org' | 'project' | 'pipeline' | 'pipelineExecutionId' | 'pipelineStageId'
+>;
+/** What was picked for the run, without its variables: the same fields in the form and in the input. */
+const pickedOf = (from: Picked): Picked => ({
+  module: from.module,
+  org: from.org,
+  project: from.project,
+  pipeline: from.pipeline,
+  pipelineExecutionId: from.pipelineExecutionId,
+  pipelineStageId: from.pipelineStageId,
+});
+
 /** Parses the form; `seal` keeps the secret variables out of the stored input. */
 const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.ZodType<RunInput> =>
   z
@@ -75,19 +95,13 @@ const runInputSchema = (seal: (secrets: Record<string, unknown>) => string): z.Z
         .transform(parseJsonObject),
     })
     .transform((form, ctx): RunInput => {
-      const { module, org, project, pipeline, pipelineExecutionId: execution, pipelineStageId } = form;
       const typed = readSchemaValues(form as FormValues);
       for (const [field, message] of Object.entries(typed.errors)) {
         ctx.addIssue({ code: 'custom', path: [field], message });
       }
       const variables = { ...form[VARIABLES_BOX], ...typed.variables };
       return {
-        module,
-        org,
-        project,
-        pipeline,
-        pipelineExecutionId: execution,
-        pipelineStageId,
+        ...pickedOf(form),
         ...(nonEmpty(variables) ? { variables } : {}),
         ...(nonEmpty(typed.secrets) ? { secrets: seal(typed.secrets) } : {}),
       };
@@ -148,15 +162,10 @@ export class RunOperation implements Operation<RunInput> {
       const initial = value ? { value, label: value } : this.deps.pickers.initial(id);
       return { id, kind: 'search', label, hint, minQueryLength: 0, ...(initial ? { initial } : {}) };
     };
-    const moduleRefValue = initialModule?.value;
-    const loaded = moduleRefValue ? this.deps.inputs.schemaOf(moduleRefValue) : undefined;
-    const form = loaded
-      ? schemaForm(loaded.schema, {
-          isSecretName: (name) => this.deps.secrets.isSecretName(name),
-          values,
-          maxFields: MAX_VARIABLE_FIELDS,
-        })
-      : undefined;
+    const loaded = initialModule ? this.deps.inputs.schemaOf(initialModule.value) : undefined;
+    const form = loaded && this.variablesForm(loaded.schema, values);
+    // A re-run whose module's variables are not at hand shows them in the box rather than drop them.
+    const box = typed(VARIABLES_BOX);
     return [
       {
         id: 'module',
@@ -187,7 +196,7 @@ export class RunOperation implements Operation<RunInput> {
         'The stage the module runs in; listed from that execution.',
       ),
       ...(form?.fields ?? []),
-      ...(form && form.rest.length > 0
+      ...((form && form.rest.length > 0) || box
         ? [
             {
               id: VARIABLES_BOX,
@@ -195,12 +204,36 @@ export class RunOperation implements Operation<RunInput> {
               label: 'Other variables (JSON object)',
               optional: true,
               placeholder: '{"subnets": ["10.0.1.0/24"]}',
-              hint: `For the variables without a field: ${truncate(form.rest.join(', '), 1500)}`,
-              ...(typed(VARIABLES_BOX) ? { initial: typed(VARIABLES_BOX) } : {}),
+              hint:
+                form && form.rest.length > 0
+                  ? `For the variables without a field: ${truncate(form.rest.join(', '), 1500)}`
+                  : 'The variables of the run this re-runs.',
+              ...(box ? { initial: box } : {}),
             },
           ]
         : []),
     ];
+  }
+
+  /**
+   * The form that gives `input` again (a re-run): each variable in its field when the module's variables
+   * are at hand, the rest in the box. The sealed secrets are not put back: they are typed again.
+   */
+  formValues(input: RunInput): FormValues {
+    const loaded = this.deps.inputs.schemaOf(input.module);
+    const form = loaded ? this.variablesForm(loaded.schema, {}) : undefined;
+    return {
+      ...pickedOf(input),
+      ...schemaFormValues(form, input.variables ?? {}, VARIABLES_BOX),
+    };
+  }
+
+  private variablesForm(schema: Record<string, unknown>, values: FormValues): SchemaForm {
+    return schemaForm(schema, {
+      isSecretName: (name) => this.deps.secrets.isSecretName(name),
+      values,
+      maxFields: MAX_VARIABLE_FIELDS,
+    });
   }
 
   /** The module's variables, so that the form rebuilt after a module is picked has a field for each. */

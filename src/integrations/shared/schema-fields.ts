@@ -339,17 +339,17 @@ export function problemsByField(
 
 /**
  * The form values that show `variables` again (a re-run): each input with a field in its field, the rest
- * as the JSON box's text. Secrets are left blank, to be typed again.
+ * (all of them without a `form`) as the JSON box's text. Secrets are left blank, to be typed again.
  */
 export function schemaFormValues(
-  form: SchemaForm,
+  form: Pick<SchemaForm, 'fieldOf'> | undefined,
   variables: Record<string, unknown>,
   boxId: string,
 ): FormValues {
   const values: FormValues = {};
   const rest: [string, unknown][] = [];
   for (const [name, value] of Object.entries(variables)) {
-    const id = form.fieldOf.get(name);
+    const id = form?.fieldOf.get(name);
     const match = id ? ID.exec(id) : null;
     if (!id || !match || !isPrimitive(value)) {
       rest.push([name, value]);

@@ -1,3 +1,4 @@
+import { scrubbedOperation } from '../../../src/core/operations/scrubbed-operation';
 import { moduleVariable } from '../../fakes/harness/harness-fake';
 import { addPlanExecution, harnessWorld, type HarnessWorld, runInput } from './world';
 
@@ -283,6 +284,48 @@ describe('iacm.run module variables', () => {
       enable_nat: true,
       db_conn: 'postgres://user:pw-very-secret@db',
     });
+  });
+
+  it('a re-run puts each variable back in its field and the rest in the box, the sensitive one blank', async () => {
+    const module = addVpcModule();
+    const formValues = {
+      ...runInput({ module: module.id }),
+      'in.s.region': 'eu-west-3',
+      'in.n.instance_count': '3',
+      'in.b.enable_nat': 'true',
+      'in.xs.db_conn': 'postgres://user:pw-very-secret@db',
+      variables: '{"subnets": ["10.0.1.0/24"]}',
+    };
+    const input = world.op.input.parse(formValues);
+    // The registry wraps every operation so: it blanks what is secret before asking for the form.
+    const op = scrubbedOperation(world.op, world.secrets);
+    const cold = op.formValues?.(input);
+    expect(cold?.variables).toContain('eu-west-3');
+    expect(JSON.stringify(cold)).not.toContain('pw-very-secret');
+    await world.op.prepare({ values: { module: module.id } });
+    const values = op.formValues?.(input);
+    expect(values).toEqual({
+      ...runInput({ module: module.id }),
+      'in.s.region': 'eu-west-3',
+      'in.n.instance_count': '3',
+      'in.b.enable_nat': 'true',
+      variables: JSON.stringify({ subnets: ['10.0.1.0/24'] }, null, 2),
+    });
+    const fields = world.op.fields({ values });
+    expect(fields.find((f) => f.id === 'in.xs.db_conn')).not.toHaveProperty('initial');
+    expect(fields.find((f) => f.id === 'in.s.region')).toMatchObject({ initial: 'eu-west-3' });
+    // Submitted as shown, with the secret typed again, it is the same run.
+    expect(
+      world.op.input.parse({ ...values, 'in.xs.db_conn': 'postgres://user:pw-very-secret@db' }),
+    ).toMatchObject({ ...input, secrets: expect.any(String) });
+  });
+
+  it('a re-run whose module’s variables are not at hand shows them all in the box', () => {
+    const input = world.op.input.parse({ ...runInput(), variables: '{"region": "eu-west-3"}' });
+    const values = world.op.formValues(input);
+    expect(values.variables).toBe(JSON.stringify({ region: 'eu-west-3' }, null, 2));
+    const box = world.op.fields({ values }).find((f) => f.id === 'variables');
+    expect(box).toMatchObject({ initial: values.variables, hint: 'The variables of the run this re-runs.' });
   });
 
   it('a module without variables sends the body it always did', async () => {

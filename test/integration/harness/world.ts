@@ -30,6 +30,8 @@ export interface HarnessWorld {
   config: HarnessConfig;
   op: RunOperation;
   query: Query;
+  /** The scrubber the operation seals its secrets with. */
+  secrets: SecretScrubber;
   logs: LogEntry[];
   close(): Promise<void>;
 }
@@ -47,16 +49,17 @@ export async function harnessWorld(
   if (!settings.config) throw new Error(`fake config rejected: ${settings.problems.join('; ')}`);
   const config: HarnessConfig = { ...settings.config, http: { ...FAST_HTTP, ...options.http } };
   const log = new RecordingLog();
+  const secrets = new SecretScrubber();
   const runtime = harnessIacm.create(config, {
     log,
     clock: options.clock ?? { now: () => new Date() },
-    secrets: new SecretScrubber(),
+    secrets,
   });
   const [op] = runtime.operations;
   const [query] = runtime.queries;
   if (!(op instanceof RunOperation) || !query)
     throw new Error('the Harness integration has no run operation or query');
-  return { fake, config, op, query, logs: log.entries, close: () => fake.close() };
+  return { fake, config, op, query, secrets, logs: log.entries, close: () => fake.close() };
 }
 
 export const STAGES = [

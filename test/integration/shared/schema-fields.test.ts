@@ -150,6 +150,38 @@ describe('readSchemaValues: typed inputs back from the form', () => {
   });
 });
 
+describe('schemaFormValues: a run’s variables shown again (a re-run)', () => {
+  const form = schemaForm(VLAN_SCHEMA, options);
+
+  it('puts each input in its field as typed, the secret one blank, the rest in the JSON box', () => {
+    const values = schemaFormValues(
+      form,
+      { device: 'sw-01', vlan: 120, dryRun: false, site: 'par', admin_password: 'hunter2-x', ports: [1, 2] },
+      'variables',
+    );
+    expect(values).toEqual({
+      'in.s.device': 'sw-01',
+      'in.i.vlan': '120',
+      'in.b.dryRun': 'false',
+      'in.e.site': '"par"',
+      variables: JSON.stringify({ ports: [1, 2] }, null, 2),
+    });
+    expect(readSchemaValues(values).variables).toEqual({
+      device: 'sw-01',
+      vlan: 120,
+      dryRun: false,
+      site: 'par',
+    });
+  });
+
+  it('without the schema at hand, shows every input in the JSON box', () => {
+    expect(schemaFormValues(undefined, { device: 'sw-01', vlan: 120 }, 'variables')).toEqual({
+      variables: JSON.stringify({ device: 'sw-01', vlan: 120 }, null, 2),
+    });
+    expect(schemaFormValues(undefined, {}, 'variables')).toEqual({});
+  });
+});
+
 describe('problemsByField', () => {
   it('puts problems on their input’s field, the others on the JSON box', () => {
     const { fieldOf } = schemaForm(VLAN_SCHEMA, options);

@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
+import type { FormValues } from '../../../core/operations/contract';
 import { operationView } from '../../operation-view';
+import { openThenRebuild } from '../../open-form';
 import { deniedMessage, infoMessage } from '../../ui/replies';
 import { mrkdwnText } from '../../ui/text';
 
@@ -34,17 +36,25 @@ export function rerunRun(deps: SlackDeps) {
         return;
       case 'already_opening':
         return;
-      case 'form':
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: operationView(
+      case 'form': {
+        const view = (values: FormValues) =>
+          operationView(
             deps.registry,
             form.operation,
             form.run.channelId,
-            { values: form.values },
+            { values },
             { rerunOf: form.run.id, secretsBlanked: form.secretsBlanked },
-          ),
-        });
+          );
+        // Rebuilt when inputs shown in the JSON box (their schema no longer cached) get their fields back.
+        await openThenRebuild(
+          client,
+          deps.log,
+          body.trigger_id,
+          view(form.values),
+          form.operation.prepare &&
+            (async () => view(await deps.reruns.preparedValues(form, deps.timing.searchDeadlineMs))),
+        );
+      }
     }
   };
 }

@@ -12,6 +12,7 @@ import { whoami } from './whoami-command';
 import { digestCommand } from './digest-command';
 import { notifyCommand } from './notify-command';
 import { operationView } from '../../operation-view';
+import { openThenRebuild } from '../../open-form';
 import { notConfiguredMessage, usageMessage } from '../../ui/help';
 import { launcherModal } from '../../ui/launcher-modal';
 import {
@@ -98,22 +99,18 @@ export function opsCommand(deps: SlackDeps) {
           return;
         }
         const ctx = { prefill: parsed.args || undefined };
-        // The trigger id lasts 3 s: the form opens at once, and is rebuilt if what it named (a workflow) adds fields.
-        const view = operationView(registry, op, command.channel_id, ctx);
-        const opened = await client.views.open({ trigger_id: command.trigger_id, view });
-        if (!op.prepare || !opened.view?.id) return;
-        await prepareForm(op, ctx, deps.timing.searchDeadlineMs);
-        const prepared = operationView(registry, op, command.channel_id, ctx);
-        if (JSON.stringify(prepared.blocks) === JSON.stringify(view.blocks)) return;
-        // A hash conflict means the user is already typing: the form stays as they have it.
-        await client.views
-          .update({ view_id: opened.view.id, hash: opened.view.hash, view: prepared })
-          .catch((err: unknown) =>
-            deps.log.debug(
-              { op: op.id, err: err instanceof Error ? err.message : String(err) },
-              'form not rebuilt',
-            ),
-          );
+        // Rebuilt if what the command named (a workflow) adds fields.
+        await openThenRebuild(
+          client,
+          deps.log,
+          command.trigger_id,
+          operationView(registry, op, command.channel_id, ctx),
+          op.prepare &&
+            (async () => {
+              await prepareForm(op, ctx, deps.timing.searchDeadlineMs);
+              return operationView(registry, op, command.channel_id, ctx);
+            }),
+        );
         return;
       }
       case 'query': {

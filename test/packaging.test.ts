@@ -127,6 +127,7 @@ describe('.env.example', () => {
       'DATABASE_URL',
       'DATA_DIR',
       'FLIGHTDECK_CONFIG',
+      'FLIGHTDECK_SECRETS_KEY',
       'LOG_LEVEL',
       'HARNESS_BASE_URL',
       'HARNESS_API_KEY',

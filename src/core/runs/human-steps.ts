@@ -77,7 +77,7 @@ export class HumanSteps {
     const transition = await store.getTransition(run.id, click.seq);
     const step = offeredSteps(transition?.payload).find((s) => s.id === click.stepId);
     if (!step || step.fields.length === 0) return { kind: 'no_form' };
-    const denied = await this.denied(run, steps, { ...click, decision: 'approve' }, false);
+    const denied = await this.denied(run, steps, { ...click, decision: 'approve' });
     if (denied) return denied;
     const holder = await store.stepClaim(run.id, click.stepId);
     if (holder) return { kind: 'already_decided', holder };
@@ -98,7 +98,7 @@ export class HumanSteps {
     const found = await this.lookUp(click.runId);
     if (!('run' in found)) return found;
     const { run, steps } = found;
-    const denied = await this.denied(run, steps, click, true);
+    const denied = await this.denied(run, steps, click);
     if (denied) return denied;
     const claim = await store.claimStep({
       runId: run.id,
@@ -174,12 +174,11 @@ export class HumanSteps {
     return { run, steps };
   }
 
-  /** The policy's refusal of the clicker, audited when `audited`; undefined when they may decide. */
+  /** The policy's refusal of the clicker, audited; undefined when they may decide. */
   private async denied(
     run: RunRecord,
     steps: StepActions,
     click: Pick<StepClick, 'actor' | 'stepId' | 'decision'>,
-    audited: boolean,
   ): Promise<Extract<StepResult, { kind: 'denied' }> | undefined> {
     const decision = await this.deps.policy.decide(
       { userId: click.actor.id, channelId: run.channelId },
@@ -188,7 +187,7 @@ export class HumanSteps {
     );
     // A step is decided now or not at all: a rule that would make the decision wait for approval refuses it.
     if (decision.allowed && !decision.approval) return undefined;
-    if (audited) await this.audit(run, click, 'denied', {}, decision.rule ?? null);
+    await this.audit(run, click, 'denied', {}, decision.rule ?? null);
     return { kind: 'denied', decision: { ...decision, allowed: false }, operationId: steps.operationId };
   }
 

@@ -1,18 +1,25 @@
 import type { HarnessFake } from '../fakes/harness/harness-fake';
 import type { ApprovalSpec } from '../fakes/harness/pipeline-script';
-import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { blocksText } from '../support/flightdeck-harness';
 import { addModuleTests, iacmBotPerTest, iacmRunValues } from '../support/iacm';
 import {
   approveStep,
   clickStep,
-  HANG_MS,
   offeredSteps,
   readyApproval,
   STEP_APPROVE,
   STEP_FORM,
   stepReply,
 } from '../support/human-steps';
-import { ALICE, BOB, CAROL, CHANNEL, runHumanStepSuite, type StepWorld } from '../support/human-step-suite';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  runHumanStepSuite,
+  type StepWorld,
+  threadShows,
+} from '../support/human-step-suite';
 import { type StoreBackend, storeBackends } from '../support/stores';
 
 /**
@@ -69,7 +76,7 @@ function harnessWorld(backend: StoreBackend) {
     const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     await h.driver.viewSubmission(view, iacmRunValues(moduleId, plan), ALICE);
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
     harness.advance(plan);
     return { plan, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
   }
@@ -113,18 +120,12 @@ runHumanStepSuite({
 });
 
 describe.each(storeBackends())('Harness approvals, what only Harness has, on $name', (backend) => {
-  const current = harnessWorld(backend);
-  let w: ReturnType<typeof current>;
-  let h: Harness;
-  beforeEach(() => {
-    w = current();
-    h = w.h;
-  });
-  const activities = () => w.harness.requestsTo('approvalActivity');
-  const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
+  const world = harnessWorld(backend);
+  const activities = (w: ReturnType<typeof world>) => w.harness.requestsTo('approvalActivity');
 
   it('approver inputs are a form pre-filled with their defaults; what is typed is sent as approverInputs', async () => {
+    const w = world();
+    const { h } = w;
     const { plan, parent, reply } = await w.runToApproval({
       message: ONE_APPROVAL.message,
       inputs: [
@@ -143,9 +144,9 @@ describe.each(storeBackends())('Harness approvals, what only Harness has, on $na
     expect(JSON.stringify(form?.blocks)).toContain('"initial_value":"CHG-1"');
     expect(JSON.stringify(form?.blocks)).toContain('"initial_value":"tonight"');
     await send();
-    await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${CAROL}>`)));
-    expect(activities()).toHaveLength(1);
-    const [activity] = activities();
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${CAROL}>`)));
+    expect(activities(w)).toHaveLength(1);
+    const [activity] = activities(w);
     expect(activity?.path).toBe(`/pipeline/api/approvals/${plan}-approval-1/harness/activity`);
     expect(activity?.query.get('accountIdentifier')).toBe(w.harness.accountId);
     expect(activity?.body).toMatchObject({
@@ -160,14 +161,18 @@ describe.each(storeBackends())('Harness approvals, what only Harness has, on $na
   });
 
   it('an approval without inputs is approved with one click, no form', async () => {
+    const w = world();
+    const { h } = w;
     const { parent, reply } = await w.runToApproval({ message: 'Go?' });
     await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
     expect(h.slack.openedViews().filter((v) => v.callback_id === STEP_FORM)).toEqual([]);
-    expect(activities()[0]?.body).toMatchObject({ action: 'APPROVE', approverInputs: [] });
+    expect(activities(w)[0]?.body).toMatchObject({ action: 'APPROVE', approverInputs: [] });
   });
 
   it('parallel approvals are offered each with its own buttons; one decided, the thread offers the rest', async () => {
+    const w = world();
+    const { h } = w;
     const { plan, parent, reply } = await w.runToApproval([
       { message: 'Network team?' },
       { message: 'Security team?', inputs: [{ name: 'ticket', defaultValue: 'SEC-9' }] },
@@ -176,18 +181,19 @@ describe.each(storeBackends())('Harness approvals, what only Harness has, on $na
     expect(offered.map((s) => s.stepId)).toEqual([`${plan}-approval-1-1`, `${plan}-approval-1-2`]);
     expect(blocksText(reply)).toContain('Harness approval 2 of 2');
     await approveStep(h, BOB, reply, CHANNEL, { stepId: `${plan}-approval-1-2` });
-    await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
     const rest = await stepReply(h, CHANNEL, parent.ts, (m) => m.ts !== reply.ts);
     expect(offeredSteps(rest).map((s) => s.stepId)).toEqual([`${plan}-approval-1-1`]);
     await approveStep(h, CAROL, rest, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('stage Apply')));
-    expect(activities().map((a) => a.path)).toEqual([
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('stage Apply')));
+    expect(activities(w).map((a) => a.path)).toEqual([
       `/pipeline/api/approvals/${plan}-approval-1-2/harness/activity`,
       `/pipeline/api/approvals/${plan}-approval-1-1/harness/activity`,
     ]);
   });
 
   it('at most five approvals are offered; a line says how many more wait and links Harness', async () => {
+    const w = world();
     const { reply } = await w.runToApproval(
       Array.from({ length: 7 }, (_, i) => ({ message: `Team ${i + 1}?` })),
     );

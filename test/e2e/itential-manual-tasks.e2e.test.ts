@@ -1,9 +1,16 @@
 import type { FakeItential } from '../fakes/itential';
 import { steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import type { Harness } from '../support/flightdeck-harness';
 import { approveStep, clickStep, HANG_MS, STEP_APPROVE, STEP_FORM, stepReply } from '../support/human-steps';
-import { ALICE, BOB, CAROL, CHANNEL, runHumanStepSuite, type StepWorld } from '../support/human-step-suite';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  runHumanStepSuite,
+  type StepWorld,
+  threadShows,
+} from '../support/human-step-suite';
 import { ITENTIAL_LOGIN_PASSWORD as PASSWORD, itentialBotPerTest } from '../support/itential-bot';
 import { type StoreBackend, storeBackends } from '../support/stores';
 
@@ -47,7 +54,7 @@ function itentialWorld(backend: StoreBackend) {
       ALICE,
     );
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
     jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
     itential.advance(jobId);
     return { jobId, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
@@ -99,41 +106,40 @@ runHumanStepSuite({
 });
 
 describe.each(storeBackends())('Itential manual tasks, what only Itential has, on $name', (backend) => {
-  const current = itentialWorld(backend);
-  let w: ReturnType<typeof current>;
-  let h: Harness;
-  beforeEach(() => {
-    w = current();
-    h = w.h;
-  });
-  const claims = () =>
+  const world = itentialWorld(backend);
+  const claims = (w: ReturnType<typeof world>) =>
     w.itential.requests.filter((r) => /\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
-  const finishes = () => w.itential.requests.filter((r) => r.path.endsWith('/finish'));
-  const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
+  const finishes = (w: ReturnType<typeof world>) =>
+    w.itential.requests.filter((r) => r.path.endsWith('/finish'));
 
   it('Approve claims the task and finishes it with success and the variables typed as JSON', async () => {
+    const w = world();
+    const { h } = w;
     const { jobId, parent, reply } = await w.jobAtManualTask();
     await approveStep(h, BOB, reply, CHANNEL, {
       values: { variables: '{"ticket": "CHG-7", "force": true}' },
     });
-    await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
     const [task] = [...w.itential.tasks.values()];
-    expect(claims().map((r) => r.path)).toEqual([`/operations-manager/tasks/${task?._id}/claim`]);
-    expect(finishes()[0]?.path).toBe(`/operations-manager/jobs/${jobId}/tasks/${task?.job.task}/finish`);
-    expect(finishes()[0]?.body).toEqual({
+    expect(claims(w).map((r) => r.path)).toEqual([`/operations-manager/tasks/${task?._id}/claim`]);
+    expect(finishes(w)[0]?.path).toBe(`/operations-manager/jobs/${jobId}/tasks/${task?.job.task}/finish`);
+    expect(finishes(w)[0]?.body).toEqual({
       taskData: { finish_state: 'success', variables: { ticket: 'CHG-7', force: true } },
     });
   });
 
   it('the task form is optional: left empty, no variables are sent', async () => {
+    const w = world();
+    const { h } = w;
     const { parent, reply } = await w.jobAtManualTask();
     await approveStep(h, BOB, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
-    expect(finishes()[0]?.body).toEqual({ taskData: { finish_state: 'success', variables: {} } });
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    expect(finishes(w)[0]?.body).toEqual({ taskData: { finish_state: 'success', variables: {} } });
   });
 
   it('a task form that is not a JSON object stays open with the mistake under the box, and nothing is sent', async () => {
+    const w = world();
+    const { h } = w;
     const { reply } = await w.jobAtManualTask();
     const before = h.slack.openedViews().length;
     await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
@@ -157,7 +163,7 @@ describe.each(storeBackends())('Itential manual tasks, what only Itential has, o
       errors: { variables: expect.stringContaining('must be a JSON object') },
     });
     expect(h.slack.isViewOpen(view.id)).toBe(true);
-    expect(claims()).toEqual([]);
-    expect(finishes()).toEqual([]);
+    expect(claims(w)).toEqual([]);
+    expect(finishes(w)).toEqual([]);
   });
 });

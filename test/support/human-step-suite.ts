@@ -60,6 +60,10 @@ export interface HumanStepSystem {
   perTest(backend: StoreBackend): () => StepWorld;
 }
 
+/** The thread of `parentTs` in the suite's channel, once it shows what `until` looks for. */
+export const threadShows = (h: Harness, parentTs: string, until: (t: string[]) => boolean) =>
+  h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
+
 export function runHumanStepSuite(system: HumanStepSystem): void {
   describe.each(storeBackends())(`${system.name} from the thread on $name`, (backend) => {
     const current = system.perTest(backend);
@@ -69,8 +73,7 @@ export function runHumanStepSuite(system: HumanStepSystem): void {
       w = current();
       h = w.h;
     });
-    const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-      h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
+    const thread = (parentTs: string, until: (t: string[]) => boolean) => threadShows(h, parentTs, until);
     const decided =
       (who: string, verb = 'Approved') =>
       (t: string[]) =>

@@ -37,12 +37,12 @@ export class ConsoleNotifier implements Notifier {
       `│ ${timeText(transition.at)} ${shortId(run.id)} ${this.transitionText(transition, run.requesterId)}`,
     ];
     if (transition.problem) lines.push(...problemLines(transition.problem).map((l) => `│   ${l}`));
-    for (const step of offeredSteps(transition.payload)) {
+    const { steps, more } = offeredSteps(transition.payload);
+    for (const step of steps) {
       lines.push(`│   ${step.title}${step.message ? `: ${consoleText(step.message)}` : ''}`);
       const actions = step.decisions.map((d) => STEP_ACTION[d]);
       lines.push(`│   ${this.choices.offer(run.id, actions, step.id)}`);
     }
-    const more = transition.payload?.kind === 'human_step' ? (transition.payload.more ?? 0) : 0;
     if (more > 0) lines.push(`│   …and ${more} more waiting${run.upstreamUrl ? `: ${run.upstreamUrl}` : ''}`);
     if (transition.seq === run.seq) {
       if (run.upstreamUrl && isFinal(run.state)) lines.push(`│   open: ${run.upstreamUrl}`);

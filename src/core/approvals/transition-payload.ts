@@ -98,9 +98,13 @@ export const transitionPayloadSchema: z.ZodType<TransitionPayload> = z.discrimin
   }),
 ]);
 
-/** Every step a `human_step` payload offers, the first one first. */
-export function offeredSteps(payload: TransitionPayload | null | undefined): HumanStep[] {
-  return payload?.kind === 'human_step' ? [payload.step, ...(payload.others ?? [])] : [];
+/** Every step a `human_step` payload offers, the first one first, and how many more wait unoffered. */
+export function offeredSteps(payload: TransitionPayload | null | undefined): {
+  steps: HumanStep[];
+  more: number;
+} {
+  if (payload?.kind !== 'human_step') return { steps: [], more: 0 };
+  return { steps: [payload.step, ...(payload.others ?? [])], more: payload.more ?? 0 };
 }
 
 /**

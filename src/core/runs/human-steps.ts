@@ -75,7 +75,7 @@ export class HumanSteps {
     if (!('run' in found)) return found;
     const { run, steps } = found;
     const transition = await store.getTransition(run.id, click.seq);
-    const step = offeredSteps(transition?.payload).find((s) => s.id === click.stepId);
+    const step = offeredSteps(transition?.payload).steps.find((s) => s.id === click.stepId);
     if (!step || step.fields.length === 0) return { kind: 'no_form' };
     const denied = await this.denied(run, steps, { ...click, decision: 'approve' });
     if (denied) return denied;

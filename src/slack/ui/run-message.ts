@@ -174,9 +174,8 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
       break;
   }
   const blocks: KnownBlock[] = [section(line)];
-  const steps = offeredSteps(transition.payload);
+  const { steps, more } = offeredSteps(transition.payload);
   if (steps.length > 0) {
-    const more = transition.payload?.kind === 'human_step' ? (transition.payload.more ?? 0) : 0;
     blocks.push(
       ...humanStepBlocks(view.systemName, {
         runId: run.id,

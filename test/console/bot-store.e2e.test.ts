@@ -2,7 +2,7 @@ import { Harness } from '../support/flightdeck-harness';
 import { storeBackends, type StorePlace } from '../support/stores';
 import { ConsoleDriver } from './console-driver';
 
-const sqlite = storeBackends().find((backend) => backend.name === 'sqlite')!;
+const sqlite = storeBackends().find((backend) => backend.name === 'sqlite');
 
 /**
  * The console follows every run and digest its store holds: pointed at the bot's store it would take them
@@ -11,6 +11,7 @@ const sqlite = storeBackends().find((backend) => backend.name === 'sqlite')!;
 describe('the console on the Slack bot’s store', () => {
   let place: StorePlace;
   beforeEach(async () => {
+    if (!sqlite) throw new Error('the SQLite backend is always there');
     place = await sqlite.place();
   });
   afterEach(() => place.dispose());

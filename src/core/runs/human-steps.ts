@@ -86,11 +86,10 @@ export class HumanSteps {
   }
 
   /** Checks a submitted step form as the step's system reads it. */
-  checkForm(runId: string, values: FormValues): Promise<StepFormCheck> {
-    return this.lookUp(runId).then((found) => {
-      const errors = 'run' in found ? found.steps.checkForm?.(values) : undefined;
-      return errors && Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true };
-    });
+  async checkForm(runId: string, values: FormValues): Promise<StepFormCheck> {
+    const found = await this.lookUp(runId);
+    const errors = 'run' in found ? found.steps.checkForm?.(values) : undefined;
+    return errors && Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true };
   }
 
   async decide(click: StepClick): Promise<StepResult> {
@@ -167,10 +166,10 @@ export class HumanSteps {
     runId: string,
   ): Promise<{ run: RunRecord; steps: StepActions } | { kind: 'not_found' | 'unsupported' | 'not_waiting' }> {
     const run = await this.deps.store.getRun(runId);
-    if (!run) return { kind: 'not_found' } as const;
+    if (!run) return { kind: 'not_found' };
     const steps = this.deps.registry.operation(run.operationId)?.steps;
-    if (!steps) return { kind: 'unsupported' } as const;
-    if (!run.upstreamId) return { kind: 'not_waiting' } as const;
+    if (!steps) return { kind: 'unsupported' };
+    if (!run.upstreamId) return { kind: 'not_waiting' };
     return { run, steps };
   }
 

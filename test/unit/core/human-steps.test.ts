@@ -22,6 +22,8 @@ class Upstream {
   /** Who held the run, and until when, while each decision was being sent. */
   readonly heldBy: { owner: string | null; until: Date | null }[] = [];
   refuse = 0;
+  /** The next decision outlasts the run's lease: another process takes the run over and lets it go. */
+  outlast = false;
   store?: Store;
 
   operation(): Operation {
@@ -41,6 +43,12 @@ class Upstream {
         decide: async (_ref, request) => {
           const held = await this.store?.getRun(request.runId);
           this.heldBy.push({ owner: held?.leaseOwner ?? null, until: held?.leaseUntil ?? null });
+          if (this.outlast) {
+            this.outlast = false;
+            await this.store?.release(request.runId, 'test', {});
+            await this.store?.claim(request.runId, 'other', new Date(0), new Date(1));
+            await this.store?.release(request.runId, 'other', {});
+          }
           if (this.refuse > 0) {
             this.refuse -= 1;
             throw new UpstreamError({
@@ -305,5 +313,16 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
     ]);
     const after = await store.getRun(run.id);
     expect(after).toMatchObject({ leaseOwner: null, nextPollAt: now });
+  });
+
+  it('a decision that outlasted its hold on the run still gets its line, once the run is free again', async () => {
+    const run = await waitingRun();
+    upstream.outlast = true;
+    expect((await click(run, 'U0BOB')).kind).toBe('decided');
+    expect(upstream.decisions).toHaveLength(1);
+    expect(thread.replies.filter((t) => t.kind === 'step_decided')).toEqual([
+      expect.objectContaining({ actorId: 'U0BOB', problem: null }),
+    ]);
+    expect(await store.getRun(run.id)).toMatchObject({ leaseOwner: null, nextPollAt: now });
   });
 });

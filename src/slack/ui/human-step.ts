@@ -3,6 +3,7 @@ import type { HumanStep, StepDecision } from '../../core/operations/contract';
 import type { StepResult } from '../../core/runs/human-steps';
 import type { TransitionRecord } from '../../core/runs/run-store';
 import { ACTIONS, VIEWS } from '../ids';
+import { parseJson } from '../modal-metadata';
 import {
   context,
   escapeMrkdwn,
@@ -32,26 +33,16 @@ export type StepButtonValue = z.infer<typeof stepButtonValue>;
 /** Slack's limit for a button value. */
 const BUTTON_VALUE_MAX = 2000;
 
-function parseJsonWith<T>(schema: z.ZodType<T>, raw: string | undefined, max: number): T | undefined {
-  if (!raw || raw.length > max) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The button's value, parsed; undefined for anything Flightdeck did not write. */
 export const parseStepButton = (value: string | undefined): StepButtonValue | undefined =>
-  parseJsonWith(stepButtonValue, value, BUTTON_VALUE_MAX);
+  parseJson(stepButtonValue, value, BUTTON_VALUE_MAX);
 
 /** What a step's form carries to its submission: the run, the step, and the channel its thread is in. */
-const stepFormMetadata = z.object({ run: z.string().min(1), step: z.string().min(1), channel: z.string() });
-export type StepFormMetadata = z.infer<typeof stepFormMetadata>;
-
-export const readStepFormMetadata = (raw: string | undefined): StepFormMetadata | undefined =>
-  parseJsonWith(stepFormMetadata, raw, LIMITS.privateMetadata);
+export interface StepFormMetadata {
+  run: string;
+  step: string;
+  channel: string;
+}
 
 const LABEL: Record<StepDecision, string> = { approve: 'Approve', reject: 'Reject' };
 

@@ -284,24 +284,17 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
   });
 
   it('sends what was typed with an approval, never with a rejection', async () => {
-    const approved = await waitingRun();
-    await steps.decide({
-      runId: approved.id,
-      stepId: 'step-1',
-      decision: 'approve',
-      actor: { id: 'U0BOB' },
-      channelId: CHANNEL,
-      values: { ticket: 'CHG-2' },
-    });
-    const rejected = await waitingRun();
-    await steps.decide({
-      runId: rejected.id,
-      stepId: 'step-1',
-      decision: 'reject',
-      actor: { id: 'U0BOB' },
-      channelId: CHANNEL,
-      values: { ticket: 'CHG-2' },
-    });
+    for (const decision of ['approve', 'reject'] as const) {
+      const run = await waitingRun();
+      await steps.decide({
+        runId: run.id,
+        stepId: 'step-1',
+        decision,
+        actor: { id: 'U0BOB' },
+        channelId: CHANNEL,
+        values: { ticket: 'CHG-2' },
+      });
+    }
     expect(upstream.decisions.map((d) => d.values)).toEqual([{ ticket: 'CHG-2' }, undefined]);
   });
 

@@ -3,11 +3,11 @@ import type { HumanStep } from '../../../src/core/operations/contract';
 import {
   humanStepBlocks,
   parseStepButton,
-  readStepFormMetadata,
   stepClickReply,
   stepDecisionLine,
   stepFormModal,
 } from '../../../src/slack/ui/human-step';
+import { readStepFormMetadata } from '../../../src/slack/modal-metadata';
 import { validateBlocks, validateView } from '../../support/block-kit';
 import { transitionRecord } from '../../support/run-fixtures';
 import { blocksText } from '../../support/flightdeck-harness';

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SlackDeps } from '../../deps';
 import { readFormValues, readSubmittedBlocks } from '../../form-values';
+import { readStepFormMetadata } from '../../modal-metadata';
 import { decideStep } from '../../step-decide';
-import { readStepFormMetadata } from '../../ui/human-step';
 import { fieldErrorsFor, noticeModal } from '../../ui/operation-modal';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;

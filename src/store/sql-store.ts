@@ -205,6 +205,16 @@ export class SqlStore implements Store {
     return rows.map(transitionRecord);
   }
 
+  async getTransition(id: string, seq: number): Promise<TransitionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('transitions')
+      .selectAll()
+      .where('run_id', '=', id)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return row ? transitionRecord(row) : undefined;
+  }
+
   async markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void> {
     const marked = await this.db
       .updateTable('transitions')
@@ -430,6 +440,10 @@ export class SqlStore implements Store {
 
   releaseStep(runId: string, stepId: string, actorId: string): Promise<void> {
     return this.steps.releaseStep(runId, stepId, actorId);
+  }
+
+  stepClaim(runId: string, stepId: string): Promise<StepClaim | undefined> {
+    return this.steps.stepClaim(runId, stepId);
   }
 
   // Approval requests and votes: their queries live in approval-queries.ts.

@@ -11,25 +11,21 @@ export class RunBusyError extends Error {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `work` on a run while holding this process's mutex and the run's lease, then releases the lease
- * with the patch `work` returns. Waits up to `waitMs` for another process to let go.
+ * Runs `work` on a run while holding this process's mutex and the run's lease (for `leaseMs`), then releases
+ * the lease with the patch `work` returns. Waits up to `waitMs` for another process to let go.
  */
 export async function withRun<T>(
   deps: EngineDeps,
   runId: string,
   work: (run: RunRecord) => Promise<{ result: T; release: RunPatch }>,
   waitMs = 0,
+  leaseMs = deps.settings.leaseMs,
 ): Promise<T | undefined> {
   return deps.mutex.run(runId, async () => {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const now = deps.clock.now();
-      const run = await deps.store.claim(
-        runId,
-        deps.owner,
-        now,
-        new Date(now.getTime() + deps.settings.leaseMs),
-      );
+      const run = await deps.store.claim(runId, deps.owner, now, new Date(now.getTime() + leaseMs));
       if (run) {
         try {
           const { result, release } = await work(run);

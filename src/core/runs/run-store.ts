@@ -221,6 +221,8 @@ export interface RunStore {
   ): Promise<{ run: RunRecord; transition: TransitionRecord }>;
   /** Transitions not yet posted (seq > notifiedSeq), oldest first. */
   pendingTransitions(id: string): Promise<TransitionRecord[]>;
+  /** One transition of a run (what a button on its thread reply was offered with). */
+  getTransition(id: string, seq: number): Promise<TransitionRecord | undefined>;
   /**
    * Records (or, with null, forgets) that transition `seq` is about to be posted. Lease-guarded like
    * updateRun, so a process that lost the run cannot post its replies. Recording is a compare-and-set: it

@@ -13,6 +13,7 @@ import { StepQueries } from './step-queries';
 import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
+  type Lease,
   type NewRun,
   type NewTransition,
   type RunFilter,
@@ -56,6 +57,7 @@ import {
   transitionRow,
 } from './rows';
 import type { Database } from './schema';
+import { heldUnder } from './leases';
 
 const FINAL_STATES = RUN_STATES.filter(isFinal);
 
@@ -144,12 +146,12 @@ export class SqlStore implements Store {
     return row && runRecord(row);
   }
 
-  async updateRun(id: string, owner: string, patch: RunPatch): Promise<RunRecord> {
+  async updateRun(id: string, lease: Lease, patch: RunPatch): Promise<RunRecord> {
     const row = await this.db
       .updateTable('runs')
       .set({ ...patchRow(patch), updated_at: this.clock.now().getTime() })
       .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .where(heldUnder(lease))
       .returningAll()
       .executeTakeFirst();
     if (!row) throw await this.notHeld(this.db, id);
@@ -158,7 +160,7 @@ export class SqlStore implements Store {
 
   appendTransition(
     id: string,
-    owner: string,
+    lease: Lease,
     patch: RunPatch,
     transition: NewTransition,
   ): Promise<{ run: RunRecord; transition: TransitionRecord }> {
@@ -168,7 +170,7 @@ export class SqlStore implements Store {
         .updateTable('runs')
         .set((eb) => ({ ...patchRow(patch), seq: eb('seq', '+', 1), updated_at: this.clock.now().getTime() }))
         .where('id', '=', id)
-        .where('lease_owner', '=', owner)
+        .where(heldUnder(lease))
         .returningAll()
         .executeTakeFirst();
       if (!row) throw await this.notHeld(trx, id);
@@ -193,23 +195,16 @@ export class SqlStore implements Store {
     return rows.map(transitionRecord);
   }
 
-  async markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void> {
+  async markAttempted(id: string, lease: Lease, seq: number, at: Date | null): Promise<void> {
     const marked = await this.db
       .updateTable('transitions')
       .set({ attempted_at: at === null ? null : at.getTime() })
       .where('run_id', '=', id)
       .where('seq', '=', seq)
       .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('runs')
-            .select('runs.id')
-            .where('runs.id', '=', id)
-            .where('runs.lease_owner', '=', owner),
-        ),
+        eb.exists(eb.selectFrom('runs').select('runs.id').where('runs.id', '=', id).where(heldUnder(lease))),
       )
-      // The lease names the process, not the claim: one that lost the run while it stalled and claimed it
-      // again would still pass the test above. A reply attempted or posted since it was read tells it.
+      // A reply attempted or posted since it was read: this claim works from an old read.
       .$if(at !== null, (qb) => qb.where('attempted_at', 'is', null).where('notified_ts', 'is', null))
       .executeTakeFirst();
     if (marked.numUpdatedRows === 0n) throw await this.notHeld(this.db, id);
@@ -267,7 +262,11 @@ export class SqlStore implements Store {
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
     const rows = await this.db
       .updateTable('runs')
-      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: leaseUntil.getTime(),
+        lease_token: eb('lease_token', '+', 1),
+      }))
       .where('id', 'in', due)
       .where(free)
       .returningAll()
@@ -279,7 +278,11 @@ export class SqlStore implements Store {
     const free = leaseFree(now);
     const row = await this.db
       .updateTable('runs')
-      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: leaseUntil.getTime(),
+        lease_token: eb('lease_token', '+', 1),
+      }))
       .where('id', '=', id)
       .where((eb) => eb.or([free(eb), eb('lease_owner', '=', owner)]))
       .returningAll()
@@ -287,7 +290,7 @@ export class SqlStore implements Store {
     return row && runRecord(row);
   }
 
-  async release(id: string, owner: string, patch: RunPatch): Promise<void> {
+  async release(id: string, lease: Lease, patch: RunPatch): Promise<void> {
     await this.db
       .updateTable('runs')
       .set({
@@ -297,7 +300,7 @@ export class SqlStore implements Store {
         updated_at: this.clock.now().getTime(),
       })
       .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .where(heldUnder(lease))
       .execute();
   }
 
@@ -458,8 +461,8 @@ export class SqlStore implements Store {
     return this.direct.outstandingDirectMessages(runId);
   }
 
-  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
-    return this.direct.markDirectAttempted(key, owner, at);
+  markDirectAttempted(key: DirectMessageKey, lease: Lease, at: Date | null): Promise<void> {
+    return this.direct.markDirectAttempted(key, lease, at);
   }
 
   markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EngineDeps } from './engine-deps';
 import { runAudit } from '../audit/run-audit';
 import { deliver } from './delivery';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { describe } from './launcher';
 import type { Requester, StepDecision } from '../operations/contract';
 import type { Decision } from '../policy/policy';
@@ -124,7 +124,7 @@ export class HumanSteps {
       async (claimed) => {
         const { run: updated } = await store.appendTransition(
           run.id,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           {},
           {
             kind: 'step_decided',

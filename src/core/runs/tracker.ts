@@ -4,7 +4,7 @@ import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
 import { describe } from './launcher';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { isNewState, observationPatch, stepPayload } from '../operations/observation';
 import type { Observation } from '../operations/contract';
 import { PollBudget } from './poll-budget';
@@ -147,7 +147,7 @@ export class Tracker {
       run.finishedAt &&
       now.getTime() - run.finishedAt.getTime() > this.deps.settings.watchFailedForMs
     ) {
-      return this.deps.store.updateRun(run.id, this.deps.owner, { mayRecover: false });
+      return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), { mayRecover: false });
     }
     const op = this.deps.registry.operation(run.operationId);
     if (!op?.poll || !run.upstreamId) {
@@ -185,7 +185,7 @@ export class Tracker {
     }
     if (isNewState(run, observation)) return this.record(run, 'state', patch, stepPayload(observation));
     if (contactWasLost) return this.record(run, 'contact_restored', patch);
-    return this.deps.store.updateRun(run.id, this.deps.owner, patch);
+    return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), patch);
   }
 
   private async failedPoll(run: RunRecord, problem: Problem, retryable: boolean): Promise<RunRecord> {
@@ -198,7 +198,7 @@ export class Tracker {
         problem,
       });
     }
-    return this.deps.store.updateRun(run.id, this.deps.owner, { pollFailures: failures });
+    return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), { pollFailures: failures });
   }
 
   private async record(
@@ -208,7 +208,7 @@ export class Tracker {
     payload: TransitionPayload | null = null,
   ) {
     const merged = { ...run, ...patch };
-    const { run: updated } = await this.deps.store.appendTransition(run.id, this.deps.owner, patch, {
+    const { run: updated } = await this.deps.store.appendTransition(run.id, leaseOf(this.deps, run), patch, {
       kind,
       state: merged.state,
       upstreamStatus: merged.upstreamStatus,

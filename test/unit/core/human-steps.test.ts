@@ -8,10 +8,11 @@ import { Policy } from '../../../src/core/policy/policy';
 import { rule } from '../../support/policy-rules';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
 import { HumanSteps } from '../../../src/core/runs/human-steps';
+import { leaseOf } from '../../../src/core/runs/lease';
 import type { Notifier } from '../../../src/core/runs/notifier';
 import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
-import { newRun, newTransition } from '../../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const CHANNEL = 'C0OPS';
@@ -134,14 +135,14 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
         leaseUntil: new Date(now.getTime() + 60_000),
       }),
     );
-    await store.updateRun(run.id, 'test', { upstreamId: 'up-1', parentTs: null });
+    await store.updateRun(run.id, createdLease('test'), { upstreamId: 'up-1', parentTs: null });
     await store.appendTransition(
       run.id,
-      'test',
+      createdLease('test'),
       { state: 'waiting', waitingFor: 'an approval in stage Approve' },
       newTransition({ state: 'waiting', at: now }),
     );
-    await store.release(run.id, 'test', {});
+    await store.release(run.id, createdLease('test'), {});
     return (await store.getRun(run.id)) as RunRecord;
   }
 
@@ -201,14 +202,14 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
 
   it('a run that no longer waits is not decided', async () => {
     const run = await waitingRun();
-    await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000));
+    const claimed = (await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000))) as RunRecord;
     await store.appendTransition(
       run.id,
-      'test',
+      leaseOf({ owner: 'test' }, claimed),
       { state: 'running', waitingFor: null },
       newTransition({ state: 'running', at: now }),
     );
-    await store.release(run.id, 'test', {});
+    await store.release(run.id, leaseOf({ owner: 'test' }, claimed), {});
     expect((await click(run, 'U0BOB')).kind).toBe('not_waiting');
     expect(upstream.decisions).toEqual([]);
   });

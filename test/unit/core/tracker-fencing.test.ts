@@ -1,0 +1,184 @@
+import { AuditTrail } from '../../../src/core/audit/trail';
+import { KeyedMutex } from '../../../src/core/kit/keyed-mutex';
+import { silentLog } from '../../../src/core/kit/log';
+import type { Observation, Operation } from '../../../src/core/operations/contract';
+import { Registry } from '../../../src/core/operations/registry';
+import { Policy } from '../../../src/core/policy/policy';
+import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
+import { Launcher } from '../../../src/core/runs/launcher';
+import type { Notifier } from '../../../src/core/runs/notifier';
+import type { TransitionRecord } from '../../../src/core/runs/run-store';
+import { Tracker } from '../../../src/core/runs/tracker';
+import type { Store } from '../../../src/core/store';
+import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
+import { replicaPair, storeBackends, type StorePlace } from '../../support/stores';
+
+const T0 = new Date('2026-12-07T10:00:00Z');
+const SEEDER = 'seeder';
+const settings = {
+  ...DEFAULT_ENGINE_SETTINGS,
+  leaseMs: 60_000,
+  giveUpAfterMs: 1e10,
+  watchFailedForMs: 1e10,
+  watchFailedEveryMs: 300_000,
+  // The poll budget paces on real time; make it roomy enough never to defer a poll here.
+  pollBudget: { perSecond: 1_000, bySystem: {}, maxWaitMs: 60_000 },
+};
+
+/** An upstream whose polls are each answered only when the test says so, in the order they came. */
+class HeldUpstream {
+  private readonly waiting: ((answer: Observation) => void)[] = [];
+  private readonly arrivals: (() => void)[] = [];
+  polls = 0;
+
+  operation(): Operation {
+    return {
+      id: 'demo.run',
+      system: 'demo',
+      verb: 'run',
+      title: 'Run a demo',
+      usage: '',
+      fields: () => [],
+      input: { parse: (v: unknown) => v } as never,
+      describe: () => [],
+      start: () => Promise.reject(new Error('not used')),
+      poll: () =>
+        new Promise<Observation>((resolve) => {
+          this.polls += 1;
+          this.waiting.push(resolve);
+          this.arrivals.shift()?.();
+        }),
+    };
+  }
+
+  /** Resolves once poll number `n` (from 1) has been asked. */
+  asked(n: number): Promise<void> {
+    if (this.polls >= n) return Promise.resolve();
+    return new Promise<void>((resolve) => this.arrivals.push(resolve)).then(() => this.asked(n));
+  }
+
+  /** Answers poll number `n` (from 1). */
+  answer(n: number, observation: Observation): void {
+    const resolve = this.waiting[n - 1];
+    if (!resolve) throw new Error(`poll ${n} was not asked`);
+    resolve(observation);
+  }
+}
+
+/** The run's thread: each reply as it was posted, and the parent. */
+class Thread implements Notifier {
+  readonly replies: Pick<TransitionRecord, 'seq' | 'state' | 'upstreamStatus'>[] = [];
+  parents = 0;
+  postParent = async () => {
+    this.parents += 1;
+    return '1700000000.000001';
+  };
+  postTransition = async (_view: unknown, { seq, state, upstreamStatus }: TransitionRecord) => {
+    this.replies.push({ seq, state, upstreamStatus });
+    return `1700000000.${String(seq + 1).padStart(6, '0')}`;
+  };
+  updateParent = async () => undefined;
+}
+
+const RUNNING: Observation = { state: 'running', upstreamStatus: 'running', progress: 0.5 };
+const IN_ERROR: Observation = { state: 'failed', upstreamStatus: 'error', mayRecover: true };
+
+/**
+ * A tracker task of process A whose poll hangs past its lease. Process B takes the run over and records
+ * its final state; later A's tracker claims the run again (a failed run that may recover is watched).
+ * The stalled task's late answer, from before the failure, must then record nothing and post nothing:
+ * the process name on the lease is A's again, but the claim is not the one that task holds.
+ */
+describe.each(storeBackends())('a tracker task that outlived its lease, on $name', (backend) => {
+  let place: StorePlace;
+  let stores: { a: Store; b: Store };
+  let now: Date;
+  let upstream: HeldUpstream;
+  let thread: Thread;
+
+  beforeEach(async () => {
+    const pair = await replicaPair(backend);
+    place = pair.place;
+    stores = { a: pair.a, b: pair.b };
+    now = T0;
+    upstream = new HeldUpstream();
+    thread = new Thread();
+  });
+  afterEach(() => place.dispose());
+
+  function tracker(owner: string, store: Store): Tracker {
+    const clock = { now: () => now };
+    const deps: EngineDeps = {
+      store,
+      audit: new AuditTrail({ store, access: { isAdmin: () => false }, clock, log: silentLog }),
+      registry: new Registry([
+        {
+          definition: { id: 'demo', name: 'Demo', operations: [], queries: [] },
+          runtime: { operations: [upstream.operation()], queries: [] },
+        },
+      ]),
+      notifier: thread,
+      policy: new Policy([], { memberships: async () => [], members: async () => [] }),
+      clock,
+      log: silentLog,
+      owner,
+      mutex: new KeyedMutex(),
+      settings,
+    };
+    return new Tracker(deps, new Launcher(deps));
+  }
+
+  async function runningRun(store: Store): Promise<string> {
+    const { run } = await store.createRun(
+      newRun({
+        operationId: 'demo.run',
+        system: 'demo',
+        state: 'starting',
+        createdAt: T0,
+        leaseOwner: SEEDER,
+        leaseUntil: new Date(T0.getTime() + 60_000),
+      }),
+    );
+    await store.appendTransition(
+      run.id,
+      createdLease(SEEDER),
+      { state: 'running', upstreamId: 'job-1', upstreamStatus: 'running', startedAt: T0 },
+      newTransition({ kind: 'started', at: T0 }),
+    );
+    await store.release(run.id, createdLease(SEEDER), { nextPollAt: T0 });
+    return run.id;
+  }
+
+  it('records and posts nothing from its late answer', async () => {
+    const id = await runningRun(stores.a);
+    const a = tracker('tracker-a', stores.a);
+    const b = tracker('tracker-b', stores.b);
+
+    expect(await a.tick()).toBe(1);
+    await upstream.asked(1);
+
+    now = new Date(now.getTime() + settings.leaseMs + 1);
+    expect(await b.tick()).toBe(1);
+    await upstream.asked(2);
+    upstream.answer(2, IN_ERROR);
+    await b.stop();
+    expect(await stores.b.getRun(id)).toMatchObject({ state: 'failed', seq: 2, leaseOwner: null });
+
+    now = new Date(now.getTime() + settings.watchFailedEveryMs);
+    expect(await a.tick()).toBe(1);
+    upstream.answer(1, RUNNING);
+    await upstream.asked(3);
+    upstream.answer(3, IN_ERROR);
+    await a.stop();
+
+    expect(thread.parents).toBe(1);
+    expect(thread.replies).toEqual([
+      { seq: 1, state: 'running', upstreamStatus: 'running' },
+      { seq: 2, state: 'failed', upstreamStatus: 'error' },
+    ]);
+    const run = await stores.a.getRun(id);
+    expect(run).toMatchObject({ state: 'failed', upstreamStatus: 'error', seq: 2, notifiedSeq: 2 });
+    expect(run?.progress).not.toBe(0.5);
+    expect(upstream.polls).toBe(3);
+  });
+});

@@ -25,10 +25,11 @@ const settings = {
   pollBudget: { perSecond: 1_000, bySystem: {}, maxWaitMs: 60_000 },
 };
 
-/** An upstream whose polls are each answered only when the test says so, in the order they came. */
+/** An upstream whose polls are each answered only when the test says so, unless it answers every poll at once. */
 class HeldUpstream {
-  private readonly waiting: ((answer: Observation) => void)[] = [];
+  private readonly held: ((answer: Observation) => void)[] = [];
   private readonly arrivals: (() => void)[] = [];
+  private standing?: Observation;
   polls = 0;
 
   operation(): Operation {
@@ -42,26 +43,33 @@ class HeldUpstream {
       input: { parse: (v: unknown) => v } as never,
       describe: () => [],
       start: () => Promise.reject(new Error('not used')),
-      poll: () =>
-        new Promise<Observation>((resolve) => {
-          this.polls += 1;
-          this.waiting.push(resolve);
-          this.arrivals.shift()?.();
-        }),
+      poll: () => {
+        this.polls += 1;
+        const standing = this.standing;
+        const answer = standing
+          ? Promise.resolve(standing)
+          : new Promise<Observation>((resolve) => this.held.push(resolve));
+        for (const arrived of this.arrivals.splice(0)) arrived();
+        return answer;
+      },
     };
   }
 
   /** Resolves once poll number `n` (from 1) has been asked. */
-  asked(n: number): Promise<void> {
-    if (this.polls >= n) return Promise.resolve();
-    return new Promise<void>((resolve) => this.arrivals.push(resolve)).then(() => this.asked(n));
+  async asked(n: number): Promise<void> {
+    while (this.polls < n) await new Promise<void>((resolve) => this.arrivals.push(resolve));
   }
 
-  /** Answers poll number `n` (from 1). */
+  /** Answers the held poll number `n` (from 1). */
   answer(n: number, observation: Observation): void {
-    const resolve = this.waiting[n - 1];
-    if (!resolve) throw new Error(`poll ${n} was not asked`);
+    const resolve = this.held[n - 1];
+    if (!resolve) throw new Error(`poll ${n} is not held`);
     resolve(observation);
+  }
+
+  /** From now on every poll is answered at once. */
+  answerEveryPoll(observation: Observation): void {
+    this.standing = observation;
   }
 }
 
@@ -166,9 +174,8 @@ describe.each(storeBackends())('a tracker task that outlived its lease, on $name
 
     now = new Date(now.getTime() + settings.watchFailedEveryMs);
     expect(await a.tick()).toBe(1);
+    upstream.answerEveryPoll(IN_ERROR);
     upstream.answer(1, RUNNING);
-    await upstream.asked(3);
-    upstream.answer(3, IN_ERROR);
     await a.stop();
 
     expect(thread.parents).toBe(1);

@@ -35,7 +35,7 @@ import {
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
-  type DigestWindowKey,
+  type HeldDigestWindow,
   type DigestWindowOutcome,
   type DigestWindowRecord,
   type NewDigestWindow,
@@ -389,22 +389,31 @@ export class SqlStore implements Store {
     return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
   }
 
-  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean> {
-    return this.digests.recordDigestAttempt(key, owner, part, leaseUntil);
+  recordDigestAttempt(
+    window: HeldDigestWindow,
+    owner: string,
+    part: number,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    return this.digests.recordDigestAttempt(window, owner, part, leaseUntil);
   }
 
   recordDigestPart(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     partsPosted: number,
     threadTs: string,
     leaseUntil: Date,
   ): Promise<boolean> {
-    return this.digests.recordDigestPart(key, owner, partsPosted, threadTs, leaseUntil);
+    return this.digests.recordDigestPart(window, owner, partsPosted, threadTs, leaseUntil);
   }
 
-  settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean> {
-    return this.digests.settleDigestWindow(key, owner, outcome);
+  settleDigestWindow(
+    window: HeldDigestWindow,
+    owner: string,
+    outcome: DigestWindowOutcome,
+  ): Promise<boolean> {
+    return this.digests.settleDigestWindow(window, owner, outcome);
   }
 
   countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {

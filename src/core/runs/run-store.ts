@@ -247,8 +247,9 @@ export interface RunStore {
   setParentTs(id: string, ts: string): Promise<string>;
   /**
    * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
-   * < now), each under a new token. Each run is leased to at most one caller. Unposted transitions do not make a run due by
-   * themselves: whoever records one leaves nextPollAt due, so a failed post is retried on its schedule.
+   * < now), each under a new token. Each run is leased to at most one caller. Unposted transitions do not
+   * make a run due by themselves: whoever records one leaves nextPollAt due, so a failed post is retried on
+   * its schedule.
    */
   claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
   /**

@@ -252,23 +252,30 @@ export class SqlStore implements Store {
     return row.parent_ts;
   }
 
-  async claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]> {
+  async claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    except: readonly string[] = [],
+  ): Promise<RunRecord[]> {
     const free = leaseFree(now);
+    const dueNow = (eb: ExpressionBuilder<Database, 'runs'>) =>
+      eb.and([
+        free(eb),
+        eb('next_poll_at', '<=', now.getTime()),
+        ...(except.length > 0 ? [eb('id', 'not in', except)] : []),
+      ]);
     // Most ticks find nothing due: a read answers that without the write transaction a claim costs,
     // which on SQLite would hold the event loop (and every Slack ack behind it) on each tick.
-    const anyDue = await this.db
-      .selectFrom('runs')
-      .select('id')
-      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
-      .limit(1)
-      .executeTakeFirst();
+    const anyDue = await this.db.selectFrom('runs').select('id').where(dueNow).limit(1).executeTakeFirst();
     if (!anyDue) return [];
     // On PostgreSQL, SKIP LOCKED lets concurrent claimers pass over each other's candidates instead of
     // queueing behind them; the outer WHERE repeats the lease test, which is what guarantees one owner.
     const due = this.db
       .selectFrom('runs')
       .select('id')
-      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
+      .where(dueNow)
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
       .limit(limit)
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());

@@ -109,6 +109,14 @@ describe.each(storeBackends())('lease fencing on $name', (backend) => {
     expect(afterRelease.leaseToken).toBe(renewed.leaseToken + 1);
   });
 
+  it('claims no due run its caller says it is working on', async () => {
+    const busy = await startedRun();
+    const other = await startedRun();
+    const claimed = await store.claimDue(OWNER, at(1), at(LEASE_S + 1), 10, [busy.id]);
+    expect(claimed.map((r) => r.id)).toEqual([other.id]);
+    expect(await store.getRun(busy.id)).toMatchObject({ leaseOwner: null, leaseToken: busy.leaseToken });
+  });
+
   it('fences the direct messages of a run like its thread replies', async () => {
     const { stale, fresh } = await twoClaims((id, now, until) => store.claim(id, OWNER, now, until));
     const key = { runId: stale.id, seq: 1, userId: 'U2' };

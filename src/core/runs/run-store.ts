@@ -249,9 +249,15 @@ export interface RunStore {
    * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
    * < now), each under a new token. Each run is leased to at most one caller. Unposted transitions do not
    * make a run due by themselves: whoever records one leaves nextPollAt due, so a failed post is retried on
-   * its schedule.
+   * its schedule. Runs in `except` (those the caller is working on) are left alone.
    */
-  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
+  claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    except?: readonly string[],
+  ): Promise<RunRecord[]>;
   /**
    * Takes the lease on one run if free (or already ours), under a new token: an earlier claim of ours can
    * write no more. Undefined when another process holds it.

@@ -55,11 +55,14 @@ export class Tracker {
     const room = this.deps.settings.batchSize - this.active.size;
     if (room <= 0) return 0;
     const now = this.deps.clock.now();
+    // Not the runs this process is working on: a claim would fence out its own task (one that outlived its
+    // lease on a slow upstream, say), which would have its work thrown away, and its successor too.
     const due = await this.deps.store.claimDue(
       this.deps.owner,
       now,
       new Date(now.getTime() + this.deps.settings.leaseMs),
       room,
+      this.deps.mutex.busy(),
     );
     for (const run of due) {
       const work: Promise<void> = this.process(run.id).finally(() => {

@@ -39,7 +39,7 @@ describe.each(storeBackends())('human step payloads on $name', (backend) => {
     );
     const { run: waiting } = await db.store.appendTransition(
       run.id,
-      'p1',
+      { owner: 'p1', token: run.leaseToken },
       { state: 'waiting', waitingFor: 'an approval in stage Approve' },
       newTransition({ state: 'waiting', at: at(1), payload: payload as TransitionPayload }),
     );

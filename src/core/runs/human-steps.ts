@@ -1,7 +1,7 @@
 import type { EngineDeps } from './engine-deps';
 import { runAudit } from '../audit/run-audit';
 import { deliver } from './delivery';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { describe } from './launcher';
 import type {
   FieldErrors,
@@ -258,7 +258,7 @@ export class HumanSteps {
     const title = run.waitingFor ?? 'the step';
     const { run: updated } = await store.appendTransition(
       run.id,
-      this.deps.owner,
+      leaseOf(this.deps, run),
       {},
       {
         kind: 'step_decided',

@@ -5,7 +5,7 @@ import type { Decision } from '../policy/policy';
 import { runAudit } from '../audit/run-audit';
 import { deliver } from './delivery';
 import type { EngineDeps } from './engine-deps';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import type { RunRecord } from './run-store';
 
 /** How long a retry waits for whoever holds the run (the tracker polling it). */
@@ -81,7 +81,7 @@ export class StepRetries {
         const now = clock.now();
         const { run: updated } = await store.appendTransition(
           runId,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           // The step is spent whatever the answer says; the next poll offers it again if the job fails there again.
           { ...observationPatch(observation, now), retryStep: null, pollFailures: 0 },
           {

@@ -8,10 +8,11 @@ import { Policy } from '../../../src/core/policy/policy';
 import { rule } from '../../support/policy-rules';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
 import { HumanSteps } from '../../../src/core/runs/human-steps';
+import { leaseOf } from '../../../src/core/runs/lease';
 import type { Notifier } from '../../../src/core/runs/notifier';
 import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
-import { newRun, newTransition } from '../../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const CHANNEL = 'C0OPS';
@@ -45,9 +46,10 @@ class Upstream {
           this.heldBy.push({ owner: held?.leaseOwner ?? null, until: held?.leaseUntil ?? null });
           if (this.outlast) {
             this.outlast = false;
-            await this.store?.release(request.runId, 'test', {});
-            await this.store?.claim(request.runId, 'other', new Date(0), new Date(1));
-            await this.store?.release(request.runId, 'other', {});
+            if (held) await this.store?.release(request.runId, { owner: 'test', token: held.leaseToken }, {});
+            const taken = await this.store?.claim(request.runId, 'other', new Date(0), new Date(1));
+            if (taken)
+              await this.store?.release(request.runId, { owner: 'other', token: taken.leaseToken }, {});
           }
           if (this.refuse > 0) {
             this.refuse -= 1;
@@ -149,14 +151,14 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
         leaseUntil: new Date(now.getTime() + 60_000),
       }),
     );
-    await store.updateRun(run.id, 'test', { upstreamId: 'up-1', parentTs: null });
+    await store.updateRun(run.id, createdLease('test'), { upstreamId: 'up-1', parentTs: null });
     await store.appendTransition(
       run.id,
-      'test',
+      createdLease('test'),
       { state: 'waiting', waitingFor: 'an approval in stage Approve' },
       newTransition({ state: 'waiting', at: now }),
     );
-    await store.release(run.id, 'test', {});
+    await store.release(run.id, createdLease('test'), {});
     return (await store.getRun(run.id)) as RunRecord;
   }
 
@@ -216,14 +218,14 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
 
   it('a run that no longer waits is not decided', async () => {
     const run = await waitingRun();
-    await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000));
+    const claimed = (await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000))) as RunRecord;
     await store.appendTransition(
       run.id,
-      'test',
+      leaseOf({ owner: 'test' }, claimed),
       { state: 'running', waitingFor: null },
       newTransition({ state: 'running', at: now }),
     );
-    await store.release(run.id, 'test', {});
+    await store.release(run.id, leaseOf({ owner: 'test' }, claimed), {});
     expect((await click(run, 'U0BOB')).kind).toBe('not_waiting');
     expect(upstream.decisions).toEqual([]);
   });
@@ -239,14 +241,16 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
   async function offer(run: RunRecord, ...steps: HumanStep[]): Promise<number> {
     const [step, ...others] = steps;
     if (!step) throw new Error('offer at least one step');
-    await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000));
+    const claimed = await store.claim(run.id, 'test', now, new Date(now.getTime() + 60_000));
+    if (!claimed) throw new Error('the run is free to claim');
+    const lease = { owner: 'test', token: claimed.leaseToken };
     const { transition } = await store.appendTransition(
       run.id,
-      'test',
+      lease,
       {},
       newTransition({ state: 'waiting', at: now, payload: { kind: 'human_step', step, others } }),
     );
-    await store.release(run.id, 'test', {});
+    await store.release(run.id, lease, {});
     return transition.seq;
   }
 

@@ -5,6 +5,7 @@
  * statements, never a process-local lock.
  */
 import type { RunStore } from './runs/run-store';
+import type { RunListStore } from './runs/run-list-store';
 import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
@@ -16,6 +17,7 @@ import type { StepStore } from './runs/step-store';
 export interface Store
   extends
     RunStore,
+    RunListStore,
     AuditStore,
     DigestStore,
     ApprovalStore,

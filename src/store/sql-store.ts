@@ -10,6 +10,8 @@ import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
+import { RunListQueries } from './run-list-queries';
+import type { RunSummary } from '../core/runs/run-list-store';
 import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
@@ -77,6 +79,7 @@ export class SqlStore implements Store {
   private readonly once: OnceQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
+  private readonly lists: RunListQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -91,6 +94,7 @@ export class SqlStore implements Store {
     this.once = new OnceQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
+    this.lists = new RunListQueries(connection.db);
   }
 
   migrate(): Promise<void> {
@@ -316,20 +320,13 @@ export class SqlStore implements Store {
     return result.numUpdatedRows > 0n;
   }
 
-  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
-    if (filter.states?.length === 0) return [];
-    let query = this.db.selectFrom('runs').selectAll();
-    if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
-    if (filter.requesterId !== undefined) query = query.where('requester_id', '=', filter.requesterId);
-    if (filter.states !== undefined) query = query.where('state', 'in', filter.states);
-    if (filter.createdSince !== undefined)
-      query = query.where('created_at', '>=', filter.createdSince.getTime());
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(filter.limit)
-      .execute();
-    return rows.map(runRecord);
+  // Listings of runs: their queries live in run-list-queries.ts.
+  listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    return this.lists.listRuns(filter);
+  }
+
+  listRunSummaries(filter: RunFilter): Promise<RunSummary[]> {
+    return this.lists.listRunSummaries(filter);
   }
 
   async appendAudit(record: NewAuditRecord): Promise<void> {

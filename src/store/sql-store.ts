@@ -249,7 +249,12 @@ export class SqlStore implements Store {
     return row.parent_ts;
   }
 
-  async claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]> {
+  async claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<Pick<RunRecord, 'id'>[]> {
     const free = leaseFree(now);
     // Most ticks find nothing due: a read answers that without the write transaction a claim costs,
     // which on SQLite would hold the event loop (and every Slack ack behind it) on each tick.
@@ -269,14 +274,13 @@ export class SqlStore implements Store {
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
       .limit(limit)
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
-    const rows = await this.db
+    return this.db
       .updateTable('runs')
       .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
       .where('id', 'in', due)
       .where(free)
-      .returningAll()
+      .returning('id')
       .execute();
-    return rows.map(runRecord);
   }
 
   async claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined> {

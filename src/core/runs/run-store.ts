@@ -236,8 +236,10 @@ export interface RunStore {
    * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
    * < now). Each run is leased to at most one caller. Unposted transitions do not make a run due by
    * themselves: whoever records one leaves nextPollAt due, so a failed post is retried on its schedule.
+   * Only their ids come back: the tracker reads each run when it takes it up, and a batch of whole records
+   * read here would be garbage by then.
    */
-  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
+  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Pick<RunRecord, 'id'>[]>;
   /** Takes the lease on one run if free (or already ours); undefined when another process holds it. */
   claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined>;
   /** Gives the lease back, applying `patch`. No-op if the lease is no longer ours. */

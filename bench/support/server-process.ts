@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Child } from './child';
+import { PRODUCTION_NODE_ARGS } from './production-node-args';
 
 export const serverInfo = z.object({
   port: z.number().int().positive(),
@@ -19,8 +20,12 @@ export function startServer(kind: ServerKind, env: Record<string, string>, logFi
     env,
     logFile,
     info: serverInfo,
-    // Profiling a server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-    execArgv: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+    // Flightdeck runs with production's Node flags. Profiling a server, e.g.
+    // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    execArgv: [
+      ...(kind === 'flightdeck' ? PRODUCTION_NODE_ARGS : []),
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
 }
 

@@ -10,6 +10,15 @@ export const serverInfo = z.object({
 });
 export type ServerInfo = z.infer<typeof serverInfo>;
 
+/** What a server process answers when asked: the CPU time (user + system) it has used so far. */
+export const serverCpu = z.object({ cpuSeconds: z.number() });
+
+/** A server process's answer to any request: its CPU time so far. */
+export async function cpuSoFar(): Promise<z.infer<typeof serverCpu>> {
+  const { user, system } = process.cpuUsage();
+  return { cpuSeconds: (user + system) / 1e6 };
+}
+
 /** The servers a benchmark can start, each a compiled module under bench/processes. */
 export type ServerKind = 'flightdeck' | 'bare-bolt';
 

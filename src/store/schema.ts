@@ -172,6 +172,13 @@ export interface NotifyPrefsTable {
   updated_at: number;
 }
 
+/** Which surfaces have used the store (migration 016). */
+export interface StoreSurfacesTable {
+  surface: string;
+  first_at: number;
+  last_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -185,4 +192,5 @@ export interface Database {
   step_claims: StepClaimsTable;
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
+  store_surfaces: StoreSurfacesTable;
 }

@@ -8,6 +8,8 @@ import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
 import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
+import { SurfaceQueries } from './surface-queries';
+import type { Surface, SurfaceUse } from '../core/store-surfaces';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
 import { RunListQueries } from './run-list-queries';
@@ -80,6 +82,7 @@ export class SqlStore implements Store {
   readonly shared: boolean;
   private readonly steps: StepQueries;
   private readonly lists: RunListQueries;
+  private readonly surfaces: SurfaceQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -95,6 +98,15 @@ export class SqlStore implements Store {
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
     this.lists = new RunListQueries(connection.db);
+    this.surfaces = new SurfaceQueries(connection.db);
+  }
+
+  noteSurface(surface: Surface, at: Date): Promise<void> {
+    return this.surfaces.noteSurface(surface, at);
+  }
+
+  surfaceUse(surface: Surface): Promise<SurfaceUse | undefined> {
+    return this.surfaces.surfaceUse(surface);
   }
 
   migrate(): Promise<void> {

@@ -174,7 +174,7 @@ export interface NotifyPrefsTable {
   updated_at: number;
 }
 
-/** Which surfaces have used the store (migration 016). */
+/** Which surfaces have used the store (migration 014). */
 export interface StoreSurfacesTable {
   surface: string;
   first_at: number;

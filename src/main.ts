@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { startFlightdeck } from './flightdeck';
 import { INTEGRATIONS } from './integrations';
 import { createLogger } from './observability/logger';
+import { ConfigError } from './core/errors';
 
 async function main(): Promise<void> {
   let config;

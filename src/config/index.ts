@@ -1,6 +1,7 @@
 import type { Env, Integration } from '../core/operations/integration';
 import { parseConsoleEnv, parseCoreEnv, type ConsoleEnv, type CoreEnv } from './env';
 import { readFileConfig, type FileConfig } from './file';
+import { ConfigError } from '../core/errors';
 
 export interface ConfiguredSystem {
   integration: Integration;
@@ -16,23 +17,6 @@ export interface Config<E = CoreEnv> {
 
 /** The console surface's config: the same file and systems, no Slack settings. */
 export type ConsoleConfig = Config<ConsoleEnv>;
-
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    /** Who cannot start, and what it does not need, for the first and last lines. */
-    surface: { name: string; note?: string } = { name: 'Flightdeck' },
-  ) {
-    super(
-      [
-        `${surface.name} cannot start. Fix these settings:`,
-        ...problems.map((p) => `  - ${p}`),
-        ...(surface.note ? [surface.note] : []),
-      ].join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
 
 /** The console reads no Slack setting; people who meet it first should not go looking for one. */
 const CONSOLE_SURFACE = {

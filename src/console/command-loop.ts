@@ -5,10 +5,8 @@ import type { VoteResult } from '../core/approvals/decisions';
 import { formValuesOf } from '../core/operations/form-values-of';
 import { parseForm } from '../core/operations/forms';
 import type { FormValues, Operation } from '../core/operations/contract';
-import { isUpstreamError } from '../core/operations/problem';
 import { operationOutlooks } from '../core/policy/outlooks';
 import type { Subject } from '../core/policy/policy';
-import { RunBusyError } from '../core/runs/lease';
 import type { RunSummary } from '../core/runs/run-list-store';
 import type { RunChoice } from './buttons';
 import { digestCommandLines, digestUsageLines } from './digest-commands';
@@ -26,6 +24,7 @@ import {
 } from './plain-text';
 import { fillForm } from './prompts';
 import type { Terminal } from './terminal';
+import { isUpstreamError, RunBusyError } from '../core/errors';
 
 export const CONSOLE_HELP = [
   'Console: type /ops commands (the /ops is optional). End a line with `as <user>` or `in <channel>` to act',

@@ -10,8 +10,9 @@ import { demoPace, type Pace } from '../demo/scenario';
 import { INTEGRATIONS } from '../integrations';
 import { createLogger } from '../observability/logger';
 import { CONSOLE_HELP, runCommandLoop } from './command-loop';
-import { BotStoreError, startConsoleEngine } from './engine';
+import { startConsoleEngine } from './engine';
 import { StreamTerminal } from './terminal';
+import { BotStoreError } from '../core/errors';
 
 export interface ConsoleOptions {
   argv: string[];

@@ -28,6 +28,7 @@ import { ConsoleDigestPublisher } from './digest-printer';
 import { ConfiguredGroups } from './group-directory';
 import { ConsoleNotifier } from './thread-printer';
 import type { Terminal } from './terminal';
+import { BotStoreError } from '../core/errors';
 
 /** The same core as the Slack bot (store, registry, policy, launcher, approvals, tracker), printing to a terminal. */
 export interface ConsoleEngine {
@@ -75,20 +76,6 @@ export interface ConsoleEngineOptions {
   digests?: Partial<DigestSettings>;
   /** Default: the machine's own zone (the console has no Slack profile to read it from). */
   timeZone?: string;
-}
-
-/** The console was pointed at the Slack bot's store; nothing was changed in it. */
-export class BotStoreError extends Error {
-  constructor(setting: 'DATABASE_URL' | 'DATA_DIR', lastAt: Date) {
-    super(
-      [
-        `This store is the Slack bot's (it last started on it at ${lastAt.toISOString()}): the console would`,
-        `take over its runs and digests, and their updates would print here instead of in their threads.`,
-        `Give the console a store of its own: another ${setting}.`,
-      ].join('\n'),
-    );
-    this.name = 'BotStoreError';
-  }
 }
 
 /** Refuses the bot's store (closing it untouched); otherwise notes the console as its user. */

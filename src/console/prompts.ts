@@ -1,7 +1,7 @@
 import type { Choice, FieldErrors, FormField, FormValues, Operation } from '../core/operations/contract';
 import { parseForm, prepareForm, validateUpstream } from '../core/operations/forms';
-import { isUpstreamError } from '../core/operations/problem';
 import type { Terminal } from './terminal';
+import { isUpstreamError } from '../core/errors';
 
 /** What a prompt needs besides the operation: where to talk, and how long the upstream may take. */
 export interface PromptDeps {

@@ -1,8 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Log } from '../core/kit/log';
-import { NotifyError, PACED } from '../core/runs/notifier';
+import { PACED } from '../core/runs/notifier';
 import { slackErrorCode, toNotifyError } from './slack-errors';
 import type { SlackBudget } from './slack-budget';
+import { NotifyError } from '../core/errors';
 
 export const VIEWS_PUBLISH = 'views.publish';
 
@@ -61,14 +62,14 @@ export class HomePublisher {
             await this.client.views.publish({ user_id: userId, view });
           } catch (err) {
             const error = toNotifyError(err);
-            if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
+            if (error.slackCode === 'ratelimited' && error.retryAfterMs !== undefined)
               await this.budget.pause(VIEWS_PUBLISH, '', error.retryAfterMs);
             throw err;
           }
         });
         return;
       } catch (err) {
-        if (err instanceof NotifyError && err.code === PACED && err.retryAfterMs !== undefined) {
+        if (err instanceof NotifyError && err.slackCode === PACED && err.retryAfterMs !== undefined) {
           await this.sleep(err.retryAfterMs);
           continue;
         }

@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Log } from '../core/kit/log';
-import { NotifyError } from '../core/runs/notifier';
 import type { BudgetPriority } from '../core/runs/budget-store';
 import type { SlackBudget } from './slack-budget';
 import { toNotifyError } from './slack-errors';
+import { NotifyError } from '../core/errors';
 
 /** How far before its recorded attempt a lost post is looked for: clocks of Slack and the bot differ. */
 const CLOCK_SKEW_MS = 60_000;
@@ -56,7 +56,7 @@ export class PacedSlack {
         return await work();
       } catch (err) {
         const error = toNotifyError(err);
-        if (error.code === 'ratelimited' && error.retryAfterMs !== undefined)
+        if (error.slackCode === 'ratelimited' && error.retryAfterMs !== undefined)
           await this.budget.pause(method, channel, error.retryAfterMs);
         throw error;
       }
@@ -94,7 +94,7 @@ export class PacedSlack {
       if (!this.lookupUnavailableLogged) {
         this.lookupUnavailableLogged = true;
         this.log.warn(
-          { channel: place.channel, code: err.code },
+          { channel: place.channel, code: err.slackCode },
           'cannot look in Slack for a message that may have been posted before a restart; posting it ' +
             'again (grant channels:history, groups:history, im:history and mpim:history, as the manifest ' +
             'asks, to avoid duplicates)',

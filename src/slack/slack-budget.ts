@@ -1,6 +1,7 @@
 import type { Clock } from '../core/kit/clock';
 import type { BudgetKey, BudgetPriority, BudgetRate, BudgetStore } from '../core/runs/budget-store';
-import { NotifyError, PACED } from '../core/runs/notifier';
+import { PACED } from '../core/runs/notifier';
+import { NotifyError } from '../core/errors';
 
 /** A Web API tier: calls per minute for the whole workspace, and how many may go at once. */
 export interface Tier {

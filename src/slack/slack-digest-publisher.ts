@@ -1,12 +1,12 @@
 import type { DigestPost, DigestProgress, DigestPublisher, DigestRecorder } from '../core/digest/publisher';
 import type { Registry } from '../core/operations/registry';
-import { NotifyError } from '../core/runs/notifier';
 import type { RunRecord } from '../core/runs/run-store';
 import type { PacedSlack, PostPlace } from './paced-slack';
 import type { Permalinks } from './permalinks';
 import { digestNames } from '../core/digest/digest-text';
 import { POST_MESSAGE } from './slack-budget';
 import { digestMessages } from './ui/digest';
+import { NotifyError } from '../core/errors';
 
 /** Runs in one digest that get a link to their thread; the rest name their run id. */
 const MAX_LINKS = 60;

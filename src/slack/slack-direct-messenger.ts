@@ -1,10 +1,11 @@
 import type { DirectMessage, DirectMessenger, PostedDirectMessage } from '../core/direct/direct-messenger';
 import { TtlCache } from '../core/kit/ttl-cache';
-import { NotifyError, urgency } from '../core/runs/notifier';
+import { urgency } from '../core/runs/notifier';
 import type { PacedSlack } from './paced-slack';
 import type { Permalinks } from './permalinks';
 import { POST_MESSAGE } from './slack-budget';
 import { directMessage } from './ui/direct-message';
+import { NotifyError } from '../core/errors';
 
 const DM_EVENT = 'flightdeck_dm';
 /** A person's direct message channel never changes; this many are kept. */

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { NotifyError } from '../core/runs/notifier';
+import { NotifyError } from '../core/errors';
 
 /** Slack answers that will not change by retrying soon: the run keeps its state and the problem is logged. */
 const PERMANENT = new Set([

@@ -1,10 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { StepClick, StepResult } from '../core/runs/human-steps';
-import { RunBusyError } from '../core/runs/lease';
 import type { SlackDeps } from './deps';
 import { tellUser } from './ephemeral';
 import { stepClickReply } from './ui/human-step';
 import { deniedMessage, infoMessage } from './ui/replies';
+import { RunBusyError } from '../core/errors';
 
 type Clicker = Pick<StepClick, 'decision' | 'actor' | 'channelId'>;
 

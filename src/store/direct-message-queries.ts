@@ -6,10 +6,11 @@ import type {
   DirectReason,
   NewDirectMessage,
 } from '../core/direct/direct-message-store';
-import { LeaseLostError, type Lease, type TransitionRecord } from '../core/runs/run-store';
+import { type Lease, type TransitionRecord } from '../core/runs/run-store';
 import { heldUnder } from './leases';
 import { transitionRecord } from './rows';
 import type { Database, DirectMessagesTable } from './schema';
+import { LeaseLostError } from '../core/errors';
 
 function messageRecord(row: Selectable<DirectMessagesTable>): DirectMessageRecord {
   return {

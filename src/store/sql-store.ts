@@ -16,7 +16,6 @@ import { RunListQueries } from './run-list-queries';
 import type { RunSummary } from '../core/runs/run-list-store';
 import type { StepClaim } from '../core/runs/step-store';
 import {
-  LeaseLostError,
   type Lease,
   type NewRun,
   type NewTransition,
@@ -62,6 +61,7 @@ import {
 } from './rows';
 import type { Database } from './schema';
 import { heldUnder } from './leases';
+import { LeaseLostError } from '../core/errors';
 
 const FINAL_STATES = RUN_STATES.filter(isFinal);
 

@@ -7,12 +7,12 @@ import type {
 } from '../../src/core/digest/publisher';
 import { DEFAULT_DIGEST_SETTINGS, DigestScheduler } from '../../src/core/digest/scheduler';
 import { silentLog } from '../../src/core/kit/log';
-import { NotifyError } from '../../src/core/runs/notifier';
 import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
 import type { Store } from '../../src/core/store';
 import { storeBackends, type StoreFixture } from '../support/stores';
 import { FixedClock } from './clocks';
 import { digestSchedule } from './schedules';
+import { NotifyError } from '../../src/core/errors';
 
 interface Posted {
   post: DigestPost;

@@ -1,7 +1,7 @@
-import { LeaseLostError } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
 import { createdLease, newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { LeaseLostError } from '../../src/core/errors';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

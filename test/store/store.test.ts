@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, types } from 'pg';
 import type { Clock } from '../../src/core/kit/clock';
-import { LeaseLostError, type NewRun, type NewTransition } from '../../src/core/runs/run-store';
+import { type NewRun, type NewTransition } from '../../src/core/runs/run-store';
 import { type Store } from '../../src/core/store';
 import { openStore } from '../../src/store';
 import {
@@ -12,6 +12,7 @@ import {
   newTransition,
 } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { LeaseLostError } from '../../src/core/errors';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

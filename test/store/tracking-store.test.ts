@@ -1,6 +1,7 @@
-import { LeaseLostError, type NotifyProblem, type RunRecord } from '../../src/core/runs/run-store';
+import { type NotifyProblem, type RunRecord } from '../../src/core/runs/run-store';
 import { createdLease, newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
+import { LeaseLostError } from '../../src/core/errors';
 
 const t0 = new Date('2026-05-01T10:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);

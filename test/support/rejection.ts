@@ -1,4 +1,4 @@
-import { isUpstreamError, type UpstreamError } from '../../src/core/operations/problem';
+import { isUpstreamError, type UpstreamError } from '../../src/core/errors';
 
 /** What `promise` rejects with; a promise that resolves fails the test. */
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {

@@ -3,12 +3,12 @@ import type { Store } from '../store';
 import type { Clock } from '../kit/clock';
 import { describe } from '../runs/launcher';
 import type { Log } from '../kit/log';
-import { NotifyError } from '../runs/notifier';
 import { composeDigest } from './compose';
 import { DigestCron } from './cron';
 import { dueWindow } from './due-window';
 import type { DigestPost, DigestPublisher } from './publisher';
 import { Periodic } from '../kit/periodic';
+import { NotifyError } from '../errors';
 
 export interface DigestSettings {
   /** How often the scheduler looks for due windows. */

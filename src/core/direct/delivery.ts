@@ -1,12 +1,12 @@
 import { approvalView, recordedNeed } from '../approvals/flow';
 import type { ApprovalStatus } from '../approvals/approval-store';
 import { attempt, holdForPost, runView, type DeliveryDeps } from '../runs/delivery';
-import { NotifyError } from '../runs/notifier';
 import { leaseOf } from '../runs/lease';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectMessageRecord, NewDirectMessage } from './direct-message-store';
 import type { DirectMessage, DirectMessenger } from './direct-messenger';
 import { movesRequest, opensRequest, requesterReason } from './recipients';
+import { NotifyError } from '../errors';
 
 type Deps = DeliveryDeps;
 
@@ -98,7 +98,7 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
       // other messages and thread: that message is given up. Rate limits and timeouts are retried.
       if (!(err instanceof NotifyError) || !err.unsent || err.retryAfterMs !== undefined) throw err;
       deps.log.warn(
-        { runId: run.id, user: record.userId, code: err.code },
+        { runId: run.id, user: record.userId, code: err.slackCode },
         'Slack refused a direct message; it is not sent',
       );
       await deps.store.skipDirectMessage(message.key);

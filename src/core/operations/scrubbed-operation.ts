@@ -1,7 +1,7 @@
 import type { FormValues, Observation, Operation, StartResult } from './contract';
 import { formValuesOf } from './form-values-of';
-import { UpstreamError } from './problem';
 import type { SecretScrubber } from './secrets';
+import { UpstreamError } from '../errors';
 
 /**
  * An operation whose errors and reported problems never carry the values of its secret inputs, whatever
@@ -69,7 +69,7 @@ function scrubError(err: UpstreamError, input: unknown, scrubber: SecretScrubber
     kind: err.kind,
     message: scrubber.text(err.message, secrets),
     httpStatus: err.httpStatus,
-    code: err.code,
+    upstreamCode: err.upstreamCode,
     errorId: err.errorId,
     hint: scrubber.text(err.hint, secrets),
     retryable: err.retryable,

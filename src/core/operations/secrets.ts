@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { FormValues } from './contract';
 import type { Problem } from './problem';
+import { UnreadableSecretsError } from '../errors';
 
 /** Names of input fields whose values are secrets unless the config says otherwise. */
 export const DEFAULT_SECRET_NAME_PATTERNS = [
@@ -21,9 +22,6 @@ const MASK = '[redacted]';
 const SEALED = 'fdsealed:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-/** The sealed secret inputs of a run cannot be opened with this process's key. */
-export class UnreadableSecretsError extends Error {}
 
 /**
  * Keeps the values of secret-named inputs (a job variable `password`, a `sensitive` module variable)

@@ -1,10 +1,11 @@
 import type { NotifyProblem, RunPatch, RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
-import { NotifyError, PACED, urgency, type RunView } from './notifier';
+import { PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
 import { deliverDirect, directOutstanding } from '../direct/delivery';
 import { finishedRunActions } from './run-actions';
 import { leaseOf } from './lease';
+import { NotifyError } from '../errors';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {
@@ -134,7 +135,8 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
     try {
       await deps.notifier.updateParent(runView(deps, current));
     } catch (err) {
-      if (!(err instanceof NotifyError) || err.code !== PACED || err.retryAfterMs === undefined) throw err;
+      if (!(err instanceof NotifyError) || err.slackCode !== PACED || err.retryAfterMs === undefined)
+        throw err;
       // No turn in the edit budget yet. The edit is put off without holding up the thread's replies: it is
       // due when its turn comes (deliveryDueAt), and it will show the run as it is by then, so the edits
       // for states in between are never made.
@@ -209,13 +211,13 @@ async function recordFailure(deps: Deps, run: RunRecord, err: NotifyError): Prom
   const now = deps.clock.now();
   let patch: RunPatch;
   if (err.retryAfterMs !== undefined && !err.permanent) {
-    deps.log.debug({ runId: run.id, code: err.code, retryInMs: err.retryAfterMs }, 'Slack update waits');
+    deps.log.debug({ runId: run.id, code: err.slackCode, retryInMs: err.retryAfterMs }, 'Slack update waits');
     patch = { notifyAfter: after(now, err.retryAfterMs) };
   } else {
     const previous = run.notifyProblem;
     const failures = (previous?.failures ?? 0) + 1;
     const problem: NotifyProblem = {
-      code: err.code,
+      code: err.slackCode,
       message: err.message,
       permanent: err.permanent,
       failures,
@@ -227,7 +229,7 @@ async function recordFailure(deps: Deps, run: RunRecord, err: NotifyError): Prom
       ? notifyRetryMs
       : Math.min(notifyRetryMs, poll.minMs * 2 ** (failures - 1));
     deps.log.warn(
-      { runId: run.id, channel: run.channelId, code: err.code, failures, retryInMs },
+      { runId: run.id, channel: run.channelId, code: err.slackCode, failures, retryInMs },
       'Slack did not take a run update; the run keeps its state and posting is retried later',
     );
     patch = { notifyProblem: problem, notifyAfter: after(now, retryInMs) };

@@ -12,10 +12,11 @@ import type {
   StepDecision,
 } from '../operations/contract';
 import type { Decision } from '../policy/policy';
-import { isUpstreamError, type Problem } from '../operations/problem';
+import { type Problem } from '../operations/problem';
 import { offeredSteps } from '../approvals/transition-payload';
-import { LeaseLostError, type RunRecord, unchangedState } from './run-store';
+import { type RunRecord, unchangedState } from './run-store';
 import type { StepClaim } from './step-store';
+import { isUpstreamError, LeaseLostError } from '../errors';
 
 export interface StepClick {
   runId: string;

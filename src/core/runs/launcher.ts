@@ -6,14 +6,14 @@ import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { leaseOf, withRun } from './lease';
 import { linkRerun, rerunSource } from './rerun';
-import { NotifyError } from './notifier';
 import { observationPatch, stepPayload } from '../operations/observation';
 import type { Fact, Operation, Preview, Requester, StartContext, StartResult } from '../operations/contract';
 import type { Decision } from '../policy/policy';
-import { isUpstreamError, PreviewOutdatedError, type Problem } from '../operations/problem';
+import { type Problem } from '../operations/problem';
 import { isFinal } from './lifecycle';
 import { nextPollDelay } from './poll-schedule';
 import { code, type Text, txt } from '../kit/text';
+import { NotifyError, isUpstreamError, PreviewOutdatedError } from '../errors';
 
 export interface LaunchRequest {
   operationId: string;
@@ -416,6 +416,6 @@ function startContext(run: RunRecord, requester: Requester): StartContext {
 }
 
 export function describe(err: unknown): string {
-  if (err instanceof NotifyError) return `${err.code}: ${err.message}`;
+  if (err instanceof NotifyError) return `${err.slackCode}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,12 +1,6 @@
-import { LeaseLostError, type Lease, type RunPatch, type RunRecord } from './run-store';
+import { type Lease, type RunPatch, type RunRecord } from './run-store';
 import type { EngineDeps } from './engine-deps';
-
-export class RunBusyError extends Error {
-  constructor(runId: string) {
-    super(`run ${runId} is being handled by another process; try again in a moment`);
-    this.name = 'RunBusyError';
-  }
-}
+import { LeaseLostError, RunBusyError } from '../errors';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -36,24 +36,6 @@ export interface Notifier {
 /** The code of a NotifyError for a call held back because the budget had no turn for it soon enough. */
 export const PACED = 'paced';
 
-/**
- * A notification that failed; `permanent` ones (channel gone, bot removed) are not retried soon. `unsent`:
- * it certainly did not reach people (refused, rate-limited, or held back before sending), so a retry need
- * not look for it first.
- */
-export class NotifyError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly permanent: boolean,
-    readonly retryAfterMs?: number,
-    readonly unsent = false,
-  ) {
-    super(message);
-    this.name = 'NotifyError';
-  }
-}
-
 /** Transitions people wait for as much as for the end: a decision to make, a problem to look at. */
 const URGENT_KINDS: ReadonlySet<TransitionKind> = new Set([
   'approval_requested',

@@ -1,5 +1,5 @@
 import type { Requester, RetryStep } from '../operations/contract';
-import { isUpstreamError, type Problem } from '../operations/problem';
+import { type Problem } from '../operations/problem';
 import { observationPatch } from '../operations/observation';
 import type { Decision } from '../policy/policy';
 import { runAudit } from '../audit/run-audit';
@@ -7,6 +7,7 @@ import { deliver } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { leaseOf, withRun } from './lease';
 import type { RunRecord } from './run-store';
+import { isUpstreamError } from '../errors';
 
 /** How long a retry waits for whoever holds the run (the tracker polling it). */
 const RETRY_WAIT_MS = 10_000;

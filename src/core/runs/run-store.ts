@@ -211,14 +211,6 @@ export interface Lease {
   token: number;
 }
 
-/** Thrown when a lease-guarded write finds that another process, or another claim, holds the run. */
-export class LeaseLostError extends Error {
-  constructor(runId: string) {
-    super(`lease on run ${runId} is held by another process`);
-    this.name = 'LeaseLostError';
-  }
-}
-
 /** Runs, their transitions and leases. */
 export interface RunStore {
   /** Inserts unless a run with the same idempotency key exists; then returns that one with `created: false`. */

@@ -1,4 +1,4 @@
-import { LeaseLostError, type RunPatch, type RunRecord } from './run-store';
+import { type RunPatch, type RunRecord } from './run-store';
 import { awaitApproval } from '../approvals/flow';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
@@ -8,11 +8,12 @@ import { leaseOf, withRun } from './lease';
 import { isNewState, observationPatch, stepPayload } from '../operations/observation';
 import type { Observation } from '../operations/contract';
 import { PollBudget } from './poll-budget';
-import { isUpstreamError, type Problem } from '../operations/problem';
+import { type Problem } from '../operations/problem';
 import { nextPollDelay } from './poll-schedule';
 import { isFinal } from './lifecycle';
 import { Periodic } from '../kit/periodic';
 import type { TransitionPayload } from '../approvals/transition-payload';
+import { LeaseLostError, isUpstreamError } from '../errors';
 
 /**
  * Follows every unfinished run: claims the ones that are due, polls their upstream within each system's

@@ -1,4 +1,3 @@
-import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import { parseJson } from '../shared/json';
 import { REDACTED, Redactor } from '../shared/redaction';
@@ -6,6 +5,7 @@ import { truncate } from '../../core/kit/truncate';
 import type { TransportFailure } from '../shared/transport-failure';
 import { SYSTEM_ID } from './definition';
 import { goaErrorSchema, ngErrorSchema, type GoaError, type NgError } from './schemas';
+import { UpstreamError } from '../../core/errors';
 
 /** What a request was for, so an error can say what failed and what to check. */
 export interface ErrorContext {
@@ -144,7 +144,7 @@ export function httpError(ctx: ErrorContext, input: HttpErrorInput, redactor: Re
     kind: status === 401 || status === 403 ? 'auth' : 'http',
     message,
     httpStatus: status,
-    code: goa?.name ?? ng?.code ?? undefined,
+    upstreamCode: goa?.name ?? ng?.code ?? undefined,
     errorId: goa?.id ?? ng?.correlationId ?? undefined,
     hint: ctx.refusalHint?.(status, message) ?? hintFor(status, ctx, temporary),
     retryable: TRANSIENT.has(status) || temporary,
@@ -206,7 +206,7 @@ export function transportError(ctx: ErrorContext, failure: TransportFailure, hos
   return new UpstreamError({
     ...base,
     kind: 'network',
-    code,
+    upstreamCode: code,
     message: sent
       ? `The connection to Harness (${host}) broke before it answered (${code}).`
       : `Could not reach Harness at ${host} (${code}).`,

@@ -1,8 +1,8 @@
-import { isUpstreamError } from '../../core/operations/problem';
 import { TtlCache } from '../../core/kit/ttl-cache';
 import type { HarnessApi } from './api';
 import { MODULE_NAME_PREFIX } from './identifiers';
 import type { HarnessModule } from './schemas';
+import { isUpstreamError } from '../../core/errors';
 
 export type ModuleLookup = { module: HarnessModule } | { module?: undefined; suggestions: HarnessModule[] };
 

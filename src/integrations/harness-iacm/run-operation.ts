@@ -13,7 +13,6 @@ import {
   type StartResult,
   type UpstreamRef,
 } from '../../core/operations/contract';
-import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import { isFinal } from '../../core/runs/lifecycle';
 import { truncate } from '../../core/kit/truncate';
 import type { CreateExecution, HarnessApi, PipelineScope } from './api';
@@ -44,6 +43,7 @@ import { variablesFact } from '../shared/variables-fact';
 import { openSecrets, secretNames } from '../shared/sealed-secrets';
 import { meaningOf, observePipeline } from './pipeline-status';
 import type { HarnessModule, ModuleExecution, PipelineSummary } from './schemas';
+import { isUpstreamError, UpstreamError } from '../../core/errors';
 
 /** What `iacm.run` runs with; form field ids are these keys, and one per simple variable of the module. */
 export interface RunInput {
@@ -374,7 +374,7 @@ export class RunOperation implements Operation<RunInput> {
         err.kind === 'auth'
       )
         throw err;
-      if (err.code && ABORT_ALREADY.has(err.code)) return 'requested';
+      if (err.upstreamCode && ABORT_ALREADY.has(err.upstreamCode)) return 'requested';
       // Harness refuses to interrupt a finished execution; its state says whether that is why.
       const summary = await this.deps.api.pipelineExecution(ref.upstreamId, scope).catch(() => undefined);
       const meaning = summary ? meaningOf(summary.status) : undefined;
@@ -465,9 +465,9 @@ function isNotFound(err: unknown): boolean {
   if (!isUpstreamError(err)) return false;
   return (
     err.httpStatus === 404 ||
-    err.code === 'ENTITY_NOT_FOUND' ||
-    err.code === 'RESOURCE_NOT_FOUND' ||
-    (err.code === 'INVALID_REQUEST' && /does not exist/i.test(err.message))
+    err.upstreamCode === 'ENTITY_NOT_FOUND' ||
+    err.upstreamCode === 'RESOURCE_NOT_FOUND' ||
+    (err.upstreamCode === 'INVALID_REQUEST' && /does not exist/i.test(err.message))
   );
 }
 
@@ -507,7 +507,7 @@ function conflictWithoutRecord(err: UpstreamError, request: CreateExecution): Up
     kind: err.kind,
     message: err.message,
     httpStatus: err.httpStatus,
-    code: err.code,
+    upstreamCode: err.upstreamCode,
     errorId: err.errorId,
     retryable: false,
     hint: `Harness reports a conflict, but module ${request.moduleId} has no execution for pipeline execution ${request.pipelineExecutionId}, stage ${request.pipelineStageId}. Check the module's executions in Harness before trying again.`,

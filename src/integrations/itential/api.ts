@@ -1,5 +1,4 @@
 import type { CancelOutcome } from '../../core/operations/contract';
-import { isUpstreamError } from '../../core/operations/problem';
 import { isRecord } from '../shared/json';
 import type { ItentialClient } from './http';
 import type { ItentialTuning } from './config';
@@ -16,6 +15,7 @@ import {
   workflowListSchema,
   workflowSchema,
 } from './schemas';
+import { isUpstreamError } from '../../core/errors';
 
 /**
  * The job fields the bot reads. Jobs are large (every task's transitions, variables, watchers), and

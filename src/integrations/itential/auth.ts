@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/kit/clock';
-import { UpstreamError } from '../../core/operations/problem';
 import type { RawResponse } from '../shared/http-transport';
 import type { Redactor } from '../shared/redaction';
 import type { ItentialAuth } from './config';
 import { badResponse, type FailureContext, jsonBody, looksLikeHtml, statusError } from './errors';
 import { SYSTEM_ID } from './definition';
 import type { Transport } from './http';
+import { UpstreamError } from '../../core/errors';
 
 /** How a request proves who it is: `?token=` for login and static tokens, a Bearer header for OAuth. */
 export interface Credential {
@@ -163,7 +163,7 @@ export class Authenticator {
         action: ctx.action,
         kind: 'auth',
         httpStatus: res.status,
-        code: err.code,
+        upstreamCode: err.code,
         message: `Itential refused the bot's credentials (${err.message})`,
         hint: `Check ${ctx.credentialHint}.`,
         retryable: false,

@@ -1,4 +1,3 @@
-import { UpstreamError } from '../../core/operations/problem';
 import { htmlTitle, isHtml } from '../shared/html-page';
 import type { RawResponse } from '../shared/http-transport';
 import type { TransportFailure } from '../shared/transport-failure';
@@ -8,6 +7,7 @@ import { truncate } from '../../core/kit/truncate';
 import { SYSTEM_ID } from './definition';
 import type { ItentialRequest } from './http';
 import { readableMessage } from './upstream-message';
+import { UpstreamError } from '../../core/errors';
 
 const MAX_MESSAGE = 600;
 
@@ -109,7 +109,7 @@ export function statusError(res: RawResponse, ctx: FailureContext): UpstreamErro
     action: ctx.action,
     kind: res.status === 401 ? 'auth' : 'http',
     httpStatus: res.status,
-    code: res.status === 404 ? 'not_found' : String(res.status),
+    upstreamCode: res.status === 404 ? 'not_found' : String(res.status),
     message: ctx.redactor.clip(`HTTP ${res.status}: ${text}`, MAX_MESSAGE),
     hint: statusHint(res.status, ctx, res),
     retryable: TEMPORARY.has(res.status),
@@ -185,7 +185,7 @@ export function transportError(
     return new UpstreamError({
       ...base,
       kind: 'timeout',
-      code: 'timeout',
+      upstreamCode: 'timeout',
       message: `Itential at ${host} did not answer within ${failure.timeoutMs / 1000} s`,
       hint: req.oneShot
         ? 'The request may still have taken effect: check Itential before trying again.'
@@ -199,7 +199,7 @@ export function transportError(
   return new UpstreamError({
     ...base,
     kind: 'network',
-    code,
+    upstreamCode: code,
     message: `Itential at ${host} could not be reached (${code ?? 'network error'})`,
     hint:
       (code && NETWORK_HINTS[code]) ??

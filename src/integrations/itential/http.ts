@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../../core/kit/clock';
 import type { Log } from '../../core/kit/log';
-import type { UpstreamError } from '../../core/operations/problem';
 import { HttpTransport, type RawRequest, type RawResponse } from '../shared/http-transport';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
@@ -12,6 +11,7 @@ import type { ItentialConfig, ItentialTuning } from './config';
 import { SYSTEM_ID } from './definition';
 import { badResponse, type FailureContext, jsonBody, statusError, transportError } from './errors';
 import { itentialRedactor } from './redaction';
+import { type UpstreamError } from '../../core/errors';
 
 export interface ItentialRequest extends Omit<RawRequest, 'write'> {
   /** What the bot was doing, for error messages: "read the job". */

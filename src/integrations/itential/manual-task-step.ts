@@ -9,10 +9,10 @@ import type {
   UpstreamRef,
 } from '../../core/operations/contract';
 import { parseForm } from '../../core/operations/forms';
-import { UpstreamError } from '../../core/operations/problem';
 import { parseJsonObject } from '../shared/json-object-text';
 import type { ItentialApi } from './api';
 import { SYSTEM_ID, TASK_OPERATION_ID } from './definition';
+import { UpstreamError } from '../../core/errors';
 
 /** Manual tasks Flightdeck reads to find the one it decides (Operations Manager lists running ones only). */
 const TASK_SCAN_LIMIT = 100;

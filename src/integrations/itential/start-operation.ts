@@ -14,7 +14,6 @@ import type {
   StartResult,
   UpstreamRef,
 } from '../../core/operations/contract';
-import { isUpstreamError, UpstreamError } from '../../core/operations/problem';
 import type { Redactor } from '../shared/redaction';
 import { truncate } from '../../core/kit/truncate';
 import type { ItentialApi, StartBody } from './api';
@@ -45,6 +44,7 @@ import { START_INFO, SYSTEM_ID } from './definition';
 import type { Job } from './schemas';
 import type { VariablesCheck } from './variables-check';
 import type { WorkflowCatalog } from './workflow-catalog';
+import { isUpstreamError, UpstreamError } from '../../core/errors';
 
 export interface StartDeps {
   config: ItentialConfig;
@@ -259,7 +259,7 @@ export class StartJobOperation implements Operation<StartInput> {
       system: SYSTEM_ID,
       action: 'start the job',
       kind: 'http',
-      code: 'invalid_input',
+      upstreamCode: 'invalid_input',
       message: Object.values(errors).join('; '),
       hint: 'Nothing was started. Fix the workflow or variables and start again.',
       retryable: false,

@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Log } from '../../core/kit/log';
-import { isUpstreamError, type UpstreamError } from '../../core/operations/problem';
+import { isUpstreamError, type UpstreamError } from '../../core/errors';
 
 export interface RetrySettings {
   /** Attempts in all, the first one included. */

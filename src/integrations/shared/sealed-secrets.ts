@@ -1,5 +1,5 @@
-import { UpstreamError } from '../../core/operations/problem';
 import type { SecretScrubber } from '../../core/operations/secrets';
+import { UpstreamError } from '../../core/errors';
 
 /**
  * The secret inputs a run was sealed with, to send them upstream. A process with another key (a restart
@@ -18,7 +18,7 @@ export function openSecrets(
       system,
       action: 'read the secret inputs',
       kind: 'http',
-      code: 'secrets_unreadable',
+      upstreamCode: 'secrets_unreadable',
       message:
         'Flightdeck cannot read the secret inputs of this run any more: they were sealed by another process.',
       hint: 'Nothing was started. Start it again and type the secrets anew; set FLIGHTDECK_SECRETS_KEY (the same on every replica) so that approved runs keep them across restarts.',

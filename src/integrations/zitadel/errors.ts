@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { UpstreamError } from '../../core/operations/problem';
 import { parseJson } from '../shared/json';
 import type { Redactor } from '../shared/redaction';
 import type { TransportFailure } from '../shared/transport-failure';
 import { SYSTEM_ID } from './definition';
 import { type GrpcCode, grpcCode, grpcCodeForHttp } from './status-codes';
+import { UpstreamError } from '../../core/errors';
 
 const MAX_MESSAGE = 500;
 /** Lists of a few thousand targets or executions stay far below this. */
@@ -180,7 +180,7 @@ export function errorFromResponse(
       ? `The "actions" feature is disabled on this Zitadel instance: ${message}`
       : message,
     httpStatus: status,
-    code: code.name,
+    upstreamCode: code.name,
     errorId: body.errorId ? redactor.clip(body.errorId, MAX_MESSAGE) : undefined,
     hint: hintFor(code, body, ctx),
     retryable: code.transient,
@@ -221,7 +221,7 @@ export function transportError(
     message: timedOut
       ? `Zitadel did not answer within ${config.timeoutMs / 1000} s.`
       : `Could not reach Zitadel at ${config.baseUrl} (${code ?? redactor.clean(failure.detail)}).`,
-    code,
+    upstreamCode: code,
     hint: notSent
       ? 'Check ZITADEL_BASE_URL and that Zitadel is reachable from Flightdeck.'
       : write

@@ -9,7 +9,6 @@ import type {
   StartResult,
   UpstreamRef,
 } from '../../core/operations/contract';
-import { PreviewOutdatedError, UpstreamError } from '../../core/operations/problem';
 import { type RetrySettings, retryPolicy } from '../shared/retry-policy';
 import type { Catalog } from './catalog';
 import type { ZitadelClient } from './api';
@@ -26,6 +25,7 @@ import {
 import { conditionOf, pickedValue } from './input-condition';
 import type { Plan, Planner } from './planner';
 import { plainTargetNames, previewRows } from './preview-lines';
+import { PreviewOutdatedError, UpstreamError } from '../../core/errors';
 
 /** What a finished run keeps for a revert. */
 const memoSchema = z.object({ previousTargets: z.array(z.string()) }).loose();
@@ -44,7 +44,7 @@ function formError(errors: FieldErrors): UpstreamError {
     system: SYSTEM_ID,
     action: 'work out the change',
     kind: 'http',
-    code: 'INVALID_ARGUMENT',
+    upstreamCode: 'INVALID_ARGUMENT',
     message: Object.values(errors).join(' '),
     hint: 'Zitadel changed since the form was filled in. Open the form again and correct it.',
     retryable: false,

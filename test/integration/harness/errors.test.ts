@@ -17,7 +17,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
   it('a goa body with timeout:true on create is ambiguous; the lookup runs before giving up', async () => {
     world.fake.failNext('createExecution', 500, { timeout: true, temporary: true, name: 'deadline' });
     const err = await failure(world.op.start(runInput({ module: moduleId })));
-    expect(err).toMatchObject({ ambiguous: true, retryable: true, code: 'deadline' });
+    expect(err).toMatchObject({ ambiguous: true, retryable: true, upstreamCode: 'deadline' });
     expect(world.fake.requestsTo('listExecutions')).toHaveLength(1);
   });
 
@@ -44,7 +44,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
     expect(err).toMatchObject({
       action: 'read the pipeline execution',
       httpStatus: 403,
-      code: 'NG_ACCESS_DENIED',
+      upstreamCode: 'NG_ACCESS_DENIED',
       message: 'Missing permission core_pipeline_view',
       kind: 'auth',
     });
@@ -64,7 +64,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
     );
     expect(err).toMatchObject({
       httpStatus: 200,
-      code: 'UNEXPECTED',
+      upstreamCode: 'UNEXPECTED',
       message: 'graph not ready',
       retryable: false,
     });
@@ -72,7 +72,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
 
   it('says which pipeline execution was not found', async () => {
     const err = await failure(world.op.poll({ upstreamId: 'nope', input: runInput({ module: moduleId }) }));
-    expect(err).toMatchObject({ httpStatus: 404, code: 'ENTITY_NOT_FOUND' });
+    expect(err).toMatchObject({ httpStatus: 404, upstreamCode: 'ENTITY_NOT_FOUND' });
     expect(err.hint).toContain('pipeline execution "nope"');
     expect(world.fake.requestsTo('pipelineExecution')).toHaveLength(1);
   });
@@ -124,7 +124,7 @@ describe('Harness errors become readable UpstreamErrors', () => {
   it('a Harness that cannot be reached is a network error that is not ambiguous', async () => {
     await world.close();
     const err = await failure(world.op.start(runInput({ module: moduleId })));
-    expect(err).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', ambiguous: false });
+    expect(err).toMatchObject({ kind: 'network', upstreamCode: 'ECONNREFUSED', ambiguous: false });
     expect(err.hint).toContain('HARNESS_BASE_URL');
   });
 

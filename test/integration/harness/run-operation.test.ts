@@ -1,7 +1,7 @@
-import { isUpstreamError, UpstreamError } from '../../../src/core/operations/problem';
 import type { Observation } from '../../../src/core/operations/contract';
 import type { PipelineStep } from '../../fakes/harness/pipeline-script';
 import { addPlanExecution, HANGING_HTTP, harnessWorld, type HarnessWorld, runInput } from './world';
+import { isUpstreamError, UpstreamError } from '../../../src/core/errors';
 
 describe('iacm.run against the loopback Harness', () => {
   let world: HarnessWorld;
@@ -268,7 +268,7 @@ describe('iacm.run against the loopback Harness', () => {
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({
       httpStatus: 409,
-      code: 'conflict',
+      upstreamCode: 'conflict',
       errorId: 'conf-1',
       message: 'module is being onboarded',
     });

@@ -1,5 +1,4 @@
 import type { UpstreamRef } from '../../../src/core/operations/contract';
-import type { UpstreamError } from '../../../src/core/operations/problem';
 import type { StartInput } from '../../../src/integrations/itential/start-input';
 import { type FaultKind, steps } from '../../fakes/itential';
 import {
@@ -14,6 +13,7 @@ import {
   STATIC_TOKEN,
   USER,
 } from './rig';
+import { type UpstreamError } from '../../../src/core/errors';
 
 const WORKFLOW = 'Single';
 let rig: Rig;

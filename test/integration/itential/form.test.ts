@@ -1,7 +1,7 @@
 import { choiceValue } from '../../../src/integrations/shared/choice-value';
-import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import type { FakeWorkflow } from '../../fakes/itential';
 import { caught, parseInput, type Rig, type RigOptions, startRig } from './rig';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/errors';
 
 const SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',

@@ -1,8 +1,8 @@
 import type { UpstreamRef } from '../../../src/core/operations/contract';
-import type { UpstreamError } from '../../../src/core/operations/problem';
 import type { StartInput } from '../../../src/integrations/itential/start-input';
 import { type JobScript, scripts, steps } from '../../fakes/itential';
 import { caught, type Rig, type RigOptions, startContext, startRig } from './rig';
+import { type UpstreamError } from '../../../src/core/errors';
 
 const WORKFLOWS: { name: string; script: JobScript }[] = [
   { name: 'Happy', script: scripts.happy() },
@@ -127,7 +127,7 @@ describe('poll maps Itential statuses', () => {
       }),
     )) as UpstreamError;
     expect(err.httpStatus).toBe(404);
-    expect(err.code).toBe('not_found');
+    expect(err.upstreamCode).toBe('not_found');
     expect(err.hint).toMatch(/^Job ffffffffffffffffffffffff was not found/);
     expect(jobGets()).toBe(1);
   });

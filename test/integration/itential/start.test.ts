@@ -1,7 +1,7 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import { type FaultKind, scripts } from '../../fakes/itential';
 import { eventually } from '../../support/eventually';
 import { caught, parseInput, type Rig, startContext, startRig } from './rig';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/errors';
 
 const WORKFLOW = 'Backup Device';
 const SCHEMA = {
@@ -79,7 +79,7 @@ describe('start', () => {
   test('a workflow Itential does not know is refused before anything is sent', async () => {
     const input = parseInput(rig.op, { workflow: 'Deleted Workflow' });
     const err = (await caught(rig.op.start(input, startContext()))) as UpstreamError;
-    expect(err.code).toBe('invalid_input');
+    expect(err.upstreamCode).toBe('invalid_input');
     expect(err.message).toBe("Itential has no workflow 'Deleted Workflow' that the bot's account can see");
     expect(starts()).toBe(0);
   });
@@ -188,7 +188,7 @@ describe('ambiguous start and recover', () => {
     await closed.fake.close();
     const err = (await caught(closed.op.start(input(), startContext()))) as UpstreamError;
     expect(err.kind).toBe('network');
-    expect(err.code).toBe('ECONNREFUSED');
+    expect(err.upstreamCode).toBe('ECONNREFUSED');
     expect(err.ambiguous).toBe(false);
     expect(err.message).toBe('Itential at 127.0.0.1:9 could not be reached (ECONNREFUSED)');
   });

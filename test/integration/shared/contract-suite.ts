@@ -1,6 +1,6 @@
-import type { UpstreamError, UpstreamErrorKind } from '../../../src/core/operations/problem';
 import { findSecrets, type Secret } from '../../security/secret-scanner';
 import { upstreamRejection } from '../../support/rejection';
+import { type UpstreamError, type UpstreamErrorKind } from '../../../src/core/errors';
 
 /**
  * The contract every integration keeps, run against each system's fake by one small file per system:
@@ -39,7 +39,7 @@ export interface ErrorRow<A> {
     kind: UpstreamErrorKind;
     retryable: boolean;
     httpStatus?: number;
-    code?: string;
+    upstreamCode?: string;
     /** A write whose outcome the answer leaves in doubt (it may have run). */
     ambiguous?: boolean;
     /** Shown as the message: the upstream's own words, when it gave any. */

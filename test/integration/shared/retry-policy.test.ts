@@ -1,6 +1,6 @@
 import type { Log } from '../../../src/core/kit/log';
-import { UpstreamError } from '../../../src/core/operations/problem';
 import { CallPolicy, type CallKind, retryPolicy } from '../../../src/integrations/shared/retry-policy';
+import { UpstreamError } from '../../../src/core/errors';
 
 const settings = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 };
 

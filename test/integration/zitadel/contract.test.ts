@@ -33,7 +33,7 @@ const rows: ErrorRow<Fault>[] = Object.entries(CODES).map(([number, [name, statu
       kind: code === 16 || code === 7 ? 'auth' : 'http',
       retryable: TRANSIENT.has(code),
       httpStatus: status,
-      code: name,
+      upstreamCode: name,
       message: `Zitadel says ${code}`,
       hint,
     },

@@ -1,9 +1,9 @@
 import type { FormValues } from '../../../src/core/operations/contract';
-import type { UpstreamError } from '../../../src/core/operations/problem';
 import { upstreamRejection as upstreamError } from '../../support/rejection';
 import { parseErrorBody } from '../../../src/integrations/zitadel/errors';
 import { type ErrorStyle } from '../../fakes/zitadel';
 import { apply, ctx, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
+import { type UpstreamError } from '../../../src/core/errors';
 
 const VALUES: FormValues = { kind: 'event', scope: 'event', event: 'user.human.added' };
 
@@ -35,7 +35,7 @@ describe.each<ErrorStyle>(['rest', 'connect'])('%s error bodies', (errorStyle) =
     });
     const err = await startError();
     expect(err).toMatchObject({
-      code: 'FAILED_PRECONDITION',
+      upstreamCode: 'FAILED_PRECONDITION',
       message: 'Errors.Execution.CircularInclude',
       errorId: 'COMMAND-mo1cmjp5k7',
     });
@@ -50,7 +50,7 @@ describe.each<ErrorStyle>(['rest', 'connect'])('%s error bodies', (errorStyle) =
     });
     const err = await upstreamError(h.query.run(''));
     expect(err).toMatchObject({
-      code: 'UNAUTHENTICATED',
+      upstreamCode: 'UNAUTHENTICATED',
       httpStatus: 401,
       kind: 'auth',
       message: 'Token is invalid',
@@ -65,7 +65,7 @@ describe.each<ErrorStyle>(['rest', 'connect'])('%s error bodies', (errorStyle) =
     await setUp({ errorStyle, tokens: { 'read-only-pat': 'read-only' }, config: { token: 'read-only-pat' } });
     const err = await startError();
     expect(err).toMatchObject({
-      code: 'PERMISSION_DENIED',
+      upstreamCode: 'PERMISSION_DENIED',
       httpStatus: 403,
       message: 'No matching permissions found',
       errorId: 'AUTH-5mWD2',
@@ -91,7 +91,7 @@ describe.each<ErrorStyle>(['rest', 'connect'])('%s error bodies', (errorStyle) =
     h.fake.removeTarget(audit);
     const err = await upstreamError(h.op.start(input, ctx(), preview.fingerprint));
     expect(err).toMatchObject({
-      code: 'NOT_FOUND',
+      upstreamCode: 'NOT_FOUND',
       message: `Target not found: ${audit}`,
       errorId: 'COMMAND-17e8fq1ggk',
     });
@@ -133,7 +133,7 @@ describe('answers without a Zitadel body', () => {
     );
     const err = await upstreamError(h.query.run(''));
     expect(err).toMatchObject({
-      code: 'UNAVAILABLE',
+      upstreamCode: 'UNAVAILABLE',
       httpStatus: 502,
       message: 'Zitadel answered HTTP 502 without an error message.',
       retryable: true,
@@ -145,7 +145,7 @@ describe('answers without a Zitadel body', () => {
     await h.close();
     await setUp({ basePath: '/old-prefix' });
     const err = await upstreamError(h.query.run(''));
-    expect(err).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, message: 'Not Found' });
+    expect(err).toMatchObject({ upstreamCode: 'NOT_FOUND', httpStatus: 404, message: 'Not Found' });
     expect(err.hint).toContain('may predate Actions v2');
   });
 

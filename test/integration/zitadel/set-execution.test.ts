@@ -1,7 +1,7 @@
 import type { FormValues, Preview } from '../../../src/core/operations/contract';
 import { previewRowMrkdwn } from '../../../src/slack/ui/operation-modal';
-import { isUpstreamError, PreviewOutdatedError } from '../../../src/core/operations/problem';
 import { apply, ctx, defined, failure, firstChoice, type Harness, parseInput, startHarness } from './harness';
+import { isUpstreamError, PreviewOutdatedError } from '../../../src/core/errors';
 
 /** The preview as the confirmation modal shows it in Slack. */
 const slackLines = (preview: Preview) => preview.rows.map(previewRowMrkdwn);
@@ -272,7 +272,7 @@ describe('include and order', () => {
       include: expect.stringContaining('no targets in Zitadel any more'),
     });
     const err = await failure(h.op.preview(input));
-    expect(isUpstreamError(err) && err.code).toBe('INVALID_ARGUMENT');
+    expect(isUpstreamError(err) && err.upstreamCode).toBe('INVALID_ARGUMENT');
     expect(putBodies()).toEqual([]);
   });
 

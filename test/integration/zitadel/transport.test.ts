@@ -1,7 +1,7 @@
-import { isUpstreamError, type UpstreamError } from '../../../src/core/operations/problem';
 import type { Report } from '../../../src/core/operations/contract';
 import { mrkdwnText } from '../../../src/slack/ui/text';
 import { ctx, failure, type Harness, type HarnessOptions, parseInput, startHarness } from './harness';
+import { isUpstreamError, type UpstreamError } from '../../../src/core/errors';
 
 /** The report's lines as Slack shows them. */
 const slackLines = (report: Report) => report.lines.map(mrkdwnText);
@@ -33,7 +33,7 @@ describe('reads', () => {
   it('give up after the configured number of attempts', async () => {
     h.fake.inject('ListExecutions', { kind: 'grpc', code: 14, message: 'unavailable' }, 10);
     const err = await upstreamError(h.query.run(''));
-    expect(err.code).toBe('UNAVAILABLE');
+    expect(err.upstreamCode).toBe('UNAVAILABLE');
     expect(h.fake.requests('ListExecutions')).toHaveLength(3);
   });
 
@@ -90,7 +90,7 @@ describe('timeouts and unreachable servers', () => {
     await setUp();
     await h.fake.close();
     const err = await upstreamError(h.query.run(''));
-    expect(err).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', ambiguous: false });
+    expect(err).toMatchObject({ kind: 'network', upstreamCode: 'ECONNREFUSED', ambiguous: false });
     expect(err.message).toBe(`Could not reach Zitadel at ${h.fake.url} (ECONNREFUSED).`);
     expect(err.hint).toContain('ZITADEL_BASE_URL');
   });

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
 import { parseFileConfig, toMs } from '../../../src/config/file';
 import type { Integration } from '../../../src/core/operations/integration';
+import { ConfigError } from '../../../src/core/errors';
 
 const fakeSystem: Integration<{ url: string }> = {
   definition: { id: 'fake', name: 'Fake', operations: [], queries: [] },

@@ -2,7 +2,7 @@ import { deliver, deliveryDueAt } from '../../../src/core/runs/delivery';
 import { leaseOf } from '../../../src/core/runs/lease';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/runs/engine-deps';
 import { silentLog } from '../../../src/core/kit/log';
-import { NotifyError, PACED, type Notifier, type RunView } from '../../../src/core/runs/notifier';
+import { PACED, type Notifier, type RunView } from '../../../src/core/runs/notifier';
 import type {
   DirectMessage,
   DirectMessenger,
@@ -10,10 +10,11 @@ import type {
 } from '../../../src/core/direct/direct-messenger';
 import { Registry } from '../../../src/core/operations/registry';
 import type { RunState } from '../../../src/core/runs/lifecycle';
-import { LeaseLostError, type RunRecord, type TransitionRecord } from '../../../src/core/runs/run-store';
+import { type RunRecord, type TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
 import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
+import { NotifyError, LeaseLostError } from '../../../src/core/errors';
 
 const OWNER = 'tracker-a';
 const settings: EngineSettings = {

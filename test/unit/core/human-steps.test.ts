@@ -2,7 +2,6 @@ import { AuditTrail } from '../../../src/core/audit/trail';
 import { KeyedMutex } from '../../../src/core/kit/keyed-mutex';
 import { silentLog } from '../../../src/core/kit/log';
 import type { HumanStep, Operation, StepDecisionRequest } from '../../../src/core/operations/contract';
-import { UpstreamError } from '../../../src/core/operations/problem';
 import { Registry } from '../../../src/core/operations/registry';
 import { Policy } from '../../../src/core/policy/policy';
 import { rule } from '../../support/policy-rules';
@@ -14,6 +13,7 @@ import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-sto
 import type { Store } from '../../../src/core/store';
 import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
+import { UpstreamError } from '../../../src/core/errors';
 
 const CHANNEL = 'C0OPS';
 
@@ -59,7 +59,7 @@ class Upstream {
               kind: 'http',
               message: 'the key is not an approver',
               httpStatus: 400,
-              code: 'INVALID_REQUEST',
+              upstreamCode: 'INVALID_REQUEST',
               hint: 'Approve upstream.',
               retryable: false,
             });

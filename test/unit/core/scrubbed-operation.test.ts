@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Operation } from '../../../src/core/operations/contract';
-import { UpstreamError } from '../../../src/core/operations/problem';
 import { scrubbedOperation } from '../../../src/core/operations/scrubbed-operation';
 import { SecretScrubber } from '../../../src/core/operations/secrets';
+import { UpstreamError } from '../../../src/core/errors';
 
 interface Input {
   variables: Record<string, string>;

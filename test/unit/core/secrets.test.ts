@@ -1,4 +1,5 @@
-import { SecretScrubber, UnreadableSecretsError } from '../../../src/core/operations/secrets';
+import { SecretScrubber } from '../../../src/core/operations/secrets';
+import { UnreadableSecretsError } from '../../../src/core/errors';
 
 describe('SecretScrubber', () => {
   const scrubber = new SecretScrubber();

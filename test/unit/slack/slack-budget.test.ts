@@ -1,7 +1,7 @@
-import { NotifyError } from '../../../src/core/runs/notifier';
 import type { BudgetStore } from '../../../src/core/runs/budget-store';
 import { DEFAULT_SLACK_BUDGET, SlackBudget } from '../../../src/slack/slack-budget';
 import { memoryBudgetStore } from './memory-budget';
+import { NotifyError } from '../../../src/core/errors';
 
 const UPDATE = 'chat.update';
 

@@ -1,7 +1,6 @@
 import { runView } from '../../../src/core/runs/delivery';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../src/core/runs/engine-deps';
 import { silentLog, type Log } from '../../../src/core/kit/log';
-import { NotifyError } from '../../../src/core/runs/notifier';
 import { Registry } from '../../../src/core/operations/registry';
 import { NOTIFIER_TIMEOUT_MS, notifierClient, SlackNotifier } from '../../../src/slack/slack-notifier';
 import { DEFAULT_SLACK_BUDGET, SlackBudget, type SlackBudgetSettings } from '../../../src/slack/slack-budget';
@@ -10,6 +9,7 @@ import type { RunRecord, TransitionRecord } from '../../../src/core/runs/run-sto
 import { FakeSlack } from '../../fakes/slack';
 import { SlackProxy } from '../../fault/support/slack-proxy';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';
+import { NotifyError } from '../../../src/core/errors';
 
 const CHANNEL = 'C0OPS';
 const OTHER = 'C0RANDOM';
@@ -116,7 +116,7 @@ describe('SlackNotifier', () => {
     await n.postParent(view(run()));
     const paced = await n.postParent(view(run())).catch((err: unknown) => err);
     expect(paced).toBeInstanceOf(NotifyError);
-    expect(paced).toMatchObject({ code: 'paced', unsent: true, permanent: false });
+    expect(paced).toMatchObject({ slackCode: 'paced', unsent: true, permanent: false });
     expect((paced as NotifyError).retryAfterMs).toBeGreaterThan(0);
     expect(await n.postParent(view(run({ channelId: OTHER })))).toMatch(/^\d+\.\d+$/);
     expect(proxy.callsOf('chat.postMessage', CHANNEL)).toHaveLength(2);
@@ -129,9 +129,9 @@ describe('SlackNotifier', () => {
     });
     proxy.fail('chat.postMessage', CHANNEL, { kind: 'rate_limited', retryAfterSec: 2 }, 1);
     const limited = await n.postParent(view(run())).catch((err: unknown) => err);
-    expect(limited).toMatchObject({ code: 'ratelimited', unsent: true, retryAfterMs: 2_000 });
+    expect(limited).toMatchObject({ slackCode: 'ratelimited', unsent: true, retryAfterMs: 2_000 });
     const held = await n.postParent(view(run())).catch((err: unknown) => err);
-    expect(held).toMatchObject({ code: 'paced', unsent: true });
+    expect(held).toMatchObject({ slackCode: 'paced', unsent: true });
     expect(proxy.callsOf('chat.postMessage', CHANNEL)).toHaveLength(1);
     expect(await n.postParent(view(run({ channelId: OTHER })))).toMatch(/^\d+\.\d+$/);
   });
@@ -141,7 +141,7 @@ describe('SlackNotifier', () => {
     for (const code of ['channel_not_found', 'not_in_channel', 'is_archived', 'message_not_found']) {
       proxy.fail('chat.update', CHANNEL, { kind: 'error', error: code }, 1);
       const refused = await n.updateParent(view(run({ parentTs: '1.000001' }))).catch((err: unknown) => err);
-      expect(refused).toMatchObject({ code, permanent: true, unsent: true });
+      expect(refused).toMatchObject({ slackCode: code, permanent: true, unsent: true });
     }
   });
 });

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Vote } from '../../../core/approvals/decisions';
-import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { voteReply } from '../../ui/approval';
 import { infoMessage } from '../../ui/replies';
+import { RunBusyError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

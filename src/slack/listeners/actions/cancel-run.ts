@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { deniedMessage, infoMessage } from '../../ui/replies';
+import { RunBusyError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import type { MessageContent } from '../../ui/blocks';
 import { deniedMessage, infoMessage, problemMessage } from '../../ui/replies';
 import { readRetryValue } from '../../ui/run-actions';
+import { RunBusyError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

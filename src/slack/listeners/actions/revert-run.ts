@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { formValuesOf } from '../../../core/operations/form-values-of';
 import { noticeModal, previewModal, previewPendingModal } from '../../ui/operation-modal';
 import { infoMessage, problemMessage } from '../../ui/replies';
+import { isUpstreamError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

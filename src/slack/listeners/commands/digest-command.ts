@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { digestPlaceRefusal, type DigestCommand, type ScheduleSpec } from '../../../core/digest/spec';
 import { NOTHING_POSTED, UNRECORDED } from '../../../core/digest/publisher';
-import type { NotifyError } from '../../../core/runs/notifier';
 import type { SlackDeps } from '../../deps';
 import { digestNames, filtersText, zonedTime } from '../../../core/digest/digest-text';
 import { toNotifyError } from '../../slack-errors';
@@ -10,6 +9,7 @@ import type { MessageContent } from '../../ui/blocks';
 import { scheduleLabel, scheduleListMessage } from '../../ui/digest';
 import { usageMessage } from '../../ui/help';
 import { deniedMessage, infoMessage } from '../../ui/replies';
+import { type NotifyError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -20,14 +20,14 @@ const inChannel = (content: MessageContent) => ({ response_type: 'in_channel' as
 
 /** Why Slack would not take a digest here, in words that say what to do. */
 function postProblem(err: NotifyError): string {
-  switch (err.code) {
+  switch (err.slackCode) {
     case 'not_in_channel':
     case 'channel_not_found':
       return 'Flightdeck cannot post in this channel. Invite it first (`/invite @flightdeck`), then try again.';
     case 'is_archived':
       return 'This channel is archived, so Flightdeck cannot post in it.';
     default:
-      return `Slack did not take the digest (\`${err.code}\`). Try again in a moment.`;
+      return `Slack did not take the digest (\`${err.slackCode}\`). Try again in a moment.`;
   }
 }
 

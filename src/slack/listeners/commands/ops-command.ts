@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { prepareForm } from '../../../core/operations/forms';
-import { isUpstreamError } from '../../../core/operations/problem';
 import { parseOpsCommand, systemUsage } from '../../../core/commands/ops-command';
 import { DIGEST_USAGE } from '../../../core/digest/spec';
 import type { SlackDeps } from '../../deps';
@@ -28,6 +27,7 @@ import {
 import type { MessageContent } from '../../ui/blocks';
 import { hiddenNote } from '../../ui/access';
 import type { RunSummary } from '../../../core/runs/run-list-store';
+import { isUpstreamError } from '../../../core/errors';
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/ops …`: answers that need nothing upstream come in the ack; everything else follows it. */

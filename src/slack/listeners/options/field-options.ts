@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockSuggestion, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import type { Choice } from '../../../core/operations/contract';
-import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { readFormValues } from '../../form-values';
 import { readModalMetadata } from '../../modal-metadata';
 import { option } from '../../ui/blocks';
+import { isUpstreamError } from '../../../core/errors';
 
 /** The value of the one option offered when the upstream cannot list choices; never a valid pick. */
 export const UNAVAILABLE_CHOICE = '__flightdeck_unavailable__';

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { parseForm, validateUpstream } from '../../../core/operations/forms';
 import type { FieldErrors, FormValues } from '../../../core/operations/contract';
-import { isUpstreamError } from '../../../core/operations/problem';
 import type { SlackDeps } from '../../deps';
 import { tellUser } from '../../ephemeral';
 import { readFormValues, readSubmittedBlocks } from '../../form-values';
@@ -10,6 +9,7 @@ import { UNAVAILABLE_CHOICE } from '../options/field-options';
 import { launchAndReport } from '../../launch';
 import { fieldErrorsFor, noticeModal, previewModal, previewPendingModal } from '../../ui/operation-modal';
 import { problemMessage } from '../../ui/replies';
+import { isUpstreamError } from '../../../core/errors';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 

@@ -51,6 +51,19 @@ export class DirectMessageQueries implements DirectMessageStore {
       .execute();
   }
 
+  async closeDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<boolean> {
+    const closed = await this.db
+      .updateTable('direct_messages')
+      .set({ update_seq: seq })
+      .where('run_id', '=', runId)
+      .where('reason', '=', reason)
+      .where('seq', '<', seq)
+      // A message is closed once: a later transition must not replace who decided it.
+      .where('update_seq', '<', (eb) => eb.ref('seq'))
+      .executeTakeFirst();
+    return closed.numUpdatedRows > 0n;
+  }
+
   async outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {
     const rows = await this.db
       .selectFrom('direct_messages')

@@ -454,6 +454,10 @@ export class SqlStore implements Store {
     return this.direct.refreshDirectMessages(runId, reason, seq);
   }
 
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<boolean> {
+    return this.direct.closeDirectMessages(runId, reason, seq);
+  }
+
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {
     return this.direct.outstandingDirectMessages(runId);
   }

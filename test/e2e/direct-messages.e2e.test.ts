@@ -11,9 +11,13 @@ const BOB = 'U0BOB';
 const CAROL = 'U0CAROL';
 const DAVE = 'U0DAVE';
 const APPROVE = 'fd.run.approve';
+const STEP_APPROVE = 'fd.step.approve';
+/** How long a wait on the bot may take before it counts as a hang: generous, for a loaded machine. */
+const HANG_MS = 20_000;
 const im = (user: string) => `D${user.slice(1)}`;
 
 // Anyone but Dave may start jobs; "Prod" jobs need one approval by Carol or a member of on-call (Alice, Bob).
+// The manual tasks of "Change" jobs are for Carol, Dave and on-call; those of "Backup" jobs for anyone.
 const CONFIG = `
 policy:
   rules:
@@ -28,6 +32,14 @@ policy:
       operations: [itential.start]
       when: { workflow: 'Prod *' }
       approvers: { users: [${CAROL}], groups: [S0ONCALL] }
+    - name: leads-finish-changes
+      operations: [itential.task]
+      when: { workflow: 'Change *' }
+      users: [${CAROL}, ${DAVE}]
+      groups: [S0ONCALL]
+    - name: anyone-finishes-backups
+      operations: [itential.task]
+      when: { workflow: 'Backup *' }
 `;
 
 const WORKFLOWS = [
@@ -36,6 +48,16 @@ const WORKFLOWS = [
   { name: 'Quick Check', script: [steps.running('check', 0.5), steps.complete()] },
   { name: 'Broken Push', script: scripts.adapterError() },
   { name: 'Prod Push', script: [steps.running('push', 0.5), steps.complete()] },
+  // Waits on a manual task until someone finishes it from Flightdeck.
+  {
+    name: 'Change Window',
+    script: [
+      steps.running('backUpDevice', 0.2, 'Back up device'),
+      steps.manualWaiting('Approve change'),
+      steps.running('pushConfig', 0.8, 'Push config'),
+      steps.complete(),
+    ],
+  },
 ];
 
 /** The direct messages `user` got about `run` (by the metadata the bot posts them with), oldest first. */
@@ -114,8 +136,72 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     expect(dms[1]).toContain('Succeeded');
     for (const dm of dms) expect(dm).toContain(`<${permalinkOf(run)}|Open the run's thread>`);
     expect(slack.calls('conversations.open').some((c) => c.params.users === ALICE)).toBe(true);
-    // Only the requester is told: nobody else got a word about it.
+    // Only the requester is told: anyone may finish its manual task, so nobody is asked (the log says so).
     expect(dmsAbout(slack, BOB, run)).toHaveLength(0);
+    expect(h.logs.lines.some((l) => l.includes('anyone may decide this step') && l.includes(run.id))).toBe(
+      true,
+    );
+  });
+
+  /** The DM `user` got about `run` offering its step's buttons. */
+  const stepDm = (user: string, run: RunRecord) =>
+    waitFor<FakeMessage>(
+      () => dmsAbout(slack, user, run).find((m) => JSON.stringify(m.blocks).includes(STEP_APPROVE)),
+      HANG_MS,
+      () => `the step in ${user}'s DM: ${JSON.stringify(dmsAbout(slack, user, run).map((m) => m.text))}`,
+    );
+
+  it('asks everyone the policy lets decide an upstream step, with the thread’s buttons; deciding from a DM closes every DM', async () => {
+    expect(await ops(DAVE, 'notify off')).toContain('Turned off.');
+    const run = await request(ALICE, 'Change Window');
+    const [alices, bobs, carols] = await Promise.all([
+      stepDm(ALICE, run),
+      stepDm(BOB, run),
+      stepDm(CAROL, run),
+    ]);
+    expect(blocksText(bobs)).toContain("<@U0ALICE>'s run");
+    expect(blocksText(bobs)).toContain("Manual task 'Approve change");
+    expect(blocksText(bobs)).toContain(permalinkOf(run));
+    // Alice may decide it too (on-call): her one DM is the step with its buttons, not a second that it waits.
+    expect(blocksText(alices)).toContain('Your run');
+    expect(dmsAbout(slack, ALICE, run)).toHaveLength(1);
+    // Dave may decide it, but turned direct messages off.
+    expect(dmsAbout(slack, DAVE, run)).toHaveLength(0);
+
+    await h.driver.blockAction({ user: BOB, actionId: STEP_APPROVE, channelId: im(BOB), messageTs: bobs.ts });
+    await h.threadTexts(
+      run.channelId,
+      run.parentTs ?? '',
+      (t) => t.some((x) => x.includes('Approved by <@U0BOB>')),
+      HANG_MS,
+    );
+    for (const [user, dm] of [
+      [ALICE, alices],
+      [BOB, bobs],
+      [CAROL, carols],
+    ] as const) {
+      const closed = await waitFor(
+        () => {
+          const m = slack.message(im(user), dm.ts);
+          return m && !JSON.stringify(m.blocks).includes(STEP_APPROVE) ? m : undefined;
+        },
+        HANG_MS,
+        () => `${user}'s step DM without its buttons`,
+      );
+      expect(blocksText(closed)).toContain('Approved by <@U0BOB>');
+    }
+    const done = await delivered(run);
+    expect(done.state).toBe('succeeded');
+    // Edited, not posted again, and still saying who decided once the run went on; Alice hears the end.
+    for (const user of [BOB, CAROL]) {
+      expect(dmsAbout(slack, user, run)).toHaveLength(1);
+      expect(blocksText(dmsAbout(slack, user, run)[0] ?? { text: '' })).toContain('Approved by <@U0BOB>');
+    }
+    expect(dmsAbout(slack, ALICE, run).map((m) => blocksText(m))).toEqual([
+      expect.stringContaining('Approved by <@U0BOB>'),
+      expect.stringContaining('Succeeded'),
+    ]);
+    expect(await ops(DAVE, 'notify on')).toContain('Turned on.');
   });
 
   it('tells the requester how their run failed, with the upstream’s own words', async () => {

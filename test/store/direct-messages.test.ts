@@ -79,6 +79,26 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
     expect(await store.outstandingDirectMessages(run.id)).toEqual([]);
   });
 
+  it('closes step requests once, only those about earlier transitions, and says whether it closed any', async () => {
+    const run = await leasedRun();
+    await store.planDirectMessages([
+      { runId: run.id, seq: 1, userId: 'U1', reason: 'step_request' },
+      { runId: run.id, seq: 1, userId: 'U2', reason: 'needs_you' },
+      { runId: run.id, seq: 2, userId: 'U1', reason: 'step_request' },
+    ]);
+    await store.markDirectPosted({ runId: run.id, seq: 1, userId: 'U1' }, 'D1', '1700000000.000100', 1);
+    await store.markDirectPosted({ runId: run.id, seq: 1, userId: 'U2' }, 'D2', '1700000000.000200', 1);
+    expect(await store.closeDirectMessages(run.id, 'step_request', 2)).toBe(true);
+    // A later transition leaves a closed one showing what closed it first.
+    expect(await store.closeDirectMessages(run.id, 'step_request', 3)).toBe(true);
+    const outstanding = await store.outstandingDirectMessages(run.id);
+    expect(outstanding.map((m) => [m.seq, m.userId, m.reason, m.status, m.updateSeq])).toEqual([
+      [1, 'U1', 'step_request', 'posted', 2],
+      [2, 'U1', 'step_request', 'pending', 3],
+    ]);
+    expect(await store.closeDirectMessages(run.id, 'step_request', 4)).toBe(false);
+  });
+
   it('reads the transitions after a number, for planning what follows the last delivered one', async () => {
     const run = await leasedRun();
     expect((await store.transitionsAfter(run.id, 0)).map((t) => t.seq)).toEqual([1, 2]);

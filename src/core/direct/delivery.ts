@@ -5,7 +5,14 @@ import { NotifyError } from '../runs/notifier';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectMessageRecord, NewDirectMessage } from './direct-message-store';
 import type { DirectMessage, DirectMessenger } from './direct-messenger';
-import { movesRequest, opensRequest, requesterReason } from './recipients';
+import {
+  closesSteps,
+  movesRequest,
+  opensRequest,
+  requesterReason,
+  stepDeciders,
+  stepsOf,
+} from './recipients';
 
 type Deps = DeliveryDeps;
 
@@ -16,8 +23,9 @@ export function directOutstanding(run: RunRecord): boolean {
 
 /**
  * Tells people directly about the run's transitions once the thread has them (so a message can link to
- * its reply): the requester when the run ends or waits for them, each approver when a request opens, and
- * edits the approvers' requests as they are decided. Like the thread's replies, every message is recorded
+ * its reply): the requester when the run ends or waits for them, each approver when a request opens, each
+ * person who may decide an upstream human step the run waits on; and edits the requests and steps as they
+ * are decided (or, for a step, as the run moves on). Like the thread's replies, every message is recorded
  * before it is sent (planning is idempotent, so a crash tells nobody twice) and marked attempted before
  * it goes out (so a restart looks for it first). A NotifyError leaves `dmSeq` behind for the next try.
  * The caller holds the run's lease.
@@ -52,17 +60,27 @@ async function plan(
       : [];
   deps.homeRefresher?.changed([run.requesterId, ...approvers]);
   if (!deps.directMessenger) return false;
+  const deciders =
+    deps.policy && stepsOf(transition).length > 0
+      ? await stepDeciders({ ...deps, policy: deps.policy }, run, transition)
+      : [];
   const wanted: NewDirectMessage[] = [];
   const reason = requesterReason(run, transition);
-  if (reason) wanted.push({ runId: run.id, seq: transition.seq, userId: run.requesterId, reason });
+  // A requester who may decide the step gets it with its buttons instead of hearing that it waits.
+  if (reason && !deciders.includes(run.requesterId))
+    wanted.push({ runId: run.id, seq: transition.seq, userId: run.requesterId, reason });
   if (opensRequest(transition))
     for (const userId of approvers)
       wanted.push({ runId: run.id, seq: transition.seq, userId, reason: 'approval_request' });
+  for (const userId of deciders)
+    wanted.push({ runId: run.id, seq: transition.seq, userId, reason: 'step_request' });
   const off = await deps.store.directMessagesOff(wanted.map((m) => m.userId));
   await deps.store.planDirectMessages(wanted.filter((m) => !off.has(m.userId)));
   if (movesRequest(transition))
     await deps.store.refreshDirectMessages(run.id, 'approval_request', transition.seq);
-  return wanted.length > 0 || movesRequest(transition);
+  const closed =
+    closesSteps(transition) && (await deps.store.closeDirectMessages(run.id, 'step_request', transition.seq));
+  return wanted.length > 0 || movesRequest(transition) || closed;
 }
 
 async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
@@ -80,6 +98,7 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
   for (const record of outstanding) {
     const transition = transitions.get(record.seq);
     if (!transition) continue;
+    const closedBy = record.reason === 'step_request' ? transitions.get(record.updateSeq) : undefined;
     const message: DirectMessage = {
       key: { runId: record.runId, seq: record.seq, userId: record.userId },
       reason: record.reason,
@@ -88,6 +107,7 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
       ...(record.reason === 'approval_request' && status
         ? { approval: approvalView(deps, current, status) }
         : {}),
+      ...(closedBy ? { closedBy } : {}),
     };
     current = await holdForPost(deps, current);
     try {
@@ -117,8 +137,10 @@ async function sendOne(
     await deps.store.markDirectShown(message.key, record.updateSeq);
     return;
   }
-  // A request decided before its message went out is not worth a message any more.
-  if (record.reason === 'approval_request' && status?.request.outcome && record.attemptedAt === null) {
+  // A request decided (a step no longer waited on) before its message went out is not worth a message any more.
+  const over =
+    record.reason === 'approval_request' ? status?.request.outcome : message.closedBy !== undefined;
+  if (over && record.attemptedAt === null) {
     await deps.store.skipDirectMessage(message.key);
     return;
   }

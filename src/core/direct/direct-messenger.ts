@@ -12,6 +12,8 @@ export interface DirectMessage {
   transition: TransitionRecord;
   /** An approval request as it stands now (its decision, once made). */
   approval?: ApprovalView;
+  /** A step request's steps no longer wait: the transition that closed them (a decision, the run moving on). */
+  closedBy?: TransitionRecord;
 }
 
 export interface PostedDirectMessage {

@@ -1,3 +1,6 @@
+import type { HumanStep } from '../operations/contract';
+import type { Policy } from '../policy/policy';
+import type { DeliveryDeps } from '../runs/delivery';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectReason } from './direct-message-store';
 
@@ -22,4 +25,42 @@ export function opensRequest(transition: TransitionRecord): boolean {
 /** The transition changes how an approval request stands (an approval counted, a decision, an expiry). */
 export function movesRequest(transition: TransitionRecord): boolean {
   return transition.kind === 'approved' || (transition.kind === 'state' && transition.state === 'rejected');
+}
+
+/**
+ * The upstream human steps a transition says the run waits on (empty for most). The one place the
+ * transition's payload is read for them, so that a payload offering several steps changes only this.
+ */
+export function stepsOf(transition: TransitionRecord): HumanStep[] {
+  return transition.payload?.kind === 'human_step' ? [transition.payload.step] : [];
+}
+
+/**
+ * The transition ends the wait on the steps offered before it: a decision from Flightdeck the upstream
+ * took, or the run observed anew (it moved on, or offers its steps afresh) or no longer waiting.
+ */
+export function closesSteps(transition: TransitionRecord): boolean {
+  if (transition.kind === 'step_decided') return transition.problem === null;
+  return transition.kind === 'state' || transition.state !== 'waiting';
+}
+
+/**
+ * The people to ask about the steps a transition offers: those Flightdeck's policy lets decide them (the
+ * step operation, in the run's channel, as a click would be decided). Nobody when the policy lets anyone:
+ * a workspace is not a list of people to message, and the thread offers the buttons to all.
+ */
+export async function stepDeciders(
+  deps: Pick<DeliveryDeps, 'registry' | 'log'> & { policy: Policy },
+  run: RunRecord,
+  transition: TransitionRecord,
+): Promise<string[]> {
+  const operationId = deps.registry.operation(run.operationId)?.steps?.operationId;
+  if (!operationId || stepsOf(transition).length === 0) return [];
+  const deciders = await deps.policy.deciders(run.channelId, operationId, run.input);
+  if (!deciders.anyone) return deciders.userIds;
+  deps.log.info(
+    { runId: run.id, operationId },
+    'anyone may decide this step: nobody is asked directly, the thread offers it',
+  );
+  return [];
 }

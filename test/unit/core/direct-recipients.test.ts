@@ -1,4 +1,10 @@
-import { movesRequest, opensRequest, requesterReason } from '../../../src/core/direct/recipients';
+import {
+  closesSteps,
+  movesRequest,
+  opensRequest,
+  requesterReason,
+  stepsOf,
+} from '../../../src/core/direct/recipients';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import type { TransitionKind } from '../../../src/core/runs/run-store';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';
@@ -34,5 +40,30 @@ describe('who is told directly', () => {
     expect(movesRequest(t('approved', 'starting', 'U0002'))).toBe(true);
     expect(movesRequest(t('state', 'rejected', 'U0001'))).toBe(true);
     expect(movesRequest(t('state', 'succeeded'))).toBe(false);
+  });
+
+  it('reads the steps a transition offers, and which transitions end the wait on earlier ones', () => {
+    const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], form: false };
+    const waiting = { ...t('state', 'waiting'), payload: { kind: 'human_step' as const, step } };
+    expect(stepsOf(waiting)).toEqual([step]);
+    expect(stepsOf(t('state', 'waiting'))).toEqual([]);
+    const decided = (problem: null | { title: string; message: string }) => ({
+      ...t('step_decided', 'waiting', 'U0002'),
+      problem,
+      payload: {
+        kind: 'step_decision' as const,
+        stepId: 'task-1',
+        title: 'Manual task',
+        decision: 'approve' as const,
+      },
+    });
+    expect(closesSteps(decided(null))).toBe(true);
+    // The upstream refused the decision: the step still waits.
+    expect(closesSteps(decided({ title: 'refused', message: 'no' }))).toBe(false);
+    expect(closesSteps(t('state', 'running'))).toBe(true);
+    expect(closesSteps(waiting)).toBe(true);
+    expect(closesSteps(t('contact_lost', 'waiting'))).toBe(false);
+    expect(closesSteps(t('cancel_requested', 'waiting', 'U0001'))).toBe(false);
+    expect(closesSteps(t('rerun', 'failed', 'U0001'))).toBe(true);
   });
 });

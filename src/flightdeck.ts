@@ -199,10 +199,14 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
     });
     const tracker = new Tracker(deps, launcher);
-    // Only a shared store holds request keys (see ReplayCache); any replica may forget the expired ones.
-    const requestKeySweep = store.shared
-      ? new Periodic('request key sweep', REQUEST_KEY_SWEEP_MS, () => store.sweepOnceKeys(clock.now()), log)
-      : undefined;
+    // Once keys: request keys (only a shared store holds them, see ReplayCache) and re-run clicks. Any replica
+    // may forget the expired ones.
+    const requestKeySweep = new Periodic(
+      'request key sweep',
+      REQUEST_KEY_SWEEP_MS,
+      () => store.sweepOnceKeys(clock.now()),
+      log,
+    );
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
     const slackDeps: SlackDeps = {
@@ -235,7 +239,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
     digests.start();
-    requestKeySweep?.start();
+    requestKeySweep.start();
     log.info(
       {
         port,
@@ -260,7 +264,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
         await tracker.stop();
         await homes.stop();
         await digests.stop();
-        await requestKeySweep?.stop();
+        await requestKeySweep.stop();
         await app.stop();
         await afterAck.drain();
         await auditFeed?.drain();

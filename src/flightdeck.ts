@@ -166,12 +166,16 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     registerSlackQueueDepth(metrics.registry, slackBudget);
     const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
     const homePublisher = new HomePublisher(notifyClient, slackBudget, log);
-    const homes = new HomeRefresh(
-      (userId) => homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
+    const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const homes = new HomeRefresh({
+      publish: (userId) =>
+        homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
+      marks: store,
+      owner,
       clock,
       log,
-      options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
-    );
+      intervalMs: options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
+    });
     const deps: EngineDeps = {
       store,
       audit,
@@ -182,7 +186,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       policy,
       clock,
       log,
-      owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner,
       mutex: new KeyedMutex(),
       approvalBoard: new SlackApprovalBoard(app.client, log),
       settings: engineSettings(config, options.engine),
@@ -238,6 +242,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const port =
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
+    homes.start();
     digests.start();
     requestKeySweep.start();
     log.info(

@@ -12,6 +12,7 @@ import type { BudgetStore } from './runs/budget-store';
 import type { DirectMessageStore } from './direct/direct-message-store';
 import type { OnceStore } from './kit/once-store';
 import type { StepStore } from './runs/step-store';
+import type { HomeMarkStore } from './direct/home-mark-store';
 
 export interface Store
   extends
@@ -22,7 +23,8 @@ export interface Store
     BudgetStore,
     OnceStore,
     StepStore,
-    DirectMessageStore {
+    DirectMessageStore,
+    HomeMarkStore {
   /**
    * Other processes may share it (PostgreSQL). The embedded store belongs to one process, which can keep
    * what it alone needs to know in memory.

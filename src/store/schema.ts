@@ -172,6 +172,15 @@ export interface NotifyPrefsTable {
   updated_at: number;
 }
 
+/** A person whose App Home must be republished (migration 013). */
+export interface HomeMarksTable {
+  user_id: string;
+  version: number;
+  marked_at: number;
+  claimed_by: string | null;
+  claim_until: number | null;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -185,4 +194,5 @@ export interface Database {
   step_claims: StepClaimsTable;
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
+  home_marks: HomeMarksTable;
 }

@@ -8,6 +8,7 @@ import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
 import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
+import { HomeMarkQueries } from './home-mark-queries';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
 import type { StepClaim } from '../core/runs/step-store';
@@ -75,6 +76,7 @@ export class SqlStore implements Store {
   private readonly budget: BudgetQueries;
   private readonly direct: DirectMessageQueries;
   private readonly once: OnceQueries;
+  private readonly homeMarks: HomeMarkQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
 
@@ -89,6 +91,7 @@ export class SqlStore implements Store {
     this.budget = new BudgetQueries(connection.db, connection.engine);
     this.direct = new DirectMessageQueries(connection.db);
     this.once = new OnceQueries(connection.db);
+    this.homeMarks = new HomeMarkQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
   }
@@ -111,6 +114,22 @@ export class SqlStore implements Store {
 
   sweepOnceKeys(now: Date): Promise<number> {
     return this.once.sweepOnceKeys(now);
+  }
+
+  markHomes(userIds: string[], at: Date): Promise<void> {
+    return this.homeMarks.markHomes(userIds, at);
+  }
+
+  unclaimedHomes(now: Date, limit: number): Promise<string[]> {
+    return this.homeMarks.unclaimedHomes(now, limit);
+  }
+
+  claimHome(userId: string, owner: string, now: Date, until: Date): Promise<number | undefined> {
+    return this.homeMarks.claimHome(userId, owner, now, until);
+  }
+
+  clearHome(userId: string, owner: string, version: number): Promise<void> {
+    return this.homeMarks.clearHome(userId, owner, version);
   }
 
   async ping(): Promise<void> {

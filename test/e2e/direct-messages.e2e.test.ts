@@ -308,7 +308,7 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     await waitFor(
       () => {
         const text = blocksText(slack.homeView(CAROL) ?? { text: '' });
-        return text.includes(run.id) || JSON.stringify(slack.homeView(CAROL)?.blocks).includes(run.id)
+        return text.includes(run.id) || JSON.stringify(slack.homeView(CAROL)?.blocks ?? []).includes(run.id)
           ? undefined
           : text;
       },
@@ -374,5 +374,59 @@ describe('a direct message in flight when the bot restarts', () => {
     expect(blocksText(dmsAbout(slack, ALICE, run)[0] ?? { text: '' })).toContain('Succeeded');
     expect(slack.calls('conversations.history').some((c) => c.params.channel === im(ALICE))).toBe(true);
     expect(await h.bot.store.outstandingDirectMessages(run.id)).toEqual([]);
+  });
+});
+
+describe.each(storeBackends())('a Home tab change recorded just before a restart on $name', (backend) => {
+  let bot: ItentialBot;
+
+  beforeAll(async () => {
+    bot = await startItentialBot(backend, {
+      workflows: WORKFLOWS,
+      configYaml: CONFIG,
+      // A person's second republish waits this long: the bot stops long before it comes.
+      homeRefreshMs: 3_600_000,
+    });
+  });
+  afterAll(() => bot.close());
+
+  it('is published once by the next bot on the same store', async () => {
+    const { h } = bot;
+    const { slack } = h;
+    const publishes = (user: string) =>
+      slack.calls('views.publish').filter((c) => c.params.user_id === user).length;
+    const newRun = await h.submitCommand(ALICE, 'itential start Prod Push', 'C0OPS', {
+      workflow: { value: 'Prod Push', text: 'Prod Push' },
+    });
+    const run = await eventually(() => newRun((r) => r.parentTs !== null), 'the posted request');
+    // The request opens: Carol's Home is published at once, showing it.
+    await waitFor(
+      () => (JSON.stringify(slack.homeView(CAROL)?.blocks ?? []).includes(run.id) ? true : undefined),
+      HANG_MS,
+      () => "Carol's Home showing the request",
+    );
+    const before = publishes(CAROL);
+
+    await h.driver.blockAction({
+      user: BOB,
+      actionId: APPROVE,
+      channelId: run.channelId,
+      messageTs: run.parentTs ?? '',
+    });
+    await eventually(async () => {
+      const now = await h.bot.store.getRun(run.id);
+      return now?.state === 'succeeded' && now.dmSeq === now.seq ? now : undefined;
+    }, 'the run decided and delivered');
+    // The decision changed Carol's Home: marked, but its republish is not due before the bot stops.
+    expect(await h.bot.store.unclaimedHomes(new Date(), 10)).toContain(CAROL);
+    expect(publishes(CAROL)).toBe(before);
+
+    await h.restart();
+    await eventually(
+      async () => ((await h.bot.store.unclaimedHomes(new Date(8.64e15), 10)).length === 0 ? true : undefined),
+      'every marked Home published',
+    );
+    expect(publishes(CAROL)).toBe(before + 1);
+    expect(JSON.stringify(slack.homeView(CAROL)?.blocks ?? [])).not.toContain(run.id);
   });
 });

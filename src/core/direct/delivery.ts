@@ -58,7 +58,7 @@ async function plan(
     deps.policy && status && (opensRequest(transition) || movesRequest(transition))
       ? (await deps.policy.approverIds(recordedNeed(status.request))).filter((id) => id !== run.requesterId)
       : [];
-  deps.homeRefresher?.changed([run.requesterId, ...approvers]);
+  await deps.homeRefresher?.changed([run.requesterId, ...approvers]);
   if (!deps.directMessenger) return false;
   const deciders =
     deps.policy && stepsOf(transition).length > 0

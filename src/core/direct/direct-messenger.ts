@@ -35,9 +35,10 @@ export interface DirectMessenger {
 
 /**
  * Where people look for what waits on them (Slack: the App Home tab). Told which people's view changed; the
- * implementation paces and coalesces, and shows what is true when it gets to it. Best effort: opening the
- * Home tab always shows it fresh.
+ * implementation paces and coalesces, and shows what is true when it gets to it. Opening the Home tab always
+ * shows it fresh.
  */
 export interface HomeRefresher {
-  changed(userIds: string[]): void;
+  /** Resolves once the change is recorded where a restart finds it; the view itself is shown later. */
+  changed(userIds: string[]): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { digestReadsAndParts } from './008-digest-reads-and-parts';
 import { rerunsAndRetries } from './009-reruns-and-retries';
 import { stepClaims } from './010-step-claims';
 import { directMessages } from './011-direct-messages';
+import { homeMarks } from './013-home-marks';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -26,6 +27,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '009-reruns-and-retries': rerunsAndRetries(),
     '010-step-claims': stepClaims(),
     '011-direct-messages': directMessages(),
+    '013-home-marks': homeMarks(),
   };
   return { getMigrations: async () => all };
 }

@@ -44,6 +44,7 @@ import { NotifyPreferences } from './core/direct/notify-preferences';
 import { homeContent } from './slack/home-content';
 import { HomeRefresh } from './slack/home-refresh';
 import { SlackDirectMessenger } from './slack/slack-direct-messenger';
+import { SlackRetriedReplies } from './slack/slack-retried-replies';
 import { homeView } from './slack/ui/home';
 
 const DEFAULT_HOME_REFRESH_MS = 3_000;
@@ -183,6 +184,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
       directMessenger: new SlackDirectMessenger(pacedSlack, permalinks),
       homeRefresher: homes,
+      retriedReplies: new SlackRetriedReplies(pacedSlack),
       policy,
       clock,
       log,

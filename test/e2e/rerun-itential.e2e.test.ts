@@ -221,11 +221,23 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       return { parent, jobId };
     }
     const retries = () => itential.count('POST', /\/tasks\/[^/]+\/retry$/);
+    /** The thread reply saying the job failed, once it no longer offers Retry. */
+    const failureReplySettled = (parent: FakeMessage) =>
+      waitFor(
+        () =>
+          h.slack
+            .thread(CHANNEL, parent.ts)
+            .find((m) => blocksText(m).includes('Failed') && !JSON.stringify(m.blocks).includes(RETRY)),
+        WAIT_MS,
+        () => 'the failure reply without its Retry button',
+      );
     const clickRetry = (user: string, parent: FakeMessage) =>
       h.driver.blockAction({ user, actionId: RETRY, channelId: CHANNEL, messageTs: parent.ts });
 
     it('retries the failed task in Itential, says who did in the thread, and follows the job to its end', async () => {
       const { parent, jobId } = await failedJob();
+      const failure = h.slack.thread(CHANNEL, parent.ts).find((m) => blocksText(m).includes('Failed'));
+      expect(JSON.stringify(failure?.blocks)).toContain(RETRY);
       await clickRetry(BOB, parent);
       const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('had Itential')));
       expect(texts.find((x) => x.includes('had Itential'))).toBe(
@@ -234,6 +246,10 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       expect(retries()).toBe(1);
       const retry = itential.requests.find((r) => r.path.endsWith('/retry'));
       expect(retry?.path).toMatch(new RegExp(`^/operations-manager/jobs/${jobId}/tasks/[^/]+/retry$`));
+      // The failure reply's button is spent: the reply says who retried, and offers it no more.
+      const settled = await failureReplySettled(parent);
+      expect(settled.ts).toBe(failure?.ts);
+      expect(blocksText(settled)).toContain(`<@${BOB}> had Itential retry task Push config`);
       itential.advance(jobId);
       await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
       const edited = await messageShowing(h, CHANNEL, parent.ts, 'Succeeded');
@@ -286,9 +302,10 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
         WAIT_MS,
       );
       expect(retries()).toBe(1);
+      expect(blocksText(await failureReplySettled(parent))).toContain('had Itential retry');
       const lines = h.slack
         .thread(CHANNEL, parent.ts)
-        .filter((m) => blocksText(m).includes('had Itential retry'));
+        .filter((m) => blocksText(m).includes('had Itential retry') && !blocksText(m).includes('Failed'));
       expect(lines).toHaveLength(1);
     });
   });

@@ -204,6 +204,27 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     expect(await ops(DAVE, 'notify on')).toContain('Turned on.');
   });
 
+  it('closes the step DMs when the run stops waiting without a decision from Flightdeck', async () => {
+    const run = await request(BOB, 'Change Window');
+    const carols = await stepDm(CAROL, run);
+    await h.driver.blockAction({
+      user: BOB,
+      actionId: 'fd.run.cancel',
+      channelId: run.channelId,
+      messageTs: run.parentTs ?? '',
+    });
+    const closed = await waitFor(
+      () => {
+        const m = slack.message(im(CAROL), carols.ts);
+        return m && !JSON.stringify(m.blocks).includes(STEP_APPROVE) ? m : undefined;
+      },
+      HANG_MS,
+      () => "Carol's step DM without its buttons",
+    );
+    expect(blocksText(closed)).toMatch(/It no longer waits for this: the run is now .*Canceled/);
+    expect(dmsAbout(slack, CAROL, run)).toHaveLength(1);
+  });
+
   it('tells the requester how their run failed, with the upstream’s own words', async () => {
     const run = await delivered(await request(BOB, 'Broken Push'));
     const [dm, ...more] = dmsAbout(slack, BOB, run).map((m) => blocksText(m));
@@ -374,6 +395,44 @@ describe('a direct message in flight when the bot restarts', () => {
     expect(blocksText(dmsAbout(slack, ALICE, run)[0] ?? { text: '' })).toContain('Succeeded');
     expect(slack.calls('conversations.history').some((c) => c.params.channel === im(ALICE))).toBe(true);
     expect(await h.bot.store.outstandingDirectMessages(run.id)).toEqual([]);
+  });
+});
+
+describe.each(storeBackends())('a step DM in flight when the bot restarts on $name', (backend) => {
+  let bot: ItentialBot;
+
+  beforeAll(async () => {
+    bot = await startItentialBot(backend, {
+      workflows: WORKFLOWS,
+      configYaml: CONFIG,
+      // A failed post is retried after poll.minMs: long enough for the restart to come first.
+      engine: { poll: { minMs: 1_500, maxMs: 2_000, failureMaxMs: 2_000 } },
+    });
+  });
+  afterAll(() => bot.close());
+
+  it('is found in the IM after the restart, not posted again', async () => {
+    const { h } = bot;
+    const { slack } = h;
+    // Slack takes Bob's step DM, but the bot never hears back: it cannot know whether it landed.
+    slack.inject('chat.postMessage', { kind: 'answer_lost' }, 1, im(BOB));
+    const newRun = await h.submitCommand(ALICE, 'itential start Change Window', 'C0OPS', {
+      workflow: { value: 'Change Window', text: 'Change Window' },
+    });
+    const run = await eventually(() => newRun(), 'the run');
+    await waitFor(
+      () => dmsAbout(slack, BOB, run)[0],
+      HANG_MS,
+      () => 'the step DM that landed unanswered',
+    );
+    await h.restart();
+    await eventually(
+      async () => ((await h.bot.store.outstandingDirectMessages(run.id)).length === 0 ? true : undefined),
+      'every DM about the run delivered after the restart',
+    );
+    expect(dmsAbout(slack, BOB, run)).toHaveLength(1);
+    expect(JSON.stringify(dmsAbout(slack, BOB, run)[0]?.blocks)).toContain(STEP_APPROVE);
+    expect(slack.calls('conversations.history').some((c) => c.params.channel === im(BOB))).toBe(true);
   });
 });
 

@@ -114,6 +114,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
   const metrics = new Metrics(clock);
   let ops: OpsServer | undefined;
   try {
+    await store.noteSurface('slack', clock.now());
     const registry = buildRegistry(config, log, clock);
     const healthy = () =>
       store.ping().then(

@@ -10,7 +10,7 @@ import { demoPace, type Pace } from '../demo/scenario';
 import { INTEGRATIONS } from '../integrations';
 import { createLogger } from '../observability/logger';
 import { CONSOLE_HELP, runCommandLoop } from './command-loop';
-import { startConsoleEngine } from './engine';
+import { BotStoreError, startConsoleEngine } from './engine';
 import { StreamTerminal } from './terminal';
 
 export interface ConsoleOptions {
@@ -80,15 +80,22 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
     }
     // Log lines would interleave with the session: only when asked for, and then on stderr.
     const log = env.LOG_LEVEL ? createLogger(config.env.LOG_LEVEL, process.stderr) : silentLog;
-    const engine = await startConsoleEngine({
-      config,
-      terminal,
-      log,
-      engine: { ...(demo ? DEMO_ENGINE : {}), ...options.engine },
-      ...(options.digests ? { digests: options.digests } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    });
+    let engine;
+    try {
+      engine = await startConsoleEngine({
+        config,
+        terminal,
+        log,
+        engine: { ...(demo ? DEMO_ENGINE : {}), ...options.engine },
+        ...(options.digests ? { digests: options.digests } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof BotStoreError)) throw err;
+      terminal.print(err.message);
+      return 2;
+    }
     try {
       const subject = {
         userId: flag(argv, '--user') ?? (demo ? DEMO_USERS.you : 'U0CONSOLE1'),

@@ -77,6 +77,30 @@ export interface ConsoleEngineOptions {
   timeZone?: string;
 }
 
+/** The console was pointed at the Slack bot's store; nothing was changed in it. */
+export class BotStoreError extends Error {
+  constructor(setting: 'DATABASE_URL' | 'DATA_DIR', lastAt: Date) {
+    super(
+      [
+        `This store is the Slack bot's (it last started on it at ${lastAt.toISOString()}): the console would`,
+        `take over its runs and digests, and their updates would print here instead of in their threads.`,
+        `Give the console a store of its own: another ${setting}.`,
+      ].join('\n'),
+    );
+    this.name = 'BotStoreError';
+  }
+}
+
+/** Refuses the bot's store (closing it untouched); otherwise notes the console as its user. */
+async function claimForConsole(store: Store, clock: Clock, setting: 'DATABASE_URL' | 'DATA_DIR') {
+  const bot = await store.surfaceUse('slack');
+  if (bot) {
+    await store.close();
+    throw new BotStoreError(setting, bot.lastAt);
+  }
+  await store.noteSurface('console', clock.now());
+}
+
 export async function startConsoleEngine(options: ConsoleEngineOptions): Promise<ConsoleEngine> {
   const { config, log, terminal } = options;
   const clock = options.clock ?? systemClock;
@@ -85,6 +109,7 @@ export async function startConsoleEngine(options: ConsoleEngineOptions): Promise
     dataDir: config.env.DATA_DIR,
     log,
   });
+  await claimForConsole(store, clock, config.env.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR');
   const registry = buildRegistry(config, log, clock);
   const groups = new ConfiguredGroups(config.file.console.groups);
   const policy = new Policy(config.file.policy.rules, groups, {

@@ -181,6 +181,13 @@ export interface HomeMarksTable {
   claim_until: number | null;
 }
 
+/** Which surfaces have used the store (migration 016). */
+export interface StoreSurfacesTable {
+  surface: string;
+  first_at: number;
+  last_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   transitions: TransitionsTable;
@@ -195,4 +202,5 @@ export interface Database {
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
   home_marks: HomeMarksTable;
+  store_surfaces: StoreSurfacesTable;
 }

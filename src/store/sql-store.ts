@@ -9,6 +9,8 @@ import { DigestQueries } from './digest-queries';
 import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
 import { HomeMarkQueries } from './home-mark-queries';
+import { SurfaceQueries } from './surface-queries';
+import type { Surface, SurfaceUse } from '../core/store-surfaces';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
 import type { StepClaim } from '../core/runs/step-store';
@@ -79,6 +81,7 @@ export class SqlStore implements Store {
   private readonly homeMarks: HomeMarkQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
+  private readonly surfaces: SurfaceQueries;
 
   constructor(
     private readonly connection: Connection,
@@ -94,6 +97,15 @@ export class SqlStore implements Store {
     this.homeMarks = new HomeMarkQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
+    this.surfaces = new SurfaceQueries(connection.db);
+  }
+
+  noteSurface(surface: Surface, at: Date): Promise<void> {
+    return this.surfaces.noteSurface(surface, at);
+  }
+
+  surfaceUse(surface: Surface): Promise<SurfaceUse | undefined> {
+    return this.surfaces.surfaceUse(surface);
   }
 
   migrate(): Promise<void> {

@@ -12,6 +12,7 @@ import { rerunsAndRetries } from './009-reruns-and-retries';
 import { stepClaims } from './010-step-claims';
 import { directMessages } from './011-direct-messages';
 import { homeMarks } from './013-home-marks';
+import { storeSurfaces } from './016-store-surfaces';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -28,6 +29,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '010-step-claims': stepClaims(),
     '011-direct-messages': directMessages(),
     '013-home-marks': homeMarks(),
+    '016-store-surfaces': storeSurfaces(),
   };
   return { getMigrations: async () => all };
 }

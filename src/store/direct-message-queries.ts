@@ -51,15 +51,21 @@ export class DirectMessageQueries implements DirectMessageStore {
       .execute();
   }
 
-  async closeDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<boolean> {
+  async closeDirectMessages(
+    runId: string,
+    reason: DirectReason,
+    seq: number,
+    again = false,
+  ): Promise<boolean> {
     const closed = await this.db
       .updateTable('direct_messages')
       .set({ update_seq: seq })
       .where('run_id', '=', runId)
       .where('reason', '=', reason)
       .where('seq', '<', seq)
-      // A message is closed once: a later transition must not replace who decided it.
-      .where('update_seq', '<', (eb) => eb.ref('seq'))
+      .where('update_seq', '<', seq)
+      // Otherwise a message is closed once: a later transition must not replace who decided it.
+      .$if(!again, (qb) => qb.where('update_seq', '<', (eb) => eb.ref('seq')))
       .executeTakeFirst();
     return closed.numUpdatedRows > 0n;
   }

@@ -485,8 +485,8 @@ export class SqlStore implements Store {
     return this.direct.refreshDirectMessages(runId, reason, seq);
   }
 
-  closeDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<boolean> {
-    return this.direct.closeDirectMessages(runId, reason, seq);
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<boolean> {
+    return this.direct.closeDirectMessages(runId, reason, seq, again);
   }
 
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {

@@ -97,6 +97,13 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
       [2, 'U1', 'step_request', 'pending', 3],
     ]);
     expect(await store.closeDirectMessages(run.id, 'step_request', 4)).toBe(false);
+    // A decision recorded after the run was seen moving on closes them again, never to an earlier one.
+    expect(await store.closeDirectMessages(run.id, 'step_request', 5, true)).toBe(true);
+    expect((await store.outstandingDirectMessages(run.id)).map((m) => [m.seq, m.updateSeq])).toEqual([
+      [1, 5],
+      [2, 5],
+    ]);
+    expect(await store.closeDirectMessages(run.id, 'step_request', 4, true)).toBe(false);
   });
 
   it('reads the transitions after a number, for planning what follows the last delivered one', async () => {

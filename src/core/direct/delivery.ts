@@ -10,6 +10,7 @@ import {
   movesRequest,
   opensRequest,
   requesterReason,
+  stepCloser,
   stepDeciders,
   stepsOf,
 } from './recipients';
@@ -79,7 +80,13 @@ async function plan(
   if (movesRequest(transition))
     await deps.store.refreshDirectMessages(run.id, 'approval_request', transition.seq);
   const closed =
-    closesSteps(transition) && (await deps.store.closeDirectMessages(run.id, 'step_request', transition.seq));
+    closesSteps(transition) &&
+    (await deps.store.closeDirectMessages(
+      run.id,
+      'step_request',
+      transition.seq,
+      transition.kind === 'step_decided',
+    ));
   return wanted.length > 0 || movesRequest(transition) || closed;
 }
 
@@ -98,7 +105,10 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
   for (const record of outstanding) {
     const transition = transitions.get(record.seq);
     if (!transition) continue;
-    const closedBy = record.reason === 'step_request' ? transitions.get(record.updateSeq) : undefined;
+    const closedBy =
+      record.reason === 'step_request' && record.updateSeq > record.seq
+        ? stepCloser(transition, transitions, record.updateSeq)
+        : undefined;
     const message: DirectMessage = {
       key: { runId: record.runId, seq: record.seq, userId: record.userId },
       reason: record.reason,

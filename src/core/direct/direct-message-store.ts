@@ -43,10 +43,11 @@ export interface DirectMessageStore {
   /** The run's messages for `reason` are to show transition `seq` (never lowered). */
   refreshDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<void>;
   /**
-   * The run's messages for `reason` about transitions before `seq` that were never closed are to show that
-   * `seq` closed them (a step decided, the run moved on); true when there was any.
+   * The run's messages for `reason` about transitions before `seq` are to show that `seq` closed them (a
+   * step decided, the run moved on): those never closed, or with `again` those closed before it too (a
+   * decision that comes after the run was seen moving on). True when there was any.
    */
-  closeDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<boolean>;
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<boolean>;
   /** The run's messages still to post, or posted and due for an edit, oldest first. */
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]>;
   /**

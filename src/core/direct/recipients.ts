@@ -45,6 +45,29 @@ export function closesSteps(transition: TransitionRecord): boolean {
 }
 
 /**
+ * What a step request about `opened` shows as having closed it, of `transitions` up to `closedSeq`: the
+ * decision on one of its steps from Flightdeck when there is one (even one recorded after the run was seen
+ * moving on, which it caused), else the first transition that ended the wait (not a decision on another step).
+ */
+export function stepCloser(
+  opened: TransitionRecord,
+  transitions: ReadonlyMap<number, TransitionRecord>,
+  closedSeq: number,
+): TransitionRecord | undefined {
+  const ids = new Set(stepsOf(opened).map((step) => step.id));
+  const closing = [...transitions.values()]
+    .filter((t) => t.seq > opened.seq && t.seq <= closedSeq && closesSteps(t))
+    .sort((a, b) => a.seq - b.seq);
+  const decidedHere = (t: TransitionRecord) =>
+    t.payload?.kind === 'step_decision' ? ids.has(t.payload.stepId) : undefined;
+  return (
+    closing.find((t) => decidedHere(t) === true) ??
+    closing.find((t) => decidedHere(t) === undefined) ??
+    transitions.get(closedSeq)
+  );
+}
+
+/**
  * The people to ask about the steps a transition offers: those Flightdeck's policy lets decide them (the
  * step operation, in the run's channel, as a click would be decided). Nobody when the policy lets anyone:
  * a workspace is not a list of people to message, and the thread offers the buttons to all.

@@ -51,13 +51,8 @@ export class DirectMessageQueries implements DirectMessageStore {
       .execute();
   }
 
-  async closeDirectMessages(
-    runId: string,
-    reason: DirectReason,
-    seq: number,
-    again = false,
-  ): Promise<boolean> {
-    const closed = await this.db
+  async closeDirectMessages(runId: string, reason: DirectReason, seq: number, again = false): Promise<void> {
+    await this.db
       .updateTable('direct_messages')
       .set({ update_seq: seq })
       .where('run_id', '=', runId)
@@ -66,8 +61,7 @@ export class DirectMessageQueries implements DirectMessageStore {
       .where('update_seq', '<', seq)
       // Otherwise a message is closed once: a later transition must not replace who decided it.
       .$if(!again, (qb) => qb.where('update_seq', '<', (eb) => eb.ref('seq')))
-      .executeTakeFirst();
-    return closed.numUpdatedRows > 0n;
+      .execute();
   }
 
   async outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {

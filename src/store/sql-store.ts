@@ -485,7 +485,7 @@ export class SqlStore implements Store {
     return this.direct.refreshDirectMessages(runId, reason, seq);
   }
 
-  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<boolean> {
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<void> {
     return this.direct.closeDirectMessages(runId, reason, seq, again);
   }
 

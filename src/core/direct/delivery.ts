@@ -79,15 +79,15 @@ async function plan(
   await deps.store.planDirectMessages(wanted.filter((m) => !off.has(m.userId)));
   if (movesRequest(transition))
     await deps.store.refreshDirectMessages(run.id, 'approval_request', transition.seq);
-  const closed =
-    closesSteps(transition) &&
-    (await deps.store.closeDirectMessages(
+  // Whether this closes anything is not known here, and not worth a second query: the outbox says.
+  if (closesSteps(transition))
+    await deps.store.closeDirectMessages(
       run.id,
       'step_request',
       transition.seq,
       transition.kind === 'step_decided',
-    ));
-  return wanted.length > 0 || movesRequest(transition) || closed;
+    );
+  return wanted.length > 0 || movesRequest(transition) || closesSteps(transition);
 }
 
 async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {

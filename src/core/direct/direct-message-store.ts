@@ -45,9 +45,9 @@ export interface DirectMessageStore {
   /**
    * The run's messages for `reason` about transitions before `seq` are to show that `seq` closed them (a
    * step decided, the run moved on): those never closed, or with `again` those closed before it too (a
-   * decision that comes after the run was seen moving on). True when there was any.
+   * decision that comes after the run was seen moving on).
    */
-  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<boolean>;
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<void>;
   /** The run's messages still to post, or posted and due for an edit, oldest first. */
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]>;
   /**

@@ -4,7 +4,7 @@ import type { StepDecision } from '../core/operations/contract';
 import { isFinal } from '../core/runs/lifecycle';
 import type { RunAction, RunChoices } from './buttons';
 import { consoleText, factsText, problemLines, stateText, timeText, whereNowText } from './plain-text';
-import { payloadText } from '../core/approvals/transition-payload';
+import { offeredSteps, payloadText } from '../core/approvals/transition-payload';
 import type { Terminal } from './terminal';
 
 const STEP_ACTION: Record<StepDecision, RunAction> = { approve: 'step-approve', reject: 'step-reject' };
@@ -37,12 +37,13 @@ export class ConsoleNotifier implements Notifier {
       `│ ${timeText(transition.at)} ${shortId(run.id)} ${this.transitionText(transition, run.requesterId)}`,
     ];
     if (transition.problem) lines.push(...problemLines(transition.problem).map((l) => `│   ${l}`));
-    if (transition.payload?.kind === 'human_step') {
-      const { step } = transition.payload;
+    const { steps, more } = offeredSteps(transition.payload);
+    for (const step of steps) {
       lines.push(`│   ${step.title}${step.message ? `: ${consoleText(step.message)}` : ''}`);
       const actions = step.decisions.map((d) => STEP_ACTION[d]);
       lines.push(`│   ${this.choices.offer(run.id, actions, step.id)}`);
     }
+    if (more > 0) lines.push(`│   …and ${more} more waiting${run.upstreamUrl ? `: ${run.upstreamUrl}` : ''}`);
     if (transition.seq === run.seq) {
       if (run.upstreamUrl && isFinal(run.state)) lines.push(`│   open: ${run.upstreamUrl}`);
       const actions = actionsOf(view);

@@ -155,8 +155,10 @@ export class GuardedHttpReceiver implements Receiver {
       path: pathOf(req.url).slice(0, 200),
       bytes: Number(req.headers['content-length'] ?? 0) || undefined,
     };
-    // Refusals at the Slack endpoint may be attacks worth a look; other paths are scanners' noise.
+    // Refusals at the Slack endpoint may be attacks worth a look; other paths are scanners' noise, and a
+    // retry of an event already received (answered 200) is Slack's own.
     if (fields.path !== SLACK_EVENTS_PATH) this.options.log.info(fields, 'HTTP request refused');
+    else if (status === 200) this.options.log.info(fields, 'Slack event already received; not handled again');
     else this.options.log.warn(fields, 'Slack request rejected');
     const headers: Record<string, string> = allow ? { allow } : {};
     // The rest of an unread body would otherwise be parsed as the next request on this connection.

@@ -22,6 +22,8 @@ export const VIEWS = {
   operation: 'fd.operation',
   launcher: 'fd.launcher',
   preview: 'fd.preview',
+  /** The form of an upstream human step, opened by its Approve button. */
+  stepForm: 'fd.step.form',
   homeChannel: 'fd.home.channel',
 } as const;
 

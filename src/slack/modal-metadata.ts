@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './ui/blocks';
+import type { StepFormMetadata } from './ui/human-step';
 import type { ModalMetadata, PreviewMetadata } from './ui/operation-modal';
 
 const modalSchema = z.object({
@@ -13,8 +14,15 @@ const previewSchema = modalSchema.extend({
   fingerprint: z.string(),
 });
 
-function parse<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
-  if (!raw || raw.length > LIMITS.privateMetadata) return undefined;
+const stepFormSchema = z.object({ run: z.string().min(1), step: z.string().min(1), channel: z.string() });
+
+/** JSON Flightdeck wrote into something Slack hands back (metadata, a button value), read back with `schema`. */
+export function parseJson<T>(
+  schema: z.ZodType<T>,
+  raw: string | undefined,
+  max: number = LIMITS.privateMetadata,
+): T | undefined {
+  if (!raw || raw.length > max) return undefined;
   try {
     const result = schema.safeParse(JSON.parse(raw));
     return result.success ? result.data : undefined;
@@ -24,7 +32,9 @@ function parse<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined 
 }
 
 export const readModalMetadata = (raw: string | undefined): ModalMetadata | undefined =>
-  parse(modalSchema, raw);
-export const readLauncherMetadata = (raw: string | undefined) => parse(launcherSchema, raw);
+  parseJson(modalSchema, raw);
+export const readLauncherMetadata = (raw: string | undefined) => parseJson(launcherSchema, raw);
 export const readPreviewMetadata = (raw: string | undefined): PreviewMetadata | undefined =>
-  parse(previewSchema, raw);
+  parseJson(previewSchema, raw);
+export const readStepFormMetadata = (raw: string | undefined): StepFormMetadata | undefined =>
+  parseJson(stepFormSchema, raw);

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parse } from 'node:querystring';
+import { z } from 'zod';
 import type { ReplayCache } from './replay-cache';
 
 /** Slack's window for `X-Slack-Request-Timestamp`, in both directions (Bolt only checks the past). */
@@ -22,7 +23,8 @@ export interface GuardContext {
   replays: ReplayCache;
 }
 
-export type RejectionStatus = 400 | 401 | 415;
+/** 200: Slack's retry of an event already received, answered so that Slack stops retrying it, and not handled. */
+export type RejectionStatus = 200 | 400 | 401 | 415;
 
 export type Verdict = { ok: true } | { ok: false; status: RejectionStatus; reason: string };
 
@@ -39,7 +41,15 @@ interface SlackBody {
   suggestion: boolean;
   /** Slack's id of this one command or interaction, the same in any retry of it. */
   triggerId?: string;
+  /** Slack's id of this one event, the same in any retry of it. */
+  eventId?: string;
 }
+
+/** The part of an Events API envelope the guard reads; `event_id` is absent from `url_verification`. */
+const eventEnvelope = z.object({
+  type: z.string(),
+  event_id: z.string().min(1).optional().catch(undefined),
+});
 
 function typed(value: unknown): { type: string; trigger_id?: unknown } | undefined {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
@@ -47,12 +57,16 @@ function typed(value: unknown): { type: string; trigger_id?: unknown } | undefin
     : undefined;
 }
 
-function parseTyped(text: string): { type: string; trigger_id?: unknown } | undefined {
+function parseJson(text: string): unknown {
   try {
-    return typed(JSON.parse(text));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+function parseTyped(text: string): { type: string; trigger_id?: unknown } | undefined {
+  return typed(parseJson(text));
 }
 
 /** Slack's HMAC: `v0=` + hex(HMAC-SHA256(secret, `v0:{timestamp}:{body}`)). */
@@ -75,7 +89,10 @@ function signatureMatches(expected: string, received: string): boolean {
  * when the body is none of these.
  */
 function readBody(contentType: string, text: string): SlackBody | undefined {
-  if (contentType === JSON_CONTENT_TYPE) return parseTyped(text) && { suggestion: false };
+  if (contentType === JSON_CONTENT_TYPE) {
+    const envelope = eventEnvelope.safeParse(parseJson(text));
+    return envelope.success ? { suggestion: false, eventId: envelope.data.event_id } : undefined;
+  }
   const form = parse(text);
   if (typeof form.payload === 'string') {
     const payload = parseTyped(form.payload);
@@ -95,12 +112,11 @@ export const REQUEST_KEY_TTL_SEC = 15 * 60;
 
 /**
  * The key that recognises a request when it comes again. A command or interaction is known by its
- * `trigger_id`, so a repeat is caught even when signed anew, on any replica. Slack retries an Events API
- * delivery with `X-Slack-Retry-Num` 1..3; retries are signed anew, but should one ever carry the first
- * delivery's signature it must still get through: each retry number of a signed event is accepted once,
- * which is no more than Slack itself may deliver, and events are idempotent on `event_id`. Picker searches
- * have no key: Slack asks again with the same bytes when the same person types the same text within a
- * second, and both get their options.
+ * `trigger_id`, an event by its `event_id`, so a repeat is caught even when signed anew, on any replica:
+ * Slack retries an Events API delivery (`X-Slack-Retry-Num` 1..3, a new timestamp and signature) when the
+ * first one seemed lost, and Bolt would handle each one. A JSON body without an `event_id` is known by its
+ * signature, each retry number once. Picker searches have no key: Slack asks again with the same bytes when
+ * the same person types the same text within a second, and both get their options.
  */
 function requestKey(
   contentType: string,
@@ -110,6 +126,7 @@ function requestKey(
 ): string | undefined {
   if (body.suggestion) return undefined;
   if (body.triggerId !== undefined) return `trigger:${body.triggerId}`;
+  if (body.eventId !== undefined) return `event:${body.eventId}`;
   const retryNum = single(headers, 'x-slack-retry-num');
   return contentType === JSON_CONTENT_TYPE && retryNum !== undefined && /^\d{1,2}$/.test(retryNum)
     ? `${signature}#${retryNum}`
@@ -147,5 +164,7 @@ export async function guardSlackRequest(request: SlackHttpRequest, context: Guar
   const key = requestKey(contentType, body, signature, request.headers);
   if (key === undefined) return { ok: true };
   const fresh = await context.replays.claim(key, context.nowSec + REQUEST_KEY_TTL_SEC, context.nowSec);
-  return fresh ? { ok: true } : reject(401, 'replayed request');
+  if (fresh) return { ok: true };
+  // A refused retry would only be retried again, and counted against the app as a failed delivery.
+  return body.eventId !== undefined ? reject(200, 'event already received') : reject(401, 'replayed request');
 }

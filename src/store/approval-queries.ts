@@ -116,7 +116,12 @@ export class ApprovalQueries implements ApprovalStore {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('runs')
-        .set({ ...patchRow(patch), updated_at: this.now().getTime() })
+        // The winner takes the run's lease over (the patch names it): a claim, so under a new token.
+        .set((eb) => ({
+          ...patchRow(patch),
+          lease_token: eb('lease_token', '+', 1),
+          updated_at: this.now().getTime(),
+        }))
         .where('id', '=', runId)
         .where('state', '=', 'awaiting_approval')
         .returningAll()

@@ -10,7 +10,7 @@ import type {
   DigestScheduleRecord,
   DigestStateCount,
   DigestStore,
-  DigestWindowKey,
+  HeldDigestWindow,
   DigestWindowOutcome,
   DigestWindowRecord,
   NewDigestWindow,
@@ -95,14 +95,16 @@ function windowRecord(row: Selectable<DigestWindowsTable>): DigestWindowRecord {
 const unsettledAndFree = (now: Date) => (eb: ExpressionBuilder<Database, 'digest_windows'>) =>
   eb.and([eb('posted_at', 'is', null), eb('failed_at', 'is', null), eb('lease_until', '<', now.getTime())]);
 
-const heldBy = (key: DigestWindowKey, owner: string) => (eb: ExpressionBuilder<Database, 'digest_windows'>) =>
-  eb.and([
-    eb('schedule_id', '=', key.scheduleId),
-    eb('window_end', '=', key.windowEnd.getTime()),
-    eb('claimed_by', '=', owner),
-    eb('posted_at', 'is', null),
-    eb('failed_at', 'is', null),
-  ]);
+const heldBy =
+  (window: HeldDigestWindow, owner: string) => (eb: ExpressionBuilder<Database, 'digest_windows'>) =>
+    eb.and([
+      eb('schedule_id', '=', window.scheduleId),
+      eb('window_end', '=', window.windowEnd.getTime()),
+      eb('claimed_by', '=', owner),
+      eb('attempts', '=', window.attempts),
+      eb('posted_at', 'is', null),
+      eb('failed_at', 'is', null),
+    ]);
 
 /**
  * The digest half of the Store on Kysely. A window is claimed by one INSERT … ON CONFLICT DO NOTHING on its
@@ -240,7 +242,7 @@ export class DigestQueries implements DigestStore {
   }
 
   async recordDigestAttempt(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     part: number,
     leaseUntil: Date,
@@ -248,13 +250,13 @@ export class DigestQueries implements DigestStore {
     const result = await this.db
       .updateTable('digest_windows')
       .set({ attempted_part: part, lease_until: leaseUntil.getTime() })
-      .where(heldBy(key, owner))
+      .where(heldBy(window, owner))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
   async recordDigestPart(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     partsPosted: number,
     threadTs: string,
@@ -268,13 +270,13 @@ export class DigestQueries implements DigestStore {
         attempted_part: null,
         lease_until: leaseUntil.getTime(),
       })
-      .where(heldBy(key, owner))
+      .where(heldBy(window, owner))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
   async settleDigestWindow(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     outcome: DigestWindowOutcome,
   ): Promise<boolean> {
@@ -288,7 +290,7 @@ export class DigestQueries implements DigestStore {
     const result = await this.db
       .updateTable('digest_windows')
       .set(set)
-      .where(heldBy(key, owner))
+      .where(heldBy(window, owner))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

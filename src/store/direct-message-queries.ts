@@ -6,7 +6,8 @@ import type {
   DirectReason,
   NewDirectMessage,
 } from '../core/direct/direct-message-store';
-import { LeaseLostError, type TransitionRecord } from '../core/runs/run-store';
+import { LeaseLostError, type Lease, type TransitionRecord } from '../core/runs/run-store';
+import { heldUnder } from './leases';
 import { transitionRecord } from './rows';
 import type { Database, DirectMessagesTable } from './schema';
 
@@ -81,7 +82,7 @@ export class DirectMessageQueries implements DirectMessageStore {
     return rows.map(messageRecord);
   }
 
-  async markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
+  async markDirectAttempted(key: DirectMessageKey, lease: Lease, at: Date | null): Promise<void> {
     const marked = await this.db
       .updateTable('direct_messages')
       .set({ attempted_at: at === null ? null : at.getTime() })
@@ -90,11 +91,7 @@ export class DirectMessageQueries implements DirectMessageStore {
       .where('user_id', '=', key.userId)
       .where((eb) =>
         eb.exists(
-          eb
-            .selectFrom('runs')
-            .select('runs.id')
-            .where('runs.id', '=', key.runId)
-            .where('runs.lease_owner', '=', owner),
+          eb.selectFrom('runs').select('runs.id').where('runs.id', '=', key.runId).where(heldUnder(lease)),
         ),
       )
       // As for thread replies (SqlStore.markAttempted): a message attempted or sent since it was read means

@@ -122,6 +122,7 @@ export function runRecord(row: RunRow): RunRecord {
     pollFailures: row.poll_failures,
     leaseOwner: row.lease_owner,
     leaseUntil: date(row.lease_until),
+    leaseToken: row.lease_token,
     cancelRequestedBy: row.cancel_requested_by,
     cancelRequestedAt: date(row.cancel_requested_at),
     parentAttemptedAt: date(row.parent_attempted_at),

@@ -35,6 +35,8 @@ export interface RunsTable {
   poll_failures: Generated<number>;
   lease_owner: string | null;
   lease_until: number | null;
+  /** The fencing token: raised by every claim (migration 012). */
+  lease_token: Generated<number>;
   cancel_requested_by: string | null;
   cancel_requested_at: number | null;
   parent_attempted_at: number | null;

@@ -16,6 +16,7 @@ import { StepQueries } from './step-queries';
 import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
+  type Lease,
   type NewRun,
   type NewTransition,
   type RunFilter,
@@ -35,7 +36,7 @@ import {
   type DigestRunFilter,
   type DigestScheduleOverview,
   type DigestScheduleRecord,
-  type DigestWindowKey,
+  type HeldDigestWindow,
   type DigestWindowOutcome,
   type DigestWindowRecord,
   type NewDigestWindow,
@@ -59,6 +60,7 @@ import {
   transitionRow,
 } from './rows';
 import type { Database } from './schema';
+import { heldUnder } from './leases';
 
 const FINAL_STATES = RUN_STATES.filter(isFinal);
 
@@ -175,12 +177,12 @@ export class SqlStore implements Store {
     return row && runRecord(row);
   }
 
-  async updateRun(id: string, owner: string, patch: RunPatch): Promise<RunRecord> {
+  async updateRun(id: string, lease: Lease, patch: RunPatch): Promise<RunRecord> {
     const row = await this.db
       .updateTable('runs')
       .set({ ...patchRow(patch), updated_at: this.clock.now().getTime() })
       .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .where(heldUnder(lease))
       .returningAll()
       .executeTakeFirst();
     if (!row) throw await this.notHeld(this.db, id);
@@ -189,7 +191,7 @@ export class SqlStore implements Store {
 
   appendTransition(
     id: string,
-    owner: string,
+    lease: Lease,
     patch: RunPatch,
     transition: NewTransition,
   ): Promise<{ run: RunRecord; transition: TransitionRecord }> {
@@ -199,7 +201,7 @@ export class SqlStore implements Store {
         .updateTable('runs')
         .set((eb) => ({ ...patchRow(patch), seq: eb('seq', '+', 1), updated_at: this.clock.now().getTime() }))
         .where('id', '=', id)
-        .where('lease_owner', '=', owner)
+        .where(heldUnder(lease))
         .returningAll()
         .executeTakeFirst();
       if (!row) throw await this.notHeld(trx, id);
@@ -224,23 +226,26 @@ export class SqlStore implements Store {
     return rows.map(transitionRecord);
   }
 
-  async markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void> {
+  async getTransition(id: string, seq: number): Promise<TransitionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('transitions')
+      .selectAll()
+      .where('run_id', '=', id)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return row ? transitionRecord(row) : undefined;
+  }
+
+  async markAttempted(id: string, lease: Lease, seq: number, at: Date | null): Promise<void> {
     const marked = await this.db
       .updateTable('transitions')
       .set({ attempted_at: at === null ? null : at.getTime() })
       .where('run_id', '=', id)
       .where('seq', '=', seq)
       .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('runs')
-            .select('runs.id')
-            .where('runs.id', '=', id)
-            .where('runs.lease_owner', '=', owner),
-        ),
+        eb.exists(eb.selectFrom('runs').select('runs.id').where('runs.id', '=', id).where(heldUnder(lease))),
       )
-      // The lease names the process, not the claim: one that lost the run while it stalled and claimed it
-      // again would still pass the test above. A reply attempted or posted since it was read tells it.
+      // A reply attempted or posted since it was read: this claim works from an old read.
       .$if(at !== null, (qb) => qb.where('attempted_at', 'is', null).where('notified_ts', 'is', null))
       .executeTakeFirst();
     if (marked.numUpdatedRows === 0n) throw await this.notHeld(this.db, id);
@@ -276,29 +281,40 @@ export class SqlStore implements Store {
     return row.parent_ts;
   }
 
-  async claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]> {
+  async claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    except: readonly string[] = [],
+  ): Promise<RunRecord[]> {
     const free = leaseFree(now);
+    const dueNow = (eb: ExpressionBuilder<Database, 'runs'>) =>
+      eb.and([
+        free(eb),
+        eb('next_poll_at', '<=', now.getTime()),
+        ...(except.length > 0 ? [eb('id', 'not in', except)] : []),
+      ]);
     // Most ticks find nothing due: a read answers that without the write transaction a claim costs,
     // which on SQLite would hold the event loop (and every Slack ack behind it) on each tick.
-    const anyDue = await this.db
-      .selectFrom('runs')
-      .select('id')
-      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
-      .limit(1)
-      .executeTakeFirst();
+    const anyDue = await this.db.selectFrom('runs').select('id').where(dueNow).limit(1).executeTakeFirst();
     if (!anyDue) return [];
     // On PostgreSQL, SKIP LOCKED lets concurrent claimers pass over each other's candidates instead of
     // queueing behind them; the outer WHERE repeats the lease test, which is what guarantees one owner.
     const due = this.db
       .selectFrom('runs')
       .select('id')
-      .where((eb) => eb.and([free(eb), eb('next_poll_at', '<=', now.getTime())]))
+      .where(dueNow)
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
       .limit(limit)
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
     const rows = await this.db
       .updateTable('runs')
-      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: leaseUntil.getTime(),
+        lease_token: eb('lease_token', '+', 1),
+      }))
       .where('id', 'in', due)
       .where(free)
       .returningAll()
@@ -310,7 +326,11 @@ export class SqlStore implements Store {
     const free = leaseFree(now);
     const row = await this.db
       .updateTable('runs')
-      .set({ lease_owner: owner, lease_until: leaseUntil.getTime() })
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: leaseUntil.getTime(),
+        lease_token: eb('lease_token', '+', 1),
+      }))
       .where('id', '=', id)
       .where((eb) => eb.or([free(eb), eb('lease_owner', '=', owner)]))
       .returningAll()
@@ -318,7 +338,7 @@ export class SqlStore implements Store {
     return row && runRecord(row);
   }
 
-  async release(id: string, owner: string, patch: RunPatch): Promise<void> {
+  async release(id: string, lease: Lease, patch: RunPatch): Promise<void> {
     await this.db
       .updateTable('runs')
       .set({
@@ -328,7 +348,7 @@ export class SqlStore implements Store {
         updated_at: this.clock.now().getTime(),
       })
       .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .where(heldUnder(lease))
       .execute();
   }
 
@@ -405,22 +425,31 @@ export class SqlStore implements Store {
     return this.digests.reclaimDigestWindows(owner, now, leaseUntil, limit);
   }
 
-  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean> {
-    return this.digests.recordDigestAttempt(key, owner, part, leaseUntil);
+  recordDigestAttempt(
+    window: HeldDigestWindow,
+    owner: string,
+    part: number,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    return this.digests.recordDigestAttempt(window, owner, part, leaseUntil);
   }
 
   recordDigestPart(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     partsPosted: number,
     threadTs: string,
     leaseUntil: Date,
   ): Promise<boolean> {
-    return this.digests.recordDigestPart(key, owner, partsPosted, threadTs, leaseUntil);
+    return this.digests.recordDigestPart(window, owner, partsPosted, threadTs, leaseUntil);
   }
 
-  settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean> {
-    return this.digests.settleDigestWindow(key, owner, outcome);
+  settleDigestWindow(
+    window: HeldDigestWindow,
+    owner: string,
+    outcome: DigestWindowOutcome,
+  ): Promise<boolean> {
+    return this.digests.settleDigestWindow(window, owner, outcome);
   }
 
   countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts> {
@@ -449,6 +478,10 @@ export class SqlStore implements Store {
 
   releaseStep(runId: string, stepId: string, actorId: string): Promise<void> {
     return this.steps.releaseStep(runId, stepId, actorId);
+  }
+
+  stepClaim(runId: string, stepId: string): Promise<StepClaim | undefined> {
+    return this.steps.stepClaim(runId, stepId);
   }
 
   // Approval requests and votes: their queries live in approval-queries.ts.
@@ -493,8 +526,8 @@ export class SqlStore implements Store {
     return this.direct.outstandingDirectMessages(runId);
   }
 
-  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void> {
-    return this.direct.markDirectAttempted(key, owner, at);
+  markDirectAttempted(key: DirectMessageKey, lease: Lease, at: Date | null): Promise<void> {
+    return this.direct.markDirectAttempted(key, lease, at);
   }
 
   markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void> {

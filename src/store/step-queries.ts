@@ -19,23 +19,24 @@ export class StepQueries implements StepStore {
       .onConflict((oc) => oc.columns(['run_id', 'step_id']).doNothing())
       .executeTakeFirst();
     if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) return { claimed: true };
+    // Released between the insert and the read: whoever tries next wins; this click does not.
+    return { claimed: false, holder: (await this.stepClaim(claim.runId, claim.stepId)) ?? claim };
+  }
+
+  async stepClaim(runId: string, stepId: string): Promise<StepClaim | undefined> {
     const row = await this.db
       .selectFrom('step_claims')
       .selectAll()
-      .where('run_id', '=', claim.runId)
-      .where('step_id', '=', claim.stepId)
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
       .executeTakeFirst();
-    // Released between the insert and the read: whoever tries next wins; this click does not.
-    if (!row) return { claimed: false, holder: claim };
+    if (!row) return undefined;
     return {
-      claimed: false,
-      holder: {
-        runId: row.run_id,
-        stepId: row.step_id,
-        actorId: row.actor_id,
-        decision: row.decision === 'reject' ? 'reject' : 'approve',
-        at: new Date(Number(row.at)),
-      },
+      runId: row.run_id,
+      stepId: row.step_id,
+      actorId: row.actor_id,
+      decision: row.decision === 'reject' ? 'reject' : 'approve',
+      at: new Date(Number(row.at)),
     };
   }
 

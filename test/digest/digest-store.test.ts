@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DigestScheduleRecord } from '../../src/core/digest/digest-store';
+import type { DigestScheduleRecord, DigestWindowRecord } from '../../src/core/digest/digest-store';
 import { RUN_STATES } from '../../src/core/runs/lifecycle';
 import type { NewRun, RunPatch } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
@@ -90,6 +90,7 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     await db.store.createDigestSchedule(s);
     const second = await db.openStore();
     const key = { scheduleId: s.id, windowEnd: at(60) };
+    const firstClaim = { ...key, attempts: 1 };
     const claimed = await db.store.claimDigestWindow({
       ...key,
       windowStart: at(0),
@@ -104,10 +105,10 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       attemptedPart: null,
       postedAt: null,
     });
-    expect(await db.store.recordDigestAttempt(key, 'p1', 0, at(62))).toBe(true);
-    expect(await db.store.recordDigestPart(key, 'p1', 1, '100.1', at(63))).toBe(true);
+    expect(await db.store.recordDigestAttempt(firstClaim, 'p1', 0, at(62))).toBe(true);
+    expect(await db.store.recordDigestPart(firstClaim, 'p1', 1, '100.1', at(63))).toBe(true);
     // p1 begins the second part and dies before recording it done.
-    expect(await db.store.recordDigestAttempt(key, 'p1', 1, at(63))).toBe(true);
+    expect(await db.store.recordDigestAttempt(firstClaim, 'p1', 1, at(63))).toBe(true);
 
     const early = await db.store.reclaimDigestWindows('p2', at(62), at(70), 10);
     expect(early.filter((w) => w.scheduleId === s.id)).toEqual([]);
@@ -120,31 +121,66 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
     expect(taken).toHaveLength(1);
     expect(taken[0]).toMatchObject({ attempts: 2, partsPosted: 1, threadTs: '100.1', attemptedPart: 1 });
     const owner = taken[0]?.claimedBy ?? '';
+    const takenOver = { ...key, attempts: 2 };
 
-    expect(await db.store.recordDigestPart(key, 'p1', 2, '100.1', at(80))).toBe(false);
-    expect(await db.store.recordDigestAttempt(key, 'p1', 2, at(80))).toBe(false);
-    expect(await db.store.recordDigestPart(key, owner, 2, '100.1', at(70))).toBe(true);
-    expect(await db.store.settleDigestWindow(key, 'p1', { kind: 'posted', at: at(65) })).toBe(false);
+    expect(await db.store.recordDigestPart(firstClaim, 'p1', 2, '100.1', at(80))).toBe(false);
+    expect(await db.store.recordDigestAttempt(firstClaim, 'p1', 2, at(80))).toBe(false);
+    expect(await db.store.recordDigestPart(takenOver, owner, 2, '100.1', at(70))).toBe(true);
+    expect(await db.store.settleDigestWindow(firstClaim, 'p1', { kind: 'posted', at: at(65) })).toBe(false);
     expect(
-      await db.store.settleDigestWindow(key, owner, { kind: 'retry', at: at(90), error: 'ratelimited' }),
+      await db.store.settleDigestWindow(takenOver, owner, {
+        kind: 'retry',
+        at: at(90),
+        error: 'ratelimited',
+      }),
     ).toBe(true);
     expect(
       (await db.store.reclaimDigestWindows('p4', at(80), at(95), 10)).map((w) => w.scheduleId),
     ).not.toContain(s.id);
     const retried = await db.store.reclaimDigestWindows('p4', at(91), at(95), 10);
+    const retriedClaim = { ...key, attempts: 3 };
     expect(retried.find((w) => w.scheduleId === s.id)).toMatchObject({
       attempts: 3,
       error: 'ratelimited',
       partsPosted: 2,
       attemptedPart: null,
     });
-    expect(await db.store.settleDigestWindow(key, 'p4', { kind: 'posted', at: at(92) })).toBe(true);
+    expect(await db.store.settleDigestWindow(retriedClaim, 'p4', { kind: 'posted', at: at(92) })).toBe(true);
     const later = await db.store.reclaimDigestWindows('p5', at(10_000), at(10_005), 100);
     expect(later.map((w) => w.scheduleId)).not.toContain(s.id);
     const [overview] = await db.store
       .listDigestSchedules({ channelId: s.channelId })
       .then((all) => all.filter((o) => o.schedule.id === s.id));
     expect(overview?.lastWindow).toMatchObject({ postedAt: at(92), error: null });
+  });
+
+  it('refuses the writes of a claim its own process took over again once its lease ran out', async () => {
+    const s = schedule();
+    await db.store.createDigestSchedule(s);
+    const stalled = (await db.store.claimDigestWindow({
+      scheduleId: s.id,
+      windowStart: at(0),
+      windowEnd: at(60),
+      skipped: 0,
+      claimedBy: 'p1',
+      leaseUntil: at(62),
+    })) as DigestWindowRecord;
+    const [again] = (await db.store.reclaimDigestWindows('p1', at(63), at(70), 10)).filter(
+      (w) => w.scheduleId === s.id,
+    );
+    expect(again).toMatchObject({ claimedBy: 'p1', attempts: stalled.attempts + 1 });
+
+    expect(await db.store.recordDigestAttempt(stalled, 'p1', 0, at(64))).toBe(false);
+    expect(await db.store.recordDigestPart(stalled, 'p1', 1, '100.1', at(64))).toBe(false);
+    expect(await db.store.settleDigestWindow(stalled, 'p1', { kind: 'posted', at: at(64) })).toBe(false);
+    const held = again as DigestWindowRecord;
+    expect(await db.store.recordDigestAttempt(held, 'p1', 0, at(65))).toBe(true);
+    expect(await db.store.recordDigestPart(held, 'p1', 1, '100.2', at(65))).toBe(true);
+    expect(await db.store.settleDigestWindow(held, 'p1', { kind: 'posted', at: at(66) })).toBe(true);
+    const [overview] = (await db.store.listDigestSchedules({ channelId: s.channelId })).filter(
+      (o) => o.schedule.id === s.id,
+    );
+    expect(overview?.lastWindow).toMatchObject({ partsPosted: 1, threadTs: '100.2', postedAt: at(66) });
   });
 
   it('a failed window stays failed with its reason', async () => {
@@ -159,7 +195,11 @@ describe.each(storeBackends())('digest store on $name', (backend) => {
       leaseUntil: at(61),
     });
     expect(
-      await db.store.settleDigestWindow(key, 'p1', { kind: 'failed', at: at(61), error: 'not_in_channel' }),
+      await db.store.settleDigestWindow({ ...key, attempts: 1 }, 'p1', {
+        kind: 'failed',
+        at: at(61),
+        error: 'not_in_channel',
+      }),
     ).toBe(true);
     expect(
       (await db.store.reclaimDigestWindows('p2', at(10_000), at(10_001), 10)).map((w) => w.scheduleId),

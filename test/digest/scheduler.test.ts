@@ -137,7 +137,7 @@ describe.each(storeBackends())('DigestScheduler on $name', (backend) => {
     });
     expect(claimed).toBeDefined();
     await db.store.recordDigestPart(
-      { scheduleId: s.id, windowEnd: new Date('2026-05-02T07:00:00Z') },
+      { scheduleId: s.id, windowEnd: new Date('2026-05-02T07:00:00Z'), attempts: 1 },
       'dead-process',
       1,
       '555.5',

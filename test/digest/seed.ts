@@ -1,7 +1,7 @@
 import type { DigestCounts, DigestStateCount } from '../../src/core/digest/digest-store';
 import type { NewRun, RunPatch, RunRecord } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
-import { newRun } from '../support/run-fixtures';
+import { createdLease, newRun } from '../support/run-fixtures';
 
 const SEEDER = 'test-seeder';
 
@@ -13,7 +13,7 @@ export async function seedRun(
 ): Promise<RunRecord> {
   const run = newRun({ leaseOwner: SEEDER, ...fields });
   await store.createRun(run);
-  return store.updateRun(run.id, SEEDER, { leaseOwner: null, ...patch });
+  return store.updateRun(run.id, createdLease(SEEDER), { leaseOwner: null, ...patch });
 }
 
 /** The counts a store gives for `runs`, all of them in the window: for tests of what is built from a summary. */

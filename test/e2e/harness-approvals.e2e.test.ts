@@ -1,25 +1,37 @@
 import type { HarnessFake } from '../fakes/harness/harness-fake';
-import { blocksText, type Harness } from '../support/flightdeck-harness';
-import { addModuleTests, IACM_CONFIG, iacmRunValues, iacmBotPerTest } from '../support/iacm';
+import type { ApprovalSpec } from '../fakes/harness/pipeline-script';
+import { blocksText } from '../support/flightdeck-harness';
+import { addModuleTests, iacmBotPerTest, iacmRunValues } from '../support/iacm';
 import {
+  approveStep,
   clickStep,
-  HANG_MS,
-  raceForStep,
-  everythingPosted,
+  offeredSteps,
+  readyApproval,
   STEP_APPROVE,
-  STEP_REJECT,
+  STEP_FORM,
   stepReply,
-  toldPrivately,
 } from '../support/human-steps';
-import { storeBackends } from '../support/stores';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  runHumanStepSuite,
+  type StepWorld,
+  threadShows,
+} from '../support/human-step-suite';
+import { type StoreBackend, storeBackends } from '../support/stores';
 
-const CHANNEL = 'C0OPS';
-const ALICE = 'U0ALICE';
-const BOB = 'U0BOB';
-const CAROL = 'U0CAROL';
-
-/** Alice runs, but only Bob and Carol may approve Harness approvals from Slack. */
-const CONFIG = `${IACM_CONFIG}policy:
+/**
+ * Alice runs, but only Bob and Carol may approve Harness approvals from Slack. Harness answers within a
+ * generous timeout: a test that holds an answer on a loaded machine must not turn it into a lost one.
+ */
+const CONFIG = `systems:
+  iacm:
+    org: default
+    project: infra
+    http: { timeoutMs: 20000, readRetries: 1, retryDelayMs: 10 }
+policy:
   rules:
     - name: alice-runs-iacm
       operations: [iacm.run]
@@ -30,22 +42,22 @@ const CONFIG = `${IACM_CONFIG}policy:
       contact: '#platform-leads'
 `;
 
-describe.each(storeBackends())('Harness pipeline approvals from the thread on $name', (backend) => {
-  let harness: HarnessFake;
-  let h: Harness;
-  let moduleId: string;
-  let counter = 0;
+const ONE_APPROVAL: ApprovalSpec = {
+  message: 'Apply <!channel> the VPC plan to prod?',
+  inputs: [{ name: 'ticket', defaultValue: 'CHG-1' }],
+};
 
+/** Harness with a bot per test, and runs of module vpc-network that wait on `approval` after their plan stage. */
+function harnessWorld(backend: StoreBackend) {
   const bot = iacmBotPerTest(backend, { configYaml: CONFIG });
-  beforeEach(() => {
-    ({ fake: harness, h } = bot);
-    moduleId = harness.addModule({ name: 'vpc-network' }).id;
-  });
+  let counter = 0;
+  let plan = '';
 
-  /** A run of module vpc-network whose pipeline waits on a Harness Approval after its plan stage. */
-  async function runToApproval() {
+  async function runToApproval(approval: ApprovalSpec | ApprovalSpec[] = ONE_APPROVAL) {
+    const { fake: harness, h } = bot;
+    const moduleId = harness.addModule({ name: 'vpc-network' }).id;
     counter += 1;
-    const plan = `appr${String(counter).padStart(18, '0')}`;
+    plan = `appr${String(counter).padStart(18, '0')}`;
     addModuleTests(harness, {
       planExecutionId: plan,
       runSequence: counter,
@@ -56,14 +68,7 @@ describe.each(storeBackends())('Harness pipeline approvals from the thread on $n
       ],
       steps: [
         { status: 'Running', stage: 'plan' },
-        {
-          status: 'ApprovalWaiting',
-          stage: 'approve',
-          approval: {
-            message: 'Apply <!channel> the VPC plan to prod?',
-            inputs: [{ name: 'ticket', defaultValue: 'CHG-1' }],
-          },
-        },
+        { status: 'ApprovalWaiting', stage: 'approve', approval },
         { status: 'Running', stage: 'apply' },
         { status: 'Success', stage: 'apply' },
       ],
@@ -71,103 +76,128 @@ describe.each(storeBackends())('Harness pipeline approvals from the thread on $n
     const { view } = await h.commandModal(ALICE, 'iacm run', CHANNEL);
     await h.driver.viewSubmission(view, iacmRunValues(moduleId, plan), ALICE);
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
     harness.advance(plan);
-    const reply = await stepReply(h, CHANNEL, parent.ts);
-    return { plan, parent, reply };
+    return { plan, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
   }
 
-  const activities = () => harness.requestsTo('approvalActivity');
-  const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
+  const world = (): StepWorld & { harness: HarnessFake; runToApproval: typeof runToApproval } => {
+    const { fake: harness, h } = bot;
+    return {
+      h,
+      harness,
+      runToApproval,
+      toStep: () => runToApproval(),
+      sent: () =>
+        harness
+          .requestsTo('approvalActivity')
+          .map((r) => ((r.body as { action?: string }).action === 'REJECT' ? 'reject' : 'approve')),
+      refuseNext: () => {
+        // What Harness answers when the key's account is not in the step's user groups.
+        harness.inject('approvalActivity', {
+          kind: 'ng',
+          status: 400,
+          code: 'INVALID_REQUEST',
+          message: 'Invalid request: User not authorized to approve/reject',
+        });
+        return ['User not authorized to approve/reject', 'INVALID_REQUEST', 'user groups'];
+      },
+      decisionAnswers: harness.decisionAnswers,
+      finish: () => harness.advance(plan),
+      secrets: [harness.apiKey, 'secretsecret'],
+    };
+  };
+  return world;
+}
 
-  it('shows the approval with its message and buttons; Approve is sent as the bot, the thread says who, the run goes on', async () => {
-    const { plan, parent, reply } = await runToApproval();
+runHumanStepSuite({
+  name: 'Harness pipeline approvals',
+  operationId: 'iacm.approve',
+  contact: '#platform-leads',
+  movedOn: 'stage Apply',
+  rejectedEnding: 'The approval was rejected',
+  perTest: harnessWorld,
+});
+
+describe.each(storeBackends())('Harness approvals, what only Harness has, on $name', (backend) => {
+  const world = harnessWorld(backend);
+  const activities = (w: ReturnType<typeof world>) => w.harness.requestsTo('approvalActivity');
+
+  it('approver inputs are a form pre-filled with their defaults; what is typed is sent as approverInputs', async () => {
+    const w = world();
+    const { h } = w;
+    const { plan, parent, reply } = await w.runToApproval({
+      message: ONE_APPROVAL.message,
+      inputs: [
+        { name: 'ticket', defaultValue: 'CHG-1' },
+        { name: 'window', defaultValue: 'tonight' },
+        { name: 'note' },
+      ],
+    });
     const shown = blocksText(reply);
-    expect(shown).toContain('Harness approval');
     expect(shown).toContain('Apply &lt;!channel&gt; the VPC plan to prod?');
-    expect(shown).toContain('only Harness IaCM');
-    expect(JSON.stringify(reply.blocks)).toContain(STEP_REJECT);
-
-    await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    const texts = await thread(parent.ts, (t) => t.some((x) => x.includes('Approved by <@U0BOB>')));
-    expect(texts.join('\n')).toContain('Harness approval');
-    expect(activities()).toHaveLength(1);
-    const [activity] = activities();
+    expect(shown).not.toContain('own page');
+    const send = await readyApproval(h, CAROL, reply, CHANNEL, {
+      values: { 'in.s.ticket': 'CHG-2', 'in.s.note': 'ok' },
+    });
+    const form = h.slack.openedViews().find((v) => v.callback_id === STEP_FORM);
+    expect(JSON.stringify(form?.blocks)).toContain('"initial_value":"CHG-1"');
+    expect(JSON.stringify(form?.blocks)).toContain('"initial_value":"tonight"');
+    await send();
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${CAROL}>`)));
+    expect(activities(w)).toHaveLength(1);
+    const [activity] = activities(w);
     expect(activity?.path).toBe(`/pipeline/api/approvals/${plan}-approval-1/harness/activity`);
-    expect(activity?.query.get('accountIdentifier')).toBe(harness.accountId);
+    expect(activity?.query.get('accountIdentifier')).toBe(w.harness.accountId);
     expect(activity?.body).toMatchObject({
       action: 'APPROVE',
-      approverInputs: [{ name: 'ticket', value: 'CHG-1' }],
+      approverInputs: [
+        { name: 'ticket', value: 'CHG-2' },
+        { name: 'window', value: 'tonight' },
+        { name: 'note', value: 'ok' },
+      ],
     });
-    expect((activity?.body as { comments: string }).comments).toContain(BOB);
-
-    harness.advance(plan);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
-    const audit = await h.bot.store.listAudit({ actorId: BOB, limit: 10 });
-    expect(audit.map((r) => `${r.action}:${r.outcome}`)).toContain('step.approve:approved');
+    expect((activity?.body as { comments: string }).comments).toContain(CAROL);
   });
 
-  it('Reject rejects the approval in Harness and the run fails as rejected', async () => {
-    const { parent, reply } = await runToApproval();
-    await clickStep(h, CAROL, STEP_REJECT, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Rejected by <@U0CAROL>')));
-    expect(activities()[0]?.body).toMatchObject({ action: 'REJECT' });
-    const texts = await thread(parent.ts, (t) => t.some((x) => x.includes('The approval was rejected')));
-    expect(texts.join('\n')).toContain('Failed');
-  });
-
-  it('the requester, whom the policy does not let approve, is told privately, and nothing reaches Harness', async () => {
-    const { parent, reply } = await runToApproval();
-    await clickStep(h, ALICE, STEP_APPROVE, reply, CHANNEL);
-    const told = await toldPrivately(h, CHANNEL, ALICE, "You can't approve this step");
-    expect(blocksText(told)).toContain('iacm.approve');
-    expect(blocksText(told)).toContain('#platform-leads');
-    const audit = await h.bot.store.listAudit({ actorId: ALICE, limit: 10 });
-    expect(audit.map((r) => `${r.action}:${r.outcome}`)).toContain('step.approve:denied');
-    expect(activities()).toHaveLength(0);
-    expect(
-      h.slack
-        .thread(CHANNEL, parent.ts)
-        .map((m) => blocksText(m))
-        .join('\n'),
-    ).not.toContain('Approved by');
-  });
-
-  it('Harness refusing the bot’s key reaches the thread readably, and the step can be tried again', async () => {
-    harness.keyMayApprove = false;
-    const { plan, parent, reply } = await runToApproval();
+  it('an approval without inputs is approved with one click, no form', async () => {
+    const w = world();
+    const { h } = w;
+    const { parent, reply } = await w.runToApproval({ message: 'Go?' });
     await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    const texts = await thread(parent.ts, (t) => t.some((x) => x.includes('refused')));
-    const said = texts.join('\n');
-    expect(said).toContain('User not authorized to approve/reject');
-    expect(said).toContain('INVALID_REQUEST');
-    expect(said).toMatch(/user groups/);
-    expect(said).not.toContain(harness.apiKey);
-
-    harness.keyMayApprove = true;
-    await clickStep(h, CAROL, STEP_APPROVE, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Approved by <@U0CAROL>')));
-    expect(activities()).toHaveLength(2);
-    harness.advance(plan);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    expect(h.slack.openedViews().filter((v) => v.callback_id === STEP_FORM)).toEqual([]);
+    expect(activities(w)[0]?.body).toMatchObject({ action: 'APPROVE', approverInputs: [] });
   });
 
-  it('a double click and a second approver act once; the second hears who decided', async () => {
-    const { parent, reply } = await runToApproval();
-    const { decisions, heard } = await raceForStep(h, CHANNEL, parent.ts, reply);
-    expect(activities()).toHaveLength(1);
-    expect(decisions).toHaveLength(1);
-    expect(heard.every((x) => /already (approved|rejected) this step/.test(x))).toBe(true);
+  it('parallel approvals are offered each with its own buttons; one decided, the thread offers the rest', async () => {
+    const w = world();
+    const { h } = w;
+    const { plan, parent, reply } = await w.runToApproval([
+      { message: 'Network team?' },
+      { message: 'Security team?', inputs: [{ name: 'ticket', defaultValue: 'SEC-9' }] },
+    ]);
+    const offered = offeredSteps(reply);
+    expect(offered.map((s) => s.stepId)).toEqual([`${plan}-approval-1-1`, `${plan}-approval-1-2`]);
+    expect(blocksText(reply)).toContain('Harness approval 2 of 2');
+    await approveStep(h, BOB, reply, CHANNEL, { stepId: `${plan}-approval-1-2` });
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    const rest = await stepReply(h, CHANNEL, parent.ts, (m) => m.ts !== reply.ts);
+    expect(offeredSteps(rest).map((s) => s.stepId)).toEqual([`${plan}-approval-1-1`]);
+    await approveStep(h, CAROL, rest, CHANNEL);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('stage Apply')));
+    expect(activities(w).map((a) => a.path)).toEqual([
+      `/pipeline/api/approvals/${plan}-approval-1-2/harness/activity`,
+      `/pipeline/api/approvals/${plan}-approval-1-1/harness/activity`,
+    ]);
   });
 
-  it('never shows the API key anywhere in Slack', async () => {
-    harness.keyMayApprove = false;
-    const { reply } = await runToApproval();
-    await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    const { parent } = await h.parentOf(CHANNEL).then((p) => ({ parent: p }));
-    await thread(parent.ts, (t) => t.some((x) => x.includes('refused')));
-    expect(everythingPosted(h, CHANNEL)).not.toContain(harness.apiKey);
-    expect(everythingPosted(h, CHANNEL)).not.toContain('secretsecret');
+  it('at most five approvals are offered; a line says how many more wait and links Harness', async () => {
+    const w = world();
+    const { reply } = await w.runToApproval(
+      Array.from({ length: 7 }, (_, i) => ({ message: `Team ${i + 1}?` })),
+    );
+    expect(offeredSteps(reply)).toHaveLength(5);
+    expect(blocksText(reply)).toMatch(/…and 2 more steps wait: decide them in <http[^|]+\|Harness IaCM>/);
   });
 });

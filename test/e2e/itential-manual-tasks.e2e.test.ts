@@ -1,24 +1,18 @@
 import type { FakeItential } from '../fakes/itential';
 import { steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { approveStep, clickStep, HANG_MS, STEP_APPROVE, STEP_FORM, stepReply } from '../support/human-steps';
 import {
-  clickStep,
-  HANG_MS,
-  raceForStep,
-  everythingPosted,
-  STEP_APPROVE,
-  STEP_REJECT,
-  stepReply,
-  toldPrivately,
-} from '../support/human-steps';
-import { storeBackends } from '../support/stores';
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  runHumanStepSuite,
+  type StepWorld,
+  threadShows,
+} from '../support/human-step-suite';
 import { ITENTIAL_LOGIN_PASSWORD as PASSWORD, itentialBotPerTest } from '../support/itential-bot';
-
-const CHANNEL = 'C0OPS';
-const ALICE = 'U0ALICE';
-const BOB = 'U0BOB';
-const CAROL = 'U0CAROL';
+import { type StoreBackend, storeBackends } from '../support/stores';
 
 /** Alice starts jobs; Bob and Carol may act on manual tasks; Alice may not. */
 const CONFIG = `policy:
@@ -32,10 +26,8 @@ const CONFIG = `policy:
       contact: '#netops-leads'
 `;
 
-describe.each(storeBackends())('Itential manual tasks from the thread on $name', (backend) => {
-  let itential: FakeItential;
-  let h: Harness;
-
+/** Itential with a bot per test, and jobs of "Change Window" that wait on the manual task "Approve change". */
+function itentialWorld(backend: StoreBackend) {
   const bot = itentialBotPerTest(
     backend,
     [
@@ -51,12 +43,10 @@ describe.each(storeBackends())('Itential manual tasks from the thread on $name',
     ],
     { configYaml: CONFIG },
   );
-  beforeEach(() => {
-    ({ fake: itential, h } = bot);
-  });
+  let jobId = '';
 
-  /** A job of "Change Window" that waits on its manual task "Approve change". */
   async function jobAtManualTask() {
+    const { fake: itential, h } = bot;
     const { view } = await h.commandModal(ALICE, 'itential start Change Window', CHANNEL);
     await h.driver.viewSubmission(
       view,
@@ -64,86 +54,116 @@ describe.each(storeBackends())('Itential manual tasks from the thread on $name',
       ALICE,
     );
     const parent = await h.parentOf(CHANNEL);
-    await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Started')), HANG_MS);
-    const jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
+    jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
     itential.advance(jobId);
-    const reply = await stepReply(h, CHANNEL, parent.ts);
-    return { jobId, parent, reply };
+    return { jobId, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
   }
 
-  const claims = () =>
-    itential.requests.filter((r) => /\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
-  const finishes = () => itential.requests.filter((r) => r.path.endsWith('/finish'));
-  const thread = (parentTs: string, until: (t: string[]) => boolean) =>
-    h.threadTexts(CHANNEL, parentTs, until, HANG_MS);
-
-  it('Approve claims the task and finishes it with success; the thread says who and the job goes on', async () => {
-    const { jobId, parent, reply } = await jobAtManualTask();
-    expect(blocksText(reply)).toContain("Manual task 'Approve change (ViewData)'");
-    await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Approved by <@U0BOB>')));
-    const [task] = [...itential.tasks.values()];
-    expect(claims().map((r) => r.path)).toEqual([`/operations-manager/tasks/${task?._id}/claim`]);
-    expect(finishes()).toHaveLength(1);
-    expect(finishes()[0]?.path).toBe(`/operations-manager/jobs/${jobId}/tasks/${task?.job.task}/finish`);
-    expect(finishes()[0]?.body).toEqual({ taskData: { finish_state: 'success', variables: {} } });
-    await thread(parent.ts, (t) => t.some((x) => x.includes('pushConfig') || x.includes('Push config')));
-    itential.advance(jobId);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
-    const audit = await h.bot.store.listAudit({ actorId: BOB, limit: 10 });
-    expect(audit.map((r) => `${r.action}:${r.outcome}`)).toContain('step.approve:approved');
-  });
-
-  it('Reject finishes the task with failure and the run fails', async () => {
-    const { parent, reply } = await jobAtManualTask();
-    await clickStep(h, CAROL, STEP_REJECT, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Rejected by <@U0CAROL>')));
-    expect(finishes()[0]?.body).toEqual({ taskData: { finish_state: 'failure', variables: {} } });
-    const texts = await thread(parent.ts, (t) => t.some((x) => x.includes('Failed')));
-    expect(texts.join('\n')).toContain('could not finish');
-  });
-
-  it('someone the policy does not allow is told privately, and nothing reaches Itential', async () => {
-    const { parent, reply } = await jobAtManualTask();
-    await clickStep(h, ALICE, STEP_APPROVE, reply, CHANNEL);
-    const told = await toldPrivately(h, CHANNEL, ALICE, "You can't approve this step");
-    expect(blocksText(told)).toContain('itential.task');
-    expect(claims()).toHaveLength(0);
-    expect(finishes()).toHaveLength(0);
-    expect(
-      h.slack
-        .thread(CHANNEL, parent.ts)
-        .map((m) => blocksText(m))
-        .join('\n'),
-    ).not.toContain('Approved by');
-  });
-
-  it('Itential refusing the finish reaches the thread readably, and a later click can act', async () => {
-    const { parent, reply } = await jobAtManualTask();
-    itential.inject({
-      method: 'POST',
-      path: /\/finish$/,
-      fault: {
-        kind: 'status',
-        status: 403,
-        body: JSON.stringify({ message: 'User does not have permission to finish this task', data: null }),
+  return (): StepWorld & { itential: FakeItential; jobAtManualTask: typeof jobAtManualTask } => {
+    const { fake: itential, h } = bot;
+    const finishes = () => itential.requests.filter((r) => r.path.endsWith('/finish'));
+    return {
+      h,
+      itential,
+      jobAtManualTask,
+      toStep: jobAtManualTask,
+      sent: () =>
+        finishes().map((r) =>
+          (r.body as { taskData?: { finish_state?: string } }).taskData?.finish_state === 'failure'
+            ? 'reject'
+            : 'approve',
+        ),
+      refuseNext: () => {
+        itential.inject({
+          method: 'POST',
+          path: /\/finish$/,
+          fault: {
+            kind: 'status',
+            status: 403,
+            body: JSON.stringify({
+              message: 'User does not have permission to finish this task',
+              data: null,
+            }),
+          },
+        });
+        return ['User does not have permission to finish this task'];
       },
+      decisionAnswers: itential.decisionAnswers,
+      finish: () => itential.advance(jobId),
+      secrets: [PASSWORD],
+    };
+  };
+}
+
+runHumanStepSuite({
+  name: 'Itential manual tasks',
+  operationId: 'itential.task',
+  contact: '#netops-leads',
+  movedOn: 'Push config',
+  rejectedEnding: 'could not finish',
+  perTest: itentialWorld,
+});
+
+describe.each(storeBackends())('Itential manual tasks, what only Itential has, on $name', (backend) => {
+  const world = itentialWorld(backend);
+  const claims = (w: ReturnType<typeof world>) =>
+    w.itential.requests.filter((r) => /\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
+  const finishes = (w: ReturnType<typeof world>) =>
+    w.itential.requests.filter((r) => r.path.endsWith('/finish'));
+
+  it('Approve claims the task and finishes it with success and the variables typed as JSON', async () => {
+    const w = world();
+    const { h } = w;
+    const { jobId, parent, reply } = await w.jobAtManualTask();
+    await approveStep(h, BOB, reply, CHANNEL, {
+      values: { variables: '{"ticket": "CHG-7", "force": true}' },
     });
-    await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
-    const texts = await thread(parent.ts, (t) => t.some((x) => x.includes('refused')));
-    expect(texts.join('\n')).toContain('User does not have permission to finish this task');
-    expect(texts.join('\n')).not.toContain(PASSWORD);
-    await clickStep(h, CAROL, STEP_APPROVE, reply, CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Approved by <@U0CAROL>')));
-    expect(finishes()).toHaveLength(2);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    const [task] = [...w.itential.tasks.values()];
+    expect(claims(w).map((r) => r.path)).toEqual([`/operations-manager/tasks/${task?._id}/claim`]);
+    expect(finishes(w)[0]?.path).toBe(`/operations-manager/jobs/${jobId}/tasks/${task?.job.task}/finish`);
+    expect(finishes(w)[0]?.body).toEqual({
+      taskData: { finish_state: 'success', variables: { ticket: 'CHG-7', force: true } },
+    });
   });
 
-  it('a double click finishes the task once; the others hear who decided; no secret reaches Slack', async () => {
-    const { parent, reply } = await jobAtManualTask();
-    const { decisions, heard } = await raceForStep(h, CHANNEL, parent.ts, reply);
-    expect(finishes()).toHaveLength(1);
-    expect(decisions).toHaveLength(1);
-    expect(heard.every((x) => /already (approved|rejected) this step/.test(x))).toBe(true);
-    expect(everythingPosted(h, CHANNEL)).not.toContain(PASSWORD);
+  it('the task form is optional: left empty, no variables are sent', async () => {
+    const w = world();
+    const { h } = w;
+    const { parent, reply } = await w.jobAtManualTask();
+    await approveStep(h, BOB, reply, CHANNEL);
+    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
+    expect(finishes(w)[0]?.body).toEqual({ taskData: { finish_state: 'success', variables: {} } });
+  });
+
+  it('a task form that is not a JSON object stays open with the mistake under the box, and nothing is sent', async () => {
+    const w = world();
+    const { h } = w;
+    const { reply } = await w.jobAtManualTask();
+    const before = h.slack.openedViews().length;
+    await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL);
+    const view = await waitFor(
+      () =>
+        h.slack
+          .openedViews()
+          .slice(before)
+          .find((v) => v.callback_id === STEP_FORM),
+      HANG_MS,
+    );
+    const notJson = await h.driver.viewSubmission(view, { variables: '{"ticket": ' }, BOB);
+    expect(notJson.viewProblem).toBeUndefined();
+    expect(notJson.body).toMatchObject({
+      response_action: 'errors',
+      errors: { variables: expect.stringContaining('Not valid JSON') },
+    });
+    const notObject = await h.driver.viewSubmission(view, { variables: '[1, 2]' }, BOB);
+    expect(notObject.body).toMatchObject({
+      response_action: 'errors',
+      errors: { variables: expect.stringContaining('must be a JSON object') },
+    });
+    expect(h.slack.isViewOpen(view.id)).toBe(true);
+    expect(claims(w)).toEqual([]);
+    expect(finishes(w)).toEqual([]);
   });
 });

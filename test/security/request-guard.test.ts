@@ -99,6 +99,45 @@ describe('guardSlackRequest', () => {
     });
   });
 
+  it('knows an event by its event_id: a retry signed anew, later, is answered 200 and not let through', async () => {
+    const replays = new ReplayCache();
+    const event = (eventId: string) =>
+      JSON.stringify({ type: 'event_callback', event_id: eventId, event: { type: 'app_home_opened' } });
+    const first = event('Ev0001');
+    expect((await check(first, signedHeaders(SECRET, first, JSON_TYPE, NOW), replays)).ok).toBe(true);
+    // Slack's body of a retry may differ in what it stamps anew; its event_id does not.
+    const retried = `${event('Ev0001')} `;
+    const later = NOW + 60;
+    await expect(
+      check(
+        retried,
+        { ...signedHeaders(SECRET, retried, JSON_TYPE, later), 'x-slack-retry-num': '1' },
+        replays,
+        later,
+      ),
+    ).resolves.toEqual({ ok: false, status: 200, reason: 'event already received' });
+    const other = event('Ev0002');
+    expect((await check(other, signedHeaders(SECRET, other, JSON_TYPE, later), replays, later)).ok).toBe(
+      true,
+    );
+  });
+
+  it('knows a JSON body without an event_id by its signature, each retry number once', async () => {
+    const replays = new ReplayCache();
+    for (const body of [
+      '{"type":"url_verification","challenge":"c"}',
+      '{"type":"event_callback","event_id":7}',
+    ]) {
+      const headers = signedHeaders(SECRET, body, JSON_TYPE, NOW);
+      expect((await check(body, headers, replays)).ok).toBe(true);
+      expect((await check(body, { ...headers, 'x-slack-retry-num': '1' }, replays)).ok).toBe(true);
+      await expect(check(body, headers, replays)).resolves.toMatchObject({
+        status: 401,
+        reason: 'replayed request',
+      });
+    }
+  });
+
   it('answers identical picker searches in the same second, each time', async () => {
     const replays = new ReplayCache();
     const headers = signedHeaders(SECRET, SUGGESTION, FORM, NOW);

@@ -1,6 +1,6 @@
 import { LeaseLostError } from '../../src/core/runs/run-store';
 import type { Store } from '../../src/core/store';
-import { newRun, newTransition } from '../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
@@ -23,16 +23,26 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
     const { run } = await store.createRun(
       newRun({ createdAt: T0, leaseOwner: OWNER, leaseUntil: at(60), nextPollAt: at(1) }),
     );
-    await store.appendTransition(run.id, OWNER, {}, newTransition({ at: at(1), state: 'awaiting_approval' }));
-    await store.appendTransition(run.id, OWNER, {}, newTransition({ at: at(2), state: 'succeeded' }));
+    await store.appendTransition(
+      run.id,
+      createdLease(OWNER),
+      {},
+      newTransition({ at: at(1), state: 'awaiting_approval' }),
+    );
+    await store.appendTransition(
+      run.id,
+      createdLease(OWNER),
+      {},
+      newTransition({ at: at(2), state: 'succeeded' }),
+    );
     return run;
   }
 
   it('starts every new run with no direct message delivered, and patches dmSeq under the lease', async () => {
     const run = await leasedRun();
     expect((await store.getRun(run.id))?.dmSeq).toBe(0);
-    expect((await store.updateRun(run.id, OWNER, { dmSeq: 2 })).dmSeq).toBe(2);
-    await expect(store.updateRun(run.id, 'someone-else', { dmSeq: 1 })).rejects.toBeInstanceOf(
+    expect((await store.updateRun(run.id, createdLease(OWNER), { dmSeq: 2 })).dmSeq).toBe(2);
+    await expect(store.updateRun(run.id, createdLease('someone-else'), { dmSeq: 1 })).rejects.toBeInstanceOf(
       LeaseLostError,
     );
   });
@@ -55,14 +65,18 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
     ]);
 
     const u2 = { runId: run.id, seq: 1, userId: 'U2' };
-    await store.markDirectAttempted(u2, OWNER, at(3));
+    await store.markDirectAttempted(u2, createdLease(OWNER), at(3));
     expect((await store.outstandingDirectMessages(run.id))[0]).toMatchObject({
       attemptedAt: at(3),
       channelId: null,
     });
-    await expect(store.markDirectAttempted(u2, 'someone-else', at(3))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.markDirectAttempted(u2, createdLease('someone-else'), at(3))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     // Attempted since this process read it: only a look in Slack may tell whether it went out.
-    await expect(store.markDirectAttempted(u2, OWNER, at(4))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.markDirectAttempted(u2, createdLease(OWNER), at(4))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     await store.markDirectPosted(u2, 'D2', '1700000000.000100', 1);
     await store.skipDirectMessage({ runId: run.id, seq: 1, userId: 'U3' });
     await store.markDirectPosted({ runId: run.id, seq: 2, userId: 'U1' }, 'D1', '1700000000.000200', 2);

@@ -5,7 +5,12 @@ import type { Clock } from '../../src/core/kit/clock';
 import { LeaseLostError, type NewRun, type NewTransition } from '../../src/core/runs/run-store';
 import { type Store } from '../../src/core/store';
 import { openStore } from '../../src/store';
-import { CREATED_RUN_DEFAULTS, newRun as baseRun, newTransition } from '../support/run-fixtures';
+import {
+  CREATED_RUN_DEFAULTS,
+  createdLease,
+  newRun as baseRun,
+  newTransition,
+} from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
@@ -79,7 +84,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
       const own = await backend.open();
       try {
         const { run } = await own.store.createRun(newRun({ leaseOwner: 'p1', leaseUntil: at(60) }));
-        await own.store.appendTransition(run.id, 'p1', { state: 'running' }, transition());
+        await own.store.appendTransition(run.id, createdLease('p1'), { state: 'running' }, transition());
         await own.store.appendAudit({
           at: T0,
           actorId: 'U1',
@@ -175,7 +180,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
         cancelRequestedBy: 'U9',
         cancelRequestedAt: at(5),
       };
-      const updated = await store.updateRun(run.id, 'p1', patch);
+      const updated = await store.updateRun(run.id, createdLease('p1'), patch);
       expect(updated).toEqual({ ...run, ...patch, updatedAt: at(7) });
       const read = await store.getRun(run.id);
       expect(read).toEqual(updated);
@@ -184,19 +189,21 @@ describe.each(storeBackends())('store on $name', (backend) => {
 
     it('leaves absent fields alone and clears fields set to null', async () => {
       const run = await leasedRun();
-      await store.updateRun(run.id, 'p1', { upstreamId: 'job-1', detail: 'x', memo: { a: 1 } });
-      const updated = await store.updateRun(run.id, 'p1', { detail: null, memo: null });
+      await store.updateRun(run.id, createdLease('p1'), { upstreamId: 'job-1', detail: 'x', memo: { a: 1 } });
+      const updated = await store.updateRun(run.id, createdLease('p1'), { detail: null, memo: null });
       expect(updated).toMatchObject({ upstreamId: 'job-1', detail: null, memo: null });
     });
 
     it('refuses a process that does not hold the lease', async () => {
       const run = await leasedRun('p1');
-      await expect(store.updateRun(run.id, 'p2', { detail: 'mine' })).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(store.updateRun(run.id, createdLease('p2'), { detail: 'mine' })).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
       expect((await store.getRun(run.id))?.detail).toBeNull();
     });
 
     it('says so when the run does not exist', async () => {
-      const error = await store.updateRun('nope', 'p1', {}).catch((err: unknown) => err);
+      const error = await store.updateRun('nope', createdLease('p1'), {}).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(LeaseLostError);
       expect((error as Error).message).toContain('does not exist');
@@ -218,13 +225,13 @@ describe.each(storeBackends())('store on $name', (backend) => {
       });
       const first = await store.appendTransition(
         run.id,
-        'p1',
+        createdLease('p1'),
         { state: 'running', upstreamId: 'job-1' },
         transition(),
       );
       const second = await store.appendTransition(
         run.id,
-        'p1',
+        createdLease('p1'),
         { state: 'failed', problem: { title: 'Failed', message: 'task 3' } },
         failed,
       );
@@ -263,8 +270,8 @@ describe.each(storeBackends())('store on $name', (backend) => {
         actorId: 'U1',
         payload: { kind: 'approvals', approvals: 1, required: 2, approvedBy: [] },
       });
-      await store.appendTransition(run.id, 'p1', {}, requested);
-      await store.appendTransition(run.id, 'p1', {}, counted);
+      await store.appendTransition(run.id, createdLease('p1'), {}, requested);
+      await store.appendTransition(run.id, createdLease('p1'), {}, counted);
       const [first, second] = await store.pendingTransitions(run.id);
       expect(first).toMatchObject({ detail: null, payload: requested.payload });
       expect((first?.payload as { expiresAt: Date }).expiresAt).toBeInstanceOf(Date);
@@ -274,7 +281,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
     it('records nothing when the lease is lost', async () => {
       const run = await leasedRun('p1');
       await expect(
-        store.appendTransition(run.id, 'p2', { state: 'running' }, transition()),
+        store.appendTransition(run.id, createdLease('p2'), { state: 'running' }, transition()),
       ).rejects.toBeInstanceOf(LeaseLostError);
       expect(await store.getRun(run.id)).toMatchObject({ seq: 0, state: 'starting' });
       expect(await store.pendingTransitions(run.id)).toEqual([]);
@@ -283,7 +290,9 @@ describe.each(storeBackends())('store on $name', (backend) => {
     it('rolls the run back when the transition cannot be written', async () => {
       const run = await leasedRun('p1');
       const broken = transition({ at: new Date(Number.NaN) });
-      await expect(store.appendTransition(run.id, 'p1', { state: 'running' }, broken)).rejects.toThrow();
+      await expect(
+        store.appendTransition(run.id, createdLease('p1'), { state: 'running' }, broken),
+      ).rejects.toThrow();
       expect(await store.getRun(run.id)).toMatchObject({ seq: 0, state: 'starting' });
       expect(await store.pendingTransitions(run.id)).toEqual([]);
     });
@@ -293,7 +302,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
       const [a, b] = await twoProcesses();
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          (i % 2 ? a : b).appendTransition(run.id, 'p1', {}, transition({ detail: `n${i}` })),
+          (i % 2 ? a : b).appendTransition(run.id, createdLease('p1'), {}, transition({ detail: `n${i}` })),
         ),
       );
       expect(results.map((r) => r.transition.seq).sort((x, y) => x - y)).toEqual(
@@ -307,7 +316,8 @@ describe.each(storeBackends())('store on $name', (backend) => {
   describe('markNotified and setParentTs', () => {
     it('raises notifiedSeq, stores the reply ts, and never lowers it', async () => {
       const run = await leasedRun();
-      for (let i = 0; i < 3; i += 1) await store.appendTransition(run.id, 'p1', {}, transition());
+      for (let i = 0; i < 3; i += 1)
+        await store.appendTransition(run.id, createdLease('p1'), {}, transition());
       await store.markNotified(run.id, 2, '111.2');
       expect((await store.getRun(run.id))?.notifiedSeq).toBe(2);
       expect((await store.pendingTransitions(run.id)).map((t) => t.seq)).toEqual([3]);
@@ -322,7 +332,8 @@ describe.each(storeBackends())('store on $name', (backend) => {
 
     it('ends at the highest seq when marks race in two processes', async () => {
       const run = await leasedRun();
-      for (let i = 0; i < 6; i += 1) await store.appendTransition(run.id, 'p1', {}, transition());
+      for (let i = 0; i < 6; i += 1)
+        await store.appendTransition(run.id, createdLease('p1'), {}, transition());
       const [a, b] = await twoProcesses();
       await Promise.all(
         [6, 1, 5, 2, 4, 3].map((seq, i) => (i % 2 ? a : b).markNotified(run.id, seq, `1.${seq}`)),
@@ -362,7 +373,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
       const unpostedButNotDue = await leasedRun('p0', at(-5), { nextPollAt: at(30) });
       await store.appendTransition(
         unpostedButNotDue.id,
-        'p0',
+        createdLease('p0'),
         { state: 'succeeded' },
         transition({ state: 'succeeded' }),
       );
@@ -381,7 +392,7 @@ describe.each(storeBackends())('store on $name', (backend) => {
       expect(await store.claimDue('p1', at(10), at(70), 10)).toEqual([]);
       const claimed = await store.claimDue('p1', at(11), at(70), 10);
       expect(claimed.map((r) => r.id)).toEqual([run.id]);
-      await expect(store.updateRun(run.id, 'p2', {})).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(store.updateRun(run.id, createdLease('p2'), {})).rejects.toBeInstanceOf(LeaseLostError);
     });
 
     it('takes at most `limit`, oldest due first', async () => {
@@ -438,9 +449,9 @@ describe.each(storeBackends())('store on $name', (backend) => {
 
     it('release gives the lease back with the patch; a stale owner changes nothing', async () => {
       const run = await leasedRun('p1');
-      await store.release(run.id, 'p2', { detail: 'stale' });
+      await store.release(run.id, createdLease('p2'), { detail: 'stale' });
       expect(await store.getRun(run.id)).toMatchObject({ leaseOwner: 'p1', detail: null });
-      await store.release(run.id, 'p1', { nextPollAt: at(15) });
+      await store.release(run.id, createdLease('p1'), { nextPollAt: at(15) });
       expect(await store.getRun(run.id)).toMatchObject({
         leaseOwner: null,
         leaseUntil: null,

@@ -1,5 +1,5 @@
 import { LeaseLostError, type NotifyProblem, type RunRecord } from '../../src/core/runs/run-store';
-import { newRun, newTransition } from '../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../support/stores';
 
 const t0 = new Date('2026-05-01T10:00:00Z');
@@ -27,7 +27,7 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
     );
     const { run: started } = await db.store.appendTransition(
       run.id,
-      owner,
+      createdLease(owner),
       { state: 'running' },
       newTransition({ kind: 'started', upstreamStatus: null, actorId: 'U1', at: at(1) }),
     );
@@ -36,11 +36,13 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
 
   it('records and forgets a post attempt, only for the process holding the run', async () => {
     const run = await startedRun();
-    await db.store.markAttempted(run.id, 'p1', 1, at(2));
+    await db.store.markAttempted(run.id, createdLease('p1'), 1, at(2));
     expect((await db.store.pendingTransitions(run.id))[0]?.attemptedAt).toEqual(at(2));
-    await expect(db.store.markAttempted(run.id, 'p2', 1, at(3))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(db.store.markAttempted(run.id, createdLease('p2'), 1, at(3))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     expect((await db.store.pendingTransitions(run.id))[0]?.attemptedAt).toEqual(at(2));
-    await db.store.markAttempted(run.id, 'p1', 1, null);
+    await db.store.markAttempted(run.id, createdLease('p1'), 1, null);
     expect((await db.store.pendingTransitions(run.id))[0]?.attemptedAt).toBeNull();
     await db.store.markNotified(run.id, 1, '1700000000.000001');
     expect(await db.store.pendingTransitions(run.id)).toEqual([]);
@@ -48,12 +50,16 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
 
   it('does not mark a reply attempted or posted since it was read: the process marking it works from an old read', async () => {
     const run = await startedRun();
-    await db.store.markAttempted(run.id, 'p1', 1, at(2));
-    await expect(db.store.markAttempted(run.id, 'p1', 1, at(3))).rejects.toBeInstanceOf(LeaseLostError);
+    await db.store.markAttempted(run.id, createdLease('p1'), 1, at(2));
+    await expect(db.store.markAttempted(run.id, createdLease('p1'), 1, at(3))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     expect((await db.store.pendingTransitions(run.id))[0]?.attemptedAt).toEqual(at(2));
     await db.store.markNotified(run.id, 1, '1700000000.000001');
-    await db.store.markAttempted(run.id, 'p1', 1, null);
-    await expect(db.store.markAttempted(run.id, 'p1', 1, at(4))).rejects.toBeInstanceOf(LeaseLostError);
+    await db.store.markAttempted(run.id, createdLease('p1'), 1, null);
+    await expect(db.store.markAttempted(run.id, createdLease('p1'), 1, at(4))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
   });
 
   it('keeps what Slack was shown and why it refused, dates included', async () => {
@@ -66,7 +72,7 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
       since: at(5),
       lastAt: at(9),
     };
-    const updated = await db.store.updateRun(run.id, 'p1', {
+    const updated = await db.store.updateRun(run.id, createdLease('p1'), {
       parentAttemptedAt: at(3),
       parentSeq: 1,
       parentEditedAt: at(4),
@@ -81,7 +87,10 @@ describe.each(storeBackends())('tracking fields on $name', (backend) => {
       notifyProblem: problem,
     });
     expect(await db.store.getRun(run.id)).toEqual(updated);
-    const cleared = await db.store.updateRun(run.id, 'p1', { notifyAfter: null, notifyProblem: null });
+    const cleared = await db.store.updateRun(run.id, createdLease('p1'), {
+      notifyAfter: null,
+      notifyProblem: null,
+    });
     expect(cleared).toMatchObject({ notifyAfter: null, notifyProblem: null, parentSeq: 1 });
   });
 });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { NewRun, NewTransition, RunRecord, TransitionRecord } from '../../src/core/runs/run-store';
+import type {
+  Lease,
+  NewRun,
+  NewTransition,
+  RunRecord,
+  TransitionRecord,
+} from '../../src/core/runs/run-store';
 
 /**
  * A run as the launcher creates it: an Itential start by U0ALICE in C0OPS, running, not leased. A test
@@ -43,6 +49,7 @@ export const CREATED_RUN_DEFAULTS = {
   startedAt: null,
   finishedAt: null,
   pollFailures: 0,
+  leaseToken: 0,
   cancelRequestedBy: null,
   cancelRequestedAt: null,
   parentAttemptedAt: null,
@@ -52,6 +59,11 @@ export const CREATED_RUN_DEFAULTS = {
   notifyProblem: null,
   dmSeq: 0,
 } satisfies Omit<RunRecord, keyof NewRun | 'updatedAt'>;
+
+/** The lease a run created leased to `owner` is held under: no claim has raised its token yet. */
+export function createdLease(owner: string): Lease {
+  return { owner, token: 0 };
+}
 
 let counter = 0;
 

@@ -53,7 +53,8 @@ export interface ApprovalStore {
   /**
    * Moves the run out of awaiting_approval, once: a single conditional UPDATE applies `patch` (the new state,
    * the caller's lease) only while the run still awaits approval, and records the outcome on the request.
-   * Exactly one concurrent caller gets the run back; every other gets undefined.
+   * Taking the lease is a claim: it raises the run's lease token. Exactly one concurrent caller gets the run
+   * back; every other gets undefined.
    */
   settleApproval(
     runId: string,

@@ -4,7 +4,7 @@ import { announceApproved, closeRejected, recordedNeed, rejectedPatch, settle, t
 import { runAudit } from '../audit/run-audit';
 import type { EngineDeps } from '../runs/engine-deps';
 import type { Launcher, StartOutcome } from '../runs/launcher';
-import { withRun } from '../runs/lease';
+import { leaseOf, withRun } from '../runs/lease';
 import { approverPhrase, type Decision } from '../policy/policy';
 import type { RunState } from '../runs/lifecycle';
 import { plainText, type Text } from '../kit/text';
@@ -140,7 +140,7 @@ export class Approvals {
       async (claimed) => {
         await this.deps.store.appendTransition(
           runId,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           {},
           transition('state', 'rejected', null, null, this.deps.clock.now(), claimed.problem),
         );
@@ -175,7 +175,7 @@ export class Approvals {
         if (claimed.state !== 'awaiting_approval') return { result: undefined, release: {} };
         const { run: updated } = await store.appendTransition(
           run.id,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           { detail: `${approvals} of ${required} approvals` },
           transition(
             'approved',

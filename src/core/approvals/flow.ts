@@ -3,6 +3,7 @@ import type { NewTransition, RunPatch, RunRecord } from '../runs/run-store';
 import type { ApprovalView } from './board';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from '../runs/delivery';
+import { leaseOf } from '../runs/lease';
 import type { EngineDeps } from '../runs/engine-deps';
 import type { ApprovalNeed } from '../policy/policy';
 import type { TransitionPayload } from './transition-payload';
@@ -114,7 +115,7 @@ export async function openApprovalRequest(
     });
     const { run: recorded } = await deps.store.appendTransition(
       run.id,
-      deps.owner,
+      leaseOf(deps, run),
       { waitingFor: 'approval', detail: `0 of ${need.approvals} approvals` },
       transition('approval_requested', 'awaiting_approval', null, requestPayload(run, need, expiresAt), now),
     );
@@ -122,7 +123,7 @@ export async function openApprovalRequest(
     try {
       posted = await deliver(deps, recorded);
     } finally {
-      await deps.store.release(run.id, deps.owner, {
+      await deps.store.release(run.id, leaseOf(deps, run), {
         nextPollAt: nextLook(deps, posted, expiresAt) ?? expiresAt,
       });
     }
@@ -172,7 +173,7 @@ export async function settle(
     { ...patch, leaseOwner: deps.owner, leaseUntil: new Date(now.getTime() + deps.settings.startLeaseMs) },
   );
   if (!settled) return undefined;
-  const { run } = await deps.store.appendTransition(runId, deps.owner, {}, reply);
+  const { run } = await deps.store.appendTransition(runId, leaseOf(deps, settled), {}, reply);
   return run;
 }
 
@@ -187,7 +188,7 @@ export async function closeRejected(deps: EngineDeps, run: RunRecord): Promise<R
   try {
     current = await deliver(deps, run);
   } finally {
-    await deps.store.release(run.id, deps.owner, { nextPollAt: nextLook(deps, current, null) });
+    await deps.store.release(run.id, leaseOf(deps, run), { nextPollAt: nextLook(deps, current, null) });
   }
   return current;
 }

@@ -49,6 +49,13 @@ export interface DigestWindowRecord {
 
 export type DigestWindowKey = Pick<DigestWindowRecord, 'scheduleId' | 'windowEnd'>;
 
+/**
+ * A window as its caller claimed it. `attempts`, raised by every takeover, is the claim's fencing token: a
+ * caller whose claim was taken over (by another process, or by its own after its lease ran out) no longer
+ * holds the window, even under the same owner name.
+ */
+export type HeldDigestWindow = DigestWindowKey & Pick<DigestWindowRecord, 'attempts'>;
+
 export type NewDigestWindow = Pick<
   DigestWindowRecord,
   'scheduleId' | 'windowStart' | 'windowEnd' | 'skipped' | 'claimedBy' | 'leaseUntil'
@@ -127,17 +134,22 @@ export interface DigestStore {
     limit: number,
   ): Promise<DigestWindowRecord[]>;
   /** Records that part `part` is about to be posted and extends the lease; false when the window is no longer ours. */
-  recordDigestAttempt(key: DigestWindowKey, owner: string, part: number, leaseUntil: Date): Promise<boolean>;
+  recordDigestAttempt(
+    window: HeldDigestWindow,
+    owner: string,
+    part: number,
+    leaseUntil: Date,
+  ): Promise<boolean>;
   /** Records that `partsPosted` messages are out (none is being attempted) and extends the lease; false when the window is no longer ours. */
   recordDigestPart(
-    key: DigestWindowKey,
+    window: HeldDigestWindow,
     owner: string,
     partsPosted: number,
     threadTs: string,
     leaseUntil: Date,
   ): Promise<boolean>;
   /** Settles (or defers) a window this caller holds; false when it is no longer ours. */
-  settleDigestWindow(key: DigestWindowKey, owner: string, outcome: DigestWindowOutcome): Promise<boolean>;
+  settleDigestWindow(window: HeldDigestWindow, owner: string, outcome: DigestWindowOutcome): Promise<boolean>;
 
   /** Counts what the window covers; `top` busiest operations and requesters. */
   countDigestRuns(filter: DigestRunFilter, top: number): Promise<DigestCounts>;

@@ -1,7 +1,9 @@
 import { approvalView, recordedNeed } from '../approvals/flow';
+import { offeredSteps } from '../approvals/transition-payload';
 import type { ApprovalStatus } from '../approvals/approval-store';
 import { attempt, holdForPost, runView, type DeliveryDeps } from '../runs/delivery';
 import { NotifyError } from '../runs/notifier';
+import { leaseOf } from '../runs/lease';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectMessageRecord, NewDirectMessage } from './direct-message-store';
 import type { DirectMessage, DirectMessenger } from './direct-messenger';
@@ -12,7 +14,6 @@ import {
   requesterReason,
   stepCloser,
   stepDeciders,
-  stepsOf,
 } from './recipients';
 
 type Deps = DeliveryDeps;
@@ -35,7 +36,7 @@ export async function deliverDirect(deps: Deps, run: RunRecord): Promise<RunReco
   if (!directOutstanding(run)) return run;
   const upTo = run.notifiedSeq;
   if (!deps.directMessenger && !deps.homeRefresher)
-    return deps.store.updateRun(run.id, deps.owner, { dmSeq: upTo });
+    return deps.store.updateRun(run.id, leaseOf(deps, run), { dmSeq: upTo });
   const transitions = (await deps.store.transitionsAfter(run.id, run.dmSeq)).filter((t) => t.seq <= upTo);
   const status = transitions.some((t) => opensRequest(t) || movesRequest(t))
     ? await deps.store.getApproval(run.id)
@@ -45,7 +46,7 @@ export async function deliverDirect(deps: Deps, run: RunRecord): Promise<RunReco
   // Most transitions (progress) tell nobody: then there is nothing to look for in the outbox either, since
   // whatever an earlier, interrupted pass recorded for these transitions is planned again above.
   if (planned) await sendOutstanding(deps, run);
-  return deps.store.updateRun(run.id, deps.owner, { dmSeq: upTo });
+  return deps.store.updateRun(run.id, leaseOf(deps, run), { dmSeq: upTo });
 }
 
 /** Records who is told about one transition, and whose Home tab changes; true when anyone may be told. */
@@ -62,7 +63,7 @@ async function plan(
   await deps.homeRefresher?.changed([run.requesterId, ...approvers]);
   if (!deps.directMessenger) return false;
   const deciders =
-    deps.policy && stepsOf(transition).length > 0
+    deps.policy && offeredSteps(transition.payload).steps.length > 0
       ? await stepDeciders({ ...deps, policy: deps.policy }, run, transition)
       : [];
   const wanted: NewDirectMessage[] = [];
@@ -155,7 +156,7 @@ async function sendOne(
     return;
   }
   const posted = await attempt(
-    (at) => deps.store.markDirectAttempted(message.key, deps.owner, at),
+    (at) => deps.store.markDirectAttempted(message.key, leaseOf(deps, message.view.run), at),
     record.attemptedAt !== null,
     () => messenger.post(message, record.attemptedAt),
     deps.clock.now(),

@@ -1,4 +1,4 @@
-import type { TransitionRecord } from '../runs/run-store';
+import type { Lease, TransitionRecord } from '../runs/run-store';
 
 /**
  * Why a person is told directly: their run ended (`finished`, whatever the outcome), it waits for them
@@ -52,9 +52,9 @@ export interface DirectMessageStore {
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]>;
   /**
    * Records (or, with null, forgets) that the message is about to be posted. Guarded by the
-   * run's lease like the thread's posts: throws LeaseLostError when `owner` no longer holds the run.
+   * run's lease like the thread's posts: throws LeaseLostError when `lease` no longer holds the run.
    */
-  markDirectAttempted(key: DirectMessageKey, owner: string, at: Date | null): Promise<void>;
+  markDirectAttempted(key: DirectMessageKey, lease: Lease, at: Date | null): Promise<void>;
   /** Slack took it: where, and which transition it shows. */
   markDirectPosted(key: DirectMessageKey, channelId: string, ts: string, shownSeq: number): Promise<void>;
   markDirectShown(key: DirectMessageKey, seq: number): Promise<void>;

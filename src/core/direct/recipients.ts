@@ -1,4 +1,4 @@
-import type { HumanStep } from '../operations/contract';
+import { offeredSteps } from '../approvals/transition-payload';
 import type { Policy } from '../policy/policy';
 import type { DeliveryDeps } from '../runs/delivery';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
@@ -28,14 +28,6 @@ export function movesRequest(transition: TransitionRecord): boolean {
 }
 
 /**
- * The upstream human steps a transition says the run waits on (empty for most). The one place the
- * transition's payload is read for them, so that a payload offering several steps changes only this.
- */
-export function stepsOf(transition: TransitionRecord): HumanStep[] {
-  return transition.payload?.kind === 'human_step' ? [transition.payload.step] : [];
-}
-
-/**
  * The transition ends the wait on the steps offered before it: a decision from Flightdeck the upstream
  * took, or the run observed anew (it moved on, or offers its steps afresh) or no longer waiting.
  */
@@ -54,7 +46,7 @@ export function stepCloser(
   transitions: ReadonlyMap<number, TransitionRecord>,
   closedSeq: number,
 ): TransitionRecord | undefined {
-  const ids = new Set(stepsOf(opened).map((step) => step.id));
+  const ids = new Set(offeredSteps(opened.payload).steps.map((step) => step.id));
   const closing = [...transitions.values()]
     .filter((t) => t.seq > opened.seq && t.seq <= closedSeq && closesSteps(t))
     .sort((a, b) => a.seq - b.seq);
@@ -78,7 +70,7 @@ export async function stepDeciders(
   transition: TransitionRecord,
 ): Promise<string[]> {
   const operationId = deps.registry.operation(run.operationId)?.steps?.operationId;
-  if (!operationId || stepsOf(transition).length === 0) return [];
+  if (!operationId || offeredSteps(transition.payload).steps.length === 0) return [];
   const deciders = await deps.policy.deciders(run.channelId, operationId, run.input);
   if (!deciders.anyone) return deciders.userIds;
   deps.log.info(

@@ -84,8 +84,11 @@ export interface Observation {
   progress?: number;
   /** Set when a human must act: "manual task 'Approve change'". */
   waitingFor?: string;
-  /** The step a person can decide from Flightdeck (an approval, a manual task), when the operation has `steps`. */
-  step?: HumanStep;
+  /**
+   * The steps a person can decide from Flightdeck (approvals of parallel stages, several manual tasks), in the
+   * upstream's order, when the operation has `steps`.
+   */
+  steps?: HumanStep[];
   problem?: Problem;
   /** A failed run that an operator may still retry upstream: keep watching it. */
   mayRecover?: boolean;
@@ -106,9 +109,12 @@ export interface HumanStep {
   /** What the upstream asks the person (an approval message), when it says. */
   message?: Text;
   decisions: StepDecision[];
-  /** The upstream collects values with the decision; Flightdeck does not offer them (decide in the upstream's UI for that). */
-  form: boolean;
+  /** What the person fills in to approve it (Harness approver inputs), pre-filled; none: Approve is one click. */
+  fields: StepField[];
 }
+
+/** A field of a step's form: the operation forms' model, without pickers that ask the upstream as one types. */
+export type StepField = Extract<FormField, { kind: 'text' | 'multiline' | 'select' }>;
 
 export interface StepDecisionRequest {
   stepId: string;
@@ -117,11 +123,15 @@ export interface StepDecisionRequest {
   actor: Requester;
   /** Flightdeck's run id, for the upstream's own record. */
   runId: string;
+  /** What was typed into the step's form (an approval of a step with `fields`), as `checkForm` accepted it. */
+  values?: FormValues;
 }
 
 /** Acting on a run's human steps: policy operation `operationId` (`iacm.approve`) governs who may. */
 export interface StepActions<Input = unknown> {
   operationId: string;
+  /** Checks what was typed into a step's form beyond what its fields say (a JSON box); field id → message. */
+  checkForm?(values: FormValues): FieldErrors | undefined;
   /** Sends the decision upstream; throws UpstreamError when the upstream refuses. Never retried. */
   decide(ref: UpstreamRef<Input>, request: StepDecisionRequest): Promise<void>;
 }
@@ -206,7 +216,7 @@ export interface Operation<Input = unknown> extends OperationInfo {
   formValues?(input: Input): FormValues | undefined;
   /** Runs the failed step `stepId` (an Observation's `retryStep`) again upstream; what the run is then. */
   retryStep?(ref: UpstreamRef<Input>, stepId: string): Promise<Observation>;
-  /** Approving or rejecting what the run waits for (Observation.step), when the upstream lets the bot do it. */
+  /** Approving or rejecting what the run waits for (Observation.steps), when the upstream lets the bot do it. */
   steps?: StepActions<Input>;
 }
 

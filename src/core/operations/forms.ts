@@ -3,7 +3,7 @@ import type { FieldErrors, FormContext, FormValues, Operation } from './contract
 export type FormResult<I> = { ok: true; input: I } | { ok: false; errors: FieldErrors };
 
 /** Parses form values with the operation's schema; each issue lands on the field its path names. */
-export function parseForm<I>(op: Operation<I>, values: FormValues): FormResult<I> {
+export function parseForm<I>(op: Pick<Operation<I>, 'input'>, values: FormValues): FormResult<I> {
   const result = op.input.safeParse(values);
   if (result.success) return { ok: true, input: result.data };
   const errors: FieldErrors = {};

@@ -30,7 +30,19 @@ export function isNewState(run: RunRecord, observation: Observation): boolean {
   );
 }
 
-/** What a transition recording this observation carries: the human step it waits for, if any. */
+/** The most steps a transition offers at once; the thread names how many more wait and links the upstream. */
+export const MAX_OFFERED_STEPS = 5;
+
+/** What a transition recording this observation carries: the human steps it waits for, if any. */
 export function stepPayload(observation: Observation): TransitionPayload | null {
-  return observation.step ? { kind: 'human_step', step: observation.step } : null;
+  const [step, ...others] = observation.steps ?? [];
+  if (!step) return null;
+  const offered = others.slice(0, MAX_OFFERED_STEPS - 1);
+  const more = others.length - offered.length;
+  return {
+    kind: 'human_step',
+    step,
+    ...(offered.length > 0 ? { others: offered } : {}),
+    ...(more > 0 ? { more } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import { NotifyError, PACED, urgency, type RunView } from './notifier';
 import { isFinal } from './lifecycle';
 import { deliverDirect, directOutstanding } from '../direct/delivery';
 import { finishedRunActions } from './run-actions';
+import { leaseOf } from './lease';
 
 /** Builds what the notifier needs to render a run. */
 export function runView(deps: Pick<EngineDeps, 'registry'>, run: RunRecord): RunView {
@@ -88,7 +89,10 @@ export async function deliver(deps: Deps, run: RunRecord): Promise<RunRecord> {
   if (current.notifyAfter !== null || current.notifyProblem !== null) {
     if (current.notifyProblem)
       deps.log.info({ runId: run.id, code: current.notifyProblem.code }, 'Slack takes run updates again');
-    current = await deps.store.updateRun(run.id, deps.owner, { notifyAfter: null, notifyProblem: null });
+    current = await deps.store.updateRun(run.id, leaseOf(deps, run), {
+      notifyAfter: null,
+      notifyProblem: null,
+    });
   }
   // Direct messages follow the thread: a problem with them waits and retries like the thread's.
   try {
@@ -108,7 +112,7 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
     for (const transition of pending) {
       current = await holdForPost(deps, current);
       const ts = await attempt(
-        (at) => deps.store.markAttempted(run.id, deps.owner, transition.seq, at),
+        (at) => deps.store.markAttempted(run.id, leaseOf(deps, run), transition.seq, at),
         transition.attemptedAt !== null,
         () => deps.notifier.postTransition(runView(deps, current), transition),
         deps.clock.now(),
@@ -134,11 +138,11 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
       // No turn in the edit budget yet. The edit is put off without holding up the thread's replies: it is
       // due when its turn comes (deliveryDueAt), and it will show the run as it is by then, so the edits
       // for states in between are never made.
-      return deps.store.updateRun(current.id, deps.owner, {
+      return deps.store.updateRun(current.id, leaseOf(deps, current), {
         parentEditedAt: new Date(now.getTime() + err.retryAfterMs - interval),
       });
     }
-    current = await deps.store.updateRun(current.id, deps.owner, {
+    current = await deps.store.updateRun(current.id, leaseOf(deps, current), {
       parentSeq: current.seq,
       parentEditedAt: now,
     });
@@ -154,7 +158,7 @@ async function postOutstanding(deps: Deps, run: RunRecord): Promise<RunRecord> {
 export async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord> {
   const until = new Date(deps.clock.now().getTime() + deps.settings.postHoldMs);
   if (run.leaseOwner === deps.owner && run.leaseUntil !== null && run.leaseUntil >= until) return run;
-  return deps.store.updateRun(run.id, deps.owner, { leaseUntil: until });
+  return deps.store.updateRun(run.id, leaseOf(deps, run), { leaseUntil: until });
 }
 
 /**
@@ -164,7 +168,7 @@ export async function holdForPost(deps: Deps, run: RunRecord): Promise<RunRecord
 async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
   const earlier = run.parentAttemptedAt;
   const ts = await attempt(
-    (at) => deps.store.updateRun(run.id, deps.owner, { parentAttemptedAt: at }),
+    (at) => deps.store.updateRun(run.id, leaseOf(deps, run), { parentAttemptedAt: at }),
     earlier !== null,
     () => deps.notifier.postParent(runView(deps, run)),
     deps.clock.now(),
@@ -172,7 +176,7 @@ async function postParent(deps: Deps, run: RunRecord): Promise<RunRecord> {
   await deps.store.setParentTs(run.id, ts);
   return deps.store.updateRun(
     run.id,
-    deps.owner,
+    leaseOf(deps, run),
     earlier === null ? { parentSeq: run.seq, parentEditedAt: deps.clock.now() } : { parentSeq: 0 },
   );
 }
@@ -228,5 +232,5 @@ async function recordFailure(deps: Deps, run: RunRecord, err: NotifyError): Prom
     );
     patch = { notifyProblem: problem, notifyAfter: after(now, retryInMs) };
   }
-  return deps.store.updateRun(run.id, deps.owner, patch);
+  return deps.store.updateRun(run.id, leaseOf(deps, run), patch);
 }

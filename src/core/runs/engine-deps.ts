@@ -24,6 +24,11 @@ export interface EngineSettings {
   postHoldMs: number;
   /** How long a start may take before another process treats it as interrupted. */
   startLeaseMs: number;
+  /**
+   * How long a step's decision holds its run: longer than its upstream calls can take (each bounded by the
+   * system's HTTP timeout), so that no poll records what the run does next before the decision's own line.
+   */
+  decisionLeaseMs: number;
   /** Pauses before each attempt to find what an ambiguous start created. */
   recoverDelaysMs: number[];
   /** Consecutive failed polls before the thread hears that contact was lost. */
@@ -52,6 +57,7 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<
   poll: { minMs: 2_000, maxMs: 30_000, failureMaxMs: 300_000 },
   leaseMs: 60_000,
   startLeaseMs: 120_000,
+  decisionLeaseMs: 300_000,
   postHoldMs: 30_000,
   recoverDelaysMs: [1_000, 4_000],
   contactLostAfter: 3,

@@ -1,12 +1,20 @@
 import type { EngineDeps } from './engine-deps';
 import { runAudit } from '../audit/run-audit';
 import { deliver } from './delivery';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { describe } from './launcher';
-import type { Requester, StepDecision } from '../operations/contract';
+import type {
+  FieldErrors,
+  FormValues,
+  HumanStep,
+  Requester,
+  StepActions,
+  StepDecision,
+} from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { isUpstreamError, type Problem } from '../operations/problem';
-import { type RunRecord, unchangedState } from './run-store';
+import { offeredSteps } from '../approvals/transition-payload';
+import { LeaseLostError, type RunRecord, unchangedState } from './run-store';
 import type { StepClaim } from './step-store';
 
 export interface StepClick {
@@ -16,6 +24,8 @@ export interface StepClick {
   actor: Requester;
   /** Where the click came from (policy is decided for the run's own channel). */
   channelId: string;
+  /** What was typed into the step's form, when it has one. */
+  values?: FormValues;
 }
 
 export type StepResult =
@@ -32,6 +42,19 @@ export type StepResult =
   | { kind: 'unsupported' }
   | { kind: 'not_found' };
 
+/** What an Approve click on a step opens: its form, or why not (then the click is decided as it is). */
+export type StepFormResult =
+  | { kind: 'form'; step: HumanStep; systemName: string }
+  /** The step asks for nothing: the click decides it at once. */
+  | { kind: 'no_form' }
+  | Extract<StepResult, { kind: 'denied' | 'already_decided' | 'not_waiting' | 'unsupported' | 'not_found' }>;
+
+/** A step's form as submitted: accepted (decide it with the values), or its mistakes by field. */
+export type StepFormCheck = { ok: true } | { ok: false; errors: FieldErrors };
+
+/** How long a click waits for another process (a poll) to let go of the run. */
+const BUSY_WAIT_MS = 10_000;
+
 /**
  * Deciding a run's human step (a Harness approval, an Itential manual task) from its thread. Flightdeck's
  * policy for the step's operation (`iacm.approve`, `itential.task`) is checked first; the first click claims
@@ -42,33 +65,40 @@ export type StepResult =
 export class HumanSteps {
   constructor(private readonly deps: EngineDeps) {}
 
+  /**
+   * The form an Approve click opens: the step as offered in the thread reply `seq` (its fields, pre-filled).
+   * Policy and an earlier decision are checked first, so that nobody fills in a form that cannot be sent.
+   */
+  async form(click: Omit<StepClick, 'decision' | 'values'> & { seq: number }): Promise<StepFormResult> {
+    const { store, registry } = this.deps;
+    const found = await this.lookUp(click.runId);
+    if (!('run' in found)) return found;
+    const { run, steps } = found;
+    const transition = await store.getTransition(run.id, click.seq);
+    const step = offeredSteps(transition?.payload).steps.find((s) => s.id === click.stepId);
+    if (!step || step.fields.length === 0) return { kind: 'no_form' };
+    const denied = await this.denied(run, steps, { ...click, decision: 'approve' });
+    if (denied) return denied;
+    const holder = await store.stepClaim(run.id, click.stepId);
+    if (holder) return { kind: 'already_decided', holder };
+    if (run.state !== 'waiting') return { kind: 'not_waiting' };
+    return { kind: 'form', step, systemName: registry.systemName(run.system) };
+  }
+
+  /** Checks a submitted step form as the step's system reads it. */
+  async checkForm(runId: string, values: FormValues): Promise<StepFormCheck> {
+    const found = await this.lookUp(runId);
+    const errors = 'run' in found ? found.steps.checkForm?.(values) : undefined;
+    return errors && Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true };
+  }
+
   async decide(click: StepClick): Promise<StepResult> {
-    const { store, registry, policy, clock } = this.deps;
-    const run = await store.getRun(click.runId);
-    if (!run) return { kind: 'not_found' };
-    const op = registry.operation(run.operationId);
-    const steps = op?.steps;
-    if (!op || !steps) return { kind: 'unsupported' };
-    const upstreamId = run.upstreamId;
-    if (!upstreamId) return { kind: 'not_waiting' };
-    const audit = (outcome: string, detail: Record<string, unknown> = {}, rule?: string | null) =>
-      this.deps.audit.append(
-        runAudit(
-          run,
-          { at: clock.now(), actorId: click.actor.id, action: `step.${click.decision}`, outcome, rule },
-          { step: click.stepId, ...detail },
-        ),
-      );
-    const decision = await policy.decide(
-      { userId: click.actor.id, channelId: run.channelId },
-      steps.operationId,
-      run.input,
-    );
-    // A step is decided now or not at all: a rule that would make the decision wait for approval refuses it.
-    if (!decision.allowed || decision.approval) {
-      await audit('denied', {}, decision.rule ?? null);
-      return { kind: 'denied', decision: { ...decision, allowed: false }, operationId: steps.operationId };
-    }
+    const { store, clock } = this.deps;
+    const found = await this.lookUp(click.runId);
+    if (!('run' in found)) return found;
+    const { run, steps } = found;
+    const denied = await this.denied(run, steps, click);
+    if (denied) return denied;
     const claim = await store.claimStep({
       runId: run.id,
       stepId: click.stepId,
@@ -77,19 +107,125 @@ export class HumanSteps {
       at: clock.now(),
     });
     if (!claim.claimed) {
-      await audit('already_decided', { by: claim.holder.actorId });
+      await this.audit(run, click, 'already_decided', { by: claim.holder.actorId });
       return { kind: 'already_decided', holder: claim.holder };
     }
-    // Checked after the claim, so that a late click on a decided step hears who decided it.
-    if (run.state !== 'waiting') {
-      await store.releaseStep(run.id, click.stepId, click.actor.id);
-      return { kind: 'not_waiting' };
+    // The run is held from before the decision is sent until its line is recorded: a poll (here or on another
+    // replica) cannot record what the run does after the decision above the line that says who decided.
+    let sent = false;
+    type Outcome = { problem: Problem | null; recorded?: RunRecord } | 'not_waiting';
+    let outcome: Outcome | undefined;
+    try {
+      outcome = await withRun<Outcome>(
+        this.deps,
+        run.id,
+        async (held) => {
+          // Checked after the claim, so that a late click on a decided step hears who decided it.
+          if (held.state !== 'waiting') {
+            await store.releaseStep(run.id, click.stepId, click.actor.id);
+            return { result: 'not_waiting', release: {} };
+          }
+          sent = true;
+          const problem = await this.send(held, steps, click);
+          try {
+            return {
+              result: { problem, recorded: await this.record(held, click, problem) },
+              release: { nextPollAt: clock.now() },
+            };
+          } catch (err) {
+            if (!(err instanceof LeaseLostError)) throw err;
+            return { result: { problem }, release: {} };
+          }
+        },
+        BUSY_WAIT_MS,
+        this.deps.settings.decisionLeaseMs,
+      );
+    } catch (err) {
+      // Nothing was sent: the step is free for the next click.
+      if (!sent) await store.releaseStep(run.id, click.stepId, click.actor.id);
+      throw err;
     }
+    if (outcome === undefined || outcome === 'not_waiting') return { kind: 'not_waiting' };
+    const { problem } = outcome;
+    // The decision outlasted its hold on the run: its line is recorded all the same, once the run is free.
+    const recorded =
+      outcome.recorded ??
+      (await withRun(
+        this.deps,
+        run.id,
+        async (held) => ({
+          result: await this.record(held, click, problem),
+          release: { nextPollAt: clock.now() },
+        }),
+        BUSY_WAIT_MS,
+      ));
+    return problem ? { kind: 'refused_upstream', problem } : { kind: 'decided', run: recorded ?? run };
+  }
+
+  private async lookUp(
+    runId: string,
+  ): Promise<{ run: RunRecord; steps: StepActions } | { kind: 'not_found' | 'unsupported' | 'not_waiting' }> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) return { kind: 'not_found' };
+    const steps = this.deps.registry.operation(run.operationId)?.steps;
+    if (!steps) return { kind: 'unsupported' };
+    if (!run.upstreamId) return { kind: 'not_waiting' };
+    return { run, steps };
+  }
+
+  /** The policy's refusal of the clicker, audited; undefined when they may decide. */
+  private async denied(
+    run: RunRecord,
+    steps: StepActions,
+    click: Pick<StepClick, 'actor' | 'stepId' | 'decision'>,
+  ): Promise<Extract<StepResult, { kind: 'denied' }> | undefined> {
+    const decision = await this.deps.policy.decide(
+      { userId: click.actor.id, channelId: run.channelId },
+      steps.operationId,
+      run.input,
+    );
+    // A step is decided now or not at all: a rule that would make the decision wait for approval refuses it.
+    if (decision.allowed && !decision.approval) return undefined;
+    await this.audit(run, click, 'denied', {}, decision.rule ?? null);
+    return { kind: 'denied', decision: { ...decision, allowed: false }, operationId: steps.operationId };
+  }
+
+  private audit(
+    run: RunRecord,
+    click: Pick<StepClick, 'actor' | 'stepId' | 'decision'>,
+    outcome: string,
+    detail: Record<string, unknown> = {},
+    rule?: string | null,
+  ) {
+    return this.deps.audit.append(
+      runAudit(
+        run,
+        {
+          at: this.deps.clock.now(),
+          actorId: click.actor.id,
+          action: `step.${click.decision}`,
+          outcome,
+          rule,
+        },
+        { step: click.stepId, ...detail },
+      ),
+    );
+  }
+
+  /** Sends the decision upstream; the problem when the upstream refused it (or the call failed). */
+  private async send(run: RunRecord, steps: StepActions, click: StepClick): Promise<Problem | null> {
+    const { registry, store } = this.deps;
     let problem: Problem | null = null;
     try {
       await steps.decide(
-        { upstreamId, input: run.input, memo: run.memo ?? undefined },
-        { stepId: click.stepId, decision: click.decision, actor: click.actor, runId: run.id },
+        { upstreamId: run.upstreamId ?? '', input: run.input, memo: run.memo ?? undefined },
+        {
+          stepId: click.stepId,
+          decision: click.decision,
+          actor: click.actor,
+          runId: run.id,
+          ...(click.decision === 'approve' && click.values ? { values: click.values } : {}),
+        },
       );
     } catch (err) {
       const systemName = registry.systemName(run.system);
@@ -106,42 +242,36 @@ export class HumanSteps {
       if (!isUpstreamError(err) || !err.ambiguous)
         await store.releaseStep(run.id, click.stepId, click.actor.id);
     }
-    await audit(problem ? 'refused_upstream' : click.decision === 'approve' ? 'approved' : 'rejected', {
-      ...(problem ? { problem: problem.title, code: problem.code ?? null } : {}),
-    });
-    const recorded = await this.record(run, click, problem);
-    return problem ? { kind: 'refused_upstream', problem } : { kind: 'decided', run: recorded ?? run };
+    await this.audit(
+      run,
+      click,
+      problem ? 'refused_upstream' : click.decision === 'approve' ? 'approved' : 'rejected',
+      problem ? { problem: problem.title, code: problem.code ?? null } : {},
+    );
+    return problem;
   }
 
   /** The thread reply: who decided which step, or why the upstream refused; the run is polled again soon. */
-  private async record(run: RunRecord, click: StepClick, problem: Problem | null) {
+  private async record(run: RunRecord, click: StepClick, problem: Problem | null): Promise<RunRecord> {
     const { store, clock } = this.deps;
     // Flightdeck's own words for the step ("an approval in stage Approve"), stored when it was observed.
     const title = run.waitingFor ?? 'the step';
-    return withRun(
-      this.deps,
+    const { run: updated } = await store.appendTransition(
       run.id,
-      async (claimed) => {
-        const { run: updated } = await store.appendTransition(
-          run.id,
-          this.deps.owner,
-          {},
-          {
-            kind: 'step_decided',
-            ...unchangedState(claimed),
-            problem,
-            actorId: click.actor.id,
-            at: clock.now(),
-            payload: { kind: 'step_decision', stepId: click.stepId, title, decision: click.decision },
-          },
-        );
-        const delivered = await deliver(this.deps, updated).catch((err: unknown) => {
-          this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post the step decision');
-          return updated;
-        });
-        return { result: delivered, release: { nextPollAt: clock.now() } };
+      leaseOf(this.deps, run),
+      {},
+      {
+        kind: 'step_decided',
+        ...unchangedState(run),
+        problem,
+        actorId: click.actor.id,
+        at: clock.now(),
+        payload: { kind: 'step_decision', stepId: click.stepId, title, decision: click.decision },
       },
-      10_000,
     );
+    return deliver(this.deps, updated).catch((err: unknown) => {
+      this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post the step decision');
+      return updated;
+    });
   }
 }

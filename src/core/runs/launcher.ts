@@ -4,7 +4,7 @@ import { openApprovalRequest } from '../approvals/flow';
 import { runAudit } from '../audit/run-audit';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { linkRerun, rerunSource } from './rerun';
 import { NotifyError } from './notifier';
 import { observationPatch, stepPayload } from '../operations/observation';
@@ -152,7 +152,7 @@ export class Launcher {
         outcome = { kind: 'started', run: await this.recordStarted(run, result) };
       } catch (err) {
         if (err instanceof PreviewOutdatedError) {
-          await this.deps.store.updateRun(run.id, this.deps.owner, {
+          await this.deps.store.updateRun(run.id, leaseOf(this.deps, run), {
             state: 'rejected',
             finishedAt: this.deps.clock.now(),
             nextPollAt: null,
@@ -161,7 +161,7 @@ export class Launcher {
               message: 'The current value changed; review it again.',
             },
           });
-          await this.deps.store.release(run.id, this.deps.owner, {});
+          await this.deps.store.release(run.id, leaseOf(this.deps, run), {});
           return { kind: 'outdated', preview: err.preview };
         }
         const recovered = await this.recoverAfter(err, run, op, ctx, request.input);
@@ -241,7 +241,7 @@ export class Launcher {
       memo: result.memo ?? null,
       startedAt: now,
     };
-    const { run: updated } = await this.deps.store.appendTransition(run.id, this.deps.owner, patch, {
+    const { run: updated } = await this.deps.store.appendTransition(run.id, leaseOf(this.deps, run), patch, {
       kind: 'started',
       state: result.observation.state,
       upstreamStatus: result.observation.upstreamStatus,
@@ -263,7 +263,7 @@ export class Launcher {
     const now = this.deps.clock.now();
     const { run: updated } = await this.deps.store.appendTransition(
       run.id,
-      this.deps.owner,
+      leaseOf(this.deps, run),
       { state: 'failed', problem, finishedAt: now, mayRecover: false },
       {
         kind: 'state',
@@ -304,7 +304,7 @@ export class Launcher {
       );
       nextPollAt = new Date(this.deps.clock.now().getTime() + this.deps.settings.poll.minMs);
     }
-    await this.deps.store.release(run.id, this.deps.owner, { nextPollAt });
+    await this.deps.store.release(run.id, leaseOf(this.deps, run), { nextPollAt });
   }
 
   private nextPollAfterStart(run: RunRecord): Date | null {
@@ -389,7 +389,7 @@ export class Launcher {
         }
         const { run: updated } = await store.appendTransition(
           runId,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           {},
           {
             kind: 'cancel_requested',

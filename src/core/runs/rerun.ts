@@ -5,7 +5,7 @@ import { prepareForm } from '../operations/forms';
 import { type Text, txt } from '../kit/text';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { isFinal } from './lifecycle';
 import type { RunRecord } from './run-store';
 
@@ -103,7 +103,7 @@ export async function linkRerun(deps: EngineDeps, rerun: RunRecord): Promise<voi
       async (earlier) => {
         const { run } = await deps.store.appendTransition(
           earlier.id,
-          deps.owner,
+          leaseOf(deps, earlier),
           {},
           {
             kind: 'rerun',

@@ -5,7 +5,7 @@ import type { Decision } from '../policy/policy';
 import { runAudit } from '../audit/run-audit';
 import { deliver, runView } from './delivery';
 import type { EngineDeps } from './engine-deps';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import type { RunView } from './notifier';
 import type { RunRecord, TransitionRecord } from './run-store';
 
@@ -120,7 +120,7 @@ export class StepRetries {
         const now = clock.now();
         const { run: updated } = await store.appendTransition(
           runId,
-          this.deps.owner,
+          leaseOf(this.deps, claimed),
           // The step is spent whatever the answer says; the next poll offers it again if the job fails there again.
           { ...observationPatch(observation, now), retryStep: null, pollFailures: 0 },
           {

@@ -44,6 +44,8 @@ export interface RunRecord {
   pollFailures: number;
   leaseOwner: string | null;
   leaseUntil: Date | null;
+  /** The fencing token of the latest claim: every claim raises it (0 = never claimed). */
+  leaseToken: number;
   cancelRequestedBy: string | null;
   cancelRequestedAt: Date | null;
   /** Set just before the parent is posted: if it is set and `parentTs` is not, the post may have landed. */
@@ -197,7 +199,19 @@ export interface RunFilter {
   limit: number;
 }
 
-/** Thrown when a lease-guarded write finds that another process holds the run. */
+/**
+ * What a lease-guarded write is made under: the process's name and the token of the claim it works from.
+ * The name alone cannot tell two claims of one process apart: a task that stalled past its lease while the
+ * run was claimed again (by another task of the process, or by it after another process let go) still
+ * matches it, and would write from its stale read. Every claim raises the run's token, so that task's token
+ * no longer does.
+ */
+export interface Lease {
+  owner: string;
+  token: number;
+}
+
+/** Thrown when a lease-guarded write finds that another process, or another claim, holds the run. */
 export class LeaseLostError extends Error {
   constructor(runId: string) {
     super(`lease on run ${runId} is held by another process`);
@@ -210,38 +224,49 @@ export interface RunStore {
   /** Inserts unless a run with the same idempotency key exists; then returns that one with `created: false`. */
   createRun(run: NewRun): Promise<{ created: boolean; run: RunRecord }>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  /** Updates a run this process holds the lease on (`owner`); throws LeaseLostError otherwise. */
-  updateRun(id: string, owner: string, patch: RunPatch): Promise<RunRecord>;
+  /** Updates a run held under `lease` (same owner, same claim); throws LeaseLostError otherwise. */
+  updateRun(id: string, lease: Lease, patch: RunPatch): Promise<RunRecord>;
   /** Records a transition and applies `patch` in one transaction; seq = previous seq + 1. Lease-guarded like updateRun. */
   appendTransition(
     id: string,
-    owner: string,
+    lease: Lease,
     patch: RunPatch,
     transition: NewTransition,
   ): Promise<{ run: RunRecord; transition: TransitionRecord }>;
   /** Transitions not yet posted (seq > notifiedSeq), oldest first. */
   pendingTransitions(id: string): Promise<TransitionRecord[]>;
+  /** One transition of a run (what a button on its thread reply was offered with). */
+  getTransition(id: string, seq: number): Promise<TransitionRecord | undefined>;
   /**
    * Records (or, with null, forgets) that transition `seq` is about to be posted. Lease-guarded like
-   * updateRun, so a process that lost the run cannot post its replies. Recording is a compare-and-set: it
-   * also throws LeaseLostError when the transition was attempted or posted since it was read, as happens
-   * to a process that stalled, lost the run to another that posted the reply, and then claimed it again.
+   * updateRun, so a claim that lost the run cannot post its replies. Recording is also a compare-and-set:
+   * it throws LeaseLostError when the transition was attempted or posted since it was read.
    */
-  markAttempted(id: string, owner: string, seq: number, at: Date | null): Promise<void>;
+  markAttempted(id: string, lease: Lease, seq: number, at: Date | null): Promise<void>;
   /** Stores the reply ts and raises notifiedSeq to `seq` (never lowers it). */
   markNotified(id: string, seq: number, ts: string): Promise<void>;
   /** Sets the parent ts unless one is already set; returns the ts that is stored. */
   setParentTs(id: string, ts: string): Promise<string>;
   /**
    * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
-   * < now). Each run is leased to at most one caller. Unposted transitions do not make a run due by
-   * themselves: whoever records one leaves nextPollAt due, so a failed post is retried on its schedule.
+   * < now), each under a new token. Each run is leased to at most one caller. Unposted transitions do not
+   * make a run due by themselves: whoever records one leaves nextPollAt due, so a failed post is retried on
+   * its schedule. Runs in `except` (those the caller is working on) are left alone.
    */
-  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<RunRecord[]>;
-  /** Takes the lease on one run if free (or already ours); undefined when another process holds it. */
+  claimDue(
+    owner: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+    except?: readonly string[],
+  ): Promise<RunRecord[]>;
+  /**
+   * Takes the lease on one run if free (or already ours), under a new token: an earlier claim of ours can
+   * write no more. Undefined when another process holds it.
+   */
   claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined>;
-  /** Gives the lease back, applying `patch`. No-op if the lease is no longer ours. */
-  release(id: string, owner: string, patch: RunPatch): Promise<void>;
+  /** Gives the lease back, applying `patch`. No-op if `lease` no longer holds the run. */
+  release(id: string, lease: Lease, patch: RunPatch): Promise<void>;
   /** First caller wins: true when this call recorded the request, false when one was already recorded or the run is final. */
   requestCancel(id: string, userId: string, at: Date): Promise<boolean>;
   listRuns(filter: RunFilter): Promise<RunRecord[]>;

@@ -13,6 +13,8 @@ export interface StepClaim {
 export interface StepStore {
   /** Records the claim unless the step is claimed already; then returns the claim that holds. */
   claimStep(claim: StepClaim): Promise<{ claimed: true } | { claimed: false; holder: StepClaim }>;
+  /** The claim on a step, if someone decided it. */
+  stepClaim(runId: string, stepId: string): Promise<StepClaim | undefined>;
   /** Gives a claim back (the upstream refused it), so that someone else may try; only the holder's. */
   releaseStep(runId: string, stepId: string, actorId: string): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
 import { describe } from './launcher';
-import { withRun } from './lease';
+import { leaseOf, withRun } from './lease';
 import { isNewState, observationPatch, stepPayload } from '../operations/observation';
 import type { Observation } from '../operations/contract';
 import { PollBudget } from './poll-budget';
@@ -55,11 +55,14 @@ export class Tracker {
     const room = this.deps.settings.batchSize - this.active.size;
     if (room <= 0) return 0;
     const now = this.deps.clock.now();
+    // Not the runs this process is working on: a claim would fence out its own task (one that outlived its
+    // lease on a slow upstream, say), which would have its work thrown away, and its successor too.
     const due = await this.deps.store.claimDue(
       this.deps.owner,
       now,
       new Date(now.getTime() + this.deps.settings.leaseMs),
       room,
+      this.deps.mutex.busy(),
     );
     for (const run of due) {
       const work: Promise<void> = this.process(run.id).finally(() => {
@@ -147,7 +150,7 @@ export class Tracker {
       run.finishedAt &&
       now.getTime() - run.finishedAt.getTime() > this.deps.settings.watchFailedForMs
     ) {
-      return this.deps.store.updateRun(run.id, this.deps.owner, { mayRecover: false });
+      return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), { mayRecover: false });
     }
     const op = this.deps.registry.operation(run.operationId);
     if (!op?.poll || !run.upstreamId) {
@@ -185,7 +188,7 @@ export class Tracker {
     }
     if (isNewState(run, observation)) return this.record(run, 'state', patch, stepPayload(observation));
     if (contactWasLost) return this.record(run, 'contact_restored', patch);
-    return this.deps.store.updateRun(run.id, this.deps.owner, patch);
+    return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), patch);
   }
 
   private async failedPoll(run: RunRecord, problem: Problem, retryable: boolean): Promise<RunRecord> {
@@ -198,7 +201,7 @@ export class Tracker {
         problem,
       });
     }
-    return this.deps.store.updateRun(run.id, this.deps.owner, { pollFailures: failures });
+    return this.deps.store.updateRun(run.id, leaseOf(this.deps, run), { pollFailures: failures });
   }
 
   private async record(
@@ -208,7 +211,7 @@ export class Tracker {
     payload: TransitionPayload | null = null,
   ) {
     const merged = { ...run, ...patch };
-    const { run: updated } = await this.deps.store.appendTransition(run.id, this.deps.owner, patch, {
+    const { run: updated } = await this.deps.store.appendTransition(run.id, leaseOf(this.deps, run), patch, {
       kind,
       state: merged.state,
       upstreamStatus: merged.upstreamStatus,

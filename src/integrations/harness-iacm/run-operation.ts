@@ -27,7 +27,7 @@ import {
   stageIdentifier,
 } from './identifiers';
 import { pipelineExecutionUrl } from './links';
-import { approvalStep, PipelineApprovals, waitsForApproval } from './approval-step';
+import { approvalSteps, approvalsWaitingFor, PipelineApprovals, waitsForApproval } from './approval-step';
 import type { ModuleDirectory, ModuleLookup } from './module-directory';
 import type { ModuleInputs } from './module-inputs';
 import { isScopeField, type ScopeField, type ScopePickers } from './scope-pickers';
@@ -352,8 +352,13 @@ export class RunOperation implements Operation<RunInput> {
     if (!waitsForApproval(summary.status)) return observation;
     // Without the approval's id there is nothing to offer but the link: the thread still says what it waits for.
     const waiting = await this.deps.api.waitingApprovals(ref.upstreamId, scopeOf(ref.input)).catch(() => []);
-    const first = waiting[0];
-    return first ? { ...observation, step: approvalStep(first, observation) } : observation;
+    if (waiting.length === 0) return observation;
+    const waitingFor = approvalsWaitingFor(waiting.length, observation.waitingFor);
+    return {
+      ...observation,
+      ...(waitingFor ? { waitingFor } : {}),
+      steps: approvalSteps(waiting, observation),
+    };
   }
 
   async cancel(ref: UpstreamRef<RunInput>): Promise<CancelOutcome> {

@@ -224,12 +224,17 @@ export class ItentialApi {
   }
 
   /** Finishes a claimed manual task (by the job and the task's id in the workflow): its form's values go in `variables`. */
-  async finishTask(jobId: string, jobTaskId: string, finishState: 'success' | 'failure'): Promise<void> {
+  async finishTask(
+    jobId: string,
+    jobTaskId: string,
+    finishState: 'success' | 'failure',
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     await this.client.request(
       {
         method: 'POST',
         path: `/operations-manager/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(jobTaskId)}/finish`,
-        json: { taskData: { finish_state: finishState, variables: {} } },
+        json: { taskData: { finish_state: finishState, variables } },
         action: finishState === 'success' ? 'approve the manual task' : 'reject the manual task',
         subject: `Task ${jobTaskId} of job ${jobId}`,
         retry: false,

@@ -72,9 +72,11 @@ function progressOf(job: Job): number | undefined {
 }
 
 /** Where the job is: its running tasks, progress, and a manual task waiting for a person. */
-function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingFor' | 'step'> {
+function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingFor' | 'steps'> {
   const running = tasksOf(job).filter(([, t]) => t.status === 'running');
-  const manual = running.find(([, t]) => t.type === 'manual');
+  const manual = running
+    .filter(([, t]) => t.type === 'manual')
+    .map(([id, t]) => ({ id, label: taskLabel(t, id) }));
   const labels = running.map(([id, t]) => taskLabel(t, id));
   const progress = progressOf(job);
   return {
@@ -82,10 +84,10 @@ function activity(job: Job): Pick<Observation, 'detail' | 'progress' | 'waitingF
       ? { detail: `${labels.length === 1 ? 'task' : 'tasks'} ${labels.join(', ')}` }
       : {}),
     ...(progress !== undefined ? { progress } : {}),
-    ...(manual
+    ...(manual.length > 0
       ? {
-          waitingFor: `manual task '${taskLabel(manual[1], manual[0])}'`,
-          step: manualTaskStep(manual[0], taskLabel(manual[1], manual[0])),
+          waitingFor: `${manual.length === 1 ? 'manual task' : 'manual tasks'} ${manual.map((m) => `'${m.label}'`).join(', ')}`,
+          steps: manual.map((m) => manualTaskStep(m.id, m.label)),
         }
       : {}),
   };
@@ -105,7 +107,7 @@ export function observeJob(job: Job, url: string, redactor: Redactor): Observati
         return { ...now, state: now.waitingFor ? 'waiting' : 'running', upstreamStatus: status };
       }
       case 'paused': {
-        const { waitingFor: _waitingFor, step: _step, ...now } = activity(job);
+        const { waitingFor: _waitingFor, steps: _steps, ...now } = activity(job);
         return { ...now, state: 'paused', upstreamStatus: status };
       }
       case 'complete':
@@ -128,7 +130,7 @@ export function observeJob(job: Job, url: string, redactor: Redactor): Observati
       case 'incomplete':
         return { state: 'failed', upstreamStatus: status, problem: jobProblem(job, status, redactor) };
       default: {
-        const { waitingFor: _waitingFor, step: _step, ...now } = activity(job);
+        const { waitingFor: _waitingFor, steps: _steps, ...now } = activity(job);
         return { ...now, state: 'running', upstreamStatus: status };
       }
     }

@@ -16,12 +16,14 @@ import { homeChannelSubmission } from './views/home-channel-submission';
 import { launcherSubmission } from './views/launcher-submission';
 import { operationSubmission } from './views/operation-submission';
 import { previewConfirmation } from './views/preview-confirmation';
+import { stepFormSubmission } from './views/step-form-submission';
 
 export function registerListeners(app: App, deps: SlackDeps): void {
   app.command('/ops', opsCommand(deps));
   app.view(VIEWS.operation, operationSubmission(deps));
   app.view(VIEWS.launcher, launcherSubmission(deps));
   app.view(VIEWS.preview, previewConfirmation(deps));
+  app.view(VIEWS.stepForm, stepFormSubmission(deps));
   app.action(ACTIONS.cancel, cancelRun(deps));
   app.action(ACTIONS.revert, revertRun(deps));
   app.action(ACTIONS.rerun, rerunRun(deps));

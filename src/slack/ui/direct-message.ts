@@ -14,7 +14,7 @@ import {
 import { problemText } from './problem';
 import { stateLabel } from './run-message';
 import { duration } from '../../core/kit/duration';
-import { stepsOf } from '../../core/direct/recipients';
+import { offeredSteps } from '../../core/approvals/transition-payload';
 import { humanStepBlocks, stepDecisionLine } from './human-step';
 
 const ENDING: Record<string, string> = {
@@ -49,13 +49,21 @@ function stepRequestMessage(message: DirectMessage, link: string | undefined): M
   const title = `*${escapeMrkdwn(`${view.systemName}: ${view.operation.title}`)}* in <#${run.channelId}>`;
   const whose = run.requesterId === message.key.userId ? 'Your run' : `<@${run.requesterId}>'s run`;
   const sentence = `${stateLabel('waiting')} · ${whose} ${title} waits for a decision you may make.`;
-  const steps = stepsOf(transition);
+  const { steps, more } = offeredSteps(transition.payload);
   const blocks: KnownBlock[] = [section(sentence)];
   if (message.closedBy) {
     blocks.push(...steps.map((step) => section(`*${escapeMrkdwn(step.title)}*`)));
     blocks.push(section(closedLine({ ...message, closedBy: message.closedBy })));
   } else {
-    for (const step of steps) blocks.push(...humanStepBlocks(run.id, view.systemName, step));
+    blocks.push(
+      ...humanStepBlocks(view.systemName, {
+        runId: run.id,
+        seq: transition.seq,
+        steps,
+        more,
+        upstreamUrl: run.upstreamUrl,
+      }),
+    );
   }
   blocks.push(context(`${threadLink(link)} · run \`${run.id}\``));
   return { text: truncate(plainText(sentence), LIMITS.fallbackText), blocks };

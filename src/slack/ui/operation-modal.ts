@@ -76,7 +76,8 @@ function element(field: FormField): InputBlockElement {
   }
 }
 
-function inputBlock(field: FormField): KnownBlock {
+/** A field as an input block whose block id is the field's id. */
+export function inputBlock(field: FormField): KnownBlock {
   return {
     type: 'input',
     block_id: field.id,

@@ -20,7 +20,7 @@ import {
 } from './blocks';
 import { problemText } from './problem';
 import { mrkdwnText } from './text';
-import { payloadText } from '../../core/approvals/transition-payload';
+import { offeredSteps, payloadText } from '../../core/approvals/transition-payload';
 import { finishedActionButtons, finishedActionsBlock, followUpLine, rerunOfNote } from './run-actions';
 import { humanStepBlocks, stepDecisionLine } from './human-step';
 
@@ -174,10 +174,26 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
       break;
   }
   const blocks: KnownBlock[] = [section(line)];
-  if (transition.payload?.kind === 'human_step')
-    blocks.push(...humanStepBlocks(run.id, view.systemName, transition.payload.step));
+  const { steps, more } = offeredSteps(transition.payload);
+  if (steps.length > 0) {
+    blocks.push(
+      ...humanStepBlocks(view.systemName, {
+        runId: run.id,
+        seq: transition.seq,
+        steps,
+        more,
+        upstreamUrl: run.upstreamUrl,
+      }),
+    );
+  }
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
-  if (transition.state === 'waiting' && run.upstreamUrl && transition.kind === 'state') {
+  // A step offered here is decided here; the link is for waits Flightdeck cannot act on.
+  if (
+    transition.state === 'waiting' &&
+    run.upstreamUrl &&
+    transition.kind === 'state' &&
+    steps.length === 0
+  ) {
     blocks.push(context(`<${run.upstreamUrl}|Act on it in ${view.systemName}>`));
   }
   // The reply that says how it ended carries what the run offers, under the reader's eyes in the thread.

@@ -11,6 +11,7 @@ import { digestReadsAndParts } from './008-digest-reads-and-parts';
 import { rerunsAndRetries } from './009-reruns-and-retries';
 import { stepClaims } from './010-step-claims';
 import { directMessages } from './011-direct-messages';
+import { leaseTokens } from './012-lease-tokens';
 import { homeMarks } from './013-home-marks';
 import { storeSurfaces } from './016-store-surfaces';
 
@@ -28,6 +29,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '009-reruns-and-retries': rerunsAndRetries(),
     '010-step-claims': stepClaims(),
     '011-direct-messages': directMessages(),
+    '012-lease-tokens': leaseTokens(),
     '013-home-marks': homeMarks(),
     '016-store-surfaces': storeSurfaces(),
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AnswerGate } from '../answer-gate';
 import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import { goaBody, ngBody, type GoaBody, type NgBody } from './error-bodies';
@@ -160,6 +161,8 @@ export class HarnessFake {
   private readonly server: Server;
   private readonly duplicateCreate: 'conflict' | 'allow';
   keyMayApprove: boolean;
+  /** Holds the answers to approval activities, once Harness has acted on them. */
+  readonly decisionAnswers = new AnswerGate();
   private port = 0;
 
   private constructor(options: FakeHarnessOptions) {
@@ -310,7 +313,9 @@ export class HarnessFake {
       await this.applyFault(fault, res, answer);
       return;
     }
-    this.send(res, answer());
+    const answered = answer();
+    if (match.route === 'approvalActivity') await this.decisionAnswers.pass();
+    this.send(res, answered);
   }
 
   private async applyFault(fault: Fault, res: ServerResponse, answer: () => Answer): Promise<void> {
@@ -408,8 +413,7 @@ export class HarnessFake {
         'ENTITY_NOT_FOUND',
         `Plan Execution Summary does not exist or has been deleted for planExecutionId: ${id}`,
       );
-    pipeline.waitingApproval();
-    return { status: 200, body: [...pipeline.approvals.values()].filter((a) => a.status === 'WAITING') };
+    return { status: 200, body: pipeline.waitingApprovals() };
   }
 
   /**

@@ -8,10 +8,16 @@ export interface PipelineStep {
   /** failureInfo.message of the pipeline and of the current stage. */
   failure?: string;
   /**
-   * A Harness Approval step waits here (status ApprovalWaiting): the script holds on this step until the
-   * approval's activity is posted; APPROVE moves on, REJECT ends the execution ApprovalRejected.
+   * A Harness Approval step waits here (status ApprovalWaiting), or several at once (parallel stages): the
+   * script holds on this step until each approval's activity is posted; APPROVE of the last one moves on,
+   * REJECT of any ends the execution ApprovalRejected.
    */
-  approval?: { message: string; inputs?: { name: string; defaultValue?: string }[] };
+  approval?: ApprovalSpec | ApprovalSpec[];
+}
+
+export interface ApprovalSpec {
+  message: string;
+  inputs?: { name: string; defaultValue?: string }[];
 }
 
 /** A Harness Approval instance as `…/approvals/execution/{id}` lists it (ApprovalInstanceResponseBody). */
@@ -59,6 +65,26 @@ const FINAL = new Set([
 
 export const isFinalStatus = (status: string) => FINAL.has(status.toLowerCase().replace(/_/g, ''));
 
+function newApproval(id: string, spec: ApprovalSpec): FakeApproval {
+  const now = Date.now();
+  return {
+    id,
+    type: 'HarnessApproval',
+    status: 'WAITING',
+    deadline: now + 86_400_000,
+    created: now,
+    updated: now,
+    error_message: '',
+    details: {
+      approvalMessage: spec.message,
+      includePipelineExecutionHistory: false,
+      approvers: { userGroups: ['_project_all_users'], minimumCount: 1, disallowPipelineExecutor: false },
+      approvalActivities: [],
+      approverInputs: spec.inputs ?? [],
+    },
+  };
+}
+
 /** A pipeline execution whose status advances one step per read (as a real one does over time), or on demand. */
 export class ScriptedPipeline {
   private index = 0;
@@ -86,42 +112,30 @@ export class ScriptedPipeline {
     return this.aborted ? { status: 'Aborted', stage: step.stage, stageStatus: 'Aborted' } : step;
   }
 
-  /** The approval the execution waits on now (creating its instance when first reached), if any. */
-  waitingApproval(): FakeApproval | undefined {
+  /** The approvals the execution waits on now (creating their instances when first reached). */
+  waitingApprovals(): FakeApproval[] {
     const step = this.stepAt(this.index);
-    if (!step.approval || this.aborted || this.rejected) return undefined;
-    const id = `${this.spec.planExecutionId}-approval-${this.index}`;
-    let approval = this.approvals.get(id);
-    if (!approval) {
-      const now = Date.now();
-      approval = {
-        id,
-        type: 'HarnessApproval',
-        status: 'WAITING',
-        deadline: now + 86_400_000,
-        created: now,
-        updated: now,
-        error_message: '',
-        details: {
-          approvalMessage: step.approval.message,
-          includePipelineExecutionHistory: false,
-          approvers: { userGroups: ['_project_all_users'], minimumCount: 1, disallowPipelineExecutor: false },
-          approvalActivities: [],
-          approverInputs: step.approval.inputs ?? [],
-        },
-      };
-      this.approvals.set(id, approval);
-    }
-    return approval.status === 'WAITING' ? approval : undefined;
+    if (!step.approval || this.aborted || this.rejected) return [];
+    const specs = Array.isArray(step.approval) ? step.approval : [step.approval];
+    const base = `${this.spec.planExecutionId}-approval-${this.index}`;
+    const ids = Array.isArray(step.approval) ? specs.map((_, n) => `${base}-${n + 1}`) : [base];
+    specs.forEach((spec, n) => {
+      const id = ids[n] as string;
+      if (!this.approvals.has(id)) this.approvals.set(id, newApproval(id, spec));
+    });
+    return ids.flatMap((id) => {
+      const approval = this.approvals.get(id);
+      return approval?.status === 'WAITING' ? [approval] : [];
+    });
   }
 
-  /** Posts an approval activity: APPROVE moves the script on, REJECT ends it. */
+  /** Posts an approval activity: APPROVE of the last one waiting moves the script on, REJECT ends it. */
   decide(approval: FakeApproval, action: 'APPROVE' | 'REJECT', comments: string): void {
     approval.status = action === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     approval.updated = Date.now();
     approval.details.approvalActivities.push({ approvalAction: action, comments, approvedAt: Date.now() });
-    if (action === 'APPROVE') this.index += 1;
-    else this.rejected = true;
+    if (action === 'REJECT') this.rejected = true;
+    else if (this.waitingApprovals().length === 0) this.index += 1;
   }
 
   /** Moves a `manual` script to its next step. */
@@ -135,7 +149,7 @@ export class ScriptedPipeline {
     if (!this.aborted && !this.rejected) {
       this.lastServed = this.stepAt(this.index);
       // An approval holds the execution until someone decides it.
-      if (this.spec.advance !== 'manual' && !this.waitingApproval()) this.index += 1;
+      if (this.spec.advance !== 'manual' && this.waitingApprovals().length === 0) this.index += 1;
     }
     return this.detail(this.now());
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AnswerGate } from '../answer-gate';
 import { loopbackServer } from '../loopback-server';
 import type { AddressInfo } from 'node:net';
 import {
@@ -138,6 +139,8 @@ export class FakeItential {
   private readonly staticTokens: Set<string>;
   private readonly faults: (Fault & { left: number })[] = [];
   private readonly server: Server;
+  /** Holds the answers to manual-task finishes, once the task is finished and the job moved on. */
+  readonly decisionAnswers = new AnswerGate();
   private readonly options: Required<Omit<FakeItentialOptions, 'workflows' | 'staticTokens'>>;
   url = '';
 
@@ -278,6 +281,7 @@ export class FakeItential {
       reply = new Reply(200, '', 'application/json');
     } else {
       reply = this.route(record, url.searchParams);
+      if (record.method === 'POST' && record.path.endsWith('/finish')) await this.decisionAnswers.pass();
     }
     if (fault?.kind === 'reset_after_handling') {
       req.socket.destroy();

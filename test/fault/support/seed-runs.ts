@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../src/core/store';
-import { newRun, newTransition } from '../../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 
 /** Leases held while seeding, so the seeded transitions are written the way the engine writes them. */
 const SEEDER = 'seeder';
@@ -67,12 +67,12 @@ export async function seedRuns(store: Store, runs: SeedRun[], now = new Date()):
     );
     await store.appendTransition(
       id,
-      SEEDER,
+      createdLease(SEEDER),
       { state: 'running', upstreamId: seed.jobId, upstreamStatus: 'running', startedAt: now },
       newTransition({ kind: 'started', actorId: 'U0ALICE', at: now }),
     );
     if (seed.parentTs) await store.setParentTs(id, seed.parentTs);
-    await store.release(id, SEEDER, { nextPollAt: now });
+    await store.release(id, createdLease(SEEDER), { nextPollAt: now });
     ids.push(id);
   }
   return ids;

@@ -1,4 +1,5 @@
 import { deliver, deliveryDueAt } from '../../../src/core/runs/delivery';
+import { leaseOf } from '../../../src/core/runs/lease';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../src/core/runs/engine-deps';
 import { silentLog } from '../../../src/core/kit/log';
 import { NotifyError, PACED, type Notifier, type RunView } from '../../../src/core/runs/notifier';
@@ -11,7 +12,7 @@ import { Registry } from '../../../src/core/operations/registry';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import { LeaseLostError, type RunRecord, type TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
-import { newRun, newTransition } from '../../support/run-fixtures';
+import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import type { Operation } from '../../../src/core/operations/contract';
 import { Policy } from '../../../src/core/policy/policy';
 import { rule } from '../../support/policy-rules';
@@ -162,7 +163,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
   async function transition(run: RunRecord, state: RunState): Promise<RunRecord> {
     const { run: updated } = await store.appendTransition(
       run.id,
-      OWNER,
+      createdLease(OWNER),
       { state },
       newTransition({ state, upstreamStatus: state, at: now }),
     );
@@ -190,7 +191,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
 
   it('after a crash between Slack accepting a reply and the store recording it, adopts that reply', async () => {
     const run = await runWith(['running', 'succeeded']);
-    await store.updateRun(run.id, OWNER, { parentTs: '1699999999.000001', parentSeq: run.seq });
+    await store.updateRun(run.id, createdLease(OWNER), { parentTs: '1699999999.000001', parentSeq: run.seq });
     const before = (await store.getRun(run.id)) as RunRecord;
     // The process "dies" right after Slack took reply 1: nothing after the post is recorded.
     notifier.failures = [{ error: new Error('process died'), afterLanding: true }];
@@ -208,7 +209,9 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
 
   it('holds the run while a post is in flight, so a process taking over after the lease cannot post it twice', async () => {
     const run = await runWith(['running']);
-    const leased = await store.updateRun(run.id, OWNER, { leaseUntil: new Date(now.getTime() + 1_000) });
+    const leased = await store.updateRun(run.id, createdLease(OWNER), {
+      leaseUntil: new Date(now.getTime() + 1_000),
+    });
     let land = () => {};
     const started = new Promise<void>((resolve) => {
       notifier.inFlight = { started: resolve, landing: new Promise((done) => (land = done)) };
@@ -238,8 +241,11 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     async (_, parentPosted) => {
       const run = await runWith(['running']);
       if (parentPosted)
-        await store.updateRun(run.id, OWNER, { parentTs: '1699999999.000001', parentSeq: run.seq });
-      await store.release(run.id, OWNER, {});
+        await store.updateRun(run.id, createdLease(OWNER), {
+          parentTs: '1699999999.000001',
+          parentSeq: run.seq,
+        });
+      await store.release(run.id, createdLease(OWNER), {});
       // This process reads the replies to post, then stalls (a loaded machine) before it marks the first.
       let stalled = () => {};
       let resume = () => {};
@@ -271,7 +277,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
       const other = 'tracker-b';
       const taken = (await store.claim(run.id, other, now, lease())) as RunRecord;
       await deliver(deps(other), taken);
-      await store.release(run.id, other, { nextPollAt: now });
+      await store.release(run.id, leaseOf({ owner: other }, taken), { nextPollAt: now });
       expect(await store.claim(run.id, OWNER, now, lease())).toBeDefined();
       resume();
       expect(await first).toBeInstanceOf(LeaseLostError);
@@ -438,10 +444,15 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
           leaseUntil: new Date(now.getTime() + 600_000),
         }),
       );
-      await store.appendTransition(run.id, OWNER, { state: 'running' }, newTransition({ at: now }));
+      await store.appendTransition(
+        run.id,
+        createdLease(OWNER),
+        { state: 'running' },
+        newTransition({ at: now }),
+      );
       const { run: done } = await store.appendTransition(
         run.id,
-        OWNER,
+        createdLease(OWNER),
         { state: 'succeeded' },
         newTransition({ at: now, state: 'succeeded' }),
       );
@@ -499,7 +510,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
     });
 
     describe('an upstream human step', () => {
-      const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], form: false };
+      const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], fields: [] };
       const operation = {
         id: 'itential.start',
         system: 'itential',
@@ -537,7 +548,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
         );
         const { run: waiting } = await store.appendTransition(
           run.id,
-          OWNER,
+          createdLease(OWNER),
           { state: 'waiting' },
           { ...newTransition({ at: now, state: 'waiting' }), payload: { kind: 'human_step', step } },
         );
@@ -549,7 +560,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
         // The tracker sees the job finish before Bob's decision, which caused it, is recorded.
         const { run: done } = await store.appendTransition(
           run.id,
-          OWNER,
+          createdLease(OWNER),
           { state: 'succeeded' },
           newTransition({ at: now, state: 'succeeded' }),
         );
@@ -557,7 +568,7 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
         expect(messenger.updates.map((m) => m.closedBy?.state)).toEqual(['succeeded']);
         const { run: decided } = await store.appendTransition(
           run.id,
-          OWNER,
+          createdLease(OWNER),
           {},
           {
             ...newTransition({ at: now, state: 'succeeded', kind: 'step_decided', actorId: 'U0BOB' }),

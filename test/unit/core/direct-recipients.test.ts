@@ -4,7 +4,6 @@ import {
   opensRequest,
   requesterReason,
   stepCloser,
-  stepsOf,
 } from '../../../src/core/direct/recipients';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import type { TransitionKind } from '../../../src/core/runs/run-store';
@@ -43,11 +42,9 @@ describe('who is told directly', () => {
     expect(movesRequest(t('state', 'succeeded'))).toBe(false);
   });
 
-  it('reads the steps a transition offers, and which transitions end the wait on earlier ones', () => {
-    const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], form: false };
+  it('knows which transitions end the wait on the steps offered before them', () => {
+    const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], fields: [] };
     const waiting = { ...t('state', 'waiting'), payload: { kind: 'human_step' as const, step } };
-    expect(stepsOf(waiting)).toEqual([step]);
-    expect(stepsOf(t('state', 'waiting'))).toEqual([]);
     const decided = (problem: null | { title: string; message: string }) => ({
       ...t('step_decided', 'waiting', 'U0002'),
       problem,
@@ -69,7 +66,7 @@ describe('who is told directly', () => {
   });
 
   it('shows a step closed by the decision on it from Flightdeck, even one recorded after the run moved on', () => {
-    const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], form: false };
+    const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], fields: [] };
     const at2 = (seq: number, fields: Partial<ReturnType<typeof t>>) => ({
       ...t('state', 'running'),
       seq,

@@ -144,7 +144,7 @@ describe('a human step in a direct message', () => {
     id: 'task-1',
     title: "Manual task 'Approve <!here> change'",
     decisions: ['approve' as const, 'reject' as const],
-    form: false,
+    fields: [],
   };
   const waiting = { state: 'waiting' as const, payload: { kind: 'human_step' as const, step } };
 
@@ -158,7 +158,7 @@ describe('a human step in a direct message', () => {
     );
     expect(text).toContain('Approve &lt;!here&gt; change');
     expect(text).toContain(`<${LINK}|Open the run's thread>`);
-    const value = JSON.stringify({ run: dm.view.run.id, step: 'task-1' });
+    const value = JSON.stringify({ run: dm.view.run.id, step: 'task-1', seq: 3 });
     expect(JSON.stringify(content.blocks)).toContain(JSON.stringify(value));
     expect(JSON.stringify(content.blocks)).toContain('fd.step.reject');
     expect(content.text).not.toContain('*');

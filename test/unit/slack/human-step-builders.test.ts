@@ -5,8 +5,10 @@ import {
   parseStepButton,
   stepClickReply,
   stepDecisionLine,
+  stepFormModal,
 } from '../../../src/slack/ui/human-step';
-import { validateBlocks } from '../../support/block-kit';
+import { readStepFormMetadata } from '../../../src/slack/modal-metadata';
+import { validateBlocks, validateView } from '../../support/block-kit';
 import { transitionRecord } from '../../support/run-fixtures';
 import { blocksText } from '../../support/flightdeck-harness';
 
@@ -17,12 +19,25 @@ const step: HumanStep = {
   title: 'Harness approval · stage Approve',
   message: txt`Apply <!channel> to prod? See ${link('https://example.com/plan', 'the plan')}`,
   decisions: ['approve', 'reject'],
-  form: false,
+  fields: [],
+};
+const offered = (steps: HumanStep[], more = 0) => ({
+  runId: RUN,
+  seq: 4,
+  steps,
+  more,
+  upstreamUrl: 'https://harness.example/run',
+});
+const withForm: HumanStep = {
+  ...step,
+  id: 'appr-2',
+  title: 'Harness approval 2 of 2',
+  fields: [{ id: 'in.s.ticket', kind: 'text', label: 'ticket', optional: true, initial: 'CHG-1' }],
 };
 
 describe('human step builders', () => {
   it('shows the step, its message escaped, and one valid button per decision carrying the run and step', () => {
-    const blocks = humanStepBlocks(RUN, 'Harness IaCM', step);
+    const blocks = humanStepBlocks('Harness IaCM', offered([step]));
     expect(validateBlocks(blocks, 'message')).toBeUndefined();
     const text = blocksText({ blocks });
     expect(text).toContain('*Harness approval · stage Approve*');
@@ -33,23 +48,49 @@ describe('human step builders', () => {
     };
     expect(actions.elements.map((e) => e.action_id)).toEqual(['fd.step.approve', 'fd.step.reject']);
     expect(actions.elements.map((e) => parseStepButton(e.value))).toEqual([
-      { run: RUN, step: 'appr-1' },
-      { run: RUN, step: 'appr-1' },
+      { run: RUN, step: 'appr-1', seq: 4 },
+      { run: RUN, step: 'appr-1', seq: 4 },
     ]);
     expect(actions.elements[0]?.confirm).toBeUndefined();
     expect(actions.elements[1]?.confirm).toBeDefined();
   });
 
-  it('offers only the decisions the upstream takes, and says when the upstream also asks for values', () => {
-    const blocks = humanStepBlocks(RUN, 'Itential', {
-      ...step,
-      message: undefined,
-      decisions: ['approve'],
-      form: true,
-    });
+  it('offers only the decisions the upstream takes, and no longer sends anyone upstream for a form', () => {
+    const blocks = humanStepBlocks(
+      'Itential',
+      offered([{ ...step, message: undefined, decisions: ['approve'] }]),
+    );
     expect(validateBlocks(blocks, 'message')).toBeUndefined();
     expect(JSON.stringify(blocks)).not.toContain('fd.step.reject');
-    expect(blocksText({ blocks })).toContain('only Itential');
+    expect(blocksText({ blocks })).not.toContain('own page');
+  });
+
+  it('offers each waiting step with its own buttons, says how many more wait, and where', () => {
+    const blocks = humanStepBlocks('Harness IaCM', offered([step, withForm], 3));
+    expect(validateBlocks(blocks, 'message')).toBeUndefined();
+    const actions = blocks.filter((b) => b.type === 'actions') as {
+      elements: { text: { text: string }; value: string }[];
+    }[];
+    expect(actions.map((a) => parseStepButton(a.elements[0]?.value)?.step)).toEqual(['appr-1', 'appr-2']);
+    expect(actions.map((a) => a.elements[0]?.text.text)).toEqual(['Approve', 'Approve…']);
+    const text = blocksText({ blocks });
+    expect(text).toContain(
+      '…and 3 more steps wait: decide them in <https://harness.example/run|Harness IaCM>.',
+    );
+    expect(text).toContain('Approve… asks for the values');
+  });
+
+  it("opens a step's form pre-filled, submitted as Approve, carrying the run, step and channel", () => {
+    const view = stepFormModal('Harness IaCM', withForm, { run: RUN, step: 'appr-2', channel: 'C0OPS' });
+    expect(validateView(view)).toBeUndefined();
+    expect(view.submit?.text).toBe('Approve');
+    expect(JSON.stringify(view.blocks)).toContain('"initial_value":"CHG-1"');
+    expect(readStepFormMetadata(view.private_metadata)).toEqual({
+      run: RUN,
+      step: 'appr-2',
+      channel: 'C0OPS',
+    });
+    expect(readStepFormMetadata('{"run":"r"}')).toBeUndefined();
   });
 
   it('reads back only button values it wrote', () => {

@@ -1,16 +1,15 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { StepDecision } from '../../../core/operations/contract';
-import { RunBusyError } from '../../../core/runs/lease';
 import type { SlackDeps } from '../../deps';
-import { tellUser } from '../../ephemeral';
-import { parseStepButton, stepClickReply } from '../../ui/human-step';
-import { deniedMessage, infoMessage } from '../../ui/replies';
+import { decideStep, tellStepOutcome } from '../../step-decide';
+import { parseStepButton, stepFormModal } from '../../ui/human-step';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
 /**
- * Approve or Reject on an upstream human step in a run's thread. The thread shows decisions and upstream
- * refusals; the clicker alone hears a policy refusal or that someone decided first.
+ * Approve or Reject on an upstream human step in a run's thread. Approve on a step that asks for values
+ * opens its form (decided when submitted); any other click is decided at once. The thread shows decisions
+ * and upstream refusals; the clicker alone hears a policy refusal or that someone decided first.
  */
 export function stepDecision(deps: SlackDeps, decision: StepDecision) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
@@ -18,33 +17,24 @@ export function stepDecision(deps: SlackDeps, decision: StepDecision) {
     const channelId = body.channel?.id;
     const target = parseStepButton(action.value);
     if (!channelId || !target) return;
-    const tell = (text: string) => tellUser(client, deps.log, channelId, body.user.id, infoMessage(text));
-    deps.afterAck.run(`step ${decision}`, async () => {
-      try {
-        const result = await deps.humanSteps.decide({
-          runId: target.run,
-          stepId: target.step,
-          decision,
-          actor: { id: body.user.id, name: body.user.name },
-          channelId,
+    const actor = { id: body.user.id, name: body.user.name };
+    const click = { runId: target.run, stepId: target.step, decision, actor, channelId };
+    if (decision === 'approve' && target.seq !== undefined) {
+      // The trigger id lasts 3 s: the form is looked up and opened before anything else.
+      const opened = await deps.humanSteps.form({ ...click, seq: target.seq });
+      if (opened.kind === 'form') {
+        const metadata = { run: target.run, step: target.step, channel: channelId };
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: stepFormModal(opened.systemName, opened.step, metadata),
         });
-        if (result.kind === 'denied') {
-          await tellUser(
-            client,
-            deps.log,
-            channelId,
-            body.user.id,
-            deniedMessage(`${decision} this step (${result.operationId})`, result.decision),
-          );
-          return;
-        }
-        if (result.kind === 'decided' || result.kind === 'refused_upstream') deps.tracker.nudge();
-        const reply = stepClickReply(result);
-        if (reply) await tell(reply);
-      } catch (err) {
-        if (!(err instanceof RunBusyError)) throw err;
-        await tell('Flightdeck is busy with this run right now; try again in a moment.');
+        return;
       }
-    });
+      if (opened.kind !== 'no_form') {
+        await tellStepOutcome(deps, client, click, opened);
+        return;
+      }
+    }
+    decideStep(deps, client, click);
   };
 }

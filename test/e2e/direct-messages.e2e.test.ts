@@ -5,15 +5,13 @@ import { blocksText, channelMaker, type Harness } from '../support/flightdeck-ha
 import { eventually } from '../support/eventually';
 import { jobStarts, startItentialBot, type ItentialBot } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
+import { approveStep, HANG_MS, STEP_APPROVE } from '../support/human-steps';
 
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const CAROL = 'U0CAROL';
 const DAVE = 'U0DAVE';
 const APPROVE = 'fd.run.approve';
-const STEP_APPROVE = 'fd.step.approve';
-/** How long a wait on the bot may take before it counts as a hang: generous, for a loaded machine. */
-const HANG_MS = 20_000;
 const im = (user: string) => `D${user.slice(1)}`;
 
 // Anyone but Dave may start jobs; "Prod" jobs need one approval by Carol or a member of on-call (Alice, Bob).
@@ -168,7 +166,8 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     // Dave may decide it, but turned direct messages off.
     expect(dmsAbout(slack, DAVE, run)).toHaveLength(0);
 
-    await h.driver.blockAction({ user: BOB, actionId: STEP_APPROVE, channelId: im(BOB), messageTs: bobs.ts });
+    // The step's own form opens from the DM as from the thread, and its submission decides it.
+    await approveStep(h, BOB, bobs, im(BOB));
     await h.threadTexts(
       run.channelId,
       run.parentTs ?? '',

@@ -32,4 +32,6 @@ EXPOSE 3000
 # which serves /healthz in Socket Mode too (there is no Slack port then).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# The heap limit keeps V8's old generation near what the bot holds instead of growing it to a multiple
+# that follows the host's memory (bench/support/production-node-args.ts says why; npm start passes it too).
+CMD ["node", "--max-old-space-size=512", "dist/main.js"]

@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { envCount, type BenchContext, type BenchReport, type Benchmark, type Verdict } from './benchmark';
 import type { Child } from './support/child';
 import { openLoopBlock, type BlockResult, type LoadTarget } from './support/open-loop';
-import { startServer, type ServerInfo, type ServerKind } from './support/server-process';
+import { serverCpu, startServer, type ServerInfo, type ServerKind } from './support/server-process';
 import { slashCommand } from './support/slash-command';
 import { summarize, type LatencySummary } from './support/stats';
 import { formatTable, ms } from './support/table';
@@ -153,13 +153,27 @@ async function measure(context: BenchContext, servers: Record<ServerKind, Child<
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });
+  const cpuOf = async (kind: ServerKind) => (await servers[kind].call({ kind: 'cpu' }, serverCpu)).cpuSeconds;
+  const cpu = async () => {
+    const [bare, flightdeck] = await Promise.all([cpuOf('bare-bolt'), cpuOf('flightdeck')]);
+    return { bare, flightdeck };
+  };
   try {
     const repliesBefore = await context.fakeSlack.acceptedResponses();
     await alternate(agent, targets, warmup, blockSize);
+    const cpuBefore = await cpu();
     const results = await alternate(agent, targets, requests, blockSize);
     const expectedReplies = SERIES.filter((s) => s.repliesAfterAck).length * (warmup + requests);
     const replies = (await waitForReplies(context, repliesBefore + expectedReplies)) - repliesBefore;
-    return { requests, warmup, blockSize, results, replies, expectedReplies };
+    const cpuAfter = await cpu();
+    // CPU time per request measured, each server over its own series: it does not depend on how busy
+    // the machine is, as the latencies do.
+    const flightdeckRequests = SERIES.filter((s) => s.server === 'flightdeck').length * requests;
+    const cpuPerRequestMs = {
+      bare: ((cpuAfter.bare - cpuBefore.bare) * 1_000) / requests,
+      flightdeck: ((cpuAfter.flightdeck - cpuBefore.flightdeck) * 1_000) / flightdeckRequests,
+    };
+    return { requests, warmup, blockSize, results, replies, expectedReplies, cpuPerRequestMs };
   } finally {
     await agent.close();
   }
@@ -225,6 +239,9 @@ export const ackLatency: Benchmark = {
             `alternating blocks of ${String(run.blockSize)}; each server in its own process on 127.0.0.1.`,
           table,
           `/ops runs and /ops status after-ack replies accepted by the fake Slack: ${String(run.replies)}/${String(run.expectedReplies)}`,
+          `CPU time per measured request (user + system, the server's own process): bare Bolt ` +
+            `${ms(run.cpuPerRequestMs.bare)} ms; Flightdeck ${ms(run.cpuPerRequestMs.flightdeck)} ms ` +
+            `(its three series together, the after-ack work and replies included)`,
         ],
         verdicts: [
           ratioVerdict('/ops runs', runs, bare),

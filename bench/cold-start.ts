@@ -7,6 +7,7 @@ import { envCount, type BenchContext, type BenchReport, type Benchmark } from '.
 import { endProcess, exitOf, logTail } from './support/child';
 import { median } from './support/stats';
 import { formatTable, ms } from './support/table';
+import { PRODUCTION_NODE_ARGS } from './support/production-node-args';
 
 const TARGET_MS = 2_000;
 const GIVE_UP_MS = 20_000;
@@ -39,7 +40,7 @@ async function healthy(agent: Agent, url: string): Promise<boolean> {
   }
 }
 
-/** Spawns `node main.js` on a fresh embedded store and times it until /healthz answers 200. */
+/** Spawns `node main.js` (with production's Node flags) on a fresh embedded store and times it until /healthz answers 200. */
 async function coldStart(context: BenchContext, attempt: number, agent: Agent): Promise<number> {
   const dir = join(context.workDir, `cold-start-${String(attempt)}`);
   mkdirSync(dir);
@@ -48,7 +49,7 @@ async function coldStart(context: BenchContext, attempt: number, agent: Agent): 
   const { apiUrl, botToken } = context.fakeSlack.info;
   const log = openSync(logFile, 'a');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_ARGS, MAIN_JS], {
     env: {
       PATH: process.env.PATH ?? '',
       SLACK_BOT_TOKEN: botToken,

@@ -20,6 +20,7 @@ import { isFinal, RUN_STATES } from '../src/core/runs/lifecycle';
 import { DEFAULT_SLACK_BUDGET } from '../src/slack/slack-budget';
 import { percentile } from './support/stats';
 import { Child } from './support/child';
+import { PRODUCTION_NODE_ARGS } from './support/production-node-args';
 import { formatTable } from './support/table';
 import {
   trackingItentialInfo,
@@ -125,8 +126,12 @@ export const trackingBenchmark: Benchmark = {
           },
           logFile: botLog,
           info: z.object({ port: z.number() }),
-          // Profiling the bot alone, e.g. BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-          execArgv: process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean),
+          // Production's Node flags. Profiling the bot alone, e.g.
+          // BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+          execArgv: [
+            ...PRODUCTION_NODE_ARGS,
+            ...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+          ],
         });
         let memory: BotStats;
         let seconds: number;

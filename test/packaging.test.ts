@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRODUCTION_NODE_ARGS } from '../bench/support/production-node-args';
 
 // No Docker engine runs in CI, so the image is checked statically: the facts below are the ones a
 // broken build or an unsafe image would violate.
@@ -81,9 +82,12 @@ describe('Dockerfile', () => {
     }
   });
 
-  test('starts the compiled entry point of src/main.ts', () => {
+  test('starts the compiled entry point of src/main.ts, with the Node flags the benchmarks measure', () => {
     const cmd = finalStage.filter((i) => i.keyword === 'CMD').at(-1)?.args;
-    expect(cmd).toBe('["node", "dist/main.js"]');
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...PRODUCTION_NODE_ARGS, 'dist/main.js']);
+    expect(JSON.parse(read('package.json'))).toMatchObject({
+      scripts: { start: `npm run build && node ${PRODUCTION_NODE_ARGS.join(' ')} dist/main.js` },
+    });
     expect(existsSync(join(root, 'src/main.ts'))).toBe(true);
     expect(JSON.parse(read('package.json'))).toMatchObject({ main: 'dist/main.js' });
   });

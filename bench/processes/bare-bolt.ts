@@ -1,7 +1,7 @@
 import { App, LogLevel } from '@slack/bolt';
 import { z } from 'zod';
 import { serveChild } from '../support/child-main';
-import { boundPort } from '../support/server-process';
+import { boundPort, cpuSoFar } from '../support/server-process';
 
 const env = z.object({
   SLACK_BOT_TOKEN: z.string(),
@@ -22,5 +22,9 @@ serveChild(async () => {
     await ack();
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
-  return { info: { port: boundPort(server) }, stop: () => app.stop().then(() => undefined) };
+  return {
+    info: { port: boundPort(server) },
+    handle: cpuSoFar,
+    stop: () => app.stop().then(() => undefined),
+  };
 });

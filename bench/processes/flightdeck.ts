@@ -6,6 +6,7 @@ import { INTEGRATIONS } from '../../src/integrations';
 import { createLogger } from '../../src/observability/logger';
 import type { Store } from '../../src/core/store';
 import { serveChild } from '../support/child-main';
+import { cpuSoFar } from '../support/server-process';
 
 /** Where the benchmark's commands come from, so `/ops runs` has a full page to read and render. */
 const seedEnv = z.object({
@@ -50,5 +51,5 @@ serveChild(async () => {
   const flightdeck = await startFlightdeck({ config, log, host: '127.0.0.1' });
   const [statusRunId] = await seedFinishedRuns(flightdeck.store, seedEnv.parse(process.env));
   if (flightdeck.port === undefined) throw new Error('Flightdeck did not report its HTTP port');
-  return { info: { port: flightdeck.port, statusRunId }, stop: () => flightdeck.stop() };
+  return { info: { port: flightdeck.port, statusRunId }, handle: cpuSoFar, stop: () => flightdeck.stop() };
 });

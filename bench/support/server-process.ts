@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Child } from './child';
+import { PRODUCTION_NODE_ARGS } from './production-node-args';
 
 export const serverInfo = z.object({
   port: z.number().int().positive(),
@@ -8,6 +9,15 @@ export const serverInfo = z.object({
   statusRunId: z.string().optional(),
 });
 export type ServerInfo = z.infer<typeof serverInfo>;
+
+/** What a server process answers when asked: the CPU time (user + system) it has used so far. */
+export const serverCpu = z.object({ cpuSeconds: z.number() });
+
+/** A server process's answer to any request: its CPU time so far. */
+export async function cpuSoFar(): Promise<z.infer<typeof serverCpu>> {
+  const { user, system } = process.cpuUsage();
+  return { cpuSeconds: (user + system) / 1e6 };
+}
 
 /** The servers a benchmark can start, each a compiled module under bench/processes. */
 export type ServerKind = 'flightdeck' | 'bare-bolt';
@@ -19,8 +29,12 @@ export function startServer(kind: ServerKind, env: Record<string, string>, logFi
     env,
     logFile,
     info: serverInfo,
-    // Profiling a server, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-    execArgv: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+    // Flightdeck runs with production's Node flags. Profiling a server, e.g.
+    // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    execArgv: [
+      ...(kind === 'flightdeck' ? PRODUCTION_NODE_ARGS : []),
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
 }
 

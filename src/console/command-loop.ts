@@ -9,7 +9,7 @@ import { isUpstreamError } from '../core/operations/problem';
 import { operationOutlooks } from '../core/policy/outlooks';
 import type { Subject } from '../core/policy/policy';
 import { RunBusyError } from '../core/runs/lease';
-import type { RunRecord } from '../core/runs/run-store';
+import type { RunSummary } from '../core/runs/run-list-store';
 import type { RunChoice } from './buttons';
 import { digestCommandLines, digestUsageLines } from './digest-commands';
 import type { ConsoleEngine } from './engine';
@@ -227,7 +227,7 @@ class CommandLoop {
   private async recentRuns(
     subject: Subject,
     mine: boolean,
-  ): Promise<{ title?: string; runs: RunRecord[]; hidden: number }> {
+  ): Promise<{ title?: string; runs: RunSummary[]; hidden: number }> {
     const { runs } = this.engine;
     if (mine) {
       const seen = await runs.mine(subject.userId, RUNS_SHOWN);

@@ -5,6 +5,7 @@
  * statements, never a process-local lock.
  */
 import type { RunStore } from './runs/run-store';
+import type { RunListStore } from './runs/run-list-store';
 import type { AuditStore } from './audit/audit-store';
 import type { DigestStore } from './digest/digest-store';
 import type { ApprovalStore } from './approvals/approval-store';
@@ -18,6 +19,7 @@ import type { SurfaceStore } from './store-surfaces';
 export interface Store
   extends
     RunStore,
+    RunListStore,
     AuditStore,
     DigestStore,
     ApprovalStore,

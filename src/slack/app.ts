@@ -63,6 +63,9 @@ export function createSlackApp(options: SlackAppOptions): App {
     clientOptions,
     // auth.test runs in app.init(), where a failure can be reported instead of crashing the process.
     deferInitialization: true,
+    // No listener reads context.conversation: Bolt's in-memory conversation store would only cost every
+    // request a lookup before its ack.
+    convoStore: false as const,
   };
   const app = options.appToken
     ? new App({

@@ -40,6 +40,9 @@ export function notifierClient(options: { token: string; apiUrl?: string; log: L
  * Every call spends the workspace's budget (SlackBudget, shared by all replicas through the store), urgent
  * runs first; a 429 pauses that method (in that channel, for posts) for its Retry-After everywhere, and a
  * call that has no turn soon enough is handed back as a NotifyError with `retryAfterMs`, never sent.
+ * Messages are rendered when their turn comes, not before: a call waiting for its slot holds the run, not
+ * its Block Kit, and a refused call renders nothing. (Calls that wait outlive young-generation collections,
+ * so whatever they hold is promoted and grows the old generation; see bench/README.md, tracking.)
  */
 export class SlackNotifier implements Notifier {
   private readonly slack: PacedSlack;
@@ -65,11 +68,10 @@ export class SlackNotifier implements Notifier {
       );
       if (found) return found;
     }
-    const content = parentMessage(view, this.clock.now());
     const res = await this.slack.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
-        ...content,
+        ...parentMessage(view, this.clock.now()),
         unfurl_links: false,
         metadata: { event_type: PARENT_EVENT, event_payload: { run_id: run.id, seq: 0 } },
       }),
@@ -90,12 +92,11 @@ export class SlackNotifier implements Notifier {
       );
       if (found) return found;
     }
-    const content = transitionReply(view, transition);
     const res = await this.slack.call(POST, run.channelId, priority, () =>
       this.client.chat.postMessage({
         channel: run.channelId,
         thread_ts: parentTs,
-        ...content,
+        ...transitionReply(view, transition),
         unfurl_links: false,
         metadata: {
           event_type: TRANSITION_EVENT,
@@ -109,10 +110,9 @@ export class SlackNotifier implements Notifier {
   async updateParent(view: RunView): Promise<void> {
     const { run } = view;
     if (!run.parentTs) return;
-    const content = parentMessage(view, this.clock.now());
     const ts = run.parentTs;
     await this.slack.call('chat.update', run.channelId, urgency(run), () =>
-      this.client.chat.update({ channel: run.channelId, ts, ...content }),
+      this.client.chat.update({ channel: run.channelId, ts, ...parentMessage(view, this.clock.now()) }),
     );
   }
 }

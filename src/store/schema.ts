@@ -183,7 +183,7 @@ export interface HomeMarksTable {
   claim_until: number | null;
 }
 
-/** Which surfaces have used the store (migration 016). */
+/** Which surfaces have used the store (migration 014). */
 export interface StoreSurfacesTable {
   surface: string;
   first_at: number;

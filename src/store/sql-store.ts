@@ -13,6 +13,8 @@ import { SurfaceQueries } from './surface-queries';
 import type { Surface, SurfaceUse } from '../core/store-surfaces';
 import { migrate } from './migrate';
 import { StepQueries } from './step-queries';
+import { RunListQueries } from './run-list-queries';
+import type { RunSummary } from '../core/runs/run-list-store';
 import type { StepClaim } from '../core/runs/step-store';
 import {
   LeaseLostError,
@@ -83,6 +85,7 @@ export class SqlStore implements Store {
   private readonly homeMarks: HomeMarkQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
+  private readonly lists: RunListQueries;
   private readonly surfaces: SurfaceQueries;
 
   constructor(
@@ -99,6 +102,7 @@ export class SqlStore implements Store {
     this.homeMarks = new HomeMarkQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
+    this.lists = new RunListQueries(connection.db);
     this.surfaces = new SurfaceQueries(connection.db);
   }
 
@@ -287,7 +291,7 @@ export class SqlStore implements Store {
     leaseUntil: Date,
     limit: number,
     except: readonly string[] = [],
-  ): Promise<RunRecord[]> {
+  ): Promise<Pick<RunRecord, 'id'>[]> {
     const free = leaseFree(now);
     const dueNow = (eb: ExpressionBuilder<Database, 'runs'>) =>
       eb.and([
@@ -308,7 +312,7 @@ export class SqlStore implements Store {
       .orderBy('next_poll_at', (ob) => ob.asc().nullsFirst())
       .limit(limit)
       .$if(this.connection.engine === 'postgres', (qb) => qb.forUpdate().skipLocked());
-    const rows = await this.db
+    return this.db
       .updateTable('runs')
       .set((eb) => ({
         lease_owner: owner,
@@ -317,9 +321,8 @@ export class SqlStore implements Store {
       }))
       .where('id', 'in', due)
       .where(free)
-      .returningAll()
+      .returning('id')
       .execute();
-    return rows.map(runRecord);
   }
 
   async claim(id: string, owner: string, now: Date, leaseUntil: Date): Promise<RunRecord | undefined> {
@@ -367,20 +370,13 @@ export class SqlStore implements Store {
     return result.numUpdatedRows > 0n;
   }
 
-  async listRuns(filter: RunFilter): Promise<RunRecord[]> {
-    if (filter.states?.length === 0) return [];
-    let query = this.db.selectFrom('runs').selectAll();
-    if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
-    if (filter.requesterId !== undefined) query = query.where('requester_id', '=', filter.requesterId);
-    if (filter.states !== undefined) query = query.where('state', 'in', filter.states);
-    if (filter.createdSince !== undefined)
-      query = query.where('created_at', '>=', filter.createdSince.getTime());
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(filter.limit)
-      .execute();
-    return rows.map(runRecord);
+  // Listings of runs: their queries live in run-list-queries.ts.
+  listRuns(filter: RunFilter): Promise<RunRecord[]> {
+    return this.lists.listRuns(filter);
+  }
+
+  listRunSummaries(filter: RunFilter): Promise<RunSummary[]> {
+    return this.lists.listRunSummaries(filter);
   }
 
   async appendAudit(record: NewAuditRecord): Promise<void> {

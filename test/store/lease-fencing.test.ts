@@ -52,7 +52,13 @@ describe.each(storeBackends())('lease fencing on $name', (backend) => {
 
   const reclaimers: [string, (id: string, now: Date, until: Date) => Promise<RunRecord | undefined>][] = [
     ['claim', (id, now, until) => store.claim(id, OWNER, now, until)],
-    ['claimDue', async (_id, now, until) => (await store.claimDue(OWNER, now, until, 10))[0]],
+    [
+      'claimDue',
+      async (_id, now, until) => {
+        const [due] = await store.claimDue(OWNER, now, until, 10);
+        return due && store.getRun(due.id);
+      },
+    ],
   ];
 
   it.each(reclaimers)(

@@ -382,7 +382,8 @@ describe.each(storeBackends())('store on $name', (backend) => {
       const claimed = await store.claimDue('p1', T0, at(60), 10);
 
       expect(claimed.map((r) => r.id).sort()).toEqual([due.id, dueNow.id].sort());
-      for (const run of claimed) expect(run).toMatchObject({ leaseOwner: 'p1', leaseUntil: at(60) });
+      for (const { id } of claimed)
+        expect(await store.getRun(id)).toMatchObject({ leaseOwner: 'p1', leaseUntil: at(60) });
       expect(await store.getRun(heldByOther.id)).toMatchObject({ leaseOwner: 'p2', leaseUntil: at(10) });
       expect(await store.claimDue('p3', T0, at(60), 10)).toEqual([]);
     });

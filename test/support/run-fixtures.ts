@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RunSummary } from '../../src/core/runs/run-list-store';
 import type {
   Lease,
   NewRun,
@@ -30,6 +31,16 @@ export function newRun(fields: Partial<NewRun> & { createdAt: Date }): NewRun {
     ...fields,
   };
 }
+
+/** A run as listings show it. */
+export const summaryOf = ({
+  id,
+  operationId,
+  state,
+  channelId,
+  requesterId,
+  createdAt,
+}: RunRecord): RunSummary => ({ id, operationId, state, channelId, requesterId, createdAt });
 
 /** What the store fills in on a run it has just created, besides `updatedAt` (= `createdAt`). */
 export const CREATED_RUN_DEFAULTS = {

@@ -3,7 +3,8 @@ import type { DigestScheduleRecord } from '../digest/digest-store';
 import type { DigestSchedules } from '../digest/schedules';
 import type { Clock } from '../kit/clock';
 import type { ChannelAccess } from './access';
-import type { RunRecord, RunStore } from './run-store';
+import type { RunListStore, RunSummary } from './run-list-store';
+import type { RunFilter, RunRecord, RunStore } from './run-store';
 
 /** Who asks, and from where. */
 export interface Viewer {
@@ -25,7 +26,7 @@ export type RunStatus =
   | { kind: 'refused'; runId: string; reason: string }
   | { kind: 'shown'; run: RunRecord };
 
-export type ChannelRuns = { allowed: true; runs: RunRecord[] } | { allowed: false; reason: string };
+export type ChannelRuns = { allowed: true; runs: RunSummary[] } | { allowed: false; reason: string };
 
 export interface HomeData {
   now: Date;
@@ -38,7 +39,7 @@ export interface HomeData {
 }
 
 export interface RunQueriesDeps {
-  store: Pick<RunStore, 'getRun' | 'listRuns'>;
+  store: Pick<RunStore, 'getRun' | 'listRuns'> & RunListStore;
   access: Pick<ChannelAccess, 'check' | 'filter'>;
   audit: Pick<AuditTrail, 'append'>;
   schedules: Pick<DigestSchedules, 'createdBy' | 'nextFire'>;
@@ -74,13 +75,16 @@ export class RunQueries {
   async inChannel(viewer: Viewer, channelId: string, limit: number): Promise<ChannelRuns> {
     const verdict = await this.deps.access.check(viewer.userId, channelId, viewer.here);
     if (!verdict.allowed) return { allowed: false, reason: verdict.reason };
-    return { allowed: true, runs: await this.deps.store.listRuns({ channelId, limit }) };
+    return { allowed: true, runs: await this.deps.store.listRunSummaries({ channelId, limit }) };
   }
 
   /** The viewer's newest runs in the channels they may still see. */
-  async mine(userId: string, limit: number): Promise<{ runs: RunRecord[]; hidden: HiddenRuns }> {
+  async mine(userId: string, limit: number): Promise<{ runs: RunSummary[]; hidden: HiddenRuns }> {
     // Read past what is shown, so runs in channels left behind do not crowd out the rest.
-    const seen = await this.visible(userId, { requesterId: userId, limit: limit * 3 });
+    const seen = await this.visible(
+      userId,
+      await this.deps.store.listRunSummaries({ requesterId: userId, limit: limit * 3 }),
+    );
     return { runs: seen.visible.slice(0, limit), hidden: hiddenOf(seen) };
   }
 
@@ -90,8 +94,8 @@ export class RunQueries {
     // Read past what is shown: runs in channels the viewer has left are dropped, and one more than is
     // shown lets the surface say there are more.
     const [recentSeen, waitingSeen, schedules] = await Promise.all([
-      this.visible(userId, { requesterId: userId, limit: (shown.runs + 1) * 2 }),
-      this.visible(userId, {
+      this.visibleRuns(userId, { requesterId: userId, limit: (shown.runs + 1) * 2 }),
+      this.visibleRuns(userId, {
         requesterId: userId,
         states: ['waiting', 'awaiting_approval'],
         limit: (shown.waiting + 1) * 2,
@@ -110,8 +114,11 @@ export class RunQueries {
     };
   }
 
-  private async visible(userId: string, filter: Parameters<RunStore['listRuns']>[0]) {
-    const runs = await this.deps.store.listRuns(filter);
+  private async visibleRuns(userId: string, filter: RunFilter) {
+    return this.visible(userId, await this.deps.store.listRuns(filter));
+  }
+
+  private visible<T extends Pick<RunRecord, 'channelId'>>(userId: string, runs: T[]) {
     return this.deps.access.filter(userId, runs, (run) => run.channelId);
   }
 }

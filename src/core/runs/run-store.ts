@@ -251,7 +251,9 @@ export interface RunStore {
    * Leases up to `limit` runs that are due (nextPollAt <= now) and that nobody holds (leaseUntil null or
    * < now), each under a new token. Each run is leased to at most one caller. Unposted transitions do not
    * make a run due by themselves: whoever records one leaves nextPollAt due, so a failed post is retried on
-   * its schedule. Runs in `except` (those the caller is working on) are left alone.
+   * its schedule. Runs in `except` (those the caller is working on) are left alone. Only their ids come
+   * back: the tracker reads each run when it takes it up, and a batch of whole records read here would be
+   * garbage by then.
    */
   claimDue(
     owner: string,
@@ -259,7 +261,7 @@ export interface RunStore {
     leaseUntil: Date,
     limit: number,
     except?: readonly string[],
-  ): Promise<RunRecord[]>;
+  ): Promise<Pick<RunRecord, 'id'>[]>;
   /**
    * Takes the lease on one run if free (or already ours), under a new token: an earlier claim of ours can
    * write no more. Undefined when another process holds it.

@@ -1,5 +1,6 @@
 import type { Report } from '../../core/operations/contract';
 import type { Decision } from '../../core/policy/policy';
+import type { RunSummary } from '../../core/runs/run-list-store';
 import type { RunRecord } from '../../core/runs/run-store';
 import {
   context,
@@ -76,8 +77,8 @@ function listMessage(title: string, lines: string[], empty: string): MessageCont
 
 export function runsMessage(
   title: string,
-  runs: RunRecord[],
-  titles: (run: RunRecord) => string,
+  runs: RunSummary[],
+  titles: (run: RunSummary) => string,
   options: { showChannel?: boolean; note?: string } = {},
 ): MessageContent {
   const lines = runs.map(

@@ -13,7 +13,7 @@ import { stepClaims } from './010-step-claims';
 import { directMessages } from './011-direct-messages';
 import { leaseTokens } from './012-lease-tokens';
 import { homeMarks } from './013-home-marks';
-import { storeSurfaces } from './016-store-surfaces';
+import { storeSurfaces } from './014-store-surfaces';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
 export function migrations(engine: Engine): MigrationProvider {
@@ -31,7 +31,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '011-direct-messages': directMessages(),
     '012-lease-tokens': leaseTokens(),
     '013-home-marks': homeMarks(),
-    '016-store-surfaces': storeSurfaces(),
+    '014-store-surfaces': storeSurfaces(),
   };
   return { getMigrations: async () => all };
 }

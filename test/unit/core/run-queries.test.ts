@@ -5,7 +5,7 @@ import { Policy } from '../../../src/core/policy/policy';
 import { ChannelAccess, MembershipUnavailable } from '../../../src/core/runs/access';
 import type { RunState } from '../../../src/core/runs/lifecycle';
 import { RunQueries } from '../../../src/core/runs/run-queries';
-import { newRun } from '../../support/run-fixtures';
+import { newRun, summaryOf } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
@@ -91,17 +91,17 @@ describe.each(sqlite)('RunQueries on $name', (backend) => {
     });
   });
 
-  it('lists a channel to its members and where the surface vouches, newest first', async () => {
+  it('lists a channel to its members and where the surface vouches, newest first, as summaries', async () => {
     const older = await run('C0NET');
     const newer = await run('C0NET');
     await run('C0OPS');
     expect(await runs.inChannel({ userId: 'U0BOB', here: 'C0NET' }, 'C0NET', 10)).toEqual({
       allowed: true,
-      runs: [newer, older],
+      runs: [newer, older].map(summaryOf),
     });
     expect(await runs.inChannel({ userId: 'U0BOB', here: 'C0NET' }, 'C0NET', 1)).toEqual({
       allowed: true,
-      runs: [newer],
+      runs: [newer].map(summaryOf),
     });
     expect(await runs.inChannel({ userId: ALICE }, 'C0NET', 10)).toEqual({
       allowed: false,
@@ -112,10 +112,10 @@ describe.each(sqlite)('RunQueries on $name', (backend) => {
   it("lists someone's runs in the channels they may see, counting the rest", async () => {
     const mine = [await run('C0OPS'), await run('C0NET'), await run('C0DOWN'), await run('C0OPS')];
     expect(await runs.mine(ALICE, 10)).toEqual({
-      runs: [mine[3], mine[0]],
+      runs: [mine[3], mine[0]].map((run) => run && summaryOf(run)),
       hidden: { notMember: 1, unknown: 1 },
     });
-    expect((await runs.mine(ALICE, 1)).runs).toEqual([mine[3]]);
+    expect((await runs.mine(ALICE, 1)).runs).toEqual([mine[3]].map((run) => run && summaryOf(run)));
   });
 
   it("gives the Home tab the viewer's visible runs, one more than shown, and their schedules", async () => {

@@ -5,6 +5,7 @@ import { parseOpsCommand, systemUsage } from '../../../core/commands/ops-command
 import { DIGEST_USAGE } from '../../../core/digest/spec';
 import type { SlackDeps } from '../../deps';
 import { afterPendingAcks } from '../../after-ack';
+import { replyTo } from '../../response-url';
 import { auditTrail } from './audit-command';
 import { canI } from './can-i-command';
 import { helpFor } from './help-command';
@@ -26,7 +27,7 @@ import {
 } from '../../ui/replies';
 import type { MessageContent } from '../../ui/blocks';
 import { hiddenNote } from '../../ui/access';
-import type { RunRecord } from '../../../core/runs/run-store';
+import type { RunSummary } from '../../../core/runs/run-list-store';
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 /** `/ops …`: answers that need nothing upstream come in the ack; everything else follows it. */
@@ -131,7 +132,10 @@ export function opsCommand(deps: SlackDeps) {
       case 'runs':
         await ack();
         await afterPendingAcks();
-        await respond(ephemeral(await recentRuns(deps, command.user_id, command.channel_id, parsed.mine)));
+        await replyTo(
+          command.response_url,
+          ephemeral(await recentRuns(deps, command.user_id, command.channel_id, parsed.mine)),
+        );
         return;
       case 'digest':
         await digestCommand(deps, parsed.command, args);
@@ -145,7 +149,10 @@ export function opsCommand(deps: SlackDeps) {
       case 'status':
         await ack();
         await afterPendingAcks();
-        await respond(ephemeral(await runStatus(deps, command.user_id, command.channel_id, parsed.runId)));
+        await replyTo(
+          command.response_url,
+          ephemeral(await runStatus(deps, command.user_id, command.channel_id, parsed.runId)),
+        );
         return;
     }
   };
@@ -164,13 +171,16 @@ async function recentRuns(
   mine: boolean,
 ): Promise<MessageContent> {
   const { registry } = deps;
-  const titleOf = (run: RunRecord) => registry.operationInfo(run.operationId)?.title ?? run.operationId;
+  const titleOf = (run: RunSummary) => registry.operationInfo(run.operationId)?.title ?? run.operationId;
   if (!mine) {
     const listed = await deps.runs.inChannel({ userId, here: channelId }, channelId, RUNS_SHOWN);
     if (!listed.allowed) return infoMessage(listed.reason);
+    // The read held the event loop (libsql is synchronous): acks that arrived meanwhile go before the rest.
+    await afterPendingAcks();
     return runsMessage('Recent runs in this channel', listed.runs, titleOf);
   }
   const { runs, hidden } = await deps.runs.mine(userId, RUNS_SHOWN);
+  await afterPendingAcks();
   return runsMessage('Your recent runs', runs, titleOf, { showChannel: true, note: hiddenNote(hidden) });
 }
 

@@ -44,6 +44,7 @@ import { NotifyPreferences } from './core/direct/notify-preferences';
 import { homeContent } from './slack/home-content';
 import { HomeRefresh } from './slack/home-refresh';
 import { SlackDirectMessenger } from './slack/slack-direct-messenger';
+import { SlackRetriedReplies } from './slack/slack-retried-replies';
 import { homeView } from './slack/ui/home';
 
 const DEFAULT_HOME_REFRESH_MS = 3_000;
@@ -167,12 +168,16 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     registerSlackQueueDepth(metrics.registry, slackBudget);
     const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
     const homePublisher = new HomePublisher(notifyClient, slackBudget, log);
-    const homes = new HomeRefresh(
-      (userId) => homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
+    const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const homes = new HomeRefresh({
+      publish: (userId) =>
+        homePublisher.publish(userId, async () => homeView(await homeContent(slackDeps, userId))),
+      marks: store,
+      owner,
       clock,
       log,
-      options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
-    );
+      intervalMs: options.homeRefreshMs ?? DEFAULT_HOME_REFRESH_MS,
+    });
     const deps: EngineDeps = {
       store,
       audit,
@@ -180,10 +185,11 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
       directMessenger: new SlackDirectMessenger(pacedSlack, permalinks),
       homeRefresher: homes,
+      retriedReplies: new SlackRetriedReplies(pacedSlack),
       policy,
       clock,
       log,
-      owner: options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner,
       mutex: new KeyedMutex(),
       approvalBoard: new SlackApprovalBoard(app.client, log),
       settings: engineSettings(config, options.engine),
@@ -200,10 +206,14 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       settings: { ...DEFAULT_DIGEST_SETTINGS, ...options.digests },
     });
     const tracker = new Tracker(deps, launcher);
-    // Only a shared store holds request keys (see ReplayCache); any replica may forget the expired ones.
-    const requestKeySweep = store.shared
-      ? new Periodic('request key sweep', REQUEST_KEY_SWEEP_MS, () => store.sweepOnceKeys(clock.now()), log)
-      : undefined;
+    // Once keys: request keys (only a shared store holds them, see ReplayCache) and re-run clicks. Any replica
+    // may forget the expired ones.
+    const requestKeySweep = new Periodic(
+      'request key sweep',
+      REQUEST_KEY_SWEEP_MS,
+      () => store.sweepOnceKeys(clock.now()),
+      log,
+    );
     const afterAck = new AfterAck(log);
     const schedules = new DigestSchedules({ store, policy, access, audit, clock });
     const slackDeps: SlackDeps = {
@@ -235,8 +245,9 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const port =
       typeof address === 'object' && address !== null ? (address as { port: number }).port : undefined;
     tracker.start();
+    homes.start();
     digests.start();
-    requestKeySweep?.start();
+    requestKeySweep.start();
     log.info(
       {
         port,
@@ -261,7 +272,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
         await tracker.stop();
         await homes.stop();
         await digests.stop();
-        await requestKeySweep?.stop();
+        await requestKeySweep.stop();
         await app.stop();
         await afterAck.drain();
         await auditFeed?.drain();

@@ -13,6 +13,7 @@ import type { BudgetStore } from './runs/budget-store';
 import type { DirectMessageStore } from './direct/direct-message-store';
 import type { OnceStore } from './kit/once-store';
 import type { StepStore } from './runs/step-store';
+import type { HomeMarkStore } from './direct/home-mark-store';
 import type { SurfaceStore } from './store-surfaces';
 
 export interface Store
@@ -26,6 +27,7 @@ export interface Store
     OnceStore,
     StepStore,
     DirectMessageStore,
+    HomeMarkStore,
     SurfaceStore {
   /**
    * Other processes may share it (PostgreSQL). The embedded store belongs to one process, which can keep

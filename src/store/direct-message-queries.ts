@@ -53,6 +53,19 @@ export class DirectMessageQueries implements DirectMessageStore {
       .execute();
   }
 
+  async closeDirectMessages(runId: string, reason: DirectReason, seq: number, again = false): Promise<void> {
+    await this.db
+      .updateTable('direct_messages')
+      .set({ update_seq: seq })
+      .where('run_id', '=', runId)
+      .where('reason', '=', reason)
+      .where('seq', '<', seq)
+      .where('update_seq', '<', seq)
+      // Otherwise a message is closed once: a later transition must not replace who decided it.
+      .$if(!again, (qb) => qb.where('update_seq', '<', (eb) => eb.ref('seq')))
+      .execute();
+  }
+
   async outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {
     const rows = await this.db
       .selectFrom('direct_messages')

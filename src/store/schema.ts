@@ -174,6 +174,15 @@ export interface NotifyPrefsTable {
   updated_at: number;
 }
 
+/** A person whose App Home must be republished (migration 013). */
+export interface HomeMarksTable {
+  user_id: string;
+  version: number;
+  marked_at: number;
+  claimed_by: string | null;
+  claim_until: number | null;
+}
+
 /** Which surfaces have used the store (migration 014). */
 export interface StoreSurfacesTable {
   surface: string;
@@ -194,5 +203,6 @@ export interface Database {
   step_claims: StepClaimsTable;
   direct_messages: DirectMessagesTable;
   notify_prefs: NotifyPrefsTable;
+  home_marks: HomeMarksTable;
   store_surfaces: StoreSurfacesTable;
 }

@@ -8,6 +8,7 @@ import { BudgetQueries } from './budget-queries';
 import { DigestQueries } from './digest-queries';
 import { DirectMessageQueries } from './direct-message-queries';
 import { OnceQueries } from './once-queries';
+import { HomeMarkQueries } from './home-mark-queries';
 import { SurfaceQueries } from './surface-queries';
 import type { Surface, SurfaceUse } from '../core/store-surfaces';
 import { migrate } from './migrate';
@@ -81,6 +82,7 @@ export class SqlStore implements Store {
   private readonly budget: BudgetQueries;
   private readonly direct: DirectMessageQueries;
   private readonly once: OnceQueries;
+  private readonly homeMarks: HomeMarkQueries;
   readonly shared: boolean;
   private readonly steps: StepQueries;
   private readonly lists: RunListQueries;
@@ -97,6 +99,7 @@ export class SqlStore implements Store {
     this.budget = new BudgetQueries(connection.db, connection.engine);
     this.direct = new DirectMessageQueries(connection.db);
     this.once = new OnceQueries(connection.db);
+    this.homeMarks = new HomeMarkQueries(connection.db);
     this.shared = connection.engine === 'postgres';
     this.steps = new StepQueries(connection.db);
     this.lists = new RunListQueries(connection.db);
@@ -129,6 +132,22 @@ export class SqlStore implements Store {
 
   sweepOnceKeys(now: Date): Promise<number> {
     return this.once.sweepOnceKeys(now);
+  }
+
+  markHomes(userIds: string[], at: Date): Promise<void> {
+    return this.homeMarks.markHomes(userIds, at);
+  }
+
+  unclaimedHomes(now: Date, limit: number): Promise<string[]> {
+    return this.homeMarks.unclaimedHomes(now, limit);
+  }
+
+  claimHome(userId: string, owner: string, now: Date, until: Date): Promise<number | undefined> {
+    return this.homeMarks.claimHome(userId, owner, now, until);
+  }
+
+  clearHome(userId: string, owner: string, version: number): Promise<void> {
+    return this.homeMarks.clearHome(userId, owner, version);
   }
 
   async ping(): Promise<void> {
@@ -493,6 +512,10 @@ export class SqlStore implements Store {
 
   refreshDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<void> {
     return this.direct.refreshDirectMessages(runId, reason, seq);
+  }
+
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<void> {
+    return this.direct.closeDirectMessages(runId, reason, seq, again);
   }
 
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]> {

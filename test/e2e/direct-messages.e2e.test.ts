@@ -5,6 +5,7 @@ import { blocksText, channelMaker, type Harness } from '../support/flightdeck-ha
 import { eventually } from '../support/eventually';
 import { jobStarts, startItentialBot, type ItentialBot } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
+import { approveStep, HANG_MS, STEP_APPROVE } from '../support/human-steps';
 
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
@@ -14,6 +15,7 @@ const APPROVE = 'fd.run.approve';
 const im = (user: string) => `D${user.slice(1)}`;
 
 // Anyone but Dave may start jobs; "Prod" jobs need one approval by Carol or a member of on-call (Alice, Bob).
+// The manual tasks of "Change" jobs are for Carol, Dave and on-call; those of "Backup" jobs for anyone.
 const CONFIG = `
 policy:
   rules:
@@ -28,6 +30,14 @@ policy:
       operations: [itential.start]
       when: { workflow: 'Prod *' }
       approvers: { users: [${CAROL}], groups: [S0ONCALL] }
+    - name: leads-finish-changes
+      operations: [itential.task]
+      when: { workflow: 'Change *' }
+      users: [${CAROL}, ${DAVE}]
+      groups: [S0ONCALL]
+    - name: anyone-finishes-backups
+      operations: [itential.task]
+      when: { workflow: 'Backup *' }
 `;
 
 const WORKFLOWS = [
@@ -36,6 +46,16 @@ const WORKFLOWS = [
   { name: 'Quick Check', script: [steps.running('check', 0.5), steps.complete()] },
   { name: 'Broken Push', script: scripts.adapterError() },
   { name: 'Prod Push', script: [steps.running('push', 0.5), steps.complete()] },
+  // Waits on a manual task until someone finishes it from Flightdeck.
+  {
+    name: 'Change Window',
+    script: [
+      steps.running('backUpDevice', 0.2, 'Back up device'),
+      steps.manualWaiting('Approve change'),
+      steps.running('pushConfig', 0.8, 'Push config'),
+      steps.complete(),
+    ],
+  },
 ];
 
 /** The direct messages `user` got about `run` (by the metadata the bot posts them with), oldest first. */
@@ -114,8 +134,97 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     expect(dms[1]).toContain('Succeeded');
     for (const dm of dms) expect(dm).toContain(`<${permalinkOf(run)}|Open the run's thread>`);
     expect(slack.calls('conversations.open').some((c) => c.params.users === ALICE)).toBe(true);
-    // Only the requester is told: nobody else got a word about it.
+    // Only the requester is told: anyone may finish its manual task, so nobody is asked (the log says so).
     expect(dmsAbout(slack, BOB, run)).toHaveLength(0);
+    expect(h.logs.lines.some((l) => l.includes('anyone may decide this step') && l.includes(run.id))).toBe(
+      true,
+    );
+  });
+
+  /** The DM `user` got about `run` offering its step's buttons. */
+  const stepDm = (user: string, run: RunRecord) =>
+    waitFor<FakeMessage>(
+      () => dmsAbout(slack, user, run).find((m) => JSON.stringify(m.blocks).includes(STEP_APPROVE)),
+      HANG_MS,
+      () => `the step in ${user}'s DM: ${JSON.stringify(dmsAbout(slack, user, run).map((m) => m.text))}`,
+    );
+
+  it('asks everyone the policy lets decide an upstream step, with the thread’s buttons; deciding from a DM closes every DM', async () => {
+    expect(await ops(DAVE, 'notify off')).toContain('Turned off.');
+    const run = await request(ALICE, 'Change Window');
+    const [alices, bobs, carols] = await Promise.all([
+      stepDm(ALICE, run),
+      stepDm(BOB, run),
+      stepDm(CAROL, run),
+    ]);
+    expect(blocksText(bobs)).toContain("<@U0ALICE>'s run");
+    expect(blocksText(bobs)).toContain("Manual task 'Approve change");
+    expect(blocksText(bobs)).toContain(permalinkOf(run));
+    // Alice may decide it too (on-call): her one DM is the step with its buttons, not a second that it waits.
+    expect(blocksText(alices)).toContain('Your run');
+    expect(dmsAbout(slack, ALICE, run)).toHaveLength(1);
+    // Dave may decide it, but turned direct messages off.
+    expect(dmsAbout(slack, DAVE, run)).toHaveLength(0);
+
+    // The step's own form opens from the DM as from the thread, and its submission decides it.
+    await approveStep(h, BOB, bobs, im(BOB));
+    await h.threadTexts(
+      run.channelId,
+      run.parentTs ?? '',
+      (t) => t.some((x) => x.includes('Approved by <@U0BOB>')),
+      HANG_MS,
+    );
+    for (const [user, dm] of [
+      [ALICE, alices],
+      [BOB, bobs],
+      [CAROL, carols],
+    ] as const) {
+      // The tracker may see the job move on before the decision is recorded: the DM ends up saying who decided.
+      const closed = await waitFor(
+        () => {
+          const m = slack.message(im(user), dm.ts);
+          return m && blocksText(m).includes('Approved by <@U0BOB>') ? m : undefined;
+        },
+        HANG_MS,
+        () => `${user}'s step DM saying who decided`,
+      );
+      expect(JSON.stringify(closed.blocks)).not.toContain(STEP_APPROVE);
+    }
+    const done = await delivered(run);
+    expect(done.state).toBe('succeeded');
+    // Edited, not posted again, and still saying who decided once the run went on; Alice hears the end.
+    for (const user of [BOB, CAROL]) {
+      expect(dmsAbout(slack, user, run)).toHaveLength(1);
+      expect(blocksText(dmsAbout(slack, user, run)[0] ?? { text: '' })).toContain('Approved by <@U0BOB>');
+    }
+    expect(dmsAbout(slack, ALICE, run).map((m) => blocksText(m))).toEqual([
+      expect.stringContaining('Approved by <@U0BOB>'),
+      expect.stringContaining('Succeeded'),
+    ]);
+    expect(await ops(DAVE, 'notify on')).toContain('Turned on.');
+  });
+
+  it('closes the step DMs when the run stops waiting without a decision from Flightdeck', async () => {
+    const run = await request(BOB, 'Change Window');
+    const carols = await stepDm(CAROL, run);
+    await h.driver.blockAction({
+      user: BOB,
+      actionId: 'fd.run.cancel',
+      channelId: run.channelId,
+      messageTs: run.parentTs ?? '',
+    });
+    const closed = await waitFor(
+      () => {
+        const m = slack.message(im(CAROL), carols.ts);
+        return m && /It no longer waits for this: the run is now .*Canceled/.test(blocksText(m))
+          ? m
+          : undefined;
+      },
+      HANG_MS,
+      () => "Carol's step DM saying the run was canceled",
+    );
+    expect(JSON.stringify(closed.blocks)).not.toContain(STEP_APPROVE);
+    expect(dmsAbout(slack, CAROL, run)).toHaveLength(1);
   });
 
   it('tells the requester how their run failed, with the upstream’s own words', async () => {
@@ -222,7 +331,7 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     await waitFor(
       () => {
         const text = blocksText(slack.homeView(CAROL) ?? { text: '' });
-        return text.includes(run.id) || JSON.stringify(slack.homeView(CAROL)?.blocks).includes(run.id)
+        return text.includes(run.id) || JSON.stringify(slack.homeView(CAROL)?.blocks ?? []).includes(run.id)
           ? undefined
           : text;
       },
@@ -288,5 +397,97 @@ describe('a direct message in flight when the bot restarts', () => {
     expect(blocksText(dmsAbout(slack, ALICE, run)[0] ?? { text: '' })).toContain('Succeeded');
     expect(slack.calls('conversations.history').some((c) => c.params.channel === im(ALICE))).toBe(true);
     expect(await h.bot.store.outstandingDirectMessages(run.id)).toEqual([]);
+  });
+});
+
+describe.each(storeBackends())('a step DM in flight when the bot restarts on $name', (backend) => {
+  let bot: ItentialBot;
+
+  beforeAll(async () => {
+    bot = await startItentialBot(backend, {
+      workflows: WORKFLOWS,
+      configYaml: CONFIG,
+      // A failed post is retried after poll.minMs: long enough for the restart to come first.
+      engine: { poll: { minMs: 1_500, maxMs: 2_000, failureMaxMs: 2_000 } },
+    });
+  });
+  afterAll(() => bot.close());
+
+  it('is found in the IM after the restart, not posted again', async () => {
+    const { h } = bot;
+    const { slack } = h;
+    // Slack takes Bob's step DM, but the bot never hears back: it cannot know whether it landed.
+    slack.inject('chat.postMessage', { kind: 'answer_lost' }, 1, im(BOB));
+    const newRun = await h.submitCommand(ALICE, 'itential start Change Window', 'C0OPS', {
+      workflow: { value: 'Change Window', text: 'Change Window' },
+    });
+    const run = await eventually(() => newRun(), 'the run');
+    await waitFor(
+      () => dmsAbout(slack, BOB, run)[0],
+      HANG_MS,
+      () => 'the step DM that landed unanswered',
+    );
+    await h.restart();
+    await eventually(
+      async () => ((await h.bot.store.outstandingDirectMessages(run.id)).length === 0 ? true : undefined),
+      'every DM about the run delivered after the restart',
+    );
+    expect(dmsAbout(slack, BOB, run)).toHaveLength(1);
+    expect(JSON.stringify(dmsAbout(slack, BOB, run)[0]?.blocks)).toContain(STEP_APPROVE);
+    expect(slack.calls('conversations.history').some((c) => c.params.channel === im(BOB))).toBe(true);
+  });
+});
+
+describe.each(storeBackends())('a Home tab change recorded just before a restart on $name', (backend) => {
+  let bot: ItentialBot;
+
+  beforeAll(async () => {
+    bot = await startItentialBot(backend, {
+      workflows: WORKFLOWS,
+      configYaml: CONFIG,
+      // A person's second republish waits this long: the bot stops long before it comes.
+      homeRefreshMs: 3_600_000,
+    });
+  });
+  afterAll(() => bot.close());
+
+  it('is published once by the next bot on the same store', async () => {
+    const { h } = bot;
+    const { slack } = h;
+    const publishes = (user: string) =>
+      slack.calls('views.publish').filter((c) => c.params.user_id === user).length;
+    const newRun = await h.submitCommand(ALICE, 'itential start Prod Push', 'C0OPS', {
+      workflow: { value: 'Prod Push', text: 'Prod Push' },
+    });
+    const run = await eventually(() => newRun((r) => r.parentTs !== null), 'the posted request');
+    // The request opens: Carol's Home is published at once, showing it.
+    await waitFor(
+      () => (JSON.stringify(slack.homeView(CAROL)?.blocks ?? []).includes(run.id) ? true : undefined),
+      HANG_MS,
+      () => "Carol's Home showing the request",
+    );
+    const before = publishes(CAROL);
+
+    await h.driver.blockAction({
+      user: BOB,
+      actionId: APPROVE,
+      channelId: run.channelId,
+      messageTs: run.parentTs ?? '',
+    });
+    await eventually(async () => {
+      const now = await h.bot.store.getRun(run.id);
+      return now?.state === 'succeeded' && now.dmSeq === now.seq ? now : undefined;
+    }, 'the run decided and delivered');
+    // The decision changed Carol's Home: marked, but its republish is not due before the bot stops.
+    expect(await h.bot.store.unclaimedHomes(new Date(), 10)).toContain(CAROL);
+    expect(publishes(CAROL)).toBe(before);
+
+    await h.restart();
+    await eventually(
+      async () => ((await h.bot.store.unclaimedHomes(new Date(8.64e15), 10)).length === 0 ? true : undefined),
+      'every marked Home published',
+    );
+    expect(publishes(CAROL)).toBe(before + 1);
+    expect(JSON.stringify(slack.homeView(CAROL)?.blocks ?? [])).not.toContain(run.id);
   });
 });

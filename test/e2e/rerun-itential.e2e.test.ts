@@ -1,10 +1,11 @@
 import type { FakeItential } from '../fakes/itential';
 import { scripts } from '../fakes/itential';
 import { waitFor, type FakeMessage } from '../fakes/slack';
-import { blocksText, type Harness } from '../support/flightdeck-harness';
+import { blocksText, Harness } from '../support/flightdeck-harness';
+import { eventually } from '../support/eventually';
 import { inputBlockJson, messageShowing, openRerunForm, runIdOf, WAIT_MS } from '../support/rerun';
 import { storeBackends } from '../support/stores';
-import { itentialBotPerTest } from '../support/itential-bot';
+import { itentialBotPerTest, startItentialBot, type ItentialBot } from '../support/itential-bot';
 
 const CHANNEL = 'C0OPS';
 const ALICE = 'U0ALICE';
@@ -220,11 +221,23 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       return { parent, jobId };
     }
     const retries = () => itential.count('POST', /\/tasks\/[^/]+\/retry$/);
+    /** The thread reply saying the job failed, once it no longer offers Retry. */
+    const failureReplySettled = (parent: FakeMessage) =>
+      waitFor(
+        () =>
+          h.slack
+            .thread(CHANNEL, parent.ts)
+            .find((m) => blocksText(m).includes('Failed') && !JSON.stringify(m.blocks).includes(RETRY)),
+        WAIT_MS,
+        () => 'the failure reply without its Retry button',
+      );
     const clickRetry = (user: string, parent: FakeMessage) =>
       h.driver.blockAction({ user, actionId: RETRY, channelId: CHANNEL, messageTs: parent.ts });
 
     it('retries the failed task in Itential, says who did in the thread, and follows the job to its end', async () => {
       const { parent, jobId } = await failedJob();
+      const failure = h.slack.thread(CHANNEL, parent.ts).find((m) => blocksText(m).includes('Failed'));
+      expect(JSON.stringify(failure?.blocks)).toContain(RETRY);
       await clickRetry(BOB, parent);
       const texts = await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('had Itential')));
       expect(texts.find((x) => x.includes('had Itential'))).toBe(
@@ -233,6 +246,10 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
       expect(retries()).toBe(1);
       const retry = itential.requests.find((r) => r.path.endsWith('/retry'));
       expect(retry?.path).toMatch(new RegExp(`^/operations-manager/jobs/${jobId}/tasks/[^/]+/retry$`));
+      // The failure reply's button is spent: the reply says who retried, and offers it no more.
+      const settled = await failureReplySettled(parent);
+      expect(settled.ts).toBe(failure?.ts);
+      expect(blocksText(settled)).toContain(`<@${BOB}> had Itential retry task Push config`);
       itential.advance(jobId);
       await h.threadTexts(CHANNEL, parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
       const edited = await messageShowing(h, CHANNEL, parent.ts, 'Succeeded');
@@ -285,10 +302,70 @@ describe.each(storeBackends())('Itential re-run and retry end to end on $name', 
         WAIT_MS,
       );
       expect(retries()).toBe(1);
+      expect(blocksText(await failureReplySettled(parent))).toContain('had Itential retry');
       const lines = h.slack
         .thread(CHANNEL, parent.ts)
-        .filter((m) => blocksText(m).includes('had Itential retry'));
+        .filter((m) => blocksText(m).includes('had Itential retry') && !blocksText(m).includes('Failed'));
       expect(lines).toHaveLength(1);
     });
+  });
+});
+
+const postgres = storeBackends().find((b) => b.name === 'postgres');
+
+/**
+ * Two replicas on one PostgreSQL behind one Slack app: Slack sends each click of a double click on its own,
+ * so one may reach each replica. The store, not either process's memory, decides which one opens the form.
+ */
+(postgres ? describe : describe.skip)('a Re-run double click reaching two replicas', () => {
+  let a: ItentialBot;
+  let b: Harness;
+
+  beforeAll(async () => {
+    if (!postgres) return;
+    a = await startItentialBot(postgres, { configYaml: POLICY });
+    b = await Harness.start({
+      place: a.db,
+      slack: a.h.slack,
+      env: { ITENTIAL_BASE_URL: a.itential.url, ITENTIAL_TOKEN: 'static-token-1' },
+      configYaml: POLICY,
+    });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('opens one form', async () => {
+    const { slack } = a.h;
+    const newRun = await a.h.submitCommand(ALICE, 'itential start Backup Devices', CHANNEL, {
+      workflow: { value: 'Backup Devices', text: 'Backup Devices' },
+    });
+    const run = await eventually(() => newRun((r) => r.parentTs !== null), 'the posted run');
+    await messageShowing(a.h, CHANNEL, run.parentTs ?? '', 'Re-run');
+    const opened = slack.openedViews().length;
+    const click = (h: Harness) =>
+      h.driver.blockAction({
+        user: ALICE,
+        actionId: RERUN,
+        channelId: CHANNEL,
+        messageTs: run.parentTs ?? '',
+      });
+    await Promise.all([click(a.h), click(b)]);
+    await a.h.openedView(ALICE, 'fd.operation', opened);
+    await waitFor(
+      () =>
+        [...a.h.logs.lines, ...b.logs.lines].some((l) => l.includes('Re-run clicked again'))
+          ? true
+          : undefined,
+      WAIT_MS,
+      () => 'the second click turned away',
+    );
+    expect(
+      slack
+        .openedViews()
+        .slice(opened)
+        .filter((v) => v.callback_id === 'fd.operation'),
+    ).toHaveLength(1);
   });
 });

@@ -93,6 +93,35 @@ describe.each(storeBackends())('direct messages and notify preferences on $name'
     expect(await store.outstandingDirectMessages(run.id)).toEqual([]);
   });
 
+  it('closes step requests once, only those about earlier transitions, and again only when asked', async () => {
+    const run = await leasedRun();
+    await store.planDirectMessages([
+      { runId: run.id, seq: 1, userId: 'U1', reason: 'step_request' },
+      { runId: run.id, seq: 1, userId: 'U2', reason: 'needs_you' },
+      { runId: run.id, seq: 2, userId: 'U1', reason: 'step_request' },
+    ]);
+    await store.markDirectPosted({ runId: run.id, seq: 1, userId: 'U1' }, 'D1', '1700000000.000100', 1);
+    await store.markDirectPosted({ runId: run.id, seq: 1, userId: 'U2' }, 'D2', '1700000000.000200', 1);
+    await store.markDirectPosted({ runId: run.id, seq: 2, userId: 'U1' }, 'D1', '1700000000.000300', 2);
+    const due = async () =>
+      (await store.outstandingDirectMessages(run.id)).map((m) => [m.seq, m.userId, m.reason, m.updateSeq]);
+    await store.closeDirectMessages(run.id, 'step_request', 2);
+    expect(await due()).toEqual([[1, 'U1', 'step_request', 2]]);
+    // A later transition leaves a closed one showing what closed it first.
+    await store.closeDirectMessages(run.id, 'step_request', 3);
+    expect(await due()).toEqual([
+      [1, 'U1', 'step_request', 2],
+      [2, 'U1', 'step_request', 3],
+    ]);
+    // A decision recorded after the run was seen moving on closes them again, never to an earlier one.
+    await store.closeDirectMessages(run.id, 'step_request', 5, true);
+    await store.closeDirectMessages(run.id, 'step_request', 4, true);
+    expect(await due()).toEqual([
+      [1, 'U1', 'step_request', 5],
+      [2, 'U1', 'step_request', 5],
+    ]);
+  });
+
   it('reads the transitions after a number, for planning what follows the last delivered one', async () => {
     const run = await leasedRun();
     expect((await store.transitionsAfter(run.id, 0)).map((t) => t.seq)).toEqual([1, 2]);

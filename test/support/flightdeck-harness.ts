@@ -52,6 +52,8 @@ export interface HarnessOptions {
   digests?: Partial<DigestSettings>;
   /** The bot's clock; the system clock when left out. */
   clock?: Clock;
+  /** At most one Home tab republish per person in this long (the bot's default when left out). */
+  homeRefreshMs?: number;
   /** What the bot judges request timestamps against; the system clock when left out. */
   requestClock?: Clock;
   slack?: FakeSlack;
@@ -131,6 +133,7 @@ export class Harness {
       formDeadlines: PATIENT_FORMS,
       digests: this.options.digests,
       clock: this.options.clock,
+      homeRefreshMs: this.options.homeRefreshMs,
       requestClock: this.options.requestClock,
       openStore: () => this.options.place.openStore({ log }),
     });

@@ -105,7 +105,7 @@ function postgres(url: string): StoreBackend {
 }
 
 const DELETE_ALL_ROWS =
-  'delete from direct_messages; delete from notify_prefs; delete from step_claims; delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit; delete from once_keys; delete from store_surfaces;';
+  'delete from home_marks; delete from direct_messages; delete from notify_prefs; delete from step_claims; delete from approval_votes; delete from approval_requests; delete from transitions; delete from runs; delete from audit; delete from once_keys; delete from store_surfaces;';
 
 async function sqlitePlace(): Promise<StorePlace> {
   const dataDir = mkdtempSync(join(tmpdir(), 'flightdeck-store-'));

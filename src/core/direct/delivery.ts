@@ -1,11 +1,19 @@
 import { approvalView, recordedNeed } from '../approvals/flow';
+import { offeredSteps } from '../approvals/transition-payload';
 import type { ApprovalStatus } from '../approvals/approval-store';
 import { attempt, holdForPost, runView, type DeliveryDeps } from '../runs/delivery';
 import { leaseOf } from '../runs/lease';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectMessageRecord, NewDirectMessage } from './direct-message-store';
 import type { DirectMessage, DirectMessenger } from './direct-messenger';
-import { movesRequest, opensRequest, requesterReason } from './recipients';
+import {
+  closesSteps,
+  movesRequest,
+  opensRequest,
+  requesterReason,
+  stepCloser,
+  stepDeciders,
+} from './recipients';
 import { NotifyError } from '../errors';
 
 type Deps = DeliveryDeps;
@@ -17,8 +25,9 @@ export function directOutstanding(run: RunRecord): boolean {
 
 /**
  * Tells people directly about the run's transitions once the thread has them (so a message can link to
- * its reply): the requester when the run ends or waits for them, each approver when a request opens, and
- * edits the approvers' requests as they are decided. Like the thread's replies, every message is recorded
+ * its reply): the requester when the run ends or waits for them, each approver when a request opens, each
+ * person who may decide an upstream human step the run waits on; and edits the requests and steps as they
+ * are decided (or, for a step, as the run moves on). Like the thread's replies, every message is recorded
  * before it is sent (planning is idempotent, so a crash tells nobody twice) and marked attempted before
  * it goes out (so a restart looks for it first). A NotifyError leaves `dmSeq` behind for the next try.
  * The caller holds the run's lease.
@@ -51,19 +60,35 @@ async function plan(
     deps.policy && status && (opensRequest(transition) || movesRequest(transition))
       ? (await deps.policy.approverIds(recordedNeed(status.request))).filter((id) => id !== run.requesterId)
       : [];
-  deps.homeRefresher?.changed([run.requesterId, ...approvers]);
+  await deps.homeRefresher?.changed([run.requesterId, ...approvers]);
   if (!deps.directMessenger) return false;
+  const deciders =
+    deps.policy && offeredSteps(transition.payload).steps.length > 0
+      ? await stepDeciders({ ...deps, policy: deps.policy }, run, transition)
+      : [];
   const wanted: NewDirectMessage[] = [];
   const reason = requesterReason(run, transition);
-  if (reason) wanted.push({ runId: run.id, seq: transition.seq, userId: run.requesterId, reason });
+  // A requester who may decide the step gets it with its buttons instead of hearing that it waits.
+  if (reason && !deciders.includes(run.requesterId))
+    wanted.push({ runId: run.id, seq: transition.seq, userId: run.requesterId, reason });
   if (opensRequest(transition))
     for (const userId of approvers)
       wanted.push({ runId: run.id, seq: transition.seq, userId, reason: 'approval_request' });
+  for (const userId of deciders)
+    wanted.push({ runId: run.id, seq: transition.seq, userId, reason: 'step_request' });
   const off = await deps.store.directMessagesOff(wanted.map((m) => m.userId));
   await deps.store.planDirectMessages(wanted.filter((m) => !off.has(m.userId)));
   if (movesRequest(transition))
     await deps.store.refreshDirectMessages(run.id, 'approval_request', transition.seq);
-  return wanted.length > 0 || movesRequest(transition);
+  // Whether this closes anything is not known here, and not worth a second query: the outbox says.
+  if (closesSteps(transition))
+    await deps.store.closeDirectMessages(
+      run.id,
+      'step_request',
+      transition.seq,
+      transition.kind === 'step_decided',
+    );
+  return wanted.length > 0 || movesRequest(transition) || closesSteps(transition);
 }
 
 async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
@@ -81,6 +106,10 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
   for (const record of outstanding) {
     const transition = transitions.get(record.seq);
     if (!transition) continue;
+    const closedBy =
+      record.reason === 'step_request' && record.updateSeq > record.seq
+        ? stepCloser(transition, transitions, record.updateSeq)
+        : undefined;
     const message: DirectMessage = {
       key: { runId: record.runId, seq: record.seq, userId: record.userId },
       reason: record.reason,
@@ -89,6 +118,7 @@ async function sendOutstanding(deps: Deps, run: RunRecord): Promise<void> {
       ...(record.reason === 'approval_request' && status
         ? { approval: approvalView(deps, current, status) }
         : {}),
+      ...(closedBy ? { closedBy } : {}),
     };
     current = await holdForPost(deps, current);
     try {
@@ -118,8 +148,10 @@ async function sendOne(
     await deps.store.markDirectShown(message.key, record.updateSeq);
     return;
   }
-  // A request decided before its message went out is not worth a message any more.
-  if (record.reason === 'approval_request' && status?.request.outcome && record.attemptedAt === null) {
+  // A request decided (a step no longer waited on) before its message went out is not worth a message any more.
+  const over =
+    record.reason === 'approval_request' ? status?.request.outcome : message.closedBy !== undefined;
+  if (over && record.attemptedAt === null) {
     await deps.store.skipDirectMessage(message.key);
     return;
   }

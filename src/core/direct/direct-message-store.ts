@@ -2,9 +2,10 @@ import type { Lease, TransitionRecord } from '../runs/run-store';
 
 /**
  * Why a person is told directly: their run ended (`finished`, whatever the outcome), it waits for them
- * (`needs_you`), or they may decide an approval request (`approval_request`, with its buttons).
+ * (`needs_you`), they may decide an approval request (`approval_request`, with its buttons), or an
+ * upstream human step the run waits on (`step_request`, with the thread's buttons).
  */
-export type DirectReason = 'finished' | 'needs_you' | 'approval_request';
+export type DirectReason = 'finished' | 'needs_you' | 'approval_request' | 'step_request';
 
 export interface DirectMessageKey {
   runId: string;
@@ -41,6 +42,12 @@ export interface DirectMessageStore {
   planDirectMessages(messages: NewDirectMessage[]): Promise<void>;
   /** The run's messages for `reason` are to show transition `seq` (never lowered). */
   refreshDirectMessages(runId: string, reason: DirectReason, seq: number): Promise<void>;
+  /**
+   * The run's messages for `reason` about transitions before `seq` are to show that `seq` closed them (a
+   * step decided, the run moved on): those never closed, or with `again` those closed before it too (a
+   * decision that comes after the run was seen moving on).
+   */
+  closeDirectMessages(runId: string, reason: DirectReason, seq: number, again?: boolean): Promise<void>;
   /** The run's messages still to post, or posted and due for an edit, oldest first. */
   outstandingDirectMessages(runId: string): Promise<DirectMessageRecord[]>;
   /**

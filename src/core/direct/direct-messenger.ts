@@ -12,6 +12,8 @@ export interface DirectMessage {
   transition: TransitionRecord;
   /** An approval request as it stands now (its decision, once made). */
   approval?: ApprovalView;
+  /** A step request's steps no longer wait: the transition that closed them (a decision, the run moving on). */
+  closedBy?: TransitionRecord;
 }
 
 export interface PostedDirectMessage {
@@ -33,9 +35,10 @@ export interface DirectMessenger {
 
 /**
  * Where people look for what waits on them (Slack: the App Home tab). Told which people's view changed; the
- * implementation paces and coalesces, and shows what is true when it gets to it. Best effort: opening the
- * Home tab always shows it fresh.
+ * implementation paces and coalesces, and shows what is true when it gets to it. Opening the Home tab always
+ * shows it fresh.
  */
 export interface HomeRefresher {
-  changed(userIds: string[]): void;
+  /** Resolves once the change is recorded where a restart finds it; the view itself is shown later. */
+  changed(userIds: string[]): Promise<void>;
 }

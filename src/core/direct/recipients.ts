@@ -1,3 +1,6 @@
+import { offeredSteps } from '../approvals/transition-payload';
+import type { Policy } from '../policy/policy';
+import type { DeliveryDeps } from '../runs/delivery';
 import type { RunRecord, TransitionRecord } from '../runs/run-store';
 import type { DirectReason } from './direct-message-store';
 
@@ -22,4 +25,57 @@ export function opensRequest(transition: TransitionRecord): boolean {
 /** The transition changes how an approval request stands (an approval counted, a decision, an expiry). */
 export function movesRequest(transition: TransitionRecord): boolean {
   return transition.kind === 'approved' || (transition.kind === 'state' && transition.state === 'rejected');
+}
+
+/**
+ * The transition ends the wait on the steps offered before it: a decision from Flightdeck the upstream
+ * took, or the run observed anew (it moved on, or offers its steps afresh) or no longer waiting.
+ */
+export function closesSteps(transition: TransitionRecord): boolean {
+  if (transition.kind === 'step_decided') return transition.problem === null;
+  return transition.kind === 'state' || transition.state !== 'waiting';
+}
+
+/**
+ * What a step request about `opened` shows as having closed it, of `transitions` up to `closedSeq`: the
+ * decision on one of its steps from Flightdeck when there is one (even one recorded after the run was seen
+ * moving on, which it caused), else the first transition that ended the wait (not a decision on another step).
+ */
+export function stepCloser(
+  opened: TransitionRecord,
+  transitions: ReadonlyMap<number, TransitionRecord>,
+  closedSeq: number,
+): TransitionRecord | undefined {
+  const ids = new Set(offeredSteps(opened.payload).steps.map((step) => step.id));
+  const closing = [...transitions.values()]
+    .filter((t) => t.seq > opened.seq && t.seq <= closedSeq && closesSteps(t))
+    .sort((a, b) => a.seq - b.seq);
+  const decidedHere = (t: TransitionRecord) =>
+    t.payload?.kind === 'step_decision' ? ids.has(t.payload.stepId) : undefined;
+  return (
+    closing.find((t) => decidedHere(t) === true) ??
+    closing.find((t) => decidedHere(t) === undefined) ??
+    transitions.get(closedSeq)
+  );
+}
+
+/**
+ * The people to ask about the steps a transition offers: those Flightdeck's policy lets decide them (the
+ * step operation, in the run's channel, as a click would be decided). Nobody when the policy lets anyone:
+ * a workspace is not a list of people to message, and the thread offers the buttons to all.
+ */
+export async function stepDeciders(
+  deps: Pick<DeliveryDeps, 'registry' | 'log'> & { policy: Policy },
+  run: RunRecord,
+  transition: TransitionRecord,
+): Promise<string[]> {
+  const operationId = deps.registry.operation(run.operationId)?.steps?.operationId;
+  if (!operationId || offeredSteps(transition.payload).steps.length === 0) return [];
+  const deciders = await deps.policy.deciders(run.channelId, operationId, run.input);
+  if (!deciders.anyone) return deciders.userIds;
+  deps.log.info(
+    { runId: run.id, operationId },
+    'anyone may decide this step: nobody is asked directly, the thread offers it',
+  );
+  return [];
 }

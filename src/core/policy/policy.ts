@@ -73,6 +73,9 @@ export interface Decision {
   approval?: ApprovalNeed;
 }
 
+/** Who may do something at once: everyone, or these people. */
+export type Deciders = { anyone: true } | { anyone: false; userIds: string[] };
+
 /** What a person may do with one operation, before (or without) running it: `/ops whoami`, `/ops can-i`. */
 export interface Outlook {
   verdict: 'yes' | 'approval' | 'conditional' | 'no';
@@ -286,6 +289,33 @@ export class Policy {
     const members =
       need.approvers.groups.length > 0 ? await this.directory.members(need.approvers.groups) : [];
     return [...new Set([...need.approvers.users, ...members])];
+  }
+
+  /**
+   * Who may do `operationId` in `channelId` with `input` at once (allowed, no approval needed), to tell them
+   * it waits: the people and group members the allow rules name, each decided as their own request would be.
+   * `anyone` when a rule that holds allows it to everyone (or no policy is configured): not a list to tell.
+   */
+  async deciders(channelId: string, operationId: string, input: unknown): Promise<Deciders> {
+    if (!this.configured) return { anyone: true };
+    const known = { values: inputValues(input), partial: false };
+    const allowing = this.rules.filter(
+      (rule) =>
+        rule.effect === 'allow' &&
+        rule.operations.some((p) => matchesOperation(p, operationId)) &&
+        (rule.channels.length === 0 || rule.channels.includes(channelId)) &&
+        conditionsHold(rule.when, known, 'every') === 'yes',
+    );
+    if (allowing.some((rule) => rule.users.length === 0 && rule.groups.length === 0)) return { anyone: true };
+    const groups = [...new Set(allowing.flatMap((rule) => rule.groups))];
+    const members = groups.length > 0 ? await this.directory.members(groups) : [];
+    const candidates = [...new Set([...allowing.flatMap((rule) => rule.users), ...members])];
+    const userIds: string[] = [];
+    for (const userId of candidates) {
+      const decision = await this.decide({ userId, channelId }, operationId, input);
+      if (decision.allowed && !decision.approval) userIds.push(userId);
+    }
+    return { anyone: false, userIds };
   }
 
   /**

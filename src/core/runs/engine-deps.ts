@@ -6,6 +6,7 @@ import type { KeyedMutex } from '../kit/keyed-mutex';
 import type { Log } from '../kit/log';
 import type { Notifier } from './notifier';
 import type { DirectMessenger, HomeRefresher } from '../direct/direct-messenger';
+import type { RetriedReplies } from './retry';
 import type { Policy } from '../policy/policy';
 import { DEFAULT_POLL_BUDGET, type PollBudgetSettings } from './poll-budget';
 import type { PollSchedule } from './poll-schedule';
@@ -87,4 +88,6 @@ export interface EngineDeps {
   directMessenger?: DirectMessenger;
   /** Where people's own view of what waits on them is refreshed when it changes; optional. */
   homeRefresher?: HomeRefresher;
+  /** Failure replies whose Retry was used, edited to offer it no more; optional. */
+  retriedReplies?: RetriedReplies;
 }

@@ -2,7 +2,6 @@ import type { FormValues, Operation, Requester } from '../operations/contract';
 import type { Decision } from '../policy/policy';
 import { FormGate } from '../policy/form-gate';
 import { prepareForm } from '../operations/forms';
-import { TtlCache } from '../kit/ttl-cache';
 import { type Text, txt } from '../kit/text';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
@@ -28,12 +27,10 @@ export type RerunForm =
  * approvals like any start; the new run names the one it re-runs, and the earlier thread says so.
  */
 export class Reruns {
-  private readonly opening: TtlCache<string, true>;
   /** A re-run's form opens under the same rule as any other form. */
   private readonly gate: FormGate;
 
   constructor(private readonly deps: EngineDeps) {
-    this.opening = new TtlCache({ ttlMs: SAME_CLICK_MS, maxEntries: 10_000, clock: deps.clock });
     this.gate = new FormGate(deps);
   }
 
@@ -61,9 +58,11 @@ export class Reruns {
       operation.id,
     );
     if (!decision.allowed) return { kind: 'denied', decision, title: operation.title };
-    const click = `${run.id}:${requester.id}`;
-    if (this.opening.get(click)) return { kind: 'already_opening' };
-    this.opening.set(click, true);
+    // Claimed in the store, so that the two clicks open one form even when two replicas each get one.
+    const now = this.deps.clock.now();
+    const click = `rerun:${run.id}:${requester.id}`;
+    if (!(await store.claimOnce(click, new Date(now.getTime() + SAME_CLICK_MS), now)))
+      return { kind: 'already_opening' };
     const secretsBlanked =
       JSON.stringify(registry.scrubber.blanked(run.input)) !== JSON.stringify(run.input ?? null);
     return { kind: 'form', operation, values, run, secretsBlanked };

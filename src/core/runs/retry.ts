@@ -3,10 +3,11 @@ import { type Problem } from '../operations/problem';
 import { observationPatch } from '../operations/observation';
 import type { Decision } from '../policy/policy';
 import { runAudit } from '../audit/run-audit';
-import { deliver } from './delivery';
+import { deliver, runView } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import { leaseOf, withRun } from './lease';
-import type { RunRecord } from './run-store';
+import type { RunView } from './notifier';
+import type { RunRecord, TransitionRecord } from './run-store';
 import { isUpstreamError } from '../errors';
 
 /** How long a retry waits for whoever holds the run (the tracker polling it). */
@@ -23,6 +24,32 @@ export type RetryResult =
   | { kind: 'unsupported' }
   | { kind: 'not_found' };
 
+/**
+ * The reply that said how a run failed, and offered to retry its step (Slack: the thread reply's Retry
+ * button), edited once that step is retried so that a stale button stops inviting clicks.
+ */
+export interface RetriedReplies {
+  /** Edits `failure`'s posted reply to offer no retry, and to say what `retried` says (who retried it). */
+  retried(view: RunView, failure: TransitionRecord, retried: TransitionRecord): Promise<void>;
+}
+
+/** The failure reply the latest retry made stale, and that retry; undefined when there is none. */
+export function staleFailure(
+  transitions: TransitionRecord[],
+): { failure: TransitionRecord; retried: TransitionRecord } | undefined {
+  const retried = transitions.findLast((t) => t.kind === 'retried');
+  const failure =
+    retried &&
+    transitions.findLast(
+      (t) =>
+        t.seq < retried.seq &&
+        t.state === 'failed' &&
+        (t.kind === 'state' || t.kind === 'started') &&
+        t.notifiedTs !== null,
+    );
+  return failure && retried ? { failure, retried } : undefined;
+}
+
 /** The policy operation a retry is checked against: `itential.retry`. */
 export const retryOperationId = (system: string) => `${system}.retry`;
 
@@ -35,6 +62,18 @@ export class StepRetries {
   constructor(private readonly deps: EngineDeps) {}
 
   async retry(runId: string, stepId: string, requester: Requester, channelId: string): Promise<RetryResult> {
+    const result = await this.attempt(runId, stepId, requester, channelId);
+    // The button clicked is stale either way: this click retried the step, or an earlier one did.
+    if (result.kind === 'retried' || result.kind === 'not_pending') await this.settleStale(runId);
+    return result;
+  }
+
+  private async attempt(
+    runId: string,
+    stepId: string,
+    requester: Requester,
+    channelId: string,
+  ): Promise<RetryResult> {
     const { store, registry, policy, clock } = this.deps;
     const run = await store.getRun(runId);
     if (!run) return { kind: 'not_found' };
@@ -110,5 +149,21 @@ export class StepRetries {
       RETRY_WAIT_MS,
     );
     return result ?? { kind: 'not_pending' };
+  }
+
+  /** Edits the failure reply whose Retry the latest retry used up; best effort, a click on it is answered anyway. */
+  private async settleStale(runId: string): Promise<void> {
+    const replies = this.deps.retriedReplies;
+    if (!replies) return;
+    try {
+      const run = await this.deps.store.getRun(runId);
+      const stale = run && staleFailure(await this.deps.store.transitionsAfter(runId, 0));
+      if (run && stale) await replies.retried(runView(this.deps, run), stale.failure, stale.retried);
+    } catch (err) {
+      this.deps.log.warn(
+        { runId, err: err instanceof Error ? err.message : String(err) },
+        'could not take the Retry button off the failure reply',
+      );
+    }
   }
 }

@@ -12,6 +12,7 @@ import { rerunsAndRetries } from './009-reruns-and-retries';
 import { stepClaims } from './010-step-claims';
 import { directMessages } from './011-direct-messages';
 import { leaseTokens } from './012-lease-tokens';
+import { homeMarks } from './013-home-marks';
 import { storeSurfaces } from './014-store-surfaces';
 
 /** Every migration, by a name that sorts in the order they apply. Append; never edit one that shipped. */
@@ -29,6 +30,7 @@ export function migrations(engine: Engine): MigrationProvider {
     '010-step-claims': stepClaims(),
     '011-direct-messages': directMessages(),
     '012-lease-tokens': leaseTokens(),
+    '013-home-marks': homeMarks(),
     '014-store-surfaces': storeSurfaces(),
   };
   return { getMigrations: async () => all };

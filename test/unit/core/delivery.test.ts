@@ -13,6 +13,9 @@ import type { RunState } from '../../../src/core/runs/lifecycle';
 import { type RunRecord, type TransitionRecord } from '../../../src/core/runs/run-store';
 import type { Store } from '../../../src/core/store';
 import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
+import type { Operation } from '../../../src/core/operations/contract';
+import { Policy } from '../../../src/core/policy/policy';
+import { rule } from '../../support/policy-rules';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 import { NotifyError, LeaseLostError } from '../../../src/core/errors';
 
@@ -111,7 +114,11 @@ class ScriptedMessenger implements DirectMessenger {
     return posted;
   }
 
-  async update(): Promise<void> {}
+  readonly updates: DirectMessage[] = [];
+
+  async update(message: DirectMessage): Promise<void> {
+    this.updates.push(message);
+  }
 }
 
 describe.each(storeBackends())('delivery on $name', (backend) => {
@@ -501,6 +508,82 @@ describe.each(storeBackends())('delivery on $name', (backend) => {
       expect(run.notifyProblem).toBeNull();
       expect(messenger.posts).toHaveLength(0);
       expect(await store.outstandingDirectMessages(run.id)).toEqual([]);
+    });
+
+    describe('an upstream human step', () => {
+      const step = { id: 'task-1', title: 'Manual task', decisions: ['approve' as const], fields: [] };
+      const operation = {
+        id: 'itential.start',
+        system: 'itential',
+        verb: 'start',
+        title: 'Start a job',
+        usage: '',
+        fields: () => [],
+        input: { parse: (v: unknown) => v } as never,
+        describe: () => [],
+        start: () => Promise.reject(new Error('not used')),
+        steps: { operationId: 'itential.task', decide: async () => undefined },
+      } satisfies Operation;
+      const stepDeps = () => ({
+        ...dmDeps(),
+        registry: new Registry([
+          {
+            definition: { id: 'itential', name: 'Itential', operations: [], queries: [] },
+            runtime: { operations: [operation], queries: [] },
+          },
+        ]),
+        policy: new Policy([rule({ name: 'leads', operations: ['itential.task'], users: ['U0BOB'] })], {
+          memberships: async () => [],
+          members: async () => [],
+        }),
+      });
+
+      it('asks who may decide it, and shows the decision even when it is recorded after the run moved on', async () => {
+        const { run } = await store.createRun(
+          newRun({
+            state: 'starting',
+            createdAt: now,
+            leaseOwner: OWNER,
+            leaseUntil: new Date(now.getTime() + 600_000),
+          }),
+        );
+        const { run: waiting } = await store.appendTransition(
+          run.id,
+          createdLease(OWNER),
+          { state: 'waiting' },
+          { ...newTransition({ at: now, state: 'waiting' }), payload: { kind: 'human_step', step } },
+        );
+        const asked = await deliver(stepDeps(), waiting);
+        expect(messenger.posts.map((p) => [p.message.key.userId, p.message.reason])).toEqual([
+          ['U0ALICE', 'needs_you'],
+          ['U0BOB', 'step_request'],
+        ]);
+        // The tracker sees the job finish before Bob's decision, which caused it, is recorded.
+        const { run: done } = await store.appendTransition(
+          run.id,
+          createdLease(OWNER),
+          { state: 'succeeded' },
+          newTransition({ at: now, state: 'succeeded' }),
+        );
+        const movedOn = await deliver(stepDeps(), done);
+        expect(messenger.updates.map((m) => m.closedBy?.state)).toEqual(['succeeded']);
+        const { run: decided } = await store.appendTransition(
+          run.id,
+          createdLease(OWNER),
+          {},
+          {
+            ...newTransition({ at: now, state: 'succeeded', kind: 'step_decided', actorId: 'U0BOB' }),
+            payload: { kind: 'step_decision', stepId: 'task-1', title: 'Manual task', decision: 'approve' },
+          },
+        );
+        const last = await deliver(stepDeps(), decided);
+        expect(messenger.updates.map((m) => [m.key.userId, m.closedBy?.kind])).toEqual([
+          ['U0BOB', 'state'],
+          ['U0BOB', 'step_decided'],
+        ]);
+        expect([asked.dmSeq, movedOn.dmSeq, last.dmSeq]).toEqual([1, 2, 3]);
+        expect(await store.outstandingDirectMessages(run.id)).toEqual([]);
+      });
     });
 
     it('tells nobody who turned direct messages off, and nobody at all without a messenger', async () => {

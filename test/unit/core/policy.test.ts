@@ -343,4 +343,54 @@ describe('Policy: conditions on arguments and approvals', () => {
     expect(await policy.groupsOf('U2')).toEqual(['SONCALL', 'SAPPR']);
     expect(await policy.groupsOf('U7')).toEqual([]);
   });
+
+  describe('deciders', () => {
+    const policy = new Policy(
+      [
+        rule({ name: 'leads', operations: ['itential.task'], users: ['U1', 'U4'], groups: ['S1'] }),
+        rule({ name: 'not-u4', effect: 'deny', operations: ['itential.task'], users: ['U4'] }),
+        rule({
+          name: 'u5-asks',
+          effect: 'require-approval',
+          operations: ['itential.task'],
+          users: ['U5'],
+          approvers: { users: ['U1'], groups: [] },
+        }),
+        rule({ name: 'u5-too', operations: ['itential.task'], users: ['U5'] }),
+        rule({ name: 'elsewhere', operations: ['itential.task'], users: ['U6'], channels: ['C9'] }),
+        rule({
+          name: 'prod-only',
+          operations: ['itential.task'],
+          users: ['U7'],
+          when: { workflow: ['Prod *'] },
+        }),
+        rule({ name: 'anyone-backups', operations: ['iacm.approve'], when: { workflow: ['Backup *'] } }),
+      ],
+      directory({ S1: ['U2', 'U3'] }),
+    );
+
+    it('lists the people and group members allowed at once, as their own click would be decided', async () => {
+      expect(await policy.deciders('C1', 'itential.task', { workflow: 'Change' })).toEqual({
+        anyone: false,
+        userIds: ['U1', 'U2', 'U3'],
+      });
+      expect(await policy.deciders('C9', 'itential.task', { workflow: 'Prod push' })).toEqual({
+        anyone: false,
+        userIds: ['U1', 'U6', 'U7', 'U2', 'U3'],
+      });
+    });
+
+    it('says anyone when a rule that holds names nobody, or no policy is configured', async () => {
+      expect(await policy.deciders('C1', 'iacm.approve', { workflow: 'Backup all' })).toEqual({
+        anyone: true,
+      });
+      expect(await policy.deciders('C1', 'iacm.approve', { workflow: 'Other' })).toEqual({
+        anyone: false,
+        userIds: [],
+      });
+      expect(await new Policy([], directory({})).deciders('C1', 'itential.task', {})).toEqual({
+        anyone: true,
+      });
+    });
+  });
 });

@@ -139,6 +139,56 @@ describe('direct messages', () => {
   });
 });
 
+describe('a human step in a direct message', () => {
+  const step = {
+    id: 'task-1',
+    title: "Manual task 'Approve <!here> change'",
+    decisions: ['approve' as const, 'reject' as const],
+    fields: [],
+  };
+  const waiting = { state: 'waiting' as const, payload: { kind: 'human_step' as const, step } };
+
+  it('offers the step with the thread’s own buttons, carrying the run and the step', () => {
+    const dm = message('step_request', waiting);
+    const content = directMessage({ ...dm, key: { ...dm.key, userId: 'U0002' } }, LINK);
+    expect(validateBlocks(content.blocks, 'message')).toBeUndefined();
+    const text = blocksText(content);
+    expect(text).toContain(
+      "<@U0001>'s run *Itential: Start a job* in <#C0001> waits for a decision you may make",
+    );
+    expect(text).toContain('Approve &lt;!here&gt; change');
+    expect(text).toContain(`<${LINK}|Open the run's thread>`);
+    const value = JSON.stringify({ run: dm.view.run.id, step: 'task-1', seq: 3 });
+    expect(JSON.stringify(content.blocks)).toContain(JSON.stringify(value));
+    expect(JSON.stringify(content.blocks)).toContain('fd.step.reject');
+    expect(content.text).not.toContain('*');
+    // The requester who may decide it reads that it is their run.
+    expect(blocksText(directMessage(message('step_request', waiting), LINK))).toContain('Your run');
+  });
+
+  it('once closed, says who decided it, or that the run no longer waits, without buttons', () => {
+    const dm = message('step_request', waiting);
+    const decidedBy = transitionRecord({
+      runId: dm.view.run.id,
+      seq: 4,
+      at: t0,
+      kind: 'step_decided',
+      state: 'waiting',
+      actorId: 'U0003',
+      payload: { kind: 'step_decision', stepId: 'task-1', title: 'Approve change', decision: 'reject' },
+    });
+    const decided = directMessage({ ...dm, closedBy: decidedBy }, LINK);
+    expect(JSON.stringify(decided.blocks)).not.toContain('fd.step.');
+    expect(blocksText(decided)).toContain('Rejected by <@U0003>');
+    const movedOn = directMessage(
+      { ...dm, closedBy: { ...decidedBy, kind: 'state', state: 'canceled' } },
+      LINK,
+    );
+    expect(JSON.stringify(movedOn.blocks)).not.toContain('fd.step.');
+    expect(blocksText(movedOn)).toContain('It no longer waits for this: the run is now');
+  });
+});
+
 describe('the Home tab’s requests to decide', () => {
   it('shows each with what, for whom, where, its parameters and the buttons, within the view’s limits', () => {
     const runs = Array.from(

@@ -13,7 +13,10 @@ import {
   retryValue,
 } from '../../../src/slack/ui/run-actions';
 import { parentMessage, transitionReply } from '../../../src/slack/ui/run-message';
+import { retriedFailureReply } from '../../../src/slack/ui/retried-reply';
+import { staleFailure } from '../../../src/core/runs/retry';
 import { validateBlocks } from '../../support/block-kit';
+import { blocksText } from '../../support/flightdeck-harness';
 import { runRecord, transitionRecord } from '../../support/run-fixtures';
 
 const at = new Date('2026-12-07T10:00:00Z');
@@ -147,5 +150,49 @@ describe('finishedRunActions', () => {
       finishedRunActions(registryWith(base), run({ state: 'succeeded', input: { nested: { a: 1 } } })),
     ).toEqual([]);
     expect(finishedRunActions(new Registry([]), run({ state: 'succeeded' }))).toEqual([]);
+  });
+});
+
+describe('a failure reply whose Retry was used', () => {
+  const t = (
+    seq: number,
+    kind: 'state' | 'retried' | 'started',
+    state: 'failed' | 'running',
+    posted = true,
+  ) =>
+    transitionRecord({
+      runId: RUN_ID,
+      seq,
+      at,
+      kind,
+      state,
+      actorId: kind === 'retried' ? 'U0BOB' : null,
+      detail: kind === 'retried' ? STEP.label : null,
+      notifiedTs: posted ? `1700000000.00000${seq}` : null,
+    });
+
+  it('is the last posted failure before the last retry', () => {
+    expect(staleFailure([t(1, 'started', 'running'), t(2, 'state', 'failed')])).toBeUndefined();
+    const first = [t(1, 'started', 'running'), t(2, 'state', 'failed'), t(3, 'retried', 'running')];
+    expect(staleFailure(first)).toEqual({ failure: first[1], retried: first[2] });
+    // Failed again at 4 and offering a new Retry there: the stale one is still the reply at 2.
+    const again = [...first, t(4, 'state', 'failed')];
+    expect(staleFailure(again)?.failure.seq).toBe(2);
+    const twice = [...again, t(5, 'retried', 'running')];
+    expect(staleFailure(twice)).toEqual({ failure: twice[3], retried: twice[4] });
+    expect(staleFailure([t(1, 'state', 'failed', false), t(2, 'retried', 'running')])).toBeUndefined();
+  });
+
+  it('loses its Retry button, keeps what else the run offers, and says who retried', () => {
+    const failedAgain = view({ mayRecover: true, retryStep: STEP }, [
+      { kind: 'retry', step: STEP },
+      { kind: 'rerun' },
+    ]);
+    const content = retriedFailureReply(failedAgain, t(2, 'state', 'failed'), t(3, 'retried', 'running'));
+    expect(validateBlocks(content.blocks, 'message')).toBeUndefined();
+    const json = JSON.stringify(content.blocks);
+    expect(json).not.toContain('fd.run.retry');
+    expect(json).toContain('fd.run.rerun');
+    expect(blocksText(content)).toContain('<@U0BOB> had Itential retry task Push config (pushConfig)');
   });
 });

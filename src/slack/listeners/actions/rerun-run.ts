@@ -35,6 +35,10 @@ export function rerunRun(deps: SlackDeps) {
         await tellUser(client, deps.log, channelId, user.id, infoMessage(mrkdwnText(form.reason)));
         return;
       case 'already_opening':
+        deps.log.debug(
+          { runId, user: user.id },
+          'Re-run clicked again while its form opens: nothing more opens',
+        );
         return;
       case 'form': {
         const view = (values: FormValues) =>

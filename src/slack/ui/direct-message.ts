@@ -15,7 +15,7 @@ import { problemText } from './problem';
 import { stateLabel } from './run-message';
 import { duration } from '../../core/kit/duration';
 import { offeredSteps } from '../../core/approvals/transition-payload';
-import { humanStepBlocks, stepDecisionLine } from './human-step';
+import { humanStepBlocks, offeredOn, stepDecisionLine } from './human-step';
 
 const ENDING: Record<string, string> = {
   succeeded: 'succeeded',
@@ -55,15 +55,7 @@ function stepRequestMessage(message: DirectMessage, link: string | undefined): M
     blocks.push(...steps.map((step) => section(`*${escapeMrkdwn(step.title)}*`)));
     blocks.push(section(closedLine({ ...message, closedBy: message.closedBy })));
   } else {
-    blocks.push(
-      ...humanStepBlocks(view.systemName, {
-        runId: run.id,
-        seq: transition.seq,
-        steps,
-        more,
-        upstreamUrl: run.upstreamUrl,
-      }),
-    );
+    blocks.push(...humanStepBlocks(view.systemName, offeredOn(run, transition, { steps, more })));
   }
   blocks.push(context(`${threadLink(link)} · run \`${run.id}\``));
   return { text: truncate(plainText(sentence), LIMITS.fallbackText), blocks };

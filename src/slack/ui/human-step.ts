@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HumanStep, StepDecision } from '../../core/operations/contract';
 import type { StepResult } from '../../core/runs/human-steps';
-import type { TransitionRecord } from '../../core/runs/run-store';
+import type { RunRecord, TransitionRecord } from '../../core/runs/run-store';
 import { ACTIONS, VIEWS } from '../ids';
 import { parseJson } from '../modal-metadata';
 import {
@@ -56,6 +56,15 @@ export interface OfferedSteps {
   more: number;
   /** The run in the upstream's UI, where the ones not shown can be decided. */
   upstreamUrl?: string | null;
+}
+
+/** What `transition` offers on `run`: its thread reply and the DMs about it show the same steps. */
+export function offeredOn(
+  run: Pick<RunRecord, 'id' | 'upstreamUrl'>,
+  transition: Pick<TransitionRecord, 'seq'>,
+  { steps, more }: Pick<OfferedSteps, 'steps' | 'more'>,
+): OfferedSteps {
+  return { runId: run.id, seq: transition.seq, steps, more, upstreamUrl: run.upstreamUrl };
 }
 
 function stepBlocks(runId: string, seq: number, systemName: string, step: HumanStep): KnownBlock[] {

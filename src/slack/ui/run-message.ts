@@ -22,7 +22,7 @@ import { problemText } from './problem';
 import { mrkdwnText } from './text';
 import { offeredSteps, payloadText } from '../../core/approvals/transition-payload';
 import { finishedActionButtons, finishedActionsBlock, followUpLine, rerunOfNote } from './run-actions';
-import { humanStepBlocks, stepDecisionLine } from './human-step';
+import { humanStepBlocks, offeredOn, stepDecisionLine } from './human-step';
 
 const STATE_LABEL: Record<RunState, { emoji: string; label: string }> = {
   awaiting_approval: { emoji: ':raised_hand:', label: 'Awaiting approval' },
@@ -176,15 +176,7 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
   const blocks: KnownBlock[] = [section(line)];
   const { steps, more } = offeredSteps(transition.payload);
   if (steps.length > 0) {
-    blocks.push(
-      ...humanStepBlocks(view.systemName, {
-        runId: run.id,
-        seq: transition.seq,
-        steps,
-        more,
-        upstreamUrl: run.upstreamUrl,
-      }),
-    );
+    blocks.push(...humanStepBlocks(view.systemName, offeredOn(run, transition, { steps, more })));
   }
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
   // A step offered here is decided here; the link is for waits Flightdeck cannot act on.

@@ -22,12 +22,6 @@ export interface CodedError extends Error {
   readonly code: ErrorCode;
 }
 
-const CODES: ReadonlySet<unknown> = new Set(Object.values(ErrorCode));
-
-export function isCodedError(err: unknown): err is CodedError {
-  return err instanceof Error && CODES.has((err as Partial<CodedError>).code);
-}
-
 /** Settings that keep a surface from starting; every bad one is listed, each with its fix. */
 export class ConfigError extends Error implements CodedError {
   readonly code = ErrorCode.ConfigInvalid;
@@ -187,4 +181,10 @@ export class NotifyError extends Error implements CodedError {
     super(message);
     this.name = 'NotifyError';
   }
+}
+
+/** An error in one line for a log: Slack's code leads a NotifyError, whose message alone would not say it. */
+export function describeError(err: unknown): string {
+  if (err instanceof NotifyError) return `${err.slackCode}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import type { DigestScheduleRecord, DigestWindowRecord } from './digest-store';
 import type { Store } from '../store';
 import type { Clock } from '../kit/clock';
-import { describe } from '../runs/launcher';
+import { describeError } from '../errors';
 import type { Log } from '../kit/log';
 import { composeDigest } from './compose';
 import { DigestCron } from './cron';
@@ -90,7 +90,7 @@ export class DigestScheduler {
         const cron = new DigestCron(schedule.cron, schedule.timeZone);
         due = dueWindow(cron, schedule.createdAt, lastWindow?.windowEnd ?? null, now);
       } catch (err) {
-        log.error({ scheduleId: schedule.id, err: describe(err) }, 'digest schedule cannot be read');
+        log.error({ scheduleId: schedule.id, err: describeError(err) }, 'digest schedule cannot be read');
         continue;
       }
       if (!due) continue;
@@ -190,7 +190,7 @@ export class DigestScheduler {
   private async failed(window: DigestWindowRecord, err: unknown): Promise<void> {
     const { store, owner, clock, log, settings } = this.deps;
     const now = clock.now();
-    const error = describe(err);
+    const error = describeError(err);
     const context = { scheduleId: window.scheduleId, windowEnd: window.windowEnd.toISOString(), err: error };
     if (err instanceof NotifyError && err.permanent) {
       await store.settleDigestWindow(window, owner, { kind: 'failed', at: now, error });

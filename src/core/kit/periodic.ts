@@ -1,4 +1,4 @@
-import { describe } from '../runs/launcher';
+import { describeError } from '../errors';
 import type { Log } from './log';
 
 /**
@@ -39,7 +39,7 @@ export class Periodic {
     this.timer = setTimeout(() => {
       this.running = this.work()
         .then(() => undefined)
-        .catch((err: unknown) => this.log.error({ err: describe(err) }, `${this.name} failed`))
+        .catch((err: unknown) => this.log.error({ err: describeError(err) }, `${this.name} failed`))
         .finally(() => {
           this.running = undefined;
           if (!this.stopped) this.schedule(this.everyMs);

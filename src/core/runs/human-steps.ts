@@ -2,7 +2,7 @@ import type { EngineDeps } from './engine-deps';
 import { runAudit } from '../audit/run-audit';
 import { deliver } from './delivery';
 import { leaseOf, withRun } from './lease';
-import { describe } from './launcher';
+import { describeError } from '../errors';
 import type {
   FieldErrors,
   FormValues,
@@ -231,7 +231,7 @@ export class HumanSteps {
     } catch (err) {
       const systemName = registry.systemName(run.system);
       if (!isUpstreamError(err))
-        this.deps.log.error({ runId: run.id, err: describe(err) }, 'step decision threw');
+        this.deps.log.error({ runId: run.id, err: describeError(err) }, 'step decision threw');
       problem = isUpstreamError(err)
         ? err.toProblem(systemName)
         : {
@@ -271,7 +271,7 @@ export class HumanSteps {
       },
     );
     return deliver(this.deps, updated).catch((err: unknown) => {
-      this.deps.log.warn({ runId: run.id, err: describe(err) }, 'could not post the step decision');
+      this.deps.log.warn({ runId: run.id, err: describeError(err) }, 'could not post the step decision');
       return updated;
     });
   }

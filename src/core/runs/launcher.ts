@@ -13,7 +13,7 @@ import { type Problem } from '../operations/problem';
 import { isFinal } from './lifecycle';
 import { nextPollDelay } from './poll-schedule';
 import { code, type Text, txt } from '../kit/text';
-import { NotifyError, isUpstreamError, PreviewOutdatedError } from '../errors';
+import { describeError, isUpstreamError, PreviewOutdatedError } from '../errors';
 
 export interface LaunchRequest {
   operationId: string;
@@ -299,7 +299,7 @@ export class Launcher {
       nextPollAt = earliest(nextPollAt, deliveryDueAt(this.deps, await deliver(this.deps, run)));
     } catch (err) {
       this.deps.log.warn(
-        { runId: run.id, err: describe(err) },
+        { runId: run.id, err: describeError(err) },
         'could not post the start; the tracker will retry',
       );
       nextPollAt = new Date(this.deps.clock.now().getTime() + this.deps.settings.poll.minMs);
@@ -400,7 +400,7 @@ export class Launcher {
           },
         );
         const delivered = await deliver(this.deps, updated).catch((err: unknown) => {
-          this.deps.log.warn({ runId, err: describe(err) }, 'could not post the cancel request');
+          this.deps.log.warn({ runId, err: describeError(err) }, 'could not post the cancel request');
           return updated;
         });
         return { result: delivered, release };
@@ -413,9 +413,4 @@ export class Launcher {
 
 function startContext(run: RunRecord, requester: Requester): StartContext {
   return { runId: run.id, requester, tag: `flightdeck:${run.id}` };
-}
-
-export function describe(err: unknown): string {
-  if (err instanceof NotifyError) return `${err.slackCode}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
 }

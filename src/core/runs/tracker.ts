@@ -3,7 +3,7 @@ import { awaitApproval } from '../approvals/flow';
 import { deliver, deliveryDueAt, earliest } from './delivery';
 import type { EngineDeps } from './engine-deps';
 import type { Launcher } from './launcher';
-import { describe } from './launcher';
+import { describeError } from '../errors';
 import { leaseOf, withRun } from './lease';
 import { isNewState, observationPatch, stepPayload } from '../operations/observation';
 import type { Observation } from '../operations/contract';
@@ -82,7 +82,7 @@ export class Tracker {
       }));
     } catch (err) {
       if (!(err instanceof LeaseLostError)) {
-        this.deps.log.error({ runId, err: describe(err) }, 'tracking a run failed');
+        this.deps.log.error({ runId, err: describeError(err) }, 'tracking a run failed');
       }
     }
   }
@@ -105,14 +105,17 @@ export class Tracker {
       }
     } catch (err) {
       if (err instanceof LeaseLostError) throw err;
-      this.deps.log.error({ runId: run.id, err: describe(err) }, 'could not advance run');
+      this.deps.log.error({ runId: run.id, err: describeError(err) }, 'could not advance run');
       return { nextPollAt: this.later(this.deps.settings.poll.failureMaxMs) };
     }
     try {
       current = await deliver(this.deps, current);
     } catch (err) {
       if (err instanceof LeaseLostError) throw err;
-      this.deps.log.error({ runId: run.id, err: describe(err) }, 'could not post run update; will retry');
+      this.deps.log.error(
+        { runId: run.id, err: describeError(err) },
+        'could not post run update; will retry',
+      );
       return { nextPollAt: this.later(this.deps.settings.poll.minMs) };
     }
     return {
@@ -173,7 +176,8 @@ export class Tracker {
       });
     } catch (err) {
       const systemName = this.deps.registry.systemName(run.system);
-      if (!isUpstreamError(err)) this.deps.log.error({ runId: run.id, err: describe(err) }, 'poll threw');
+      if (!isUpstreamError(err))
+        this.deps.log.error({ runId: run.id, err: describeError(err) }, 'poll threw');
       const problem = isUpstreamError(err)
         ? err.toProblem(systemName)
         : {

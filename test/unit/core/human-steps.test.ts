@@ -2,7 +2,6 @@ import { AuditTrail } from '../../../src/core/audit/trail';
 import { KeyedMutex } from '../../../src/core/kit/keyed-mutex';
 import { silentLog } from '../../../src/core/kit/log';
 import type { HumanStep, Operation, StepDecisionRequest } from '../../../src/core/operations/contract';
-import { Registry } from '../../../src/core/operations/registry';
 import { Policy } from '../../../src/core/policy/policy';
 import { rule } from '../../support/policy-rules';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
@@ -14,6 +13,7 @@ import type { Store } from '../../../src/core/store';
 import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { storeBackends, type StoreFixture } from '../../support/stores';
 import { UpstreamError } from '../../../src/core/errors';
+import { demoOperation, demoRegistry } from '../../support/demo-operation';
 
 const CHANNEL = 'C0OPS';
 
@@ -28,16 +28,7 @@ class Upstream {
   store?: Store;
 
   operation(): Operation {
-    return {
-      id: 'demo.run',
-      system: 'demo',
-      verb: 'run',
-      title: 'Run a demo',
-      usage: '',
-      fields: () => [],
-      input: { parse: (v: unknown) => v } as never,
-      describe: () => [],
-      start: () => Promise.reject(new Error('not used')),
+    return demoOperation({
       steps: {
         operationId: 'demo.approve',
         checkForm: (values) => (values.ticket === 'bad' ? { ticket: 'Not a ticket' } : undefined),
@@ -67,7 +58,7 @@ class Upstream {
           this.decisions.push(request);
         },
       },
-    };
+    });
   }
 }
 
@@ -99,12 +90,7 @@ describe.each(storeBackends())('HumanSteps on $name', (backend) => {
     upstream = new Upstream();
     upstream.store = store;
     thread = new Thread();
-    const registry = new Registry([
-      {
-        definition: { id: 'demo', name: 'Demo', operations: [], queries: [] },
-        runtime: { operations: [upstream.operation()], queries: [] },
-      },
-    ]);
+    const registry = demoRegistry(upstream.operation());
     const policy = new Policy(
       [
         rule({ name: 'alice-runs', operations: ['demo.run'], users: ['U0ALICE'] }),

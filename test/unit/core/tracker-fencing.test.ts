@@ -2,7 +2,6 @@ import { AuditTrail } from '../../../src/core/audit/trail';
 import { KeyedMutex } from '../../../src/core/kit/keyed-mutex';
 import { silentLog } from '../../../src/core/kit/log';
 import type { Observation, Operation } from '../../../src/core/operations/contract';
-import { Registry } from '../../../src/core/operations/registry';
 import { Policy } from '../../../src/core/policy/policy';
 import { DEFAULT_ENGINE_SETTINGS, type EngineDeps } from '../../../src/core/runs/engine-deps';
 import { Launcher } from '../../../src/core/runs/launcher';
@@ -12,6 +11,7 @@ import { Tracker } from '../../../src/core/runs/tracker';
 import type { Store } from '../../../src/core/store';
 import { createdLease, newRun, newTransition } from '../../support/run-fixtures';
 import { replicaPair, storeBackends, type StorePlace } from '../../support/stores';
+import { demoOperation, demoRegistry } from '../../support/demo-operation';
 
 const T0 = new Date('2026-12-07T10:00:00Z');
 const SEEDER = 'seeder';
@@ -33,16 +33,7 @@ class HeldUpstream {
   polls = 0;
 
   operation(): Operation {
-    return {
-      id: 'demo.run',
-      system: 'demo',
-      verb: 'run',
-      title: 'Run a demo',
-      usage: '',
-      fields: () => [],
-      input: { parse: (v: unknown) => v } as never,
-      describe: () => [],
-      start: () => Promise.reject(new Error('not used')),
+    return demoOperation({
       poll: () => {
         this.polls += 1;
         const standing = this.standing;
@@ -52,7 +43,7 @@ class HeldUpstream {
         for (const arrived of this.arrivals.splice(0)) arrived();
         return answer;
       },
-    };
+    });
   }
 
   /** Resolves once poll number `n` (from 1) has been asked. */
@@ -120,12 +111,7 @@ describe.each(storeBackends())('a tracker task that outlived its lease, on $name
     const deps: EngineDeps = {
       store,
       audit: new AuditTrail({ store, access: { isAdmin: () => false }, clock, log: silentLog }),
-      registry: new Registry([
-        {
-          definition: { id: 'demo', name: 'Demo', operations: [], queries: [] },
-          runtime: { operations: [upstream.operation()], queries: [] },
-        },
-      ]),
+      registry: demoRegistry(upstream.operation()),
       notifier: thread,
       policy: new Policy([], { memberships: async () => [], members: async () => [] }),
       clock,

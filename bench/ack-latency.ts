@@ -3,7 +3,8 @@ import { Agent } from 'undici';
 import { envCount, type BenchContext, type BenchReport, type Benchmark, type Verdict } from './benchmark';
 import type { Child } from './support/child';
 import { openLoopBlock, type BlockResult, type LoadTarget } from './support/open-loop';
-import { serverCpu, startServer, type ServerInfo, type ServerKind } from './support/server-process';
+import { answers, BenchSchema, benchDatabaseUrl } from './support/postgres';
+import { serverCpu, startServer, type ServerInfo } from './support/server-process';
 import { slashCommand } from './support/slash-command';
 import { summarize, type LatencySummary } from './support/stats';
 import { formatTable, ms } from './support/table';
@@ -20,9 +21,13 @@ const REPLY_GRACE_MS = 5_000;
 /** Lets the after-ack work of one block finish before the next server's block starts. */
 const AFTER_BLOCK_PAUSE_MS = 10;
 
+/** The servers measured: a bare Bolt app, and Flightdeck on its embedded store and on PostgreSQL. */
+type ServerName = 'bare' | 'flightdeck' | 'flightdeck-pg';
+type Servers = Partial<Record<ServerName, Child<ServerInfo>>>;
+
 interface Series {
   label: string;
-  server: ServerKind;
+  server: ServerName;
   /** The command's text, given what the server reported once started. */
   text: (server: ServerInfo) => string;
   check(status: number, text: string): string | undefined;
@@ -46,34 +51,47 @@ const ephemeralAck = (status: number, text: string) => {
   }
 };
 
+const BARE = 'bare Bolt 5, no-op ack';
+const HELP = 'Flightdeck /ops help';
+const RUNS = 'Flightdeck /ops runs';
+const STATUS = 'Flightdeck /ops status <run>';
+const HELP_ON_POSTGRES = 'Flightdeck /ops help, PostgreSQL';
+
 const SERIES: Series[] = [
   {
-    label: 'bare Bolt 5, no-op ack',
-    server: 'bare-bolt',
+    label: BARE,
+    server: 'bare',
     text: () => 'help',
     check: emptyAck,
     repliesAfterAck: false,
   },
   {
-    label: 'Flightdeck /ops help',
+    label: HELP,
     server: 'flightdeck',
     text: () => 'help',
     check: ephemeralAck,
     repliesAfterAck: false,
   },
   {
-    label: 'Flightdeck /ops runs',
+    label: RUNS,
     server: 'flightdeck',
     text: () => 'runs',
     check: emptyAck,
     repliesAfterAck: true,
   },
   {
-    label: 'Flightdeck /ops status <run>',
+    label: STATUS,
     server: 'flightdeck',
     text: (server) => `status ${server.statusRunId ?? ''}`,
     check: emptyAck,
     repliesAfterAck: true,
+  },
+  {
+    label: HELP_ON_POSTGRES,
+    server: 'flightdeck-pg',
+    text: () => 'help',
+    check: ephemeralAck,
+    repliesAfterAck: false,
   },
 ];
 
@@ -131,19 +149,26 @@ async function waitForReplies(context: BenchContext, expected: number): Promise<
   return accepted;
 }
 
-async function measure(context: BenchContext, servers: Record<ServerKind, Child<ServerInfo>>) {
+const SERVER_NAMES: ServerName[] = ['bare', 'flightdeck', 'flightdeck-pg'];
+
+async function measure(context: BenchContext, servers: Servers, series: Series[]) {
   const requests = envCount('BENCH_REQUESTS', 2000);
   const warmup = envCount('BENCH_WARMUP', 300);
   const blockSize = envCount('BENCH_BLOCK', 20);
   const { identity } = context.fakeSlack.info;
+  const infoOf = (name: ServerName) => {
+    const server = servers[name];
+    if (!server) throw new Error(`ack-latency: the ${name} server is not running`);
+    return server.info;
+  };
   const targets = await Promise.all(
-    SERIES.map(async (series): Promise<LoadTarget> => {
+    series.map(async (s): Promise<LoadTarget> => {
       const responseUrls = await context.fakeSlack.issueResponseUrls(warmup + requests);
-      const { info } = servers[series.server];
+      const info = infoOf(s.server);
       return {
         url: `http://127.0.0.1:${String(info.port)}/slack/events`,
-        next: () => slashCommand(SIGNING_SECRET, identity, series.text(info), responseUrls.pop() ?? ''),
-        check: series.check,
+        next: () => slashCommand(SIGNING_SECRET, identity, s.text(info), responseUrls.pop() ?? ''),
+        check: s.check,
       };
     }),
   );
@@ -153,105 +178,154 @@ async function measure(context: BenchContext, servers: Record<ServerKind, Child<
     headersTimeout: 10_000,
     bodyTimeout: 10_000,
   });
-  const cpuOf = async (kind: ServerKind) => (await servers[kind].call({ kind: 'cpu' }, serverCpu)).cpuSeconds;
-  const cpu = async () => {
-    const [bare, flightdeck] = await Promise.all([cpuOf('bare-bolt'), cpuOf('flightdeck')]);
-    return { bare, flightdeck };
-  };
+  const running = SERVER_NAMES.filter((name) => servers[name]);
+  const cpu = async () =>
+    new Map(
+      await Promise.all(
+        running.map(async (name) => {
+          const answer = await servers[name]?.call({ kind: 'cpu' }, serverCpu);
+          return [name, answer?.cpuSeconds ?? 0] as const;
+        }),
+      ),
+    );
   try {
     const repliesBefore = await context.fakeSlack.acceptedResponses();
     await alternate(agent, targets, warmup, blockSize);
     const cpuBefore = await cpu();
     const results = await alternate(agent, targets, requests, blockSize);
-    const expectedReplies = SERIES.filter((s) => s.repliesAfterAck).length * (warmup + requests);
+    const expectedReplies = series.filter((s) => s.repliesAfterAck).length * (warmup + requests);
     const replies = (await waitForReplies(context, repliesBefore + expectedReplies)) - repliesBefore;
     const cpuAfter = await cpu();
     // CPU time per request measured, each server over its own series: it does not depend on how busy
     // the machine is, as the latencies do.
-    const flightdeckRequests = SERIES.filter((s) => s.server === 'flightdeck').length * requests;
-    const cpuPerRequestMs = {
-      bare: ((cpuAfter.bare - cpuBefore.bare) * 1_000) / requests,
-      flightdeck: ((cpuAfter.flightdeck - cpuBefore.flightdeck) * 1_000) / flightdeckRequests,
-    };
+    const cpuPerRequestMs = new Map(
+      running.map((name) => {
+        const served = series.filter((s) => s.server === name).length * requests;
+        const seconds = (cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0);
+        return [name, (seconds * 1_000) / served] as const;
+      }),
+    );
     return { requests, warmup, blockSize, results, replies, expectedReplies, cpuPerRequestMs };
   } finally {
     await agent.close();
   }
 }
 
-async function startServers(context: BenchContext): Promise<Record<ServerKind, Child<ServerInfo>>> {
+/** The PostgreSQL server and schema for Flightdeck's second instance, or why there is none. */
+async function postgresFor(): Promise<BenchSchema | string> {
+  const url = benchDatabaseUrl();
+  if (!(await answers(url))) return 'no server answers (set BENCH_DATABASE_URL)';
+  const schema = new BenchSchema(url);
+  await schema.create();
+  return schema;
+}
+
+async function startServers(context: BenchContext, schema: BenchSchema | undefined): Promise<Servers> {
   const { apiUrl, botToken, identity } = context.fakeSlack.info;
   const slackEnv = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl };
-  const [bare, flightdeck] = await Promise.allSettled([
-    startServer('bare-bolt', slackEnv, join(context.workDir, 'bare-bolt.log')),
-    startServer(
-      'flightdeck',
-      {
-        ...slackEnv,
-        PORT: '0',
-        METRICS_PORT: '0',
-        DATA_DIR: join(context.workDir, 'ack-latency-data'),
-        BENCH_SEED_CHANNEL: identity.channelId,
-        BENCH_SEED_USER: identity.userId,
-        BENCH_SEED_RUNS: String(SEEDED_RUNS),
-      },
-      join(context.workDir, 'flightdeck.log'),
-    ),
-  ]);
-  if (bare.status === 'fulfilled' && flightdeck.status === 'fulfilled')
-    return { 'bare-bolt': bare.value, flightdeck: flightdeck.value };
-  await Promise.all([bare, flightdeck].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
-  const reasons = [bare, flightdeck].flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+  const flightdeckEnv = (name: string, store: Record<string, string>) => ({
+    ...slackEnv,
+    ...store,
+    PORT: '0',
+    METRICS_PORT: '0',
+    DATA_DIR: join(context.workDir, `${name}-data`),
+    BENCH_SEED_CHANNEL: identity.channelId,
+    BENCH_SEED_USER: identity.userId,
+    BENCH_SEED_RUNS: String(SEEDED_RUNS),
+  });
+  const logOf = (name: string) => join(context.workDir, `${name}.log`);
+  const starting: [ServerName, Promise<Child<ServerInfo>>][] = [
+    ['bare', startServer('bare-bolt', slackEnv, logOf('bare-bolt'))],
+    ['flightdeck', startServer('flightdeck', flightdeckEnv('flightdeck', {}), logOf('flightdeck'))],
+  ];
+  if (schema) {
+    const env = flightdeckEnv('flightdeck-pg', { DATABASE_URL: schema.databaseUrl() });
+    starting.push(['flightdeck-pg', startServer('flightdeck', env, logOf('flightdeck-pg'))]);
+  }
+  const settled = await Promise.allSettled(starting.map(([, child]) => child));
+  const servers: Servers = {};
+  for (const [i, outcome] of settled.entries()) {
+    const name = starting[i]?.[0];
+    if (name && outcome.status === 'fulfilled') servers[name] = outcome.value;
+  }
+  const reasons = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+  if (reasons.length === 0) return servers;
+  await stopAll(servers);
   throw new AggregateError(
     reasons,
     reasons.map((r) => (r instanceof Error ? r.message : String(r))).join('\n'),
   );
 }
 
+const stopAll = (servers: Servers) => Promise.all(Object.values(servers).map((s) => s.stop()));
+
 /** Issue 2: the ack Slack waits for must cost little more than Bolt's own. */
 export const ackLatency: Benchmark = {
   name: 'ack-latency',
   title: `Slash-command ack latency, open loop at ${String(RATE_PER_SEC)} req/s, keep-alive`,
   async run(context): Promise<BenchReport> {
-    const servers = await startServers(context);
+    const postgres = await postgresFor();
+    const schema = typeof postgres === 'string' ? undefined : postgres;
     try {
-      const run = await measure(context, servers);
-      const summaries = run.results.map((blocks) => summarize(blocks));
-      const [bare, help, runs, status] = summaries;
-      if (!bare || !help || !runs || !status) throw new Error('ack-latency: a series has no results');
-      const failures = SERIES.flatMap((series, i) => {
-        const s = summaries[i];
-        return s && s.errors > 0
-          ? [`${series.label}: ${String(s.errors)} failed requests (${s.errorKinds.join('; ')})`]
-          : [];
-      });
-      if (run.replies < run.expectedReplies)
-        failures.push(
-          `/ops runs and /ops status: ${String(run.replies)} of ${String(run.expectedReplies)} after-ack replies reached Slack`,
-        );
-      const table = formatTable(
-        ['series (ms)', 'n', 'median', 'p90', 'p99', 'max', 'errors', 'req/s'],
-        SERIES.map((series, i) => summaryRow(series.label, summaries[i] ?? bare)),
-      );
-      return {
-        lines: [
-          `${String(run.requests)} measured requests per series after ${String(run.warmup)} warm-up, ` +
-            `alternating blocks of ${String(run.blockSize)}; each server in its own process on 127.0.0.1.`,
-          table,
-          `/ops runs and /ops status after-ack replies accepted by the fake Slack: ${String(run.replies)}/${String(run.expectedReplies)}`,
-          `CPU time per measured request (user + system, the server's own process): bare Bolt ` +
-            `${ms(run.cpuPerRequestMs.bare)} ms; Flightdeck ${ms(run.cpuPerRequestMs.flightdeck)} ms ` +
-            `(its three series together, the after-ack work and replies included)`,
-        ],
-        verdicts: [
-          ratioVerdict('/ops runs', runs, bare),
-          ratioVerdict('/ops status', status, bare),
-          ratioVerdict('/ops help', help, bare),
-        ],
-        failures,
-      };
+      const servers = await startServers(context, schema);
+      try {
+        return await report(context, servers, typeof postgres === 'string' ? postgres : undefined);
+      } finally {
+        await stopAll(servers);
+      }
     } finally {
-      await Promise.all(Object.values(servers).map((s) => s.stop()));
+      await schema?.drop();
     }
   },
 };
+
+async function report(context: BenchContext, servers: Servers, noPostgres?: string): Promise<BenchReport> {
+  const series = SERIES.filter((s) => servers[s.server]);
+  const run = await measure(context, servers, series);
+  const summaries = new Map(series.map((s, i) => [s.label, summarize(run.results[i] ?? [])]));
+  const of = (label: string) => {
+    const summary = summaries.get(label);
+    if (!summary) throw new Error(`ack-latency: no results for ${label}`);
+    return summary;
+  };
+  const bare = of(BARE);
+  const failures = series.flatMap((s) => {
+    const summary = of(s.label);
+    return summary.errors > 0
+      ? [`${s.label}: ${String(summary.errors)} failed requests (${summary.errorKinds.join('; ')})`]
+      : [];
+  });
+  if (run.replies < run.expectedReplies)
+    failures.push(
+      `/ops runs and /ops status: ${String(run.replies)} of ${String(run.expectedReplies)} after-ack replies reached Slack`,
+    );
+  const table = formatTable(
+    ['series (ms)', 'n', 'median', 'p90', 'p99', 'max', 'errors', 'req/s'],
+    series.map((s) => summaryRow(s.label, of(s.label))),
+  );
+  const cpuOf = (name: ServerName) => ms(run.cpuPerRequestMs.get(name) ?? Number.NaN);
+  const pgHelp = summaries.get(HELP_ON_POSTGRES);
+  return {
+    lines: [
+      `${String(run.requests)} measured requests per series after ${String(run.warmup)} warm-up, ` +
+        `alternating blocks of ${String(run.blockSize)}; each server in its own process on 127.0.0.1.`,
+      table,
+      `/ops runs and /ops status after-ack replies accepted by the fake Slack: ${String(run.replies)}/${String(run.expectedReplies)}`,
+      `CPU time per measured request (user + system, the server's own process): bare Bolt ` +
+        `${cpuOf('bare')} ms; Flightdeck ${cpuOf('flightdeck')} ms ` +
+        `(its three series together, the after-ack work and replies included)` +
+        (pgHelp ? `; Flightdeck on PostgreSQL ${cpuOf('flightdeck-pg')} ms (/ops help)` : ''),
+      pgHelp
+        ? `PostgreSQL (several replicas share it; each ack first claims the request's key there): ` +
+          `/ops help p99 ${ms(pgHelp.p99Ms)} ms = ${(pgHelp.p99Ms / bare.p99Ms).toFixed(2)} × bare, ` +
+          `median ${ms(pgHelp.medianMs)} ms against ${ms(of(HELP).medianMs)} ms on the embedded store`
+        : `PostgreSQL: not measured, ${noPostgres ?? 'no server'}.`,
+    ],
+    verdicts: [
+      ratioVerdict('/ops runs', of(RUNS), bare),
+      ratioVerdict('/ops status', of(STATUS), bare),
+      ratioVerdict('/ops help', of(HELP), bare),
+    ],
+    failures,
+  };
+}

@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Database from 'libsql';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import type { Benchmark, BenchReport, Verdict } from './benchmark';
 import { envCount } from './benchmark';
 import { composeDigest } from '../src/core/digest/compose';
@@ -12,6 +11,7 @@ import type { Store } from '../src/core/store';
 import { openStore } from '../src/store';
 import { median, percentile } from './support/stats';
 import { formatTable } from './support/table';
+import { answers, BenchSchema, benchDatabaseUrl } from './support/postgres';
 
 const TARGET_MS = 300;
 const CHANNEL = 'C0BENCH';
@@ -125,21 +125,12 @@ function sqliteStore(workDir: string): BenchStore {
  * then vacuumed and analysed, as autovacuum would have done long before a table held 100,000 runs.
  */
 function postgresStore(url: string, workDir: string): BenchStore {
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const sql = async (work: (client: Client) => Promise<void>) => {
-    const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const schema = new BenchSchema(url);
   return {
     name: 'PostgreSQL',
-    open: () => openStore({ databaseUrl: url, schema, dataDir: workDir }),
+    open: () => openStore({ databaseUrl: url, schema: schema.name, dataDir: workDir }),
     seed: (count, now) =>
-      sql(async (client) => {
+      schema.sql(async (client) => {
         let batch: Row[] = [];
         const flush = async () => {
           const values = batch.map(
@@ -158,23 +149,8 @@ function postgresStore(url: string, workDir: string): BenchStore {
         if (batch.length > 0) await flush();
         await client.query('vacuum analyze runs');
       }),
-    dispose: () =>
-      sql((client) => client.query(`drop schema if exists ${schema} cascade`).then(() => undefined)),
+    dispose: () => schema.drop(),
   };
-}
-
-const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 const WINDOWS = [
@@ -260,7 +236,7 @@ export const digestBenchmark: Benchmark = {
   async run({ workDir }): Promise<BenchReport> {
     const count = envCount('BENCH_DIGEST_RUNS', 100_000);
     const repeats = envCount('BENCH_DIGEST_REPEATS', 7);
-    const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? LOCAL_POSTGRES;
+    const url = benchDatabaseUrl();
     const stores = [sqliteStore(workDir)];
     const lines: string[] = [];
     if (await answers(url)) stores.push(postgresStore(url, workDir));

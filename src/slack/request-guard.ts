@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { parse } from 'node:querystring';
+import { parse, type ParsedUrlQuery } from 'node:querystring';
 import { z } from 'zod';
 import type { ReplayCache } from './replay-cache';
 
@@ -85,15 +85,14 @@ function signatureMatches(expected: string, received: string): boolean {
 
 /**
  * What Slack sends for each content type: a slash command (`command=`) or an interaction (`payload=` holding a
- * JSON object with a `type`) as a form; an Events API envelope (an object with a `type`) as JSON. Undefined
- * when the body is none of these.
+ * JSON object with a `type`) as a form; an Events API envelope (an object with a `type`) as JSON. `form` is the
+ * body parsed as a form, undefined for JSON. Undefined when the body is none of these.
  */
-function readBody(contentType: string, text: string): SlackBody | undefined {
-  if (contentType === JSON_CONTENT_TYPE) {
+function readBody(text: string, form: ParsedUrlQuery | undefined): SlackBody | undefined {
+  if (!form) {
     const envelope = eventEnvelope.safeParse(parseJson(text));
     return envelope.success ? { suggestion: false, eventId: envelope.data.event_id } : undefined;
   }
-  const form = parse(text);
   if (typeof form.payload === 'string') {
     const payload = parseTyped(form.payload);
     if (!payload) return undefined;
@@ -145,7 +144,8 @@ export async function guardSlackRequest(request: SlackHttpRequest, context: Guar
     return reject(415, 'unsupported content type');
   }
   const text = request.rawBody.toString('utf8');
-  if (contentType === FORM_CONTENT_TYPE && parse(text).ssl_check === '1') return { ok: true };
+  const form = contentType === FORM_CONTENT_TYPE ? parse(text) : undefined;
+  if (form?.ssl_check === '1') return { ok: true };
 
   const signature = single(request.headers, 'x-slack-signature');
   if (signature === undefined) return reject(401, 'missing signature');
@@ -159,7 +159,7 @@ export async function guardSlackRequest(request: SlackHttpRequest, context: Guar
     return reject(401, 'bad signature');
   }
 
-  const body = readBody(contentType, text);
+  const body = readBody(text, form);
   if (!body) return reject(400, 'body does not match its content type');
   const key = requestKey(contentType, body, signature, request.headers);
   if (key === undefined) return { ok: true };

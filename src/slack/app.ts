@@ -16,7 +16,7 @@ export interface SlackAppOptions {
   signingSecret?: string;
   apiUrl?: string;
   log: Log;
-  /** HTTP mode: the time request timestamps are checked against. */
+  /** HTTP mode: the time request timestamps are checked against; both modes: when request keys expire. */
   clock: Clock;
   metrics: Metrics;
   /** Answers /healthz: true when the store answers. */
@@ -25,7 +25,7 @@ export interface SlackAppOptions {
   webApiRetries?: number;
   /** Socket Mode: pong timeout, also the wait before a reconnect (Bolt's default 5 s); tests shorten it. */
   socketPingTimeoutMs?: number;
-  /** HTTP mode: where replicas share the keys of accepted requests (see ReplayCache). */
+  /** Where replicas share the keys of accepted requests and deliveries (ReplayCache, SocketRedeliveries). */
   requestKeys?: OnceStore;
 }
 
@@ -76,6 +76,9 @@ export function createSlackApp(options: SlackAppOptions): App {
           logger,
           clientOptions,
           clientPingTimeoutMs: options.socketPingTimeoutMs,
+          log: options.log,
+          clock: options.clock,
+          requestKeys: options.requestKeys,
         }),
       })
     : new App({

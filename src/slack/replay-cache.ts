@@ -1,6 +1,34 @@
 import type { Log } from '../core/kit/log';
 import type { OnceStore } from '../core/kit/once-store';
 
+/** A store other replicas share, and where to say that it could not be reached. */
+export interface SharedKeys {
+  store: OnceStore;
+  log: Log;
+}
+
+/**
+ * Claims `key` until `expiresAtSec` in the store the replicas share; false when another claim of it is still
+ * current there. When the store cannot be reached the request is let through: each replica's memory still
+ * stops repeats on it, and a store that is down stops the listeners anyway.
+ */
+export async function claimShared(
+  shared: SharedKeys,
+  key: string,
+  expiresAtSec: number,
+  nowSec: number,
+): Promise<boolean> {
+  try {
+    return await shared.store.claimOnce(key, new Date(expiresAtSec * 1000), new Date(nowSec * 1000));
+  } catch (err) {
+    shared.log.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      'Slack request keys could not be checked in the store; accepted on this replica’s memory alone',
+    );
+    return true;
+  }
+}
+
 /**
  * Keys of accepted Slack requests, each kept until it expires, so the same request is accepted once. Memory
  * answers first, at no cost to the ack; with a store other replicas share (PostgreSQL), a key new here is
@@ -16,7 +44,7 @@ export class ReplayCache {
   private readonly expiries = new Map<string, number>();
 
   constructor(
-    private readonly shared?: { store: OnceStore; log: Log },
+    private readonly shared?: SharedKeys,
     private readonly capacity = 100_000,
   ) {}
 
@@ -26,21 +54,11 @@ export class ReplayCache {
 
   /**
    * Records `key` until `expiresAtSec`; false when it is already recorded and not expired (a replay or a
-   * retry). When the shared store cannot be reached the request is let through: memory still stops
-   * repeats here, and a store that is down stops the listeners anyway.
+   * retry), here or, with a shared store, on any replica (see `claimShared`).
    */
   async claim(key: string, expiresAtSec: number, nowSec: number): Promise<boolean> {
     if (!this.claimHere(key, expiresAtSec, nowSec)) return false;
-    if (!this.shared) return true;
-    try {
-      return await this.shared.store.claimOnce(key, new Date(expiresAtSec * 1000), new Date(nowSec * 1000));
-    } catch (err) {
-      this.shared.log.warn(
-        { err: err instanceof Error ? err.message : String(err) },
-        'Slack request keys could not be checked in the store; accepted on this replica’s memory alone',
-      );
-      return true;
-    }
+    return this.shared ? claimShared(this.shared, key, expiresAtSec, nowSec) : true;
   }
 
   private claimHere(key: string, expiresAtSec: number, nowSec: number): boolean {

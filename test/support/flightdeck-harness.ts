@@ -61,6 +61,8 @@ export interface HarnessOptions {
   channels?: FakeChannel[];
   /** Socket Mode (SLACK_APP_TOKEN, no signing secret) over a FakeSocketMode instead of signed HTTP. */
   socketMode?: boolean;
+  /** Socket Mode over this FakeSocketMode (of `slack`, shared with another replica), left open on close. */
+  socket?: FakeSocketMode;
 }
 
 /**
@@ -99,7 +101,7 @@ export class Harness {
   static async start(options: HarnessOptions): Promise<Harness> {
     const slack = options.slack ?? (await FakeSlack.start());
     for (const channel of options.channels ?? []) slack.addChannel(channel);
-    const socket = options.socketMode ? await FakeSocketMode.start(slack) : undefined;
+    const socket = options.socket ?? (options.socketMode ? await FakeSocketMode.start(slack) : undefined);
     const env: Record<string, string> = {
       SLACK_BOT_TOKEN: slack.botToken,
       ...(socket ? { SLACK_APP_TOKEN: socket.appToken } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
@@ -160,7 +162,7 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.stopBot();
-    await this.socket?.close();
+    if (!this.options.socket) await this.socket?.close();
     if (!this.options.slack) await this.slack.close();
   }
 

@@ -51,6 +51,11 @@ export interface DeliverOptions {
   envelopeId?: string;
   /** The socket fails just as the ack arrives: the ack is lost and the envelope is redelivered. */
   loseAck?: boolean;
+  /**
+   * Sent on this connection (by id), as Slack picks any one of an app's connections; waits while it is not
+   * usable. Unset: the newest usable connection.
+   */
+  connection?: number;
 }
 
 const APP_TOKEN = 'xapp-1-A0FLIGHTDECK-1-socketmodefaketoken';
@@ -58,6 +63,7 @@ const APP_TOKEN = 'xapp-1-A0FLIGHTDECK-1-socketmodefaketoken';
 interface Pending {
   envelope: Envelope;
   loseAck: boolean;
+  to?: number;
   sentAt?: number;
   connection?: number;
   resolve: (ack: SocketAck) => void;
@@ -71,7 +77,7 @@ interface Live {
 /**
  * A loopback fake of Slack's Socket Mode, attached to a FakeSlack whose `apps.connections.open` hands out its
  * single-use `ws://127.0.0.1:…/link/?ticket=…` URLs. Each connection gets `hello`; envelopes go to the newest
- * connection that is not draining, or wait for one; an envelope whose connection closes before its ack
+ * connection that is not draining (or to the one named), or wait for one; an envelope whose connection closes before its ack
  * arrives is redelivered on the next connection with `retry_attempt` + 1, as Slack does.
  */
 export class FakeSocketMode {
@@ -166,7 +172,12 @@ export class FakeSocketMode {
       retry_reason: options.retryAttempt ? (options.retryReason ?? 'timeout') : '',
     };
     return new Promise<SocketAck>((resolve) => {
-      this.pending.set(envelope.envelope_id, { envelope, loseAck: options.loseAck ?? false, resolve });
+      this.pending.set(envelope.envelope_id, {
+        envelope,
+        loseAck: options.loseAck ?? false,
+        to: options.connection,
+        resolve,
+      });
       this.flush();
     });
   }
@@ -254,15 +265,17 @@ export class FakeSocketMode {
     this.flush();
   }
 
-  private usable(): Live | undefined {
-    return [...this.live.values()].reverse().find((l) => !l.record.draining);
+  private usable(to?: number): Live | undefined {
+    return [...this.live.values()]
+      .reverse()
+      .find((l) => !l.record.draining && (to === undefined || l.record.id === to));
   }
 
   private flush(): void {
-    const target = this.usable();
-    if (!target) return;
     for (const pending of this.pending.values()) {
       if (pending.connection !== undefined) continue;
+      const target = this.usable(pending.to);
+      if (!target) continue;
       pending.connection = target.record.id;
       pending.sentAt = performance.now();
       target.record.delivered.push(pending.envelope.envelope_id);

@@ -152,7 +152,7 @@ async function waitForReplies(context: BenchContext, expected: number): Promise<
 const SERVER_NAMES: ServerName[] = ['bare', 'flightdeck', 'flightdeck-pg'];
 
 async function measure(context: BenchContext, servers: Servers, series: Series[]) {
-  const requests = envCount('BENCH_REQUESTS', 2000);
+  const requests = envCount('BENCH_REQUESTS', 6000);
   const warmup = envCount('BENCH_WARMUP', 300);
   const blockSize = envCount('BENCH_BLOCK', 20);
   const { identity } = context.fakeSlack.info;

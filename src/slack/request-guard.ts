@@ -136,7 +136,8 @@ function requestKey(
  * Decides whether a request to the Slack endpoint is Slack's, before any listener sees it: content type,
  * signature, timestamp window (past and future), body shape, and replays or retries of a request already
  * accepted (on any replica, with a shared store). `ssl_check`
- * is unsigned by design and passes; Bolt answers it and drops anything else in its body.
+ * is unsigned by design and passes; Bolt answers it and drops anything else in its body. The guard is the
+ * only signature check: Bolt's own is off (see GuardedHttpReceiver).
  */
 export async function guardSlackRequest(request: SlackHttpRequest, context: GuardContext): Promise<Verdict> {
   const contentType = single(request.headers, 'content-type');
@@ -145,7 +146,9 @@ export async function guardSlackRequest(request: SlackHttpRequest, context: Guar
   }
   const text = request.rawBody.toString('utf8');
   const form = contentType === FORM_CONTENT_TYPE ? parse(text) : undefined;
-  if (form?.ssl_check === '1') return { ok: true };
+  // Bolt answers a form with ssl_check=1 as the check, unless it has a `payload`: it then reads the
+  // payload as an interaction instead, so that one must be signed like any other.
+  if (form?.ssl_check === '1' && form.payload === undefined) return { ok: true };
 
   const signature = single(request.headers, 'x-slack-signature');
   if (signature === undefined) return reject(401, 'missing signature');

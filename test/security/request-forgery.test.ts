@@ -413,6 +413,28 @@ describe('forged, stale, replayed and malformed requests never reach a handler',
       expect((await sideEffects(h)).handled).toBe(handled);
     });
 
+    it('an unsigned interaction behind ssl_check=1 is refused: Bolt would read the payload and not the check', async () => {
+      const handled = (await sideEffects(h)).handled;
+      const payload = JSON.stringify({
+        type: 'block_actions',
+        user: { id: ALICE },
+        channel: { id: CHANNEL },
+        trigger_id: h.slack.issueTriggerId({ userId: ALICE, channelId: CHANNEL }),
+        actions: [
+          { type: 'button', action_id: 'fd.run.cancel', block_id: 'b', value: 'run-1', action_ts: '1' },
+        ],
+      });
+      await expectRejected(
+        {
+          headers: { 'content-type': FORM },
+          body: `ssl_check=1&payload=${encodeURIComponent(payload)}`,
+        },
+        401,
+        'missing signature',
+      );
+      expect((await sideEffects(h)).handled).toBe(handled);
+    });
+
     it('url_verification is answered with the challenge when signed, refused when not', async () => {
       const body = JSON.stringify({ token: 't', challenge: 'ch-123', type: 'url_verification' });
       const res = await raw.send({ headers: sign(body, JSON_TYPE), body });

@@ -40,6 +40,16 @@ describe('guardSlackRequest', () => {
     }
   });
 
+  it('lets an unsigned ssl_check through, but not one carrying an interaction', async () => {
+    const headers = { 'content-type': FORM };
+    await expect(check('ssl_check=1&token=x', headers)).resolves.toEqual({ ok: true });
+    await expect(check(`ssl_check=1&${SUGGESTION}`, headers)).resolves.toEqual({
+      ok: false,
+      status: 401,
+      reason: 'missing signature',
+    });
+  });
+
   it('refuses a header sent twice', async () => {
     const headers = signedHeaders(SECRET, COMMAND, FORM, NOW);
     const sig = headers['x-slack-signature'] ?? '';

@@ -6,12 +6,20 @@ import { eventually } from '../support/eventually';
 import { jobStarts, startItentialBot, type ItentialBot } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 import { approveStep, HANG_MS, STEP_APPROVE } from '../support/human-steps';
+import { MAX_STEP_DECIDERS_ASKED } from '../../src/core/direct/recipients';
 
 const ALICE = 'U0ALICE';
 const BOB = 'U0BOB';
 const CAROL = 'U0CAROL';
 const DAVE = 'U0DAVE';
 const APPROVE = 'fd.run.approve';
+/** A group one larger than the most people Flightdeck asks directly about a step; Bob and Carol are in it. */
+const AUDITORS = 'S0AUDITORS';
+const AUDITOR_IDS = [
+  BOB,
+  CAROL,
+  ...Array.from({ length: MAX_STEP_DECIDERS_ASKED - 1 }, (_, i) => `U0AUDIT${String(i)}`),
+];
 const im = (user: string) => `D${user.slice(1)}`;
 
 // Anyone but Dave may start jobs; "Prod" jobs need one approval by Carol or a member of on-call (Alice, Bob).
@@ -38,12 +46,17 @@ policy:
     - name: anyone-finishes-backups
       operations: [itential.task]
       when: { workflow: 'Backup *' }
+    - name: auditors-finish-audits
+      operations: [itential.task]
+      when: { workflow: 'Audit *' }
+      groups: [${AUDITORS}]
 `;
 
 const WORKFLOWS = [
   // Runs, waits on a manual task (someone must act), then completes.
   { name: 'Backup Devices', script: scripts.happy() },
   { name: 'Quick Check', script: [steps.running('check', 0.5), steps.complete()] },
+  { name: 'Audit Devices', script: scripts.happy() },
   { name: 'Broken Push', script: scripts.adapterError() },
   { name: 'Prod Push', script: [steps.running('push', 0.5), steps.complete()] },
   // Waits on a manual task until someone finishes it from Flightdeck.
@@ -81,6 +94,7 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     ({ itential, h } = bot);
     ({ slack } = h);
     slack.addUser({ id: DAVE, name: 'dave', realName: 'Dave Example', tz: 'UTC' });
+    slack.setUsergroup(AUDITORS, AUDITOR_IDS);
   });
   afterAll(() => bot.close());
 
@@ -139,6 +153,21 @@ describe.each(storeBackends())('direct messages and the Home tab end to end on $
     expect(h.logs.lines.some((l) => l.includes('anyone may decide this step') && l.includes(run.id))).toBe(
       true,
     );
+  });
+
+  it('asks nobody directly when more people may decide a step than it asks: the thread offers it to all', async () => {
+    const run = await delivered(await request(ALICE, 'Audit Devices'));
+    for (const auditor of [BOB, CAROL]) expect(dmsAbout(slack, auditor, run)).toHaveLength(0);
+    expect(slack.calls('conversations.open').some((c) => c.params.users === BOB)).toBe(false);
+    const said = h.logs.lines.find(
+      (l) => l.includes('more people may decide this step than are asked directly') && l.includes(run.id),
+    );
+    expect(JSON.parse(said ?? '{}')).toMatchObject({ deciders: AUDITOR_IDS.length, asked: 25 });
+    // The requester still hears that the run waits for a person, and how it ended.
+    expect(dmsAbout(slack, ALICE, run).map((m) => blocksText(m))).toEqual([
+      expect.stringContaining('waits for a person'),
+      expect.stringContaining('Succeeded'),
+    ]);
   });
 
   /** The DM `user` got about `run` offering its step's buttons. */

@@ -60,9 +60,17 @@ export function stepCloser(
 }
 
 /**
+ * The most people asked directly about a step. A rule that lets more decide names an audience (a department,
+ * a large group), not the people who are on it: they get the thread's buttons, as when anyone may decide,
+ * rather than a burst of messages to a crowd or to an arbitrary few of it.
+ */
+export const MAX_STEP_DECIDERS_ASKED = 25;
+
+/**
  * The people to ask about the steps a transition offers: those Flightdeck's policy lets decide them (the
- * step operation, in the run's channel, as a click would be decided). Nobody when the policy lets anyone:
- * a workspace is not a list of people to message, and the thread offers the buttons to all.
+ * step operation, in the run's channel, as a click would be decided). Nobody when the policy lets anyone or
+ * more than MAX_STEP_DECIDERS_ASKED: a workspace is not a list of people to message, and the thread offers
+ * the buttons to all.
  */
 export async function stepDeciders(
   deps: Pick<DeliveryDeps, 'registry' | 'log'> & { policy: Policy },
@@ -72,10 +80,17 @@ export async function stepDeciders(
   const operationId = deps.registry.operation(run.operationId)?.steps?.operationId;
   if (!operationId || offeredSteps(transition.payload).steps.length === 0) return [];
   const deciders = await deps.policy.deciders(run.channelId, operationId, run.input);
-  if (!deciders.anyone) return deciders.userIds;
+  if (deciders.anyone) {
+    deps.log.info(
+      { runId: run.id, operationId },
+      'anyone may decide this step: nobody is asked directly, the thread offers it',
+    );
+    return [];
+  }
+  if (deciders.userIds.length <= MAX_STEP_DECIDERS_ASKED) return deciders.userIds;
   deps.log.info(
-    { runId: run.id, operationId },
-    'anyone may decide this step: nobody is asked directly, the thread offers it',
+    { runId: run.id, operationId, deciders: deciders.userIds.length, asked: MAX_STEP_DECIDERS_ASKED },
+    'more people may decide this step than are asked directly: nobody is, the thread offers it',
   );
   return [];
 }

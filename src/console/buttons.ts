@@ -8,8 +8,13 @@ export type RunAction =
 export interface RunChoice {
   runId: string;
   action: RunAction;
-  /** For a step decision: the upstream step it decides. */
-  stepId?: string;
+  /** For a step decision: the upstream step it decides, and the thread line that last offered it (its form). */
+  step?: OfferedStep;
+}
+
+export interface OfferedStep {
+  id: string;
+  seq: number;
 }
 
 const LABEL: Record<RunAction, string> = {
@@ -28,16 +33,17 @@ export class RunChoices {
   private readonly numbers = new Map<string, number>();
 
   /** "[3] Approve  [4] Reject". */
-  offer(runId: string, actions: RunAction[], stepId?: string): string {
+  offer(runId: string, actions: RunAction[], step?: OfferedStep): string {
     return actions
       .map((action) => {
-        const key = `${runId}:${action}:${stepId ?? ''}`;
+        const key = `${runId}:${action}:${step?.id ?? ''}`;
         let n = this.numbers.get(key);
         if (n === undefined) {
           n = this.byNumber.size + 1;
           this.numbers.set(key, n);
-          this.byNumber.set(n, { runId, action, ...(stepId ? { stepId } : {}) });
         }
+        // A step offered again keeps its number; its form is the newest offer's.
+        this.byNumber.set(n, { runId, action, ...(step ? { step } : {}) });
         return `[${n}] ${LABEL[action]}`;
       })
       .join('  ');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseOpsCommand, systemUsage, type OpsCommand } from '../core/commands/ops-command';
-import type { StepResult } from '../core/runs/human-steps';
+import type { StepClick, StepResult } from '../core/runs/human-steps';
 import type { VoteResult } from '../core/approvals/decisions';
 import { formValuesOf } from '../core/operations/form-values-of';
 import { parseForm } from '../core/operations/forms';
@@ -8,7 +8,7 @@ import type { FormValues, Operation } from '../core/operations/contract';
 import { operationOutlooks } from '../core/policy/outlooks';
 import type { Subject } from '../core/policy/policy';
 import type { RunSummary } from '../core/runs/run-list-store';
-import type { RunChoice } from './buttons';
+import type { OfferedStep, RunChoice } from './buttons';
 import { digestCommandLines, digestUsageLines } from './digest-commands';
 import type { ConsoleEngine } from './engine';
 import {
@@ -22,7 +22,7 @@ import {
   whereNowText,
   consoleText,
 } from './plain-text';
-import { fillForm } from './prompts';
+import { fillForm, fillStepForm } from './prompts';
 import type { Terminal } from './terminal';
 import { isUpstreamError, RunBusyError } from '../core/errors';
 
@@ -348,12 +348,18 @@ class CommandLoop {
       }
       case 'step-approve':
       case 'step-reject': {
-        const result = await this.engine.humanSteps.decide({
+        const click = {
           runId: choice.runId,
-          stepId: choice.stepId ?? '',
-          decision: choice.action === 'step-approve' ? 'approve' : 'reject',
+          stepId: choice.step?.id ?? '',
           actor: { id: subject.userId },
           channelId: subject.channelId,
+        };
+        const form = choice.action === 'step-approve' ? await this.stepForm(click, choice.step) : {};
+        if (form === undefined) return;
+        const result = await this.engine.humanSteps.decide({
+          ...click,
+          decision: choice.action === 'step-approve' ? 'approve' : 'reject',
+          ...(form.values ? { values: form.values } : {}),
         });
         if (result.kind === 'decided' || result.kind === 'refused_upstream') tracker.nudge();
         return this.print(...stepLines(result));
@@ -369,6 +375,34 @@ class CommandLoop {
         return this.rerun(choice.runId, subject);
       case 'retry':
         return this.retry(choice.runId, subject);
+    }
+  }
+
+  /**
+   * What Approve opens in Slack: the step's form when it has one, filled in at prompts (`values`), or
+   * nothing to fill in (`{}`); undefined when the form was left or the step cannot be decided (said why).
+   */
+  private async stepForm(
+    click: Omit<StepClick, 'decision' | 'values'>,
+    step: OfferedStep | undefined,
+  ): Promise<{ values?: FormValues } | undefined> {
+    if (!step) return {};
+    const { humanSteps } = this.engine;
+    const form = await humanSteps.form({ ...click, seq: step.seq });
+    switch (form.kind) {
+      case 'no_form':
+        return {};
+      case 'form': {
+        const values = await fillStepForm(
+          form.step.fields,
+          (typed) => humanSteps.checkForm(click.runId, typed),
+          { terminal: this.terminal, systemName: form.systemName },
+        );
+        return values && { values };
+      }
+      default:
+        this.print(...stepLines(form));
+        return undefined;
     }
   }
 

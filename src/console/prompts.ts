@@ -1,4 +1,12 @@
-import type { Choice, FieldErrors, FormField, FormValues, Operation } from '../core/operations/contract';
+import type {
+  Choice,
+  FieldErrors,
+  FormField,
+  FormValues,
+  Operation,
+  StepField,
+} from '../core/operations/contract';
+import type { StepFormCheck } from '../core/runs/human-steps';
 import { parseForm, prepareForm, validateUpstream } from '../core/operations/forms';
 import type { Terminal } from './terminal';
 import { isUpstreamError } from '../core/errors';
@@ -84,6 +92,59 @@ async function read(terminal: Terminal, prompt: string): Promise<string> {
   return line.trim();
 }
 
+/**
+ * A step's form (what its Approve button opens in Slack) as prompts: each field, pre-filled, then the check
+ * of the step's system; a field with an error is asked again with the error shown. Undefined when abandoned.
+ */
+export async function fillStepForm(
+  fields: StepField[],
+  check: (values: FormValues) => Promise<StepFormCheck>,
+  deps: Pick<PromptDeps, 'terminal' | 'systemName'>,
+): Promise<FormValues | undefined> {
+  const { terminal } = deps;
+  terminal.print(`${deps.systemName}: approve the step (type ${ABANDON} to leave the form)`);
+  const values: FormValues = {};
+  const answered = new Set<string>();
+  try {
+    for (;;) {
+      for (const field of fields.filter((f) => !answered.has(f.id))) {
+        values[field.id] = await askPlainField(field, terminal);
+        answered.add(field.id);
+      }
+      const checked = await check(values);
+      if (checked.ok) return values;
+      reask(checked.errors, fields, answered, terminal);
+    }
+  } catch (err) {
+    if (err instanceof Abandoned) {
+      terminal.print('Form left; the step was not decided.');
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** A field answered from the terminal alone: typed text, or one of its own choices. */
+async function askPlainField(field: StepField, terminal: Terminal): Promise<string | undefined> {
+  printFieldHeading(field, terminal);
+  if (field.kind === 'select') {
+    const picked = await pick(terminal, field.label, field.choices, field.initial, false, field.optional);
+    return picked[0];
+  }
+  const shown = field.initial
+    ? ` [${field.initial}]`
+    : field.placeholder
+      ? ` (e.g. ${field.placeholder})`
+      : '';
+  const answer = await read(terminal, `  ${field.label}${shown}: `);
+  return answer === '' ? field.initial || undefined : answer;
+}
+
+function printFieldHeading(field: FormField, terminal: Terminal): void {
+  const note = [field.optional ? 'optional' : undefined, field.hint].filter(Boolean).join('; ');
+  terminal.print(`• ${field.label}${note ? ` (${note})` : ''}`);
+}
+
 async function askField(
   op: Operation,
   field: FormField,
@@ -91,25 +152,14 @@ async function askField(
   deps: PromptDeps,
 ): Promise<string | string[] | undefined> {
   const { terminal } = deps;
-  const note = [field.optional ? 'optional' : undefined, field.hint].filter(Boolean).join('; ');
-  terminal.print(`• ${field.label}${note ? ` (${note})` : ''}`);
   switch (field.kind) {
     case 'text':
-    case 'multiline': {
-      const shown = field.initial
-        ? ` [${field.initial}]`
-        : field.placeholder
-          ? ` (e.g. ${field.placeholder})`
-          : '';
-      const answer = await read(terminal, `  ${field.label}${shown}: `);
-      return answer === '' ? field.initial || undefined : answer;
-    }
-    case 'select': {
-      const picked = await pick(terminal, field.label, field.choices, field.initial, false, field.optional);
-      return picked[0];
-    }
+    case 'multiline':
+    case 'select':
+      return askPlainField(field, terminal);
     case 'search':
     case 'multi_search': {
+      printFieldHeading(field, terminal);
       const many = field.kind === 'multi_search';
       const initial =
         field.kind === 'search' ? (field.initial ? [field.initial] : []) : (field.initial ?? []);

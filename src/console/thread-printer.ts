@@ -41,7 +41,7 @@ export class ConsoleNotifier implements Notifier {
     for (const step of steps) {
       lines.push(`│   ${step.title}${step.message ? `: ${consoleText(step.message)}` : ''}`);
       const actions = step.decisions.map((d) => STEP_ACTION[d]);
-      lines.push(`│   ${this.choices.offer(run.id, actions, step.id)}`);
+      lines.push(`│   ${this.choices.offer(run.id, actions, { id: step.id, seq: transition.seq })}`);
     }
     if (more > 0) lines.push(`│   …and ${more} more waiting${run.upstreamUrl ? `: ${run.upstreamUrl}` : ''}`);
     if (transition.seq === run.seq) {

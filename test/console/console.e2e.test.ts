@@ -148,6 +148,8 @@ describe('console (demo)', () => {
     expect(waiting).toContain('approved by U0APPROVER');
     expect(waiting).toContain('waiting · upstream "running" · task Check diff (ViewData) · 50%');
     driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    await driver.until('Task variables (JSON) (e.g. {"ticket": "CHG-1"}): ');
+    driver.type('');
     await driver.until(/└ \S+ succeeded/);
   });
 
@@ -159,6 +161,14 @@ describe('console (demo)', () => {
     driver.type('/ops status');
     expect(await driver.until('U0DEMOUSER@#C0DEMO0001> ')).not.toContain('Apply change');
     driver.type(/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? '');
+    // Approve opens the step's form, as in Slack: a mistake is shown under its field and asked again.
+    expect(await driver.until('Task variables (JSON) (e.g. {"ticket": "CHG-1"}): ')).toContain(
+      'Itential: approve the step',
+    );
+    driver.type('{"ticket":');
+    await driver.until(/✖ Task variables \(JSON\): .+/);
+    await driver.until('Task variables (JSON) (e.g. {"ticket": "CHG-1"}): ');
+    driver.type('{"ticket": "CHG-7"}');
     expect(await driver.until(/└ \S+ succeeded/)).toContain('task Apply change (applyChange)');
     // The decision's line and the job's next state race (the tracker polls every few ms here): both are printed.
     await driver.printed("manual task 'Review change (ViewData)': approved by U0DEMOUSER");

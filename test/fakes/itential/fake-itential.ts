@@ -210,7 +210,7 @@ export class FakeItential {
     for (const doc of manualTaskDocuments(job, step)) this.tasks.set(doc._id, doc);
   }
 
-  /** The job's manual task that holds it until someone finishes it, if any. */
+  /** A manual task that holds the job until someone finishes it, if any (parallel ones hold it until all are). */
   private waitingOn(jobId: string): FakeTaskDocument | undefined {
     return [...this.tasks.values()].find((t) => t.job._id === jobId && t.waits && t.status === 'running');
   }
@@ -543,8 +543,9 @@ export class FakeItential {
 
   /**
    * `POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish` with `{taskData: {finish_state, variables}}`
-   * (both required, §C.2): `success` moves the job on, `failure` takes a failure path the workflow does not
-   * wire, so the job ends incomplete. The task must be claimed first.
+   * (both required, §C.2): `success` moves the job on once no other manual task holds it, `failure` takes a
+   * failure path the workflow does not wire, so the job ends incomplete (and tasks still waiting on parallel
+   * branches stop running). The task must be claimed first.
    */
   private finishTask(jobId: string, jobTaskId: string, body: unknown): Reply {
     const errors: { instancePath: string; message: string }[] = [];

@@ -22,6 +22,8 @@ export interface ScriptTask {
 export interface ScriptStep {
   status: string;
   task?: ScriptTask;
+  /** Tasks that start beside `task`, on parallel branches of the workflow (e.g. two manual tasks waiting at once). */
+  tasks?: ScriptTask[];
   progress?: number;
   /** Entries for `job.error`; `task` defaults to this step's task id. */
   error?: { task?: string; message: unknown }[];
@@ -88,6 +90,21 @@ export const steps = {
     progress,
     task: { name: 'ViewData', summary, type: 'manual', waits: true },
   }),
+  /**
+   * Manual tasks on parallel branches, all waiting at once (one per summary, each with its own task id): the
+   * job moves on once every one is finished with success; one finished with failure ends it as `manualWaiting`'s.
+   */
+  manualWaitingParallel: (summaries: string[], progress = 0.5): ScriptStep => ({
+    status: 'running',
+    progress,
+    tasks: summaries.map((summary) => ({
+      id: taskIdFor(summary),
+      name: 'ViewData',
+      summary,
+      type: 'manual',
+      waits: true,
+    })),
+  }),
   paused: (progress = 0.5): ScriptStep => ({ status: 'paused', progress }),
   complete: (): ScriptStep => ({ status: 'complete', progress: 1 }),
   canceled: (): ScriptStep => ({ status: 'canceled' }),
@@ -139,12 +156,18 @@ export interface FakeTaskDocument {
   waits: boolean;
 }
 
+/** The tasks a step starts: its `task`, then those on parallel branches. */
+const startedBy = (step: ScriptStep): ScriptTask[] => [
+  ...(step.task ? [step.task] : []),
+  ...(step.tasks ?? []),
+];
+
 /** The task documents for the job's running manual tasks that are not listed yet. */
 export function manualTaskDocuments(job: FakeJob, step: ScriptStep): FakeTaskDocument[] {
-  const task = step.task;
-  if (!task || task.type !== 'manual' || step.status !== 'running') return [];
-  return [
-    {
+  if (step.status !== 'running') return [];
+  return startedBy(step)
+    .filter((task) => task.type === 'manual')
+    .map((task) => ({
       _id: objectId(),
       name: task.name,
       ...(task.summary ? { summary: task.summary } : {}),
@@ -153,8 +176,7 @@ export function manualTaskDocuments(job: FakeJob, step: ScriptStep): FakeTaskDoc
       job: { _id: job._id, task: task.id ?? taskIdFor(task.name), name: job.name },
       metrics: { owner: '', start_time: Date.now() },
       waits: task.waits === true,
-    },
-  ];
+    }));
 }
 
 export function newJob(init: {
@@ -191,23 +213,23 @@ export function newJob(init: {
   };
 }
 
-/** Puts the job in the state `step` describes. Earlier running tasks finish when a new task starts. */
+/** Puts the job in the state `step` describes. Earlier running tasks finish when new tasks start. */
 export function applyStep(job: FakeJob, step: ScriptStep, now: number): void {
   job.status = step.status;
   if (step.progress !== undefined) job.metrics.progress = step.progress;
-  if (step.task) {
-    const id = step.task.id ?? taskIdFor(step.task.name);
+  const started = startedBy(step);
+  if (started.length > 0)
     for (const task of Object.values(job.tasks)) if (task.status === 'running') task.status = 'complete';
-    job.tasks[id] = {
-      name: step.task.name,
-      ...(step.task.summary ? { summary: step.task.summary } : {}),
-      type: step.task.type ?? 'automatic',
-      status: step.task.status ?? (step.status === 'error' ? 'error' : 'running'),
+  for (const task of started)
+    job.tasks[task.id ?? taskIdFor(task.name)] = {
+      name: task.name,
+      ...(task.summary ? { summary: task.summary } : {}),
+      type: task.type ?? 'automatic',
+      status: task.status ?? (step.status === 'error' ? 'error' : 'running'),
       groups: [],
       transitions: { success: [], failure: [], error: [] },
       metrics: { start_time: now },
     };
-  }
   if (step.error) {
     const taskId = step.task ? (step.task.id ?? taskIdFor(step.task.name)) : 'job';
     for (const e of step.error)

@@ -353,6 +353,7 @@ class CommandLoop {
           stepId: choice.step?.id ?? '',
           actor: { id: subject.userId },
           channelId: subject.channelId,
+          seq: choice.step?.seq,
         };
         const form = choice.action === 'step-approve' ? await this.stepForm(click, choice.step) : {};
         if (form === undefined) return;

@@ -14,7 +14,12 @@ const previewSchema = modalSchema.extend({
   fingerprint: z.string(),
 });
 
-const stepFormSchema = z.object({ run: z.string().min(1), step: z.string().min(1), channel: z.string() });
+const stepFormSchema = z.object({
+  run: z.string().min(1),
+  step: z.string().min(1),
+  channel: z.string(),
+  seq: z.number().int().positive().optional(),
+});
 
 /** JSON Flightdeck wrote into something Slack hands back (metadata, a button value), read back with `schema`. */
 export function parseJson<T>(

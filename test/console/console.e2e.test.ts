@@ -171,7 +171,7 @@ describe('console (demo)', () => {
     driver.type('{"ticket": "CHG-7"}');
     expect(await driver.until(/└ \S+ succeeded/)).toContain('task Apply change (applyChange)');
     // The decision's line and the job's next state race (the tracker polls every few ms here): both are printed.
-    await driver.printed("manual task 'Review change (ViewData)': approved by U0DEMOUSER");
+    await driver.printed("Manual task 'Review change (ViewData)': approved by U0DEMOUSER");
   });
 
   test('Itential: a manual task rejected from the console ends the job incomplete', async () => {
@@ -179,7 +179,7 @@ describe('console (demo)', () => {
     const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
     driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
     expect(await driver.until(/└ \S+ failed/)).toContain('Job has no available transitions');
-    await driver.printed("manual task 'Review change (ViewData)': rejected by U0DEMOUSER");
+    await driver.printed("Manual task 'Review change (ViewData)': rejected by U0DEMOUSER");
   });
 
   /** Fills the IaCM run form with the demo's defaults for the given pipeline execution. */
@@ -227,7 +227,7 @@ describe('console (demo)', () => {
     expect(waiting).toContain('The plan adds 2 subnets and changes 1 route table. Apply it?');
     driver.type(`${/\[(\d+)\] Approve the step/.exec(waiting)?.[1] ?? ''} as U0APPROVER`);
     await driver.until(/└ \S+ succeeded/);
-    await driver.printed('an approval in stage Apply: approved by U0APPROVER');
+    await driver.printed('Harness approval · stage Apply: approved by U0APPROVER');
   });
 
   test('Harness: an approval rejected from the console ends the run ApprovalRejected', async () => {
@@ -235,7 +235,7 @@ describe('console (demo)', () => {
     const waiting = await driver.until(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/);
     driver.type(/\[\d+\] Approve the step {2}\[(\d+)\] Reject the step/.exec(waiting)?.[1] ?? '');
     expect(await driver.until(/└ \S+ \S+/)).toContain('ApprovalRejected');
-    await driver.printed('an approval in stage Apply: rejected by U0DEMOUSER');
+    await driver.printed('Harness approval · stage Apply: rejected by U0DEMOUSER');
   });
 
   test('Zitadel: the picked change is previewed, confirmed, set, and reverted through its numbered button', async () => {

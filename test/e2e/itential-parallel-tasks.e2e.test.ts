@@ -164,14 +164,13 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     ]);
   });
 
-  // Known: the line names the run's whole wait ("manual tasks 'Network sign-off (ViewData)', 'Security
-  // sign-off (ViewData)'"), not the task decided, because HumanSteps.record titles it with `run.waitingFor`.
-  // Marked failing so that it reports once the line names the decided task alone.
-  it.failing('the decision line names the task decided, not the other one still waiting', async () => {
+  it('the decision line names the task decided, as the reply that offered it did, not the other one', async () => {
     const { h } = bot;
     const { parent, reply, network } = await jobAtBothTasks();
     await approveStep(h, BOB, reply, CHANNEL, { stepId: network.stepId });
     const texts = await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
-    expect(texts.find((x) => x.includes(`Approved by <@${BOB}>`))).not.toContain(SECURITY);
+    const line = texts.find((x) => x.includes(`Approved by <@${BOB}>`));
+    expect(line).toContain(`— Manual task '${NETWORK} (ViewData)'`);
+    expect(line).not.toContain(SECURITY);
   });
 });

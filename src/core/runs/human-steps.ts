@@ -27,6 +27,11 @@ export interface StepClick {
   channelId: string;
   /** What was typed into the step's form, when it has one. */
   values?: FormValues;
+  /**
+   * The thread line that offered the step, when the surface knows it: the decision line then names the step
+   * as that line did, not everything the run waits on.
+   */
+  seq?: number;
 }
 
 export type StepResult =
@@ -75,8 +80,7 @@ export class HumanSteps {
     const found = await this.lookUp(click.runId);
     if (!('run' in found)) return found;
     const { run, steps } = found;
-    const transition = await store.getTransition(run.id, click.seq);
-    const step = offeredSteps(transition?.payload).steps.find((s) => s.id === click.stepId);
+    const step = await this.offered(run.id, click);
     if (!step || step.fields.length === 0) return { kind: 'no_form' };
     const denied = await this.denied(run, steps, { ...click, decision: 'approve' });
     if (denied) return denied;
@@ -252,11 +256,22 @@ export class HumanSteps {
     return problem;
   }
 
+  /** The step as the thread line `click.seq` offered it (its title, its form). */
+  private async offered(
+    runId: string,
+    click: Pick<StepClick, 'stepId' | 'seq'>,
+  ): Promise<HumanStep | undefined> {
+    if (click.seq === undefined) return undefined;
+    const transition = await this.deps.store.getTransition(runId, click.seq);
+    return offeredSteps(transition?.payload).steps.find((s) => s.id === click.stepId);
+  }
+
   /** The thread reply: who decided which step, or why the upstream refused; the run is polled again soon. */
   private async record(run: RunRecord, click: StepClick, problem: Problem | null): Promise<RunRecord> {
     const { store, clock } = this.deps;
-    // Flightdeck's own words for the step ("an approval in stage Approve"), stored when it was observed.
-    const title = run.waitingFor ?? 'the step';
+    // The step as the line that offered it named it; else Flightdeck's words for what the run waited on
+    // ("an approval in stage Approve"), stored when it was observed.
+    const title = (await this.offered(run.id, click))?.title ?? run.waitingFor ?? 'the step';
     const { run: updated } = await store.appendTransition(
       run.id,
       leaseOf(this.deps, run),

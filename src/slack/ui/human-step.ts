@@ -37,11 +37,15 @@ const BUTTON_VALUE_MAX = 2000;
 export const parseStepButton = (value: string | undefined): StepButtonValue | undefined =>
   parseJson(stepButtonValue, value, BUTTON_VALUE_MAX);
 
-/** What a step's form carries to its submission: the run, the step, and the channel its thread is in. */
+/**
+ * What a step's form carries to its submission: the run, the step, the channel its thread is in, and the
+ * thread reply that offered the step (forms opened before it was carried have none).
+ */
 export interface StepFormMetadata {
   run: string;
   step: string;
   channel: string;
+  seq?: number;
 }
 
 const LABEL: Record<StepDecision, string> = { approve: 'Approve', reject: 'Reject' };

@@ -18,12 +18,12 @@ export function stepDecision(deps: SlackDeps, decision: StepDecision) {
     const target = parseStepButton(action.value);
     if (!channelId || !target) return;
     const actor = { id: body.user.id, name: body.user.name };
-    const click = { runId: target.run, stepId: target.step, decision, actor, channelId };
+    const click = { runId: target.run, stepId: target.step, decision, actor, channelId, seq: target.seq };
     if (decision === 'approve' && target.seq !== undefined) {
       // The trigger id lasts 3 s: the form is looked up and opened before anything else.
       const opened = await deps.humanSteps.form({ ...click, seq: target.seq });
       if (opened.kind === 'form') {
-        const metadata = { run: target.run, step: target.step, channel: channelId };
+        const metadata = { run: target.run, step: target.step, channel: channelId, seq: target.seq };
         await client.views.open({
           trigger_id: body.trigger_id,
           view: stepFormModal(opened.systemName, opened.step, metadata),

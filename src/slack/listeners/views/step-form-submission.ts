@@ -38,6 +38,7 @@ export function stepFormSubmission(deps: SlackDeps) {
       actor: { id: body.user.id, name: body.user.name },
       channelId: meta.channel,
       values,
+      seq: meta.seq,
     });
   };
 }

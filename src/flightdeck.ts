@@ -44,7 +44,7 @@ import { NotifyPreferences } from './core/direct/notify-preferences';
 import { homeContent } from './slack/home-content';
 import { HomeRefresh } from './slack/home-refresh';
 import { SlackDirectMessenger } from './slack/slack-direct-messenger';
-import { SlackRetriedReplies } from './slack/slack-retried-replies';
+import { SlackReplyEdits } from './slack/slack-reply-edits';
 import { homeView } from './slack/ui/home';
 
 const DEFAULT_HOME_REFRESH_MS = 3_000;
@@ -167,6 +167,7 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
     const slackBudget = new SlackBudget(store, clock, { ...DEFAULT_SLACK_BUDGET, ...options.slackBudget });
     registerSlackQueueDepth(metrics.registry, slackBudget);
     const pacedSlack = new PacedSlack(notifyClient, slackBudget, log);
+    const replyEdits = new SlackReplyEdits(pacedSlack);
     const homePublisher = new HomePublisher(notifyClient, slackBudget, log);
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const homes = new HomeRefresh({
@@ -185,7 +186,8 @@ export async function startFlightdeck(options: FlightdeckOptions): Promise<Fligh
       notifier: metrics.observe(new SlackNotifier(notifyClient, clock, log, slackBudget)),
       directMessenger: new SlackDirectMessenger(pacedSlack, permalinks),
       homeRefresher: homes,
-      retriedReplies: new SlackRetriedReplies(pacedSlack),
+      retriedReplies: replyEdits,
+      decidedSteps: replyEdits,
       policy,
       clock,
       log,

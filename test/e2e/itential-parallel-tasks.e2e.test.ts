@@ -97,6 +97,18 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     });
     const approvedFirst = await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${BOB}>`)));
     expect(approvedFirst.find((x) => x.includes(`Approved by <@${BOB}>`))).toContain(NETWORK);
+    // The reply that offered both is edited: the approved task says who approved it in place of its
+    // buttons; the other task keeps its own.
+    const edited = await waitFor(
+      () => {
+        const now = h.slack.message(CHANNEL, reply.ts);
+        return now && blocksText(now).includes(`Approved by <@${BOB}>`) ? now : undefined;
+      },
+      HANG_MS,
+      () => 'the reply that offered both tasks, edited',
+    );
+    expect(offeredSteps(edited).map((s) => s.stepId)).toEqual([security.stepId]);
+    expect(blocksText(edited)).toContain(`Manual task '${NETWORK} (ViewData)'`);
 
     // The job still waits on the other branch: a new reply offers the task left, and only that one.
     const next = await stepReply(h, CHANNEL, parent.ts, (m) => m.ts !== reply.ts);
@@ -104,10 +116,6 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     expect(itential.jobs.get(jobId)?.status).toBe('running');
     const waiting = h.slack.thread(CHANNEL, parent.ts).map((m) => blocksText(m));
     expect(waiting.join('\n')).not.toContain('Succeeded');
-
-    // The first reply's buttons for the approved task say who decided it, and send nothing more.
-    await clickStep(h, CAROL, STEP_APPROVE, reply, CHANNEL, network.stepId);
-    await toldPrivately(h, CHANNEL, CAROL, `<@${BOB}> already approved this step`);
 
     await approveStep(h, CAROL, next, CHANNEL, { stepId: security.stepId });
     await thread(parent.ts, (t) => t.some((x) => x.includes(`Approved by <@${CAROL}>`)));
@@ -138,7 +146,16 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     expect(texts.find((x) => x.includes(`Rejected by <@${CAROL}>`))).toContain(SECURITY);
     expect(itential.jobs.get(jobId)?.status).toBe('incomplete');
 
-    // The reply that offered both is not edited: the other task's buttons stay, and a click on them explains.
+    // The reply that offered both shows the rejection in place of that task's buttons; the other task's
+    // buttons stay (the run no longer waits on it), and a click on them explains.
+    await waitFor(
+      () => {
+        const now = h.slack.message(CHANNEL, reply.ts);
+        return now && blocksText(now).includes(`Rejected by <@${CAROL}>`) ? now : undefined;
+      },
+      HANG_MS,
+      () => 'the reply that offered both tasks, edited',
+    );
     const formsBefore = h.slack.openedViews().filter((v) => v.callback_id === STEP_FORM).length;
     await clickStep(h, BOB, STEP_APPROVE, reply, CHANNEL, network.stepId);
     await toldPrivately(h, CHANNEL, BOB, 'This run no longer waits for that step');

@@ -7,6 +7,7 @@ import type { Log } from '../kit/log';
 import type { Notifier } from './notifier';
 import type { DirectMessenger, HomeRefresher } from '../direct/direct-messenger';
 import type { RetriedReplies } from './retry';
+import type { DecidedSteps } from './human-steps';
 import type { Policy } from '../policy/policy';
 import { DEFAULT_POLL_BUDGET, type PollBudgetSettings } from './poll-budget';
 import type { PollSchedule } from './poll-schedule';
@@ -90,4 +91,6 @@ export interface EngineDeps {
   homeRefresher?: HomeRefresher;
   /** Failure replies whose Retry was used, edited to offer it no more; optional. */
   retriedReplies?: RetriedReplies;
+  /** Replies offering steps, edited as they are decided from Flightdeck; optional. */
+  decidedSteps?: DecidedSteps;
 }

@@ -1,6 +1,7 @@
 import type { EngineDeps } from './engine-deps';
 import { runAudit } from '../audit/run-audit';
-import { deliver } from './delivery';
+import { deliver, runView } from './delivery';
+import type { RunView } from './notifier';
 import { leaseOf, withRun } from './lease';
 import { describeError } from '../errors';
 import type {
@@ -14,7 +15,7 @@ import type {
 import type { Decision } from '../policy/policy';
 import { type Problem } from '../operations/problem';
 import { offeredSteps } from '../approvals/transition-payload';
-import { type RunRecord, unchangedState } from './run-store';
+import { type RunRecord, type TransitionRecord, unchangedState } from './run-store';
 import type { StepClaim } from './step-store';
 import { isUpstreamError, LeaseLostError } from '../errors';
 
@@ -57,6 +58,15 @@ export type StepFormResult =
 
 /** A step's form as submitted: accepted (decide it with the values), or its mistakes by field. */
 export type StepFormCheck = { ok: true } | { ok: false; errors: FieldErrors };
+
+/**
+ * The thread reply that offered steps (Slack: its Approve and Reject buttons), edited as they are decided
+ * from Flightdeck so that a decided step's buttons stop inviting clicks; the others stay.
+ */
+export interface DecidedSteps {
+  /** Edits `offering`'s posted reply to show, in place of each decided step's buttons, who decided it. */
+  decided(view: RunView, offering: TransitionRecord, decisions: TransitionRecord[]): Promise<void>;
+}
 
 /** How long a click waits for another process (a poll) to let go of the run. */
 const BUSY_WAIT_MS = 10_000;
@@ -164,7 +174,35 @@ export class HumanSteps {
         }),
         BUSY_WAIT_MS,
       ));
-    return problem ? { kind: 'refused_upstream', problem } : { kind: 'decided', run: recorded ?? run };
+    if (problem) return { kind: 'refused_upstream', problem };
+    await this.settleOffering(run.id, click.seq);
+    return { kind: 'decided', run: recorded ?? run };
+  }
+
+  /**
+   * Edits the reply that offered the decided step: best effort (a click on a stale button is answered
+   * anyway). Every decision from Flightdeck on its steps so far is shown, so that concurrent edits of one
+   * reply converge on the last one.
+   */
+  private async settleOffering(runId: string, seq: number | undefined): Promise<void> {
+    const replies = this.deps.decidedSteps;
+    if (!replies || seq === undefined) return;
+    try {
+      const { store } = this.deps;
+      const [run, offering] = await Promise.all([store.getRun(runId), store.getTransition(runId, seq)]);
+      if (!run || !offering?.notifiedTs) return;
+      const offered = new Set(offeredSteps(offering.payload).steps.map((s) => s.id));
+      const decisions = (await store.transitionsAfter(runId, seq)).filter(
+        (t) =>
+          t.kind === 'step_decided' &&
+          t.problem === null &&
+          t.payload?.kind === 'step_decision' &&
+          offered.has(t.payload.stepId),
+      );
+      if (decisions.length > 0) await replies.decided(runView(this.deps, run), offering, decisions);
+    } catch (err) {
+      this.deps.log.warn({ runId, err: describeError(err) }, 'could not take the decided step off its reply');
+    }
   }
 
   private async lookUp(

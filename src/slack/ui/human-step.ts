@@ -71,9 +71,16 @@ export function offeredOn(
   return { runId: run.id, seq: transition.seq, steps, more, upstreamUrl: run.upstreamUrl };
 }
 
-function stepBlocks(runId: string, seq: number, systemName: string, step: HumanStep): KnownBlock[] {
+function stepBlocks(
+  runId: string,
+  seq: number,
+  systemName: string,
+  step: HumanStep,
+  decidedLine: string | undefined,
+): KnownBlock[] {
   const blocks: KnownBlock[] = [section(`:raising_hand: *${escapeMrkdwn(step.title)}*`)];
   if (step.message && step.message.length > 0) blocks.push(section(`>${mrkdwnText(step.message)}`));
+  if (decidedLine !== undefined) return [...blocks, context(decidedLine)];
   const value = JSON.stringify({ run: runId, step: step.id, seq } satisfies StepButtonValue);
   if (value.length > BUTTON_VALUE_MAX || step.decisions.length === 0) return blocks;
   blocks.push({
@@ -105,12 +112,17 @@ function stepBlocks(runId: string, seq: number, systemName: string, step: HumanS
 
 /**
  * The steps a run waits for, in its thread: for each, what the upstream asks and a button per decision it
- * offers (Approve opens the step's form when it has one; Reject asks for confirmation); then how many more
- * wait, with the upstream's link, and whose account the decisions are sent as.
+ * offers (Approve opens the step's form when it has one; Reject asks for confirmation), or, once decided
+ * from Flightdeck, the line saying who decided it (`decided`, by step id); then how many more wait, with the
+ * upstream's link, and whose account the decisions are sent as.
  */
-export function humanStepBlocks(systemName: string, offered: OfferedSteps): KnownBlock[] {
+export function humanStepBlocks(
+  systemName: string,
+  offered: OfferedSteps,
+  decided: ReadonlyMap<string, string> = new Map(),
+): KnownBlock[] {
   const { runId, seq, steps, more, upstreamUrl } = offered;
-  const blocks = steps.flatMap((step) => stepBlocks(runId, seq, systemName, step));
+  const blocks = steps.flatMap((step) => stepBlocks(runId, seq, systemName, step, decided.get(step.id)));
   const system = escapeMrkdwn(systemName);
   if (more > 0) {
     const where = upstreamUrl ? `<${upstreamUrl}|${system}>` : system;

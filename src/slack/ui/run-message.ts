@@ -129,8 +129,12 @@ export function parentMessage(view: RunView, now: Date): MessageContent {
   };
 }
 
-/** One thread reply per recorded transition. */
-export function transitionReply(view: RunView, transition: TransitionRecord): MessageContent {
+/** One thread reply per recorded transition; `decidedSteps`: lines that replace the buttons of steps decided since. */
+export function transitionReply(
+  view: RunView,
+  transition: TransitionRecord,
+  decidedSteps?: ReadonlyMap<string, string>,
+): MessageContent {
   const { run } = view;
   const where = whereNow(transition);
   const suffix = where ? ` — ${where}` : '';
@@ -176,7 +180,9 @@ export function transitionReply(view: RunView, transition: TransitionRecord): Me
   const blocks: KnownBlock[] = [section(line)];
   const { steps, more } = offeredSteps(transition.payload);
   if (steps.length > 0) {
-    blocks.push(...humanStepBlocks(view.systemName, offeredOn(run, transition, { steps, more })));
+    blocks.push(
+      ...humanStepBlocks(view.systemName, offeredOn(run, transition, { steps, more }), decidedSteps),
+    );
   }
   if (transition.problem) blocks.push(section(problemText(transition.problem)));
   // A step offered here is decided here; the link is for waits Flightdeck cannot act on.

@@ -80,6 +80,21 @@ describe('human step builders', () => {
     expect(text).toContain('Approve… asks for the values');
   });
 
+  it('shows who decided a step in place of its buttons; the steps not decided keep theirs', () => {
+    const decidedLine = ':white_check_mark: Approved by <@U0BOB>';
+    const blocks = humanStepBlocks(
+      'Harness IaCM',
+      offered([step, withForm]),
+      new Map([['appr-1', decidedLine]]),
+    );
+    expect(validateBlocks(blocks, 'message')).toBeUndefined();
+    const actions = blocks.filter((b) => b.type === 'actions') as { elements: { value: string }[] }[];
+    expect(actions.map((a) => parseStepButton(a.elements[0]?.value)?.step)).toEqual(['appr-2']);
+    const text = blocksText({ blocks });
+    expect(text).toContain('Harness approval · stage Approve');
+    expect(text).toContain(decidedLine);
+  });
+
   it("opens a step's form pre-filled, submitted as Approve, carrying the run, step and channel", () => {
     const view = stepFormModal('Harness IaCM', withForm, { run: RUN, step: 'appr-2', channel: 'C0OPS' });
     expect(validateView(view)).toBeUndefined();

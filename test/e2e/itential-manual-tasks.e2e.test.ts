@@ -1,7 +1,7 @@
 import type { FakeItential } from '../fakes/itential';
 import { steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
-import { approveStep, clickStep, HANG_MS, STEP_APPROVE, STEP_FORM, stepReply } from '../support/human-steps';
+import { approveStep, clickStep, HANG_MS, STEP_APPROVE, STEP_FORM } from '../support/human-steps';
 import {
   ALICE,
   BOB,
@@ -11,7 +11,13 @@ import {
   type StepWorld,
   threadShows,
 } from '../support/human-step-suite';
-import { ITENTIAL_LOGIN_PASSWORD as PASSWORD, itentialBotPerTest } from '../support/itential-bot';
+import {
+  ITENTIAL_LOGIN_PASSWORD as PASSWORD,
+  itentialBotPerTest,
+  jobAtSteps,
+  taskClaims,
+  taskFinishes,
+} from '../support/itential-bot';
 import { type StoreBackend, storeBackends } from '../support/stores';
 
 /** Alice starts jobs; Bob and Carol may act on manual tasks; Alice may not. */
@@ -46,23 +52,14 @@ function itentialWorld(backend: StoreBackend) {
   let jobId = '';
 
   async function jobAtManualTask() {
-    const { fake: itential, h } = bot;
-    const { view } = await h.commandModal(ALICE, 'itential start Change Window', CHANNEL);
-    await h.driver.viewSubmission(
-      view,
-      { workflow: { value: 'Change Window', text: 'Change Window' } },
-      ALICE,
-    );
-    const parent = await h.parentOf(CHANNEL);
-    await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
-    jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
-    itential.advance(jobId);
-    return { jobId, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
+    const started = await jobAtSteps(bot, 'Change Window');
+    jobId = started.jobId;
+    return started;
   }
 
   return (): StepWorld & { itential: FakeItential; jobAtManualTask: typeof jobAtManualTask } => {
     const { fake: itential, h } = bot;
-    const finishes = () => itential.requests.filter((r) => r.path.endsWith('/finish'));
+    const finishes = () => taskFinishes(itential);
     return {
       h,
       itential,
@@ -107,10 +104,8 @@ runHumanStepSuite({
 
 describe.each(storeBackends())('Itential manual tasks, what only Itential has, on $name', (backend) => {
   const world = itentialWorld(backend);
-  const claims = (w: ReturnType<typeof world>) =>
-    w.itential.requests.filter((r) => /\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
-  const finishes = (w: ReturnType<typeof world>) =>
-    w.itential.requests.filter((r) => r.path.endsWith('/finish'));
+  const claims = (w: ReturnType<typeof world>) => taskClaims(w.itential);
+  const finishes = (w: ReturnType<typeof world>) => taskFinishes(w.itential);
 
   it('Approve claims the task and finishes it with success and the variables typed as JSON', async () => {
     const w = world();

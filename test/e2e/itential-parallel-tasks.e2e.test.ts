@@ -1,4 +1,4 @@
-import { type FakeItential, steps } from '../fakes/itential';
+import { steps } from '../fakes/itential';
 import { waitFor } from '../fakes/slack';
 import { blocksText } from '../support/flightdeck-harness';
 import { ALICE, BOB, CAROL, CHANNEL, threadShows } from '../support/human-step-suite';
@@ -13,7 +13,7 @@ import {
   stepReply,
   toldPrivately,
 } from '../support/human-steps';
-import { itentialBotPerTest } from '../support/itential-bot';
+import { itentialBotPerTest, jobAtSteps, taskClaims, taskFinishes } from '../support/itential-bot';
 import { storeBackends } from '../support/stores';
 
 /** Alice starts jobs; Bob and Carol may act on manual tasks. */
@@ -46,33 +46,17 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     { configYaml: CONFIG },
   );
   const thread = (parentTs: string, until: (t: string[]) => boolean) => threadShows(bot.h, parentTs, until);
-  const finishes = (itential: FakeItential) =>
-    itential.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/finish'));
-  const claims = (itential: FakeItential) =>
-    itential.requests.filter((r) => /^\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
-
   /** Alice's job, at its two waiting manual tasks: the thread reply offering them, and each task's ids. */
   async function jobAtBothTasks() {
-    const { fake: itential, h } = bot;
-    const { view } = await h.commandModal(ALICE, 'itential start Dual Sign-off', CHANNEL);
-    await h.driver.viewSubmission(
-      view,
-      { workflow: { value: 'Dual Sign-off', text: 'Dual Sign-off' } },
-      ALICE,
-    );
-    const parent = await h.parentOf(CHANNEL);
-    await thread(parent.ts, (t) => t.some((x) => x.includes('Started')));
-    const jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
-    itential.advance(jobId);
+    const { fake: itential } = bot;
+    const started = await jobAtSteps(bot, 'Dual Sign-off');
     const task = (summary: string) => {
       const doc = [...itential.tasks.values()].find((t) => t.summary === summary);
       if (!doc) throw new Error(`the fake lists no task ${summary}`);
       return { taskId: doc._id, stepId: doc.job.task };
     };
     return {
-      jobId,
-      parent,
-      reply: await stepReply(h, CHANNEL, parent.ts),
+      ...started,
       network: task(NETWORK),
       security: task(SECURITY),
     };
@@ -122,11 +106,11 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
     await thread(parent.ts, (t) => t.some((x) => x.includes('Succeeded')));
     expect(itential.jobs.get(jobId)?.status).toBe('complete');
 
-    expect(claims(itential).map((r) => r.path)).toEqual([
+    expect(taskClaims(itential).map((r) => r.path)).toEqual([
       `/operations-manager/tasks/${network.taskId}/claim`,
       `/operations-manager/tasks/${security.taskId}/claim`,
     ]);
-    expect(finishes(itential).map((r) => [r.path, r.body])).toEqual([
+    expect(taskFinishes(itential).map((r) => [r.path, r.body])).toEqual([
       [
         `/operations-manager/jobs/${jobId}/tasks/${network.stepId}/finish`,
         { taskData: { finish_state: 'success', variables: { ticket: 'CHG-1' } } },
@@ -170,10 +154,10 @@ describe.each(storeBackends())('an Itential job waiting on two manual tasks at o
       HANG_MS,
     );
 
-    expect(claims(itential).map((r) => r.path)).toEqual([
+    expect(taskClaims(itential).map((r) => r.path)).toEqual([
       `/operations-manager/tasks/${security.taskId}/claim`,
     ]);
-    expect(finishes(itential).map((r) => [r.path, r.body])).toEqual([
+    expect(taskFinishes(itential).map((r) => [r.path, r.body])).toEqual([
       [
         `/operations-manager/jobs/${jobId}/tasks/${security.stepId}/finish`,
         { taskData: { finish_state: 'failure', variables: {} } },

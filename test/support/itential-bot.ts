@@ -1,5 +1,8 @@
 import { FakeItential, type FakeWorkflow, scripts } from '../fakes/itential';
+import { waitFor } from '../fakes/slack';
 import { Harness, type HarnessOptions } from './flightdeck-harness';
+import { ALICE, CHANNEL, threadShows } from './human-step-suite';
+import { HANG_MS, stepReply } from './human-steps';
 import type { StoreBackend, StoreFixture } from './stores';
 import { type UpstreamBot, upstreamBotPerTest } from './upstream-bot';
 
@@ -84,4 +87,27 @@ export function jobStarts(itential: FakeItential, workflow: string): number {
       r.path === '/operations-manager/jobs/start' &&
       (r.body as { workflow?: string } | undefined)?.workflow === workflow,
   ).length;
+}
+
+/** The fake's task claims, in the order they came. */
+export const taskClaims = (itential: FakeItential) =>
+  itential.requests.filter((r) => /^\/operations-manager\/tasks\/[^/]+\/claim$/.test(r.path));
+
+/** The fake's task finishes, in the order they came. */
+export const taskFinishes = (itential: FakeItential) =>
+  itential.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/finish'));
+
+/**
+ * Alice's job of `workflow`, launched through its modal in the human-step suite's channel and advanced to
+ * its first wait: the job, the thread's parent, and the reply offering the steps it waits on.
+ */
+export async function jobAtSteps(bot: UpstreamBot<FakeItential>, workflow: string) {
+  const { fake: itential, h } = bot;
+  const { view } = await h.commandModal(ALICE, `itential start ${workflow}`, CHANNEL);
+  await h.driver.viewSubmission(view, { workflow: { value: workflow, text: workflow } }, ALICE);
+  const parent = await h.parentOf(CHANNEL);
+  await threadShows(h, parent.ts, (t) => t.some((x) => x.includes('Started')));
+  const jobId = await waitFor(() => [...itential.jobs.keys()][0], HANG_MS);
+  itential.advance(jobId);
+  return { jobId, parent, reply: await stepReply(h, CHANNEL, parent.ts) };
 }
